@@ -1,0 +1,320 @@
+// Package sqlite keeps articles in one SQLite file, through the pure-Go
+// modernc.org/sqlite driver (no cgo), in WAL mode.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/store"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Store is a store.Store in one SQLite file.
+type Store struct {
+	db *sql.DB
+}
+
+var _ store.Store = (*Store)(nil)
+
+// FileName is the name of the database file inside the data folder.
+const FileName = "kiosque.db"
+
+// Open opens (creating if needed) the store in the folder dir and brings
+// its schema up to date.
+func Open(ctx context.Context, dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create data folder %s: %w", dir, err)
+	}
+	path := filepath.Join(dir, FileName)
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if err := migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return &Store{db: db}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+const columns = `id, slug, url, title, excerpt, body, category, tags, author, published, updated, lang, image, source`
+
+// Article returns the article with this slug.
+func (s *Store) Article(ctx context.Context, slug string) (news.Article, error) {
+	row := s.db.QueryRowContext(ctx, "SELECT "+columns+" FROM articles WHERE slug = ?", slug)
+	a, err := scanArticle(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return news.Article{}, fmt.Errorf("article %q: %w", slug, store.ErrNotFound)
+	}
+	if err != nil {
+		return news.Article{}, fmt.Errorf("read article %q: %w", slug, err)
+	}
+	return a, nil
+}
+
+// Articles returns a page of articles, newest first. The cursor holds the
+// position of the last article of the previous page, so pages stay stable
+// while new articles arrive.
+func (s *Store) Articles(ctx context.Context, q store.Query) (store.Page, error) {
+	if q.Limit < 1 {
+		q.Limit = 1
+	}
+	where := []string{"1 = 1"}
+	var args []any
+	if q.Category != "" {
+		where = append(where, "category_slug = ?")
+		args = append(args, q.Category)
+	}
+	if q.Lang != "" {
+		where = append(where, "lang = ?")
+		args = append(args, string(q.Lang))
+	}
+	if q.Cursor != "" {
+		published, id, err := decodeCursor(q.Cursor)
+		if err != nil {
+			return store.Page{}, err
+		}
+		where = append(where, "(published < ? OR (published = ? AND id < ?))")
+		args = append(args, published, published, id)
+	}
+	args = append(args, q.Limit+1)
+	rows, err := s.db.QueryContext(ctx, "SELECT "+columns+" FROM articles WHERE "+strings.Join(where, " AND ")+" ORDER BY published DESC, id DESC LIMIT ?", args...)
+	if err != nil {
+		return store.Page{}, fmt.Errorf("list articles: %w", err)
+	}
+	articles, err := scanArticles(rows)
+	if err != nil {
+		return store.Page{}, fmt.Errorf("list articles: %w", err)
+	}
+	page := store.Page{Articles: articles}
+	if len(articles) > q.Limit {
+		page.Articles = articles[:q.Limit]
+		last := page.Articles[q.Limit-1]
+		page.Next = encodeCursor(last.Published.UnixMilli(), last.ID)
+	}
+	return page, nil
+}
+
+// ArticlesBySlug returns the stored articles among slugs, in their order.
+func (s *Store) ArticlesBySlug(ctx context.Context, slugs []string) ([]news.Article, error) {
+	if len(slugs) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(slugs))
+	for i, slug := range slugs {
+		args[i] = slug
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?,", len(slugs)), ",")
+	rows, err := s.db.QueryContext(ctx, "SELECT "+columns+" FROM articles WHERE slug IN ("+marks+")", args...)
+	if err != nil {
+		return nil, fmt.Errorf("read articles by slug: %w", err)
+	}
+	found, err := scanArticles(rows)
+	if err != nil {
+		return nil, fmt.Errorf("read articles by slug: %w", err)
+	}
+	bySlug := make(map[string]news.Article, len(found))
+	for _, a := range found {
+		bySlug[a.Slug] = a
+	}
+	ordered := make([]news.Article, 0, len(found))
+	for _, slug := range slugs {
+		if a, ok := bySlug[slug]; ok {
+			ordered = append(ordered, a)
+			delete(bySlug, slug) // a slug given twice is returned once
+		}
+	}
+	return ordered, nil
+}
+
+// All returns every article, newest first.
+func (s *Store) All(ctx context.Context) ([]news.Article, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT "+columns+" FROM articles ORDER BY published DESC, id DESC")
+	if err != nil {
+		return nil, fmt.Errorf("read all articles: %w", err)
+	}
+	articles, err := scanArticles(rows)
+	if err != nil {
+		return nil, fmt.Errorf("read all articles: %w", err)
+	}
+	return articles, nil
+}
+
+// Categories lists the categories in use, the largest first.
+func (s *Store) Categories(ctx context.Context) ([]news.Category, error) {
+	rows, err := s.db.QueryContext(ctx, `
+SELECT category_slug, MIN(category), COUNT(*) FROM articles
+GROUP BY category_slug ORDER BY COUNT(*) DESC, category_slug`)
+	if err != nil {
+		return nil, fmt.Errorf("list categories: %w", err)
+	}
+	defer rows.Close()
+	var categories []news.Category
+	for rows.Next() {
+		var c news.Category
+		if err := rows.Scan(&c.Slug, &c.Name, &c.Count); err != nil {
+			return nil, fmt.Errorf("list categories: %w", err)
+		}
+		categories = append(categories, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list categories: %w", err)
+	}
+	return categories, nil
+}
+
+// Put inserts or updates the articles, all in one transaction. An article
+// that fails validation aborts the whole call and nothing is written.
+func (s *Store) Put(ctx context.Context, articles ...news.Article) error {
+	for _, a := range articles {
+		if err := store.Validate(a); err != nil {
+			return err
+		}
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("put articles: %w", err)
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, `
+INSERT INTO articles (slug, url, title, excerpt, body, category, category_slug, tags, author, published, updated, lang, image, source)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (slug) DO UPDATE SET
+	url = excluded.url, title = excluded.title, excerpt = excluded.excerpt,
+	body = excluded.body, category = excluded.category,
+	category_slug = excluded.category_slug, tags = excluded.tags,
+	author = excluded.author, published = excluded.published,
+	updated = excluded.updated, lang = excluded.lang, image = excluded.image,
+	source = excluded.source`)
+	if err != nil {
+		return fmt.Errorf("put articles: %w", err)
+	}
+	defer stmt.Close()
+	for _, a := range articles {
+		body, _ := json.Marshal(nonNil(a.Body))
+		tags, _ := json.Marshal(nonNil(a.Tags))
+		var image any
+		if a.Image != nil {
+			b, _ := json.Marshal(a.Image)
+			image = string(b)
+		}
+		updated := a.Updated
+		if updated.IsZero() {
+			updated = a.Published
+		}
+		if _, err := stmt.ExecContext(ctx,
+			a.Slug, a.URL, a.Title, a.Excerpt, string(body), a.Category, store.Slugify(a.Category),
+			string(tags), a.Author, a.Published.UnixMilli(), updated.UnixMilli(), string(a.Lang), image, a.Source,
+		); err != nil {
+			return fmt.Errorf("put article %q: %w", a.Slug, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("put articles: %w", err)
+	}
+	return nil
+}
+
+// Delete removes the article with this slug.
+func (s *Store) Delete(ctx context.Context, slug string) error {
+	res, err := s.db.ExecContext(ctx, "DELETE FROM articles WHERE slug = ?", slug)
+	if err != nil {
+		return fmt.Errorf("delete article %q: %w", slug, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("delete article %q: %w", slug, store.ErrNotFound)
+	}
+	return nil
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanArticle(row scanner) (news.Article, error) {
+	var (
+		a                  news.Article
+		body, tags, lang   string
+		published, updated int64
+		image              sql.NullString
+	)
+	err := row.Scan(&a.ID, &a.Slug, &a.URL, &a.Title, &a.Excerpt, &body, &a.Category, &tags,
+		&a.Author, &published, &updated, &lang, &image, &a.Source)
+	if err != nil {
+		return news.Article{}, err
+	}
+	if err := json.Unmarshal([]byte(body), &a.Body); err != nil {
+		return news.Article{}, fmt.Errorf("article %q body: %w", a.Slug, err)
+	}
+	if err := json.Unmarshal([]byte(tags), &a.Tags); err != nil {
+		return news.Article{}, fmt.Errorf("article %q tags: %w", a.Slug, err)
+	}
+	if image.Valid {
+		a.Image = new(news.Image)
+		if err := json.Unmarshal([]byte(image.String), a.Image); err != nil {
+			return news.Article{}, fmt.Errorf("article %q image: %w", a.Slug, err)
+		}
+	}
+	a.Published = time.UnixMilli(published).UTC()
+	a.Updated = time.UnixMilli(updated).UTC()
+	a.Lang = news.Lang(lang)
+	return a, nil
+}
+
+func scanArticles(rows *sql.Rows) ([]news.Article, error) {
+	defer rows.Close()
+	var articles []news.Article
+	for rows.Next() {
+		a, err := scanArticle(rows)
+		if err != nil {
+			return nil, err
+		}
+		articles = append(articles, a)
+	}
+	return articles, rows.Err()
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// A cursor is "published.id" in URL-safe base64: opaque to clients, cheap to
+// check.
+func encodeCursor(published, id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(published, 10) + "." + strconv.FormatInt(id, 10)))
+}
+
+func decodeCursor(c string) (published, id int64, err error) {
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return 0, 0, store.ErrBadCursor
+	}
+	p, i, ok := strings.Cut(string(raw), ".")
+	if !ok {
+		return 0, 0, store.ErrBadCursor
+	}
+	if published, err = strconv.ParseInt(p, 10, 64); err != nil {
+		return 0, 0, store.ErrBadCursor
+	}
+	if id, err = strconv.ParseInt(i, 10, 64); err != nil || id < 0 {
+		return 0, 0, store.ErrBadCursor
+	}
+	return published, id, nil
+}
