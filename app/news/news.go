@@ -14,7 +14,8 @@ type Article struct {
 	URL       string    `json:"url"` // canonical URL, on the publisher's site
 	Title     string    `json:"title"`
 	Excerpt   string    `json:"excerpt"`
-	Body      []string  `json:"body"` // sanitized paragraphs, plain text
+	Body      []string  `json:"body"`           // paragraphs, plain text
+	HTML      string    `json:"html,omitempty"` // the body as sanitized HTML, when the source had markup
 	Category  string    `json:"category"`
 	Tags      []string  `json:"tags,omitempty"`
 	Author    string    `json:"author,omitempty"`

@@ -18,6 +18,7 @@ CREATE TABLE articles (
 	title         TEXT NOT NULL,
 	excerpt       TEXT NOT NULL,
 	body          TEXT NOT NULL,  -- JSON array of paragraphs
+	html          TEXT NOT NULL,  -- sanitized HTML of the body, or ''
 	category      TEXT NOT NULL,
 	category_slug TEXT NOT NULL,
 	tags          TEXT NOT NULL,  -- JSON array
@@ -61,4 +62,3 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	}
 	return nil
 }
-

@@ -53,7 +53,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-const columns = `id, slug, url, title, excerpt, body, category, tags, author, published, updated, lang, image, source`
+const columns = `id, slug, url, title, excerpt, body, html, category, tags, author, published, updated, lang, image, source`
 
 // Article returns the article with this slug.
 func (s *Store) Article(ctx context.Context, slug string) (news.Article, error) {
@@ -193,11 +193,11 @@ func (s *Store) Put(ctx context.Context, articles ...news.Article) error {
 	}
 	defer tx.Rollback()
 	stmt, err := tx.PrepareContext(ctx, `
-INSERT INTO articles (slug, url, title, excerpt, body, category, category_slug, tags, author, published, updated, lang, image, source)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO articles (slug, url, title, excerpt, body, html, category, category_slug, tags, author, published, updated, lang, image, source)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (slug) DO UPDATE SET
 	url = excluded.url, title = excluded.title, excerpt = excluded.excerpt,
-	body = excluded.body, category = excluded.category,
+	body = excluded.body, html = excluded.html, category = excluded.category,
 	category_slug = excluded.category_slug, tags = excluded.tags,
 	author = excluded.author, published = excluded.published,
 	updated = excluded.updated, lang = excluded.lang, image = excluded.image,
@@ -219,7 +219,7 @@ ON CONFLICT (slug) DO UPDATE SET
 			updated = a.Published
 		}
 		if _, err := stmt.ExecContext(ctx,
-			a.Slug, a.URL, a.Title, a.Excerpt, string(body), a.Category, store.Slugify(a.Category),
+			a.Slug, a.URL, a.Title, a.Excerpt, string(body), a.HTML, a.Category, store.Slugify(a.Category),
 			string(tags), a.Author, a.Published.UnixMilli(), updated.UnixMilli(), string(a.Lang), image, a.Source,
 		); err != nil {
 			return fmt.Errorf("put article %q: %w", a.Slug, err)
@@ -252,7 +252,7 @@ func scanArticle(row scanner) (news.Article, error) {
 		published, updated int64
 		image              sql.NullString
 	)
-	err := row.Scan(&a.ID, &a.Slug, &a.URL, &a.Title, &a.Excerpt, &body, &a.Category, &tags,
+	err := row.Scan(&a.ID, &a.Slug, &a.URL, &a.Title, &a.Excerpt, &body, &a.HTML, &a.Category, &tags,
 		&a.Author, &published, &updated, &lang, &image, &a.Source)
 	if err != nil {
 		return news.Article{}, err
