@@ -9,21 +9,23 @@ import (
 
 // Article is one news article as readers see it.
 type Article struct {
-	ID        int64     `json:"id"`
-	Slug      string    `json:"slug"`
-	URL       string    `json:"url"` // canonical URL, on the publisher's site
-	Title     string    `json:"title"`
-	Excerpt   string    `json:"excerpt"`
-	Body      []string  `json:"body"`           // paragraphs, plain text
-	HTML      string    `json:"html,omitempty"` // the body as sanitized HTML, when the source had markup
-	Category  string    `json:"category"`
-	Tags      []string  `json:"tags,omitempty"`
-	Author    string    `json:"author,omitempty"`
-	Published time.Time `json:"published"`
-	Updated   time.Time `json:"updated"`
-	Lang      Lang      `json:"lang"`
-	Image     *Image    `json:"image,omitempty"`
-	Source    string    `json:"source"`
+	ID       int64    `json:"id"`
+	Slug     string   `json:"slug"`
+	URL      string   `json:"url"` // canonical URL, on the publisher's site
+	Title    string   `json:"title"`
+	Excerpt  string   `json:"excerpt"`
+	Body     []string `json:"body"`           // paragraphs, plain text
+	HTML     string   `json:"html,omitempty"` // the body as sanitized HTML, when the source had markup
+	Category string   `json:"category"`
+	// CategorySlug is set by the store from Category.
+	CategorySlug string    `json:"category_slug,omitempty"`
+	Tags         []string  `json:"tags,omitempty"`
+	Author       string    `json:"author,omitempty"`
+	Published    time.Time `json:"published"`
+	Updated      time.Time `json:"updated"`
+	Lang         Lang      `json:"lang"`
+	Image        *Image    `json:"image,omitempty"`
+	Source       string    `json:"source"`
 }
 
 // Image is an article's illustration. Width and height are given so that

@@ -53,7 +53,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-const columns = `id, slug, url, title, excerpt, body, html, category, tags, author, published, updated, lang, image, source`
+const columns = `id, slug, url, title, excerpt, body, html, category, category_slug, tags, author, published, updated, lang, image, source`
 
 // Article returns the article with this slug.
 func (s *Store) Article(ctx context.Context, slug string) (news.Article, error) {
@@ -252,7 +252,7 @@ func scanArticle(row scanner) (news.Article, error) {
 		published, updated int64
 		image              sql.NullString
 	)
-	err := row.Scan(&a.ID, &a.Slug, &a.URL, &a.Title, &a.Excerpt, &body, &a.HTML, &a.Category, &tags,
+	err := row.Scan(&a.ID, &a.Slug, &a.URL, &a.Title, &a.Excerpt, &body, &a.HTML, &a.Category, &a.CategorySlug, &tags,
 		&a.Author, &published, &updated, &lang, &image, &a.Source)
 	if err != nil {
 		return news.Article{}, err
