@@ -1,0 +1,29 @@
+// Package sample holds the articles Kiosque ships with: a small French,
+// Arabic and English news site, so that a fresh install shows a working
+// widget before any feed or WordPress site is connected.
+package sample
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+
+	"github.com/kiosque/kiosque/app/news"
+)
+
+//go:embed articles.json
+var articlesJSON []byte
+
+// Articles decodes the bundled articles, oldest first. Each call returns a
+// fresh slice that the caller may change. Their URLs are empty: the server
+// fills in canonical ones.
+func Articles() ([]news.Article, error) {
+	dec := json.NewDecoder(bytes.NewReader(articlesJSON))
+	dec.DisallowUnknownFields() // a misspelt field would otherwise vanish silently
+	var articles []news.Article
+	if err := dec.Decode(&articles); err != nil {
+		return nil, fmt.Errorf("decode sample articles: %w", err)
+	}
+	return articles, nil
+}
