@@ -79,3 +79,18 @@ func (l Lang) Dir() string {
 	}
 	return "ltr"
 }
+
+// Summary is the article without its body: what a card shows.
+func (a Article) Summary() Article {
+	a.Body, a.HTML = nil, ""
+	return a
+}
+
+// Summaries returns the summaries of articles.
+func Summaries(articles []Article) []Article {
+	out := make([]Article, len(articles))
+	for i, a := range articles {
+		out[i] = a.Summary()
+	}
+	return out
+}

@@ -1,0 +1,49 @@
+//go:build !wasm
+
+package ui
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// attr makes text safe as an attribute value in the prerendered page.
+// go-app writes attribute values with Go's string quoting, not HTML
+// escaping: a `"` in a title would end the attribute, and `\` or an
+// invisible character would show as an escape sequence. So every character
+// that quoting would touch, and every character with meaning in HTML, is
+// written as a character reference, which quoting leaves alone and the
+// browser turns back into the text as written.
+func attr(s string) string {
+	if !needsEscape(s) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		switch {
+		case r == '&':
+			b.WriteString("&amp;")
+		case r == '"' || r == '\'' || r == '<' || r == '>' || r == '\\' || !strconv.IsPrint(r):
+			b.WriteString("&#")
+			b.WriteString(strconv.Itoa(int(r)))
+			b.WriteByte(';')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func needsEscape(s string) bool {
+	if !utf8.ValidString(s) {
+		return true
+	}
+	for _, r := range s {
+		switch {
+		case r == '&', r == '"', r == '\'', r == '<', r == '>', r == '\\', !strconv.IsPrint(r):
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,160 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/kiosque/kiosque/app/news"
+)
+
+// labels are the words of the interface in one language.
+type labels struct {
+	alsoLike      string
+	latest        string
+	previous      string
+	next          string
+	slideOf       string // "%d of %d"
+	carousel      string
+	allCategories string
+	allLanguages  string
+	categories    string
+	languages     string
+	by            string // "By %s"
+	published     string
+	readOriginal  string
+	loading       string
+	loadFailed    string
+	retry         string
+	notFound      string
+	home          string
+	empty         string
+	more          string
+	skipToContent string
+	langName      string // the language's own name
+	months        [12]string
+	dateFormat    func(day int, month string, year int) string
+}
+
+var labelsByLang = map[news.Lang]labels{
+	news.French: {
+		alsoLike:      "Vous aimerez aussi",
+		latest:        "À la une",
+		previous:      "Précédent",
+		next:          "Suivant",
+		slideOf:       "%d sur %d",
+		carousel:      "Articles liés",
+		allCategories: "Toutes les rubriques",
+		allLanguages:  "Toutes les langues",
+		categories:    "Rubriques",
+		languages:     "Langues",
+		by:            "Par %s",
+		published:     "Publié le",
+		readOriginal:  "Lire sur le site de l’éditeur",
+		loading:       "Chargement…",
+		loadFailed:    "Impossible de charger les articles.",
+		retry:         "Réessayer",
+		notFound:      "Cet article est introuvable.",
+		home:          "Accueil",
+		empty:         "Aucun article pour le moment.",
+		more:          "Plus d’articles",
+		skipToContent: "Aller au contenu",
+		langName:      "Français",
+		months: [12]string{"janvier", "février", "mars", "avril", "mai", "juin",
+			"juillet", "août", "septembre", "octobre", "novembre", "décembre"},
+		dateFormat: func(d int, m string, y int) string { return fmt.Sprintf("%d %s %d", d, m, y) },
+	},
+	news.Arabic: {
+		alsoLike:      "قد يعجبك أيضا",
+		latest:        "آخر الأخبار",
+		previous:      "السابق",
+		next:          "التالي",
+		slideOf:       "%d من %d",
+		carousel:      "مقالات ذات صلة",
+		allCategories: "كل الأقسام",
+		allLanguages:  "كل اللغات",
+		categories:    "الأقسام",
+		languages:     "اللغات",
+		by:            "بقلم %s",
+		published:     "نُشر في",
+		readOriginal:  "اقرأ على موقع الناشر",
+		loading:       "جارٍ التحميل…",
+		loadFailed:    "تعذّر تحميل المقالات.",
+		retry:         "إعادة المحاولة",
+		notFound:      "هذا المقال غير موجود.",
+		home:          "الرئيسية",
+		empty:         "لا توجد مقالات حاليا.",
+		more:          "مزيد من المقالات",
+		skipToContent: "انتقل إلى المحتوى",
+		langName:      "العربية",
+		months: [12]string{"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
+			"يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"},
+		dateFormat: func(d int, m string, y int) string { return fmt.Sprintf("%d %s %d", d, m, y) },
+	},
+	news.English: {
+		alsoLike:      "You may also like",
+		latest:        "Latest news",
+		previous:      "Previous",
+		next:          "Next",
+		slideOf:       "%d of %d",
+		carousel:      "Related articles",
+		allCategories: "All sections",
+		allLanguages:  "All languages",
+		categories:    "Sections",
+		languages:     "Languages",
+		by:            "By %s",
+		published:     "Published",
+		readOriginal:  "Read on the publisher’s site",
+		loading:       "Loading…",
+		loadFailed:    "Could not load the articles.",
+		retry:         "Try again",
+		notFound:      "This article cannot be found.",
+		home:          "Home",
+		empty:         "No articles yet.",
+		more:          "More articles",
+		skipToContent: "Skip to content",
+		langName:      "English",
+		months: [12]string{"January", "February", "March", "April", "May", "June",
+			"July", "August", "September", "October", "November", "December"},
+		dateFormat: func(d int, m string, y int) string { return fmt.Sprintf("%s %d, %d", m, d, y) },
+	},
+}
+
+// labelsFor returns the interface words for a language, French when the
+// language is unknown.
+func labelsFor(l news.Lang) labels {
+	if t, ok := labelsByLang[l]; ok {
+		return t
+	}
+	return labelsByLang[news.French]
+}
+
+// formatDate writes the day of t (in UTC, the stored zone, so that server
+// and browser agree) the way a reader of the language expects.
+func formatDate(t time.Time, l news.Lang) string {
+	t = t.UTC()
+	words := labelsFor(l)
+	return words.dateFormat(t.Day(), words.months[t.Month()-1], t.Year())
+}
+
+// The site's sections are named in French; readers of the other languages
+// see them in their own. A section not listed here keeps its name.
+var categoryNames = map[string]map[news.Lang]string{
+	"international": {news.Arabic: "دولي", news.English: "World"},
+	"politique":     {news.Arabic: "سياسة", news.English: "Politics"},
+	"economie":      {news.Arabic: "اقتصاد", news.English: "Economy"},
+	"societe":       {news.Arabic: "مجتمع", news.English: "Society"},
+	"sport":         {news.Arabic: "رياضة", news.English: "Sport"},
+	"culture":       {news.Arabic: "ثقافة", news.English: "Culture"},
+	"technologie":   {news.Arabic: "تكنولوجيا", news.English: "Technology"},
+}
+
+// categoryName is the name of a section for a reader of language l.
+func categoryName(c news.Category, l news.Lang) string {
+	if name, ok := categoryNames[c.Slug][l]; ok {
+		return name
+	}
+	return c.Name
+}
+
+// NotFoundText says, in language l, that a page does not exist.
+func NotFoundText(l news.Lang) string { return labelsFor(l).notFound }
