@@ -1,0 +1,57 @@
+package server
+
+import "net/http"
+
+// addRoutes lays out the whole HTTP surface.
+func (s *server) addRoutes(mux *http.ServeMux) {
+	mux.Handle("/api/v1/articles", onlyGet(s.listArticles()))
+	mux.Handle("/api/v1/articles/{slug}", onlyGet(s.getArticle()))
+	mux.Handle("/api/v1/articles/{slug}/related", onlyGet(s.relatedArticles()))
+	mux.Handle("/api/v1/categories", onlyGet(s.listCategories()))
+	mux.Handle("/api/v1/view", onlyGet(s.getView()))
+	mux.Handle("/api/", onlyGet(apiNotFound()))
+	mux.Handle("/healthz", onlyGet(healthz()))
+
+	mux.Handle("/{$}", onlyGet(s.page()))
+	mux.Handle("/a/{slug}", onlyGet(s.page()))
+	mux.Handle("/embed", onlyGet(s.page()))
+	mux.Handle("/", onlyGet(s.staticOrNotFound()))
+}
+
+// onlyGet answers other methods than GET and HEAD with 405.
+func onlyGet(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			problem(w, http.StatusMethodNotAllowed, "this resource answers GET and HEAD only")
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func healthz() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write([]byte("ok\n"))
+	})
+}
+
+func apiNotFound() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		problem(w, http.StatusNotFound, "no such API resource")
+	})
+}
+
+// staticOrNotFound serves the static files, and the site's not-found page
+// for any other path.
+func (s *server) staticOrNotFound() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.Assets != nil && s.Assets.Has(r.URL.Path) {
+			s.Assets.ServeHTTP(w, r)
+			return
+		}
+		s.notFoundPage(w, r)
+	})
+}

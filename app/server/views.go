@@ -1,0 +1,226 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/store"
+	"github.com/kiosque/kiosque/app/ui"
+)
+
+// buildView gathers what the page at target shows, straight from the
+// store. It returns the HTTP status the page answers with; a bad parameter
+// is a *ui.ParamError.
+func (s *server) buildView(ctx context.Context, target *url.URL, acceptLanguage string) (ui.View, int, error) {
+	q := target.Query()
+	v := ui.View{Path: target.RequestURI(), Site: s.Site}
+	var err error
+	if v.Theme, err = ui.ParseTheme(q.Get("theme")); err != nil {
+		return v, http.StatusBadRequest, err
+	}
+	asked, err := ui.ParseLangParam(q.Get("lang"))
+	if err != nil {
+		return v, http.StatusBadRequest, err
+	}
+	reader := preferredLang(acceptLanguage)
+
+	var status int
+	switch {
+	case target.Path == "/":
+		v.Lang = firstLang(asked, reader)
+		v.Filter = asked
+		v, status, err = s.homeView(ctx, v, q)
+	case strings.HasPrefix(target.Path, "/a/") && !strings.Contains(target.Path[3:], "/"):
+		v, status, err = s.articleView(ctx, v, target.Path[3:], asked)
+	case target.Path == "/embed":
+		v, status, err = s.embedView(ctx, v, q, reader)
+	default:
+		v.Lang = firstLang(asked, reader)
+		v.Error = ui.NotFoundText(v.Lang)
+		status = http.StatusNotFound
+	}
+	s.resolveImages(&v)
+	return v, status, err
+}
+
+func (s *server) homeView(ctx context.Context, v ui.View, q url.Values) (ui.View, int, error) {
+	categories, err := s.Store.Categories(ctx)
+	if err != nil {
+		return v, 0, err
+	}
+	v.Categories = categories
+	if slug := q.Get("category"); slug != "" {
+		for i := range categories {
+			if categories[i].Slug == store.Slugify(slug) {
+				v.Category = &categories[i]
+			}
+		}
+		if v.Category == nil {
+			return v, http.StatusBadRequest, &ui.ParamError{Param: "category", Value: slug, Reason: "no such section"}
+		}
+	}
+	query := store.Query{Lang: v.Filter, Limit: defaultListLimit, Cursor: q.Get("cursor")}
+	if v.Category != nil {
+		query.Category = v.Category.Slug
+	}
+	page, err := s.Store.Articles(ctx, query)
+	if errors.Is(err, store.ErrBadCursor) {
+		return v, http.StatusBadRequest, &ui.ParamError{Param: "cursor", Value: query.Cursor, Reason: "not a cursor this site gave"}
+	}
+	if err != nil {
+		return v, 0, err
+	}
+	v.Articles, v.Next = news.Summaries(page.Articles), page.Next
+	return v, http.StatusOK, nil
+}
+
+func (s *server) articleView(ctx context.Context, v ui.View, escapedSlug string, asked news.Lang) (ui.View, int, error) {
+	slug, err := url.PathUnescape(escapedSlug)
+	if err != nil || !store.ValidSlug(slug) {
+		v.Lang = firstLang(asked, news.French)
+		v.Error = ui.NotFoundText(v.Lang)
+		return v, http.StatusNotFound, nil
+	}
+	a, err := s.Store.Article(ctx, slug)
+	if errors.Is(err, store.ErrNotFound) {
+		v.Lang = firstLang(asked, news.French)
+		v.Error = ui.NotFoundText(v.Lang)
+		return v, http.StatusNotFound, nil
+	}
+	if err != nil {
+		return v, 0, err
+	}
+	// An article page speaks the article's language unless asked otherwise.
+	v.Lang = firstLang(asked, a.Lang)
+	v.Article = &a
+	if v.Related, err = s.relatedTo(ctx, a.Slug, defaultRelatedLimit); err != nil {
+		return v, 0, err
+	}
+	return v, http.StatusOK, nil
+}
+
+func (s *server) embedView(ctx context.Context, v ui.View, q url.Values, reader news.Lang) (ui.View, int, error) {
+	o, err := ui.ParseEmbedOptions(q)
+	if err != nil {
+		return v, http.StatusBadRequest, err
+	}
+	v.Embed, v.Theme = &o, o.Theme
+	switch {
+	case o.Article != "":
+		a, err := s.Store.Article(ctx, o.Article)
+		if errors.Is(err, store.ErrNotFound) || !store.ValidSlug(o.Article) {
+			v.Lang = firstLang(o.Lang, reader, news.French)
+			v.Error = ui.NotFoundText(v.Lang)
+			return v, http.StatusNotFound, nil
+		}
+		if err != nil {
+			return v, 0, err
+		}
+		v.Lang = firstLang(o.Lang, reader, a.Lang)
+		v.Article = &a
+		if v.Related, err = s.relatedTo(ctx, a.Slug, o.Limit); err != nil {
+			return v, 0, err
+		}
+	default:
+		v.Lang = firstLang(o.Lang, reader, news.French)
+		query := store.Query{Limit: o.Limit}
+		if o.Layout == ui.LayoutBoth {
+			query.Limit++ // one featured card above a full carousel
+		}
+		if o.Category != "" {
+			categories, err := s.Store.Categories(ctx)
+			if err != nil {
+				return v, 0, err
+			}
+			for i := range categories {
+				if categories[i].Slug == store.Slugify(o.Category) {
+					v.Category = &categories[i]
+				}
+			}
+			if v.Category == nil {
+				return v, http.StatusBadRequest, &ui.ParamError{Param: "category", Value: o.Category, Reason: "no such section"}
+			}
+			query.Category = v.Category.Slug
+		}
+		page, err := s.Store.Articles(ctx, query)
+		if err != nil {
+			return v, 0, err
+		}
+		v.Articles = news.Summaries(page.Articles)
+	}
+	return v, http.StatusOK, nil
+}
+
+// resolveImages points local images at their content-named paths, which
+// browsers may cache for good.
+func (s *server) resolveImages(v *ui.View) {
+	if s.Assets == nil {
+		return
+	}
+	resolve := func(a *news.Article) {
+		if a != nil && a.Image != nil {
+			img := *a.Image
+			img.Src = s.Assets.Resolve(img.Src)
+			a.Image = &img
+		}
+	}
+	resolve(v.Article)
+	for i := range v.Articles {
+		resolve(&v.Articles[i])
+	}
+	for i := range v.Related {
+		resolve(&v.Related[i])
+	}
+}
+
+func (s *server) relatedTo(ctx context.Context, slug string, limit int) ([]news.Article, error) {
+	related, err := s.Store.ArticlesBySlug(ctx, s.Related.Related(slug, limit))
+	return news.Summaries(related), err
+}
+
+// firstLang returns the first language given.
+func firstLang(langs ...news.Lang) news.Lang {
+	for _, l := range langs {
+		if l != "" {
+			return l
+		}
+	}
+	return news.French
+}
+
+// preferredLang picks the reader's language from an Accept-Language
+// header: the supported one with the highest weight, or "" if none is.
+func preferredLang(header string) news.Lang {
+	type choice struct {
+		lang   news.Lang
+		weight float64
+	}
+	var choices []choice
+	for _, part := range strings.Split(header, ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		l, ok := news.ParseLang(tag)
+		if !ok {
+			continue
+		}
+		weight := 1.0
+		if q, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if w, err := strconv.ParseFloat(q, 64); err == nil {
+				weight = w
+			}
+		}
+		if weight > 0 {
+			choices = append(choices, choice{l, weight})
+		}
+	}
+	sort.SliceStable(choices, func(i, j int) bool { return choices[i].weight > choices[j].weight })
+	if len(choices) == 0 {
+		return ""
+	}
+	return choices[0].lang
+}
