@@ -24,7 +24,6 @@ import (
 type pageRenderer struct {
 	shell    *template.Template
 	minifier *minify.M
-	resolve  func(string) string
 }
 
 const shellHTML = `<!DOCTYPE html>
@@ -59,15 +58,11 @@ const shellHTML = `<!DOCTYPE html>
 `
 
 func newPageRenderer(assets *build.Assets) (*pageRenderer, error) {
-	resolve := func(p string) string { return p }
-	if assets != nil {
-		resolve = assets.Resolve
-	}
-	shell, err := template.New("page").Funcs(template.FuncMap{"resolve": resolve}).Parse(shellHTML)
+	shell, err := template.New("page").Funcs(template.FuncMap{"resolve": assets.Resolve}).Parse(shellHTML)
 	if err != nil {
 		return nil, fmt.Errorf("parse page shell: %w", err)
 	}
-	return &pageRenderer{shell: shell, minifier: build.NewMinifier(), resolve: resolve}, nil
+	return &pageRenderer{shell: shell, minifier: build.NewMinifier()}, nil
 }
 
 // The indentation go-app writes between elements: the DOM the wasm builds

@@ -48,7 +48,7 @@ func apiNotFound() http.Handler {
 // for any other path.
 func (s *server) staticOrNotFound() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.Assets != nil && s.Assets.Has(r.URL.Path) {
+		if s.Assets.Has(r.URL.Path) {
 			s.Assets.ServeHTTP(w, r)
 			return
 		}

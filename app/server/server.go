@@ -3,11 +3,14 @@
 package server
 
 import (
+	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/build"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
 // Ranker answers "you may also like": the slugs of up to k articles related
@@ -21,7 +24,8 @@ type Config struct {
 	Log     *slog.Logger
 	Store   store.Reader
 	Related Ranker
-	Assets  *build.Assets
+	// Web holds the static files and the built app.wasm (the web/ folder).
+	Web fs.FS
 	// Site is the publisher's name, shown in page titles and headers.
 	Site string
 	// FrameAncestors is the CSP frame-ancestors source list of the widget
@@ -32,7 +36,8 @@ type Config struct {
 // server holds the dependencies the handlers share.
 type server struct {
 	Config
-	pages *pageRenderer
+	Assets *build.Assets
+	pages  *pageRenderer
 }
 
 // New returns the handler of the whole site.
@@ -43,12 +48,54 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.FrameAncestors == "" {
 		cfg.FrameAncestors = "*"
 	}
-	pages, err := newPageRenderer(cfg.Assets)
+	assets, err := loadAssets(cfg)
 	if err != nil {
 		return nil, err
 	}
-	s := &server{Config: cfg, pages: pages}
+	if assets.Version() == "" {
+		cfg.Log.Warn("no app.wasm among the web files: pages are served prerendered, without the interactive app; run `make build`")
+	}
+	pages, err := newPageRenderer(assets)
+	if err != nil {
+		return nil, err
+	}
+	s := &server{Config: cfg, Assets: assets, pages: pages}
 	mux := http.NewServeMux()
 	s.addRoutes(mux)
 	return withRecover(cfg.Log, withLog(cfg.Log, withHeaders(mux))), nil
+}
+
+// loadAssets loads the static files and has go-app generate its runtime
+// files (app.js, the service worker, the manifest) for this release.
+func loadAssets(cfg Config) (*build.Assets, error) {
+	if cfg.Web == nil {
+		return nil, fmt.Errorf("server: no web files given")
+	}
+	assets, err := build.LoadWeb(cfg.Web)
+	if err != nil {
+		return nil, err
+	}
+	goapp := &app.Handler{
+		Name:            cfg.Site,
+		ShortName:       cfg.Site,
+		Title:           cfg.Site,
+		Description:     "Les dernières nouvelles, à lire en ligne et hors ligne.",
+		Lang:            "fr",
+		BackgroundColor: "#f7f4ee",
+		ThemeColor:      "#b3261e",
+		Icon: app.Icon{
+			Default:  "/web/icons/icon-192.png",
+			Large:    "/web/icons/icon-512.png",
+			Maskable: "/web/icons/maskable-512.png",
+			SVG:      "/web/icons/icon.svg",
+		},
+		CacheableResources: []string{"/web/kiosque.css", "/web/kiosque.js", "/web/icons/icon.svg"},
+		Resources:          assets,
+		Version:            assets.Version(),
+		LoadingLabel:       " ",
+	}
+	if err := assets.AddRuntime(goapp); err != nil {
+		return nil, fmt.Errorf("generate go-app's files: %w", err)
+	}
+	return assets, nil
 }

@@ -160,9 +160,6 @@ func (s *server) embedView(ctx context.Context, v ui.View, q url.Values, reader 
 // resolveImages points local images at their content-named paths, which
 // browsers may cache for good.
 func (s *server) resolveImages(v *ui.View) {
-	if s.Assets == nil {
-		return
-	}
 	resolve := func(a *news.Article) {
 		if a != nil && a.Image != nil {
 			img := *a.Image
