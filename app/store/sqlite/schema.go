@@ -32,6 +32,27 @@ CREATE TABLE articles (
 CREATE INDEX articles_newest ON articles (published DESC, id DESC);
 CREATE INDEX articles_category_newest ON articles (category_slug, published DESC, id DESC);
 `,
+	// Imported articles keep their identity at the source (origin is the
+	// source key, origin_id the item there) so that an edit updates in place;
+	// content_hash tells an unchanged re-fetch from an edit. sources holds
+	// what the next poll of each source needs.
+	2: `
+ALTER TABLE articles ADD COLUMN origin TEXT;
+ALTER TABLE articles ADD COLUMN origin_id TEXT;
+ALTER TABLE articles ADD COLUMN content_hash TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX articles_origin ON articles (origin, origin_id) WHERE origin IS NOT NULL;
+CREATE TABLE sources (
+	key           TEXT PRIMARY KEY,
+	etag          TEXT NOT NULL DEFAULT '',
+	last_modified TEXT NOT NULL DEFAULT '',
+	cursor        INTEGER NOT NULL DEFAULT 0, -- Unix milliseconds, UTC; 0 if none
+	full_sync     INTEGER NOT NULL DEFAULT 0,
+	last_attempt  INTEGER NOT NULL DEFAULT 0,
+	last_success  INTEGER NOT NULL DEFAULT 0,
+	last_error    TEXT NOT NULL DEFAULT '',
+	failures      INTEGER NOT NULL DEFAULT 0
+);
+`,
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

@@ -1,0 +1,151 @@
+// Package ingest brings publishers' articles into the store: a Source
+// (app/ingest/feed, app/ingest/wordpress) pulls what changed, Import writes
+// it in one transaction, and a Poller does that on a schedule.
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/kiosque/kiosque/app/store"
+)
+
+// Source is somewhere articles come from.
+type Source interface {
+	// Key names the source durably ("feed:https://…",
+	// "wordpress:https://…"): it is the origin of its articles and the key
+	// of its saved state.
+	Key() string
+	// Pull fetches what changed since state was saved. It writes nothing.
+	Pull(ctx context.Context, state store.SourceState, progress Progress) (Pull, error)
+}
+
+// Progress is told how far a pull has got: done items out of total, total
+// being 0 while unknown. It may be nil.
+type Progress func(done, total int)
+
+// Pull is what one poll of a source brought.
+type Pull struct {
+	// NotModified is an unchanged source (a 304): there is nothing to
+	// import.
+	NotModified bool
+	Articles    []store.Imported
+	Skipped     []Skipped
+	// RemoveMissing and Present: see store.Import.
+	RemoveMissing bool
+	Present       []string
+	// State is the source's state after this pull (validators, cursor),
+	// saved with the articles.
+	State store.SourceState
+}
+
+// Skipped is an item left out of an import, and why.
+type Skipped struct {
+	ID     string // its identity at the source
+	Title  string
+	Reason string
+}
+
+// Report says what one import did.
+type Report struct {
+	Source      string
+	NotModified bool
+	store.ImportResult
+	Skipped []Skipped
+}
+
+// Import pulls src once and writes what it brought. On failure the stored
+// articles are unchanged and the failure is recorded in the source's state
+// (for backing off); the error says which source failed and why.
+func Import(ctx context.Context, st store.SourceStore, src Source, progress Progress) (Report, error) {
+	key := src.Key()
+	report := Report{Source: key}
+	state, err := st.SourceState(ctx, key)
+	if err != nil {
+		return report, fmt.Errorf("import %s: %w", key, err)
+	}
+	pull, err := src.Pull(ctx, state, progress)
+	if err == nil && pull.NotModified {
+		report.NotModified = true
+		next := succeeded(pull.State, state, time.Now())
+		if err := st.SaveSourceState(ctx, next); err != nil {
+			return report, fmt.Errorf("import %s: %w", key, err)
+		}
+		return report, nil
+	}
+	if err == nil {
+		articles, skipped := validArticles(pull.Articles)
+		report.Skipped = append(pull.Skipped, skipped...)
+		// A skipped item still exists at the source: it is not a deletion.
+		present := pull.Present
+		if pull.RemoveMissing {
+			for _, s := range skipped {
+				present = append(present, s.ID)
+			}
+		}
+		report.ImportResult, err = st.ApplyImport(ctx, store.Import{
+			Origin:        key,
+			Articles:      articles,
+			RemoveMissing: pull.RemoveMissing,
+			Present:       present,
+			State:         succeeded(pull.State, state, time.Now()),
+		})
+	}
+	if err != nil {
+		if ctx.Err() == nil { // a shutdown is not the source's failure
+			failed := state
+			failed.LastAttempt = time.Now().UTC()
+			failed.LastError = err.Error()
+			failed.Failures++
+			if serr := st.SaveSourceState(ctx, failed); serr != nil {
+				err = errors.Join(err, serr)
+			}
+		}
+		return report, fmt.Errorf("import %s: %w", key, err)
+	}
+	return report, nil
+}
+
+// succeeded returns the state to save after a successful pull: the pull's
+// validators and cursor, the bookkeeping reset.
+func succeeded(next, prev store.SourceState, now time.Time) store.SourceState {
+	if next.Key == "" {
+		next = prev
+	}
+	next.LastAttempt = now.UTC()
+	next.LastSuccess = now.UTC()
+	next.LastError = ""
+	next.Failures = 0
+	return next
+}
+
+// validArticles sets aside the articles the store would refuse, so that
+// one bad item does not sink the whole import.
+func validArticles(items []store.Imported) ([]store.Imported, []Skipped) {
+	valid := items[:0:0]
+	var skipped []Skipped
+	for _, it := range items {
+		if err := store.Validate(it.Article); err != nil {
+			skipped = append(skipped, Skipped{ID: it.OriginID, Title: it.Article.Title, Reason: err.Error()})
+			continue
+		}
+		valid = append(valid, it)
+	}
+	return valid, skipped
+}
+
+// LogValue lets a Report be logged in one line.
+func (r Report) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("source", r.Source),
+		slog.Bool("not_modified", r.NotModified),
+		slog.Int("added", len(r.Added)),
+		slog.Int("updated", len(r.Updated)),
+		slog.Int("removed", len(r.Removed)),
+		slog.Int("unchanged", r.Unchanged),
+		slog.Int("skipped", len(r.Skipped)),
+	)
+}

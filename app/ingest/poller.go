@@ -1,0 +1,142 @@
+package ingest
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/kiosque/kiosque/app/ingest/fetch"
+	"github.com/kiosque/kiosque/app/store"
+)
+
+// Change is what an import changed, by slug: the server updates its
+// related-articles index from it.
+type Change struct {
+	Source  string
+	Put     []string // added or updated
+	Removed []string
+}
+
+// PollerOptions configure a Poller. Zero values take the defaults.
+type PollerOptions struct {
+	// Interval between polls of a healthy source (default 15 minutes).
+	Interval time.Duration
+	// MaxBackoff caps the wait after failures (default 6 hours, or
+	// Interval if longer).
+	MaxBackoff time.Duration
+	// OnChange is called after each import that added, updated or removed
+	// articles. Calls are never concurrent. It may be nil.
+	OnChange func(ctx context.Context, c Change)
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+}
+
+// Poller polls sources on a schedule, each on its own: a failing source
+// backs off without delaying the others.
+type Poller struct {
+	store   store.SourceStore
+	sources []Source
+	opts    PollerOptions
+	notify  sync.Mutex // serializes OnChange
+}
+
+// NewPoller returns a Poller of sources writing to st.
+func NewPoller(st store.SourceStore, sources []Source, opts PollerOptions) *Poller {
+	if opts.Interval <= 0 {
+		opts.Interval = 15 * time.Minute
+	}
+	if opts.MaxBackoff <= 0 {
+		opts.MaxBackoff = 6 * time.Hour
+	}
+	opts.MaxBackoff = max(opts.MaxBackoff, opts.Interval)
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	return &Poller{store: st, sources: sources, opts: opts}
+}
+
+// Run polls until ctx is done, then returns once every poll has stopped.
+func (p *Poller) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	for _, src := range p.sources {
+		wg.Go(func() { p.pollSource(ctx, src) })
+	}
+	wg.Wait()
+}
+
+func (p *Poller) pollSource(ctx context.Context, src Source) {
+	log := p.opts.Logger.With("source", src.Key())
+	state, err := p.store.SourceState(ctx, src.Key())
+	if err != nil {
+		log.ErrorContext(ctx, "read source state", "err", err)
+	}
+	failures := state.Failures
+	// A restart does not poll sooner than the schedule says.
+	wait := time.Duration(0)
+	if !state.LastAttempt.IsZero() {
+		wait = time.Until(state.LastAttempt.Add(p.delay(failures, 0)))
+	}
+	timer := time.NewTimer(max(wait, 0))
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+		}
+		report, err := Import(ctx, p.store, src, nil)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			failures++
+			wait = p.delay(failures, fetch.RetryAfter(err))
+			log.WarnContext(ctx, "poll failed", "err", err, "failures", failures, "retry_in", wait.Round(time.Second))
+		} else {
+			failures = 0
+			wait = p.delay(0, 0)
+			if report.Changed() {
+				log.InfoContext(ctx, "imported", "report", report)
+				p.changed(ctx, Change{Source: report.Source, Put: report.Put(), Removed: report.Removed})
+			} else {
+				log.DebugContext(ctx, "no change", "report", report)
+			}
+		}
+		timer.Reset(wait)
+	}
+}
+
+func (p *Poller) changed(ctx context.Context, c Change) {
+	if p.opts.OnChange == nil {
+		return
+	}
+	p.notify.Lock()
+	defer p.notify.Unlock()
+	p.opts.OnChange(ctx, c)
+}
+
+// delay is the wait before the next poll: the interval give or take 10%
+// for a healthy source; after failures, the interval doubled per failure
+// up to MaxBackoff, with jitter so that sources failing together (a shared
+// host down) do not retry together; never less than the Retry-After the
+// server asked for.
+func (p *Poller) delay(failures int, retryAfter time.Duration) time.Duration {
+	if failures == 0 {
+		return time.Duration(float64(p.opts.Interval) * (0.9 + 0.2*rand.Float64()))
+	}
+	return max(Backoff(p.opts.Interval, p.opts.MaxBackoff, failures, rand.Float64()), min(retryAfter, 7*24*time.Hour))
+}
+
+// Backoff is the wait after failures failed polls in a row: base doubled
+// per failure, capped at ceiling, then spread by jitter (in [0, 1)) over
+// its upper half.
+func Backoff(base, ceiling time.Duration, failures int, jitter float64) time.Duration {
+	d := base
+	for i := 1; i < failures && d < ceiling; i++ {
+		d *= 2
+	}
+	d = min(d, ceiling)
+	return d/2 + time.Duration(jitter*float64(d/2))
+}

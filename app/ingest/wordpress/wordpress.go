@@ -1,0 +1,263 @@
+// Package wordpress reads a WordPress site through its REST API as an
+// ingest source: every post the first time, then only the posts modified
+// since the last sync, with a periodic listing of all post ids to find
+// the deleted ones.
+package wordpress
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kiosque/kiosque/app/ingest"
+	"github.com/kiosque/kiosque/app/ingest/fetch"
+	"github.com/kiosque/kiosque/app/store"
+)
+
+// Options tune a Source. Zero values take the defaults.
+type Options struct {
+	// FullListEvery is how often an incremental sync also lists every post
+	// id, to find deleted posts (default 6 hours; negative: every sync).
+	FullListEvery time.Duration
+	// Overlap is subtracted from the last seen modification time when
+	// asking for changes: WordPress compares modified_after with the site's
+	// local time, which may be hours off UTC (default 24 hours). Posts
+	// fetched again unchanged are counted unchanged, not updated.
+	Overlap time.Duration
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+}
+
+// Source is one WordPress site.
+type Source struct {
+	site   string // the site's URL, without a trailing slash
+	client *fetch.Client
+	clean  *ingest.Cleaner
+	opts   Options
+
+	mu   sync.Mutex
+	name string // the site's name, once known
+}
+
+var _ ingest.Source = (*Source)(nil)
+
+// perPage is the largest page WordPress serves.
+const perPage = 100
+
+// maxPages bounds a listing, against a server that never stops paging.
+const maxPages = 2000
+
+// New returns the WordPress site at siteURL ("https://example.com") as a
+// source.
+func New(siteURL string, client *fetch.Client, clean *ingest.Cleaner, opts Options) (*Source, error) {
+	u, err := url.Parse(strings.TrimSpace(siteURL))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("WordPress site URL %q: want an absolute http or https URL", siteURL)
+	}
+	u.RawQuery, u.Fragment = "", ""
+	u.Path = strings.TrimSuffix(strings.TrimRight(u.Path, "/"), "/wp-json")
+	if opts.FullListEvery == 0 {
+		opts.FullListEvery = 6 * time.Hour
+	}
+	if opts.Overlap <= 0 {
+		opts.Overlap = 24 * time.Hour
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	return &Source{site: strings.TrimRight(u.String(), "/"), client: client, clean: clean, opts: opts}, nil
+}
+
+// Key is "wordpress:" and the site's URL.
+func (s *Source) Key() string { return "wordpress:" + s.site }
+
+// Pull fetches the posts changed since state (all of them the first time)
+// and, when a full listing is due, the ids of every published post.
+func (s *Source) Pull(ctx context.Context, state store.SourceState, progress ingest.Progress) (ingest.Pull, error) {
+	started := time.Now().UTC()
+	next := state
+	pull := ingest.Pull{State: next}
+	name := s.siteName(ctx)
+
+	q := url.Values{"per_page": {strconv.Itoa(perPage)}, "order": {"asc"}}
+	full := state.Cursor.IsZero()
+	if full {
+		q.Set("orderby", "id") // new posts land on the last page, not shifting the others
+	} else {
+		q.Set("orderby", "modified")
+		q.Set("modified_after", state.Cursor.Add(-s.opts.Overlap).UTC().Format("2006-01-02T15:04:05"))
+	}
+	listing := newListing()
+	err := s.pages(ctx, "_embed&"+q.Encode(), progress, func(raw json.RawMessage) error {
+		var p post
+		if err := json.Unmarshal(raw, &p); err != nil {
+			var idOnly struct{ ID int64 }
+			_ = json.Unmarshal(raw, &idOnly)
+			pull.Skipped = append(pull.Skipped, ingest.Skipped{ID: idString(idOnly.ID), Reason: "malformed post: " + err.Error()})
+			listing.add(idOnly.ID)
+			return nil
+		}
+		listing.add(p.ID)
+		if modified := p.modified(); modified.After(next.Cursor) {
+			next.Cursor = modified
+		}
+		if p.Content.Protected {
+			pull.Skipped = append(pull.Skipped, ingest.Skipped{ID: idString(p.ID), Title: s.clean.Sanitizer().Text(p.Title.Rendered), Reason: "password protected"})
+			return nil
+		}
+		imported, skipped := s.clean.Article(p.raw(name), s.site+"/")
+		if skipped != nil {
+			pull.Skipped = append(pull.Skipped, *skipped)
+			return nil
+		}
+		pull.Articles = append(pull.Articles, imported)
+		return nil
+	}, listing)
+	if err != nil {
+		return ingest.Pull{}, err
+	}
+	if !listing.consistent() {
+		// Pages shifted while they were read, so a post may have been
+		// missed: ask again from the same point next time.
+		s.opts.Logger.WarnContext(ctx, "WordPress posts changed while they were read; the next sync starts from the same point", "site", s.site)
+		next.Cursor = state.Cursor
+	}
+
+	switch {
+	case full:
+		pull.RemoveMissing, pull.Present = listing.consistent(), listing.list()
+		next.FullSync = started
+	case s.opts.FullListEvery < 0 || started.Sub(state.FullSync) >= s.opts.FullListEvery:
+		ids := newListing()
+		if err := s.pages(ctx, "_fields=id&"+url.Values{"per_page": {strconv.Itoa(perPage)}, "orderby": {"id"}, "order": {"asc"}}.Encode(), nil, func(raw json.RawMessage) error {
+			var p struct{ ID int64 }
+			if err := json.Unmarshal(raw, &p); err != nil {
+				return err
+			}
+			ids.add(p.ID)
+			return nil
+		}, ids); err != nil {
+			return ingest.Pull{}, err
+		}
+		pull.RemoveMissing, pull.Present = ids.consistent(), ids.list()
+		if pull.RemoveMissing {
+			next.FullSync = started
+		} else {
+			s.opts.Logger.WarnContext(ctx, "WordPress posts changed while their ids were listed; deletions are left for the next sync", "site", s.site)
+		}
+	}
+	pull.State = next
+	return pull, nil
+}
+
+// pages fetches every page of the posts listing with this query and hands
+// each post to each.
+func (s *Source) pages(ctx context.Context, query string, progress ingest.Progress, each func(json.RawMessage) error, l *listing) error {
+	done := 0
+	for page := 1; page <= maxPages; page++ {
+		u := s.site + "/wp-json/wp/v2/posts?" + query + "&page=" + strconv.Itoa(page)
+		res, err := s.client.Get(ctx, fetch.Request{URL: u, Accept: "application/json"})
+		if err != nil {
+			return err
+		}
+		var posts []json.RawMessage
+		if err := json.Unmarshal(res.Body, &posts); err != nil {
+			return fmt.Errorf("read %s: not a WordPress posts listing: %w", u, err)
+		}
+		total, errTotal := strconv.Atoi(res.Header.Get("X-WP-Total"))
+		pages, errPages := strconv.Atoi(res.Header.Get("X-WP-TotalPages"))
+		if errTotal != nil || errPages != nil {
+			// A proxy that strips headers: page on until a short page,
+			// but such a listing cannot be trusted to find deletions.
+			l.incomplete = true
+			pages = maxPages
+		}
+		l.total(page, total)
+		for _, p := range posts {
+			if err := each(p); err != nil {
+				return fmt.Errorf("read %s: %w", u, err)
+			}
+			done++
+			if progress != nil {
+				progress(done, total)
+			}
+		}
+		if page >= pages || (errPages != nil && len(posts) < perPage) || len(posts) == 0 {
+			return nil
+		}
+	}
+	return fmt.Errorf("list posts of %s: more than %d pages", s.site, maxPages)
+}
+
+// siteName returns the site's name from the API's index, or its host when
+// the index does not say.
+func (s *Source) siteName(ctx context.Context) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.name != "" {
+		return s.name
+	}
+	res, err := s.client.Get(ctx, fetch.Request{URL: s.site + "/wp-json/?_fields=name", Accept: "application/json"})
+	if err == nil {
+		var index struct{ Name string }
+		if json.Unmarshal(res.Body, &index) == nil {
+			s.name = s.clean.Sanitizer().Text(index.Name)
+		}
+	} else {
+		s.opts.Logger.WarnContext(ctx, "read WordPress site name", "site", s.site, "err", err)
+	}
+	if s.name == "" {
+		u, _ := url.Parse(s.site)
+		return u.Host // not cached: ask again next time
+	}
+	return s.name
+}
+
+// listing collects the ids a listing returned and checks it against the
+// total WordPress announced: posts published or deleted while it pages
+// shift the pages, and an incomplete listing must not remove anything.
+type listing struct {
+	ids        map[int64]bool
+	first      int // X-WP-Total of the first page
+	last       int // X-WP-Total of the last page
+	incomplete bool
+}
+
+func newListing() *listing { return &listing{ids: make(map[int64]bool)} }
+
+func (l *listing) add(id int64) {
+	if id <= 0 {
+		l.incomplete = true
+		return
+	}
+	l.ids[id] = true
+}
+
+func (l *listing) total(page, total int) {
+	if page == 1 {
+		l.first = total
+	}
+	l.last = total
+}
+
+// consistent reports whether the listing saw every post it announced,
+// with no change of total while paging: only then can it find deletions.
+func (l *listing) consistent() bool {
+	return !l.incomplete && l.first == l.last && len(l.ids) == l.first
+}
+
+func (l *listing) list() []string {
+	ids := make([]string, 0, len(l.ids))
+	for id := range l.ids {
+		ids = append(ids, idString(id))
+	}
+	return ids
+}
+
+func idString(id int64) string { return strconv.FormatInt(id, 10) }

@@ -1,0 +1,298 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/store"
+)
+
+var _ store.SourceStore = (*Store)(nil)
+
+// storedItem is what an import needs to know of an article already stored.
+type storedItem struct {
+	id   int64
+	slug string
+	hash string
+}
+
+// ApplyImport writes the import in one transaction: new items are inserted
+// under a free slug, known items are updated in place when their content
+// changed, and with RemoveMissing the origin's items gone from the source
+// are deleted. The source's state is saved in the same transaction.
+func (s *Store) ApplyImport(ctx context.Context, imp store.Import) (store.ImportResult, error) {
+	var result store.ImportResult
+	if imp.Origin == "" {
+		return result, errors.New("apply import: origin is empty")
+	}
+	if imp.State.Key == "" {
+		imp.State.Key = imp.Origin
+	}
+	if imp.State.Key != imp.Origin {
+		return result, fmt.Errorf("apply import from %s: state is for %s", imp.Origin, imp.State.Key)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
+	}
+	defer tx.Rollback()
+
+	stored, err := storedItems(ctx, tx, imp.Origin)
+	if err != nil {
+		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
+	}
+	insert, err := tx.PrepareContext(ctx, `
+INSERT INTO articles (slug, url, title, excerpt, body, html, category, category_slug, tags, author, published, updated, lang, image, source, origin, origin_id, content_hash)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
+	}
+	defer insert.Close()
+	update, err := tx.PrepareContext(ctx, `
+UPDATE articles SET url = ?, title = ?, excerpt = ?, body = ?, html = ?, category = ?, category_slug = ?,
+	tags = ?, author = ?, published = ?, updated = ?, lang = ?, image = ?, source = ?, content_hash = ?
+WHERE id = ?`)
+	if err != nil {
+		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
+	}
+	defer update.Close()
+
+	seen := make(map[string]bool, len(imp.Articles))
+	for _, item := range imp.Articles {
+		if item.OriginID == "" {
+			return result, fmt.Errorf("apply import from %s: %w %q: origin id is empty", imp.Origin, store.ErrInvalid, item.Article.Slug)
+		}
+		if seen[item.OriginID] {
+			continue // a feed listing an item twice: the first one wins
+		}
+		seen[item.OriginID] = true
+		a := item.Article
+		hash := contentHash(a)
+		if old, ok := stored[item.OriginID]; ok {
+			if old.hash == hash {
+				result.Unchanged++
+				continue
+			}
+			a.Slug = old.slug // links to the article keep working
+			if err := store.Validate(a); err != nil {
+				return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
+			}
+			f := articleFields(a)
+			if _, err := update.ExecContext(ctx, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
+				f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, hash, old.id); err != nil {
+				return result, fmt.Errorf("apply import from %s: update %q: %w", imp.Origin, a.Slug, err)
+			}
+			result.Updated = append(result.Updated, a.Slug)
+			continue
+		}
+		if !store.ValidSlug(a.Slug) {
+			return result, fmt.Errorf("apply import from %s: %w", imp.Origin, store.Validate(a))
+		}
+		slug, err := freeSlug(ctx, tx, a.Slug)
+		if err != nil {
+			return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
+		}
+		a.Slug = slug
+		if err := store.Validate(a); err != nil {
+			return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
+		}
+		f := articleFields(a)
+		if _, err := insert.ExecContext(ctx, a.Slug, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
+			f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, imp.Origin, item.OriginID, hash); err != nil {
+			return result, fmt.Errorf("apply import from %s: insert %q: %w", imp.Origin, a.Slug, err)
+		}
+		result.Added = append(result.Added, a.Slug)
+	}
+
+	if imp.RemoveMissing {
+		present := make(map[string]bool, len(imp.Present))
+		for _, id := range imp.Present {
+			present[id] = true
+		}
+		for originID, old := range stored {
+			if seen[originID] || present[originID] {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, "DELETE FROM articles WHERE id = ?", old.id); err != nil {
+				return result, fmt.Errorf("apply import from %s: remove %q: %w", imp.Origin, old.slug, err)
+			}
+			result.Removed = append(result.Removed, old.slug)
+		}
+	}
+
+	if err := saveSourceState(ctx, tx, imp.State); err != nil {
+		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return store.ImportResult{}, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
+	}
+	return result, nil
+}
+
+// SourceState returns the saved state of the source, or a zero state.
+func (s *Store) SourceState(ctx context.Context, key string) (store.SourceState, error) {
+	st := store.SourceState{Key: key}
+	var cursor, fullSync, lastAttempt, lastSuccess int64
+	err := s.db.QueryRowContext(ctx, `
+SELECT etag, last_modified, cursor, full_sync, last_attempt, last_success, last_error, failures
+FROM sources WHERE key = ?`, key).Scan(
+		&st.ETag, &st.LastModified, &cursor, &fullSync, &lastAttempt, &lastSuccess, &st.LastError, &st.Failures)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, nil
+	}
+	if err != nil {
+		return store.SourceState{}, fmt.Errorf("read state of source %s: %w", key, err)
+	}
+	st.Cursor = fromMillis(cursor)
+	st.FullSync = fromMillis(fullSync)
+	st.LastAttempt = fromMillis(lastAttempt)
+	st.LastSuccess = fromMillis(lastSuccess)
+	return st, nil
+}
+
+// SaveSourceState records the state of a source.
+func (s *Store) SaveSourceState(ctx context.Context, state store.SourceState) error {
+	if state.Key == "" {
+		return errors.New("save source state: key is empty")
+	}
+	return saveSourceState(ctx, s.db, state)
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func saveSourceState(ctx context.Context, db execer, st store.SourceState) error {
+	_, err := db.ExecContext(ctx, `
+INSERT INTO sources (key, etag, last_modified, cursor, full_sync, last_attempt, last_success, last_error, failures)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (key) DO UPDATE SET
+	etag = excluded.etag, last_modified = excluded.last_modified, cursor = excluded.cursor,
+	full_sync = excluded.full_sync, last_attempt = excluded.last_attempt,
+	last_success = excluded.last_success, last_error = excluded.last_error, failures = excluded.failures`,
+		st.Key, st.ETag, st.LastModified, toMillis(st.Cursor), toMillis(st.FullSync),
+		toMillis(st.LastAttempt), toMillis(st.LastSuccess), st.LastError, st.Failures)
+	if err != nil {
+		return fmt.Errorf("save state of source %s: %w", st.Key, err)
+	}
+	return nil
+}
+
+func storedItems(ctx context.Context, tx *sql.Tx, origin string) (map[string]storedItem, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT id, origin_id, slug, content_hash FROM articles WHERE origin = ?", origin)
+	if err != nil {
+		return nil, fmt.Errorf("read stored articles: %w", err)
+	}
+	defer rows.Close()
+	items := make(map[string]storedItem)
+	for rows.Next() {
+		var (
+			it       storedItem
+			originID string
+		)
+		if err := rows.Scan(&it.id, &originID, &it.slug, &it.hash); err != nil {
+			return nil, fmt.Errorf("read stored articles: %w", err)
+		}
+		items[originID] = it
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read stored articles: %w", err)
+	}
+	return items, nil
+}
+
+// freeSlug returns want, or want with the first free numbered suffix.
+func freeSlug(ctx context.Context, tx *sql.Tx, want string) (string, error) {
+	for n := 1; n <= 100; n++ {
+		slug := want
+		if n > 1 {
+			suffix := "-" + strconv.Itoa(n)
+			slug = truncateSlug(want, 200-len(suffix)) + suffix
+		}
+		var one int
+		err := tx.QueryRowContext(ctx, "SELECT 1 FROM articles WHERE slug = ?", slug).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return slug, nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("find a free slug for %q: %w", want, err)
+		}
+	}
+	return "", fmt.Errorf("find a free slug for %q: 100 taken", want)
+}
+
+// truncateSlug cuts s to at most n bytes, on a rune boundary, without a
+// trailing dash.
+func truncateSlug(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[:n]
+	for !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	for len(s) > 0 && s[len(s)-1] == '-' {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// contentHash fingerprints what readers see of an article, so that a source
+// re-sending an unchanged item does not count as an update.
+func contentHash(a news.Article) string {
+	a.ID, a.Slug, a.CategorySlug = 0, "", ""
+	a.Published, a.Updated = a.Published.UTC(), a.Updated.UTC()
+	b, _ := json.Marshal(a)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// fields are an article's column values, as Put writes them.
+type fields struct {
+	url, title, excerpt, body, html, category, categorySlug, tags, author, lang, source string
+	published, updated                                                                  int64
+	image                                                                               any
+}
+
+func articleFields(a news.Article) fields {
+	body, _ := json.Marshal(nonNil(a.Body))
+	tags, _ := json.Marshal(nonNil(a.Tags))
+	var image any
+	if a.Image != nil {
+		b, _ := json.Marshal(a.Image)
+		image = string(b)
+	}
+	updated := a.Updated
+	if updated.IsZero() {
+		updated = a.Published
+	}
+	return fields{
+		url: a.URL, title: a.Title, excerpt: a.Excerpt, body: string(body), html: a.HTML,
+		category: a.Category, categorySlug: store.Slugify(a.Category), tags: string(tags),
+		author: a.Author, lang: string(a.Lang), source: a.Source,
+		published: a.Published.UnixMilli(), updated: updated.UnixMilli(), image: image,
+	}
+}
+
+func toMillis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMillis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}

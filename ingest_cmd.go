@@ -1,0 +1,232 @@
+//go:build !wasm
+
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/kiosque/kiosque/app/ingest"
+	"github.com/kiosque/kiosque/app/ingest/feed"
+	"github.com/kiosque/kiosque/app/ingest/fetch"
+	"github.com/kiosque/kiosque/app/ingest/wordpress"
+	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/store"
+	"github.com/kiosque/kiosque/app/store/sqlite"
+)
+
+// ingestConfig is what `kiosque ingest` is told on its command line.
+type ingestConfig struct {
+	dataDir   string
+	feed      string
+	wordpress string
+	lang      news.Lang
+	timeout   time.Duration
+}
+
+func parseIngestFlags(args []string, stderr io.Writer) (ingestConfig, error) {
+	var (
+		c    ingestConfig
+		lang string
+	)
+	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: kiosque ingest [-data DIR] -feed URL | -wordpress URL\n\nImports articles once, then prints what changed.\n\n")
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&c.dataDir, "data", "./data", "folder of the store")
+	fs.StringVar(&c.feed, "feed", "", "URL of an RSS 2.0 or Atom feed")
+	fs.StringVar(&c.wordpress, "wordpress", "", "URL of a WordPress site (its REST API is read)")
+	fs.StringVar(&lang, "lang", "fr", "language of items that neither declare one nor show one clearly: fr, ar or en")
+	fs.DurationVar(&c.timeout, "timeout", fetch.DefaultTimeout, "timeout of each request")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	switch {
+	case fs.NArg() > 0:
+		return c, fmt.Errorf("ingest: unexpected argument %q (give the URL with -feed or -wordpress)", fs.Arg(0))
+	case c.feed == "" && c.wordpress == "":
+		return c, errors.New("ingest: say what to import with -feed URL or -wordpress URL")
+	case c.feed != "" && c.wordpress != "":
+		return c, errors.New("ingest: -feed and -wordpress are exclusive: import one source at a time")
+	case c.timeout <= 0:
+		return c, fmt.Errorf("ingest: -timeout %s: must be positive", c.timeout)
+	}
+	l, ok := news.ParseLang(lang)
+	if !ok {
+		return c, fmt.Errorf("ingest: -lang %q: want fr, ar or en", lang)
+	}
+	c.lang = l
+	return c, nil
+}
+
+// ingestCommand runs `kiosque ingest`: one import of one source into the
+// store, with a progress bar on a terminal and a summary at the end.
+func ingestCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseIngestFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	// Interrupted, the import's transaction is not committed: nothing is
+	// half-written.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+
+	client := fetch.New(fetch.Options{Timeout: c.timeout})
+	clean := ingest.NewCleaner(c.lang)
+	var src ingest.Source
+	if c.feed != "" {
+		src, err = feed.New(c.feed, client, clean)
+	} else {
+		// A one-shot import always lists every post, to find deletions.
+		src, err = wordpress.New(c.wordpress, client, clean, wordpress.Options{FullListEvery: -1, Logger: log})
+	}
+	if err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+
+	st, err := sqlite.Open(ctx, c.dataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	progress := newImportProgress(stderr, src.Key())
+	report, err := ingest.Import(ctx, st, src, progress.update)
+	progress.finish()
+	if err != nil {
+		return err
+	}
+	printReport(stdout, report)
+	return nil
+}
+
+// importProgress shows how far an import has got: a progress bar on a
+// terminal, otherwise a line every tenth of a long import (logs, CI).
+type importProgress struct {
+	out      io.Writer
+	what     string
+	terminal bool
+	bar      *progressbar.ProgressBar
+	shown    int // tenths printed, in plain mode
+}
+
+func newImportProgress(stderr io.Writer, what string) *importProgress {
+	f, ok := stderr.(*os.File)
+	return &importProgress{out: stderr, what: what, terminal: ok && term.IsTerminal(int(f.Fd()))}
+}
+
+func (p *importProgress) update(done, total int) {
+	if !p.terminal {
+		if total >= 100 && done*10/total > p.shown {
+			p.shown = done * 10 / total
+			fmt.Fprintf(p.out, "%s: %d/%d items read\n", p.what, done, total)
+		}
+		return
+	}
+	if p.bar == nil {
+		limit := int64(total)
+		if total <= 0 {
+			limit = -1 // unknown: a spinner
+		}
+		p.bar = progressbar.NewOptions64(limit,
+			progressbar.OptionSetWriter(p.out),
+			progressbar.OptionSetDescription("Importing"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetItsString("items"),
+			progressbar.OptionShowIts(),
+			progressbar.OptionThrottle(65*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+		)
+	}
+	if total > 0 && int64(total) != p.bar.GetMax64() {
+		p.bar.ChangeMax(total) // WordPress adds posts while we read
+	}
+	p.bar.Set(done)
+}
+
+func (p *importProgress) finish() {
+	if p.bar != nil {
+		p.bar.Finish()
+	}
+}
+
+// printReport prints the summary of an import.
+func printReport(w io.Writer, r ingest.Report) {
+	if r.NotModified {
+		fmt.Fprintf(w, "%s: unchanged since the last import\n", r.Source)
+		return
+	}
+	fmt.Fprintf(w, "%s: %d added, %d updated, %d removed, %d unchanged, %d skipped\n",
+		r.Source, len(r.Added), len(r.Updated), len(r.Removed), r.Unchanged, len(r.Skipped))
+	const maxListed = 20
+	for i, s := range r.Skipped {
+		if i == maxListed {
+			fmt.Fprintf(w, "  … and %d more skipped\n", len(r.Skipped)-maxListed)
+			break
+		}
+		what := s.ID
+		if s.Title != "" {
+			what += fmt.Sprintf(" %q", s.Title)
+		}
+		fmt.Fprintf(w, "  skipped %s: %s\n", strings.TrimSpace(what), s.Reason)
+	}
+}
+
+// sourceFlags collects the repeated -source flags of `kiosque serve`
+// ("feed:URL", "wordpress:URL").
+type sourceFlags []string
+
+func (s *sourceFlags) String() string { return strings.Join(*s, " ") }
+
+func (s *sourceFlags) Set(v string) error {
+	kind, url, ok := strings.Cut(v, ":")
+	if !ok || (kind != "feed" && kind != "wordpress") || url == "" {
+		return fmt.Errorf("%q: want feed:URL or wordpress:URL", v)
+	}
+	*s = append(*s, v)
+	return nil
+}
+
+// newPoller returns a Poller of the sources named by specs (as -source
+// gives them), polling every interval and calling onChange after each
+// import that changed articles. Run it with `go poller.Run(ctx)`.
+func newPoller(log *slog.Logger, st store.SourceStore, specs []string, interval time.Duration, lang news.Lang, onChange func(context.Context, ingest.Change)) (*ingest.Poller, error) {
+	client := fetch.New(fetch.Options{})
+	clean := ingest.NewCleaner(lang)
+	var sources []ingest.Source
+	for _, spec := range specs {
+		kind, url, _ := strings.Cut(spec, ":")
+		var (
+			src ingest.Source
+			err error
+		)
+		switch kind {
+		case "feed":
+			src, err = feed.New(url, client, clean)
+		case "wordpress":
+			src, err = wordpress.New(url, client, clean, wordpress.Options{Logger: log})
+		default:
+			err = fmt.Errorf("want feed:URL or wordpress:URL")
+		}
+		if err != nil {
+			return nil, fmt.Errorf("source %s: %w", spec, err)
+		}
+		sources = append(sources, src)
+	}
+	return ingest.NewPoller(st, sources, ingest.PollerOptions{Interval: interval, OnChange: onChange, Logger: log}), nil
+}
