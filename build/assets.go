@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -25,6 +26,7 @@ type Assets struct {
 	byPath  map[string]*asset // served path → file
 	renamed map[string]string // "/web/x.css" → "/web/x.<hash>.css"
 	version string            // content hash of the wasm
+	release string            // content hash of every file
 }
 
 type asset struct {
@@ -86,7 +88,25 @@ func LoadWeb(web fs.FS) (*Assets, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load web assets: %w", err)
 	}
+	a.release = a.hashAll()
 	return a, nil
+}
+
+// Release is a content hash of every file served: pages built with these
+// files change when it does.
+func (a *Assets) Release() string { return a.release }
+
+func (a *Assets) hashAll() string {
+	paths := make([]string, 0, len(a.byPath))
+	for p := range a.byPath {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	var all bytes.Buffer
+	for _, p := range paths {
+		all.WriteString(p + " " + a.byPath[p].etag + "\n")
+	}
+	return strings.Trim(etag.Of(all.Bytes()), `"`)
 }
 
 // precompressed reads name+ext, unless it is older than name: then it was
@@ -131,6 +151,7 @@ func (a *Assets) AddRuntime(goapp http.Handler) error {
 		}
 		a.byPath[p] = f
 	}
+	a.release = a.hashAll()
 	return nil
 }
 

@@ -23,13 +23,13 @@ func (w *Widget) OnNav(ctx app.Context) { w.state.nav(ctx) }
 func (w *Widget) Render() app.UI {
 	v := w.state.current(w.View)
 	words := labelsFor(v.Lang)
+	if v.Error != "" {
+		return root("widget", v).Body(app.P().Class("status").Role("alert").Text(v.Error))
+	}
 	if v.Embed == nil {
 		return root("widget", v).Body(w.state.status(words))
 	}
 	o := *v.Embed
-	if v.Error != "" {
-		return root("widget", v).Body(app.P().Class("status").Role("alert").Text(v.Error))
-	}
 
 	var featured, listed []news.Article
 	label := words.latest
