@@ -155,6 +155,22 @@ func (a *Assets) AddRuntime(goapp http.Handler) error {
 	return nil
 }
 
+// Add serves body at path, a file the server generates (such as the web
+// manifest), minified and compressed like the others, revalidated by ETag.
+func (a *Assets) Add(path string, body []byte) error {
+	f, err := newAsset(NewMinifier(), path, body)
+	if err != nil {
+		return err
+	}
+	f.immutable = false
+	if err := f.compress(); err != nil {
+		return fmt.Errorf("compress %s: %w", path, err)
+	}
+	a.byPath[path] = f
+	a.release = a.hashAll()
+	return nil
+}
+
 // Resolve returns the path a web file is served at; go-app calls it for
 // every "/web/..." it writes. Unknown paths are returned as they are.
 func (a *Assets) Resolve(p string) string {
@@ -248,8 +264,14 @@ func (f *asset) compress() error {
 		return nil
 	}
 	if f.gzip == nil {
+		// A big file that came without its precompressed form (make dev)
+		// gets the default level: the best one takes seconds.
+		level := gzip.BestCompression
+		if len(f.raw) > 1<<20 {
+			level = gzip.DefaultCompression
+		}
 		var b bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+		zw, _ := gzip.NewWriterLevel(&b, level)
 		zw.Write(f.raw)
 		if err := zw.Close(); err != nil {
 			return err

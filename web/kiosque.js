@@ -31,4 +31,45 @@
     var a = e.target.closest && e.target.closest("a[target]");
     if (a && a.target !== "_self") e.stopPropagation();
   });
+
+  // In a frame, tell the page around it how tall the widget is, so that the
+  // frame fits it. Our loader (embed.js) names its frame in the fragment
+  // (#kiosque=ID); WordPress adds #?secret=... and listens for its own
+  // message, clamping the height to 200-1000 px. The height is no secret:
+  // any page may read it.
+  if (window.parent !== window) {
+    var hash = new URLSearchParams(location.hash.replace(/^#\??/, ""));
+    var id = hash.get("kiosque") || new URLSearchParams(location.search).get("kiosque");
+    var secret = hash.get("secret");
+    var reported = -1;
+    var report = function (again) {
+      var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+      if (height === reported && again !== true) return;
+      reported = height;
+      if (id) window.parent.postMessage({ type: "kiosque:resize", version: 1, id: id, height: height }, "*");
+      if (secret) window.parent.postMessage({ secret: secret, message: "height", value: height }, "*");
+    };
+    // Browsers pause the rendering of hidden and off-screen frames, and the
+    // observer with it: the load events measure (forcing layout) regardless.
+    new ResizeObserver(report).observe(document.documentElement);
+    document.addEventListener("DOMContentLoaded", report);
+    window.addEventListener("load", report);
+    window.addEventListener("message", function (e) {
+      var d = e.data;
+      if (e.source !== window.parent || !d) return;
+      // WordPress greets its frames once its script runs, maybe after ours.
+      if (secret && d.message === "ready" && d.secret === secret) report(true);
+    });
+    // WordPress's sandbox lets no link leave the frame: ask it to follow
+    // the link (it does for links to the frame's own host).
+    if (secret) {
+      document.addEventListener("click", function (e) {
+        var a = e.target.closest && e.target.closest("a[href]");
+        if (!a) return;
+        e.preventDefault();
+        e.stopPropagation(); // nor may go-app navigate the frame itself
+        window.parent.postMessage({ secret: secret, message: "link", value: a.href }, "*");
+      }, true);
+    }
+  }
 })();

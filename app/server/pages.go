@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/kiosque/kiosque/app/etag"
 	"github.com/kiosque/kiosque/app/ui"
 	"github.com/kiosque/kiosque/build"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -40,6 +41,7 @@ const shellHTML = `<!DOCTYPE html>
 <meta property="og:title" content="{{.View.Title}}">
 <meta property="og:description" content="{{.View.Description}}">
 {{if .Canonical}}<link rel="canonical" href="{{.Canonical}}">{{end}}
+{{if .OEmbed}}<link rel="alternate" type="application/json+oembed" href="{{.OEmbed}}" title="{{.View.Title}}">{{end}}
 <link rel="icon" href="{{resolve "/web/icons/icon.svg"}}" type="image/svg+xml">
 <link rel="icon" href="{{resolve "/web/icons/icon-192.png"}}" sizes="192x192" type="image/png">
 <link rel="apple-touch-icon" href="{{resolve "/web/icons/icon-192.png"}}">
@@ -70,14 +72,17 @@ func newPageRenderer(assets *build.Assets) (*pageRenderer, error) {
 var betweenTags = regexp.MustCompile(`>\s+<`)
 
 // render writes the document of a view. A page that is not interactive
-// (an error page) does not load the wasm.
-func (p *pageRenderer) render(v ui.View, canonical string, interactive bool) ([]byte, error) {
+// (an error page) does not load the wasm. oembed is the URL of the page's
+// oEmbed answer, if it has one.
+func (p *pageRenderer) render(v ui.View, canonical, oembed string, interactive bool) ([]byte, error) {
 	var page app.UI
 	switch path, _, _ := strings.Cut(v.Path, "?"); path {
 	case "/embed":
 		page = &ui.Widget{View: v}
 	case "/":
 		page = &ui.Home{View: v}
+	case "/saved":
+		page = &ui.SavedPage{View: v}
 	default:
 		page = &ui.ArticlePage{View: v}
 	}
@@ -93,8 +98,9 @@ func (p *pageRenderer) render(v ui.View, canonical string, interactive bool) ([]
 		ViewJSON    template.JS
 		Body        template.HTML
 		Canonical   string
+		OEmbed      string
 		Interactive bool
-	}{v, ui.ViewElementID, template.JS(viewJSON), template.HTML(body), canonical, interactive})
+	}{v, ui.ViewElementID, template.JS(viewJSON), template.HTML(body), canonical, oembed, interactive})
 	if err != nil {
 		return nil, fmt.Errorf("render page %s: %w", v.Path, err)
 	}
@@ -138,10 +144,16 @@ func (s *server) writePage(w http.ResponseWriter, r *http.Request, v ui.View, st
 			canonical = "/a/" + v.Article.Slug
 		}
 	}
-	body, err := s.pages.render(v, canonical, status == http.StatusOK)
-	if err != nil {
-		s.internalError(w, r, err)
-		return
+	oembed := ""
+	if v.Article != nil && v.Embed == nil && status == http.StatusOK {
+		oembed = oembedDiscovery(r, v.Article.Slug)
+	}
+	render := func() ([]byte, error) {
+		body, err := s.pages.render(v, canonical, oembed, status == http.StatusOK)
+		if err != nil {
+			s.Log.ErrorContext(r.Context(), "render page", "path", r.URL.Path, "err", err)
+		}
+		return body, err
 	}
 	h := w.Header()
 	h.Set("Vary", "Accept-Language")
@@ -150,13 +162,27 @@ func (s *server) writePage(w http.ResponseWriter, r *http.Request, v ui.View, st
 		h.Set("X-Frame-Options", "SAMEORIGIN")
 	}
 	if status != http.StatusOK {
+		body, err := render()
+		if err != nil {
+			problem(w, http.StatusInternalServerError, "the server could not answer; it has been logged")
+			return
+		}
 		h.Set("Content-Type", "text/html; charset=utf-8")
 		h.Set("Cache-Control", "no-store")
 		w.WriteHeader(status)
 		w.Write(body)
 		return
 	}
-	writeBody(w, r, "text/html; charset=utf-8", body)
+	// A page is a function of its view and of the release's files, so its
+	// tag comes from those: go-app writes attributes in map order, so the
+	// bytes of two renders of one view differ.
+	viewJSON, err := json.Marshal(v)
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	tag := etag.Of([]byte(s.Assets.Release() + "\n" + canonical + "\n" + oembed + "\n" + string(viewJSON)))
+	writeTagged(w, r, "text/html; charset=utf-8", tag, render)
 }
 
 // contentSecurityPolicy allows only this server's own files, plus the

@@ -25,7 +25,12 @@ func writeJSON(w http.ResponseWriter, r *http.Request, v any) {
 
 // writeBody sends a body with an ETag of its content.
 func writeBody(w http.ResponseWriter, r *http.Request, contentType string, body []byte) {
-	tag := etag.Of(body)
+	writeTagged(w, r, contentType, etag.Of(body), func() ([]byte, error) { return body, nil })
+}
+
+// writeTagged sends the body that make builds, with the entity tag given:
+// when the client has that tag already, the body is not even built.
+func writeTagged(w http.ResponseWriter, r *http.Request, contentType, tag string, make func() ([]byte, error)) {
 	h := w.Header()
 	h.Set("ETag", tag)
 	if h.Get("Cache-Control") == "" {
@@ -33,6 +38,12 @@ func writeBody(w http.ResponseWriter, r *http.Request, contentType string, body 
 	}
 	if etag.Matches(r.Header.Get("If-None-Match"), tag) {
 		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body, err := make()
+	if err != nil {
+		h.Del("ETag")
+		problem(w, http.StatusInternalServerError, "the server could not answer; it has been logged")
 		return
 	}
 	h.Set("Content-Type", contentType)

@@ -11,10 +11,13 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("/api/v1/view", onlyGet(s.getView()))
 	mux.Handle("/api/", onlyGet(apiNotFound()))
 	mux.Handle("/healthz", onlyGet(healthz()))
+	mux.Handle("/embed.js", onlyGet(s.embedScript()))
+	mux.Handle("/oembed", onlyGet(s.oembed()))
 
 	mux.Handle("/{$}", onlyGet(s.page()))
 	mux.Handle("/a/{slug}", onlyGet(s.page()))
 	mux.Handle("/embed", onlyGet(s.page()))
+	mux.Handle("/saved", onlyGet(s.page()))
 	mux.Handle("/", onlyGet(s.staticOrNotFound()))
 }
 

@@ -81,21 +81,30 @@ func loadAssets(cfg Config) (*build.Assets, error) {
 		Title:           cfg.Site,
 		Description:     "Les dernières nouvelles, à lire en ligne et hors ligne.",
 		Lang:            "fr",
-		BackgroundColor: "#f7f4ee",
-		ThemeColor:      "#b3261e",
+		BackgroundColor: lightBackground,
+		ThemeColor:      accent,
 		Icon: app.Icon{
 			Default:  "/web/icons/icon-192.png",
 			Large:    "/web/icons/icon-512.png",
 			Maskable: "/web/icons/maskable-512.png",
 			SVG:      "/web/icons/icon.svg",
 		},
-		CacheableResources: []string{"/web/kiosque.css", "/web/kiosque.js", "/web/icons/icon.svg"},
-		Resources:          assets,
-		Version:            assets.Version(),
-		LoadingLabel:       " ",
+		// The app shell: enough to open the site offline.
+		CacheableResources:    []string{"/web/kiosque.css", "/web/kiosque.js", "/web/icons/icon.svg", "/saved"},
+		Resources:             assets,
+		Version:               assets.Release(),
+		LoadingLabel:          " ",
+		ServiceWorkerTemplate: workerTemplate,
 	}
 	if err := assets.AddRuntime(goapp); err != nil {
 		return nil, fmt.Errorf("generate go-app's files: %w", err)
+	}
+	manifest, err := webManifest(cfg.Site, assets.Resolve)
+	if err != nil {
+		return nil, fmt.Errorf("web manifest: %w", err)
+	}
+	if err := assets.Add("/manifest.webmanifest", manifest); err != nil {
+		return nil, err
 	}
 	return assets, nil
 }

@@ -40,6 +40,9 @@ func (s *server) buildView(ctx context.Context, target *url.URL, acceptLanguage 
 		v, status, err = s.articleView(ctx, v, target.Path[3:], asked)
 	case target.Path == "/embed":
 		v, status, err = s.embedView(ctx, v, q, reader)
+	case target.Path == "/saved":
+		// The saved list lives in the reader's browser.
+		v.Lang, status = firstLang(asked, reader), http.StatusOK
 	default:
 		v.Lang = firstLang(asked, reader)
 		v.Error = ui.NotFoundText(v.Lang)

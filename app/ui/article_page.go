@@ -32,7 +32,10 @@ func (p *ArticlePage) Render() app.UI {
 	case v.Article == nil:
 		content = p.state.status(words)
 	default:
-		content = articleBody(*v.Article, v.Lang)
+		content = app.Div().Body(
+			articleBody(*v.Article, v.Lang),
+			app.P().Class("article-actions").Body(&SaveButton{Article: *v.Article, Lang: v.Lang}),
+		)
 	}
 	var related app.UI
 	if len(v.Related) > 0 {

@@ -31,6 +31,13 @@ type labels struct {
 	more          string
 	skipToContent string
 	langName      string // the language's own name
+	save          string
+	saved         string
+	savedTitle    string
+	savedEmpty    string
+	offline       string
+	update        string
+	reload        string
 	months        [12]string
 	dateFormat    func(day int, month string, year int) string
 }
@@ -59,6 +66,13 @@ var labelsByLang = map[news.Lang]labels{
 		more:          "Plus d’articles",
 		skipToContent: "Aller au contenu",
 		langName:      "Français",
+		save:          "Lire plus tard",
+		saved:         "Enregistré pour plus tard",
+		savedTitle:    "Articles enregistrés",
+		savedEmpty:    "Aucun article enregistré. Le bouton « Lire plus tard » d’un article le garde ici, même hors ligne.",
+		offline:       "Vous êtes hors ligne : vous lisez une copie enregistrée.",
+		update:        "Une nouvelle version est disponible.",
+		reload:        "Recharger",
 		months: [12]string{"janvier", "février", "mars", "avril", "mai", "juin",
 			"juillet", "août", "septembre", "octobre", "novembre", "décembre"},
 		dateFormat: func(d int, m string, y int) string { return fmt.Sprintf("%d %s %d", d, m, y) },
@@ -86,6 +100,13 @@ var labelsByLang = map[news.Lang]labels{
 		more:          "مزيد من المقالات",
 		skipToContent: "انتقل إلى المحتوى",
 		langName:      "العربية",
+		save:          "اقرأ لاحقا",
+		saved:         "محفوظ للقراءة لاحقا",
+		savedTitle:    "المقالات المحفوظة",
+		savedEmpty:    "لا توجد مقالات محفوظة. زر «اقرأ لاحقا» في المقال يحفظه هنا، حتى دون اتصال.",
+		offline:       "أنت غير متصل: تقرأ نسخة محفوظة.",
+		update:        "يتوفر إصدار جديد.",
+		reload:        "إعادة التحميل",
 		months: [12]string{"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
 			"يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"},
 		dateFormat: func(d int, m string, y int) string { return fmt.Sprintf("%d %s %d", d, m, y) },
@@ -113,6 +134,13 @@ var labelsByLang = map[news.Lang]labels{
 		more:          "More articles",
 		skipToContent: "Skip to content",
 		langName:      "English",
+		save:          "Read later",
+		saved:         "Saved for later",
+		savedTitle:    "Saved articles",
+		savedEmpty:    "No saved articles. An article’s “Read later” button keeps it here, even offline.",
+		offline:       "You are offline: you are reading a saved copy.",
+		update:        "A new version is available.",
+		reload:        "Reload",
 		months: [12]string{"January", "February", "March", "April", "May", "June",
 			"July", "August", "September", "October", "November", "December"},
 		dateFormat: func(d int, m string, y int) string { return fmt.Sprintf("%s %d, %d", m, d, y) },

@@ -16,12 +16,14 @@ func root(class string, v View) app.HTMLDiv {
 		Dir(v.Lang.Dir())
 }
 
-// siteHeader is the band at the top of the site's own pages.
+// siteHeader is the band at the top of the site's own pages, with the
+// notices under it.
 func siteHeader(v View) app.UI {
 	words := labelsFor(v.Lang)
 	return app.Header().Class("site-header").Body(
 		app.A().Class("skip-link").Href("#main").Text(words.skipToContent),
 		app.A().Class("site-name").Href("/").Text(v.Site),
+		app.A().Class("saved-link").Href("/saved").Text(words.savedTitle),
 		app.Nav().Class("lang-nav").Aria("label", attr(words.languages)).Body(
 			app.Range(news.Langs).Slice(func(i int) app.UI {
 				l := news.Langs[i]
@@ -32,6 +34,7 @@ func siteHeader(v View) app.UI {
 				return link
 			}),
 		),
+		&Notices{Lang: v.Lang},
 	)
 }
 

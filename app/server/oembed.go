@@ -1,0 +1,414 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+
+	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/store"
+	"github.com/kiosque/kiosque/app/ui"
+)
+
+// Embedding on other sites: the loader script partners paste (/embed.js)
+// and the oEmbed provider (/oembed) that WordPress and other consumers ask
+// for an article's widget.
+
+// embedScriptCache lets partners' readers keep the loader five minutes and
+// use a stale copy a day while revalidating: a new release reaches every
+// partner page quickly, without a fetch on every page view.
+const embedScriptCache = "public, max-age=300, stale-while-revalidate=86400"
+
+// embedScript serves the loader web/embed.js, minified by the assets, at
+// the fixed path partners paste.
+func (s *server) embedScript() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asset := r.Clone(r.Context())
+		asset.URL.Path = "/web/embed.js"
+		if !s.Assets.Has(asset.URL.Path) {
+			problem(w, http.StatusNotFound, "the loader web/embed.js is missing from the web files")
+			return
+		}
+		cw := &cacheControlWriter{ResponseWriter: w, value: embedScriptCache}
+		s.Assets.ServeHTTP(cw, asset)
+		cw.setOnce() // HEAD: the assets wrote nothing
+	})
+}
+
+// cacheControlWriter replaces the Cache-Control the assets give plain
+// paths (no-cache) before the headers go out.
+type cacheControlWriter struct {
+	http.ResponseWriter
+	value string
+	set   bool
+}
+
+func (w *cacheControlWriter) setOnce() {
+	if !w.set {
+		w.Header().Set("Cache-Control", w.value)
+		w.set = true
+	}
+}
+
+func (w *cacheControlWriter) WriteHeader(status int) {
+	w.setOnce()
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *cacheControlWriter) Write(b []byte) (int, error) {
+	w.setOnce()
+	return w.ResponseWriter.Write(b)
+}
+
+// oEmbed answers are cached a day by consumers: the HTML only frames the
+// widget, which shows fresh content itself.
+const oembedCacheAge = 86400
+
+// The width the widget is offered at when the consumer sets no maximum.
+const oembedWidth = 640
+
+// OEmbed is an oEmbed 1.0 answer of type rich (oembed.com, 2.3.4).
+type OEmbed struct {
+	Type            string `json:"type"`
+	Version         string `json:"version"`
+	Title           string `json:"title"`
+	AuthorName      string `json:"author_name,omitempty"`
+	ProviderName    string `json:"provider_name"`
+	ProviderURL     string `json:"provider_url"`
+	CacheAge        int    `json:"cache_age"`
+	HTML            string `json:"html"`
+	Width           int    `json:"width"`
+	Height          int    `json:"height"`
+	ThumbnailURL    string `json:"thumbnail_url,omitempty"`
+	ThumbnailWidth  int    `json:"thumbnail_width,omitempty"`
+	ThumbnailHeight int    `json:"thumbnail_height,omitempty"`
+}
+
+// oembedHTML is the widget's frame and, before it, a fallback link.
+// WordPress keeps only a, blockquote and iframe, drops every other
+// attribute (hidden included), hides the frame until it reports its
+// height, then hides the quote; a consumer that shows the HTML as it is
+// shows the frame alone, and one that drops frames keeps the link.
+var oembedHTML = template.Must(template.New("oembed").Parse(
+	`<blockquote class="kiosque-embed-fallback" hidden><a href="{{.Link}}">{{.Title}}</a></blockquote>` +
+		`<iframe src="{{.Src}}" width="{{.Width}}" height="{{.Height}}" title="{{.Title}}" frameborder="0" ` +
+		`loading="lazy" referrerpolicy="strict-origin-when-cross-origin" style="border:0;max-width:100%"></iframe>`))
+
+// oembedRequest is a checked query of /oembed.
+type oembedRequest struct {
+	target              *url.URL // the URL asked about
+	maxWidth, maxHeight int      // 0: no maximum
+}
+
+// oembed is the oEmbed provider: GET /oembed?url=&maxwidth=&maxheight=&format=json
+// for an article page of this server, an article's canonical URL, or a
+// widget URL (/embed?...).
+func (s *server) oembed() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		switch f := q.Get("format"); f {
+		case "", "json":
+		default:
+			problem(w, http.StatusNotImplemented, "only format=json is implemented")
+			return
+		}
+		req, err := parseOEmbedRequest(q)
+		if err != nil {
+			badParam(w, err)
+			return
+		}
+		origin := publicOrigin(r)
+		embed, err := s.embedTargetFor(r.Context(), req.target, origin)
+		if errors.Is(err, store.ErrNotFound) {
+			problem(w, http.StatusNotFound, "no article or widget of this site at this URL")
+			return
+		}
+		if err != nil {
+			s.internalError(w, r, err)
+			return
+		}
+		answer, status, err := s.oembedFor(r.Context(), embed, origin, req)
+		var pe *ui.ParamError
+		switch {
+		case status == http.StatusNotFound:
+			problem(w, http.StatusNotFound, "no article or widget of this site at this URL")
+		case errors.As(err, &pe):
+			badParam(w, &ui.ParamError{Param: "url", Value: req.target.String(), Reason: "a widget URL with " + pe.Error()})
+		case err != nil:
+			s.internalError(w, r, err)
+		default:
+			// The URLs in the answer follow the scheme the proxy reports.
+			w.Header().Set("Vary", "X-Forwarded-Proto")
+			writeJSON(w, r, answer)
+		}
+	})
+}
+
+func parseOEmbedRequest(q url.Values) (oembedRequest, error) {
+	var req oembedRequest
+	raw := q.Get("url")
+	u, err := url.Parse(raw)
+	if raw == "" || len(raw) > 2048 || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return req, &ui.ParamError{Param: "url", Value: raw, Reason: "must be the absolute http(s) URL of an article or a widget"}
+	}
+	req.target = u
+	for _, p := range []struct {
+		name string
+		dst  *int
+	}{{"maxwidth", &req.maxWidth}, {"maxheight", &req.maxHeight}} {
+		if _, ok := q[p.name]; !ok {
+			continue
+		}
+		if *p.dst, err = intParam(q, p.name, 0, 1, 100_000); err != nil {
+			return req, err
+		}
+	}
+	return req, nil
+}
+
+// embedTargetFor maps a URL to the widget that shows it, as a path and
+// query of this server: this server's /a/{slug} and /embed pages, or an
+// article's canonical URL. store.ErrNotFound when it names none.
+func (s *server) embedTargetFor(ctx context.Context, u *url.URL, origin string) (*url.URL, error) {
+	if sameHost(u, origin) {
+		switch {
+		case u.Path == "/embed":
+			target := widgetTarget(u.Query())
+			if c := target.Query().Get("category"); c != "" {
+				known, err := s.hasCategory(ctx, c)
+				if err != nil {
+					return nil, err
+				}
+				if !known {
+					return nil, store.ErrNotFound
+				}
+			}
+			return target, nil
+		case strings.HasPrefix(u.Path, "/a/") && !strings.Contains(u.Path[3:], "/"):
+			slug := u.Path[3:]
+			if !store.ValidSlug(slug) {
+				return nil, store.ErrNotFound
+			}
+			return widgetTarget(url.Values{"article": {slug}}), nil
+		}
+	}
+	slug, err := s.slugOfCanonical(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	return widgetTarget(url.Values{"article": {slug}}), nil
+}
+
+// hasCategory reports whether the store has a section of this name.
+func (s *server) hasCategory(ctx context.Context, name string) (bool, error) {
+	categories, err := s.Store.Categories(ctx)
+	if err != nil {
+		return false, fmt.Errorf("list categories: %w", err)
+	}
+	for _, c := range categories {
+		if c.Slug == store.Slugify(name) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// slugOfCanonical finds the article whose canonical URL is u. The slug is
+// made from the URL's last segment when the article is imported, so that
+// segment names it; the stored URL must then be u.
+func (s *server) slugOfCanonical(ctx context.Context, u *url.URL) (string, error) {
+	last := path.Base(strings.TrimRight(u.EscapedPath(), "/"))
+	last = strings.TrimSuffix(last, path.Ext(last))
+	if unescaped, err := url.PathUnescape(last); err == nil {
+		last = unescaped
+	}
+	slug := store.Slugify(last)
+	if !store.ValidSlug(slug) {
+		return "", store.ErrNotFound
+	}
+	a, err := s.Store.Article(ctx, slug)
+	if err != nil {
+		return "", err
+	}
+	stored, err := url.Parse(a.URL)
+	if a.URL == "" || err != nil || !sameResource(stored, u) {
+		return "", store.ErrNotFound
+	}
+	return a.Slug, nil
+}
+
+// widgetTarget is the /embed path and query for the widget options of q,
+// dropping anything else (a frame id, tracking parameters).
+func widgetTarget(q url.Values) *url.URL {
+	kept := url.Values{}
+	for _, name := range []string{"article", "category", "limit", "theme", "lang", "layout", "target"} {
+		if v := q.Get(name); v != "" {
+			kept.Set(name, v)
+		}
+	}
+	return &url.URL{Path: "/embed", RawQuery: kept.Encode()}
+}
+
+// oembedFor builds the answer for the widget at embed. Its status is 404
+// when the widget's article does not exist; a bad option is a *ui.ParamError.
+func (s *server) oembedFor(ctx context.Context, embed *url.URL, origin string, req oembedRequest) (OEmbed, int, error) {
+	v, status, err := s.buildView(ctx, embed, "")
+	if err != nil || status != http.StatusOK {
+		return OEmbed{}, status, err
+	}
+	o := *v.Embed
+	width := oembedWidth
+	if req.maxWidth > 0 {
+		width = min(width, req.maxWidth)
+	}
+	height := widgetHeight(o, width)
+	if req.maxHeight > 0 {
+		height = min(height, req.maxHeight)
+	}
+	answer := OEmbed{
+		Type:         "rich",
+		Version:      "1.0",
+		Title:        v.Title(),
+		ProviderName: s.Site,
+		ProviderURL:  origin + "/",
+		CacheAge:     oembedCacheAge,
+		Width:        width,
+		Height:       height,
+	}
+	link := origin + "/"
+	switch {
+	case v.Article != nil:
+		a := v.Article
+		answer.Title, answer.AuthorName = a.Title, a.Author
+		link = articleLink(*a, origin)
+		answer.ThumbnailURL, answer.ThumbnailWidth, answer.ThumbnailHeight = thumbnail(a.Image, origin, req)
+	case v.Category != nil:
+		link = origin + "/?" + url.Values{"category": {v.Category.Slug}}.Encode()
+	}
+	var html strings.Builder
+	err = oembedHTML.Execute(&html, struct {
+		Link, Title, Src string
+		Width, Height    int
+	}{link, answer.Title, origin + embed.String(), width, height})
+	if err != nil {
+		return OEmbed{}, 0, err
+	}
+	answer.HTML = html.String()
+	return answer, http.StatusOK, nil
+}
+
+// widgetHeight is about the height of the widget at this width, measured
+// in Chromium on the sample: a consumer that cannot resize the frame then
+// shows the widget whole, and one that can barely moves its page. The
+// loader (web/embed.js) reserves the same.
+func widgetHeight(o ui.EmbedOptions, width int) int {
+	switch o.Layout {
+	case ui.LayoutCarousel:
+		return 440
+	case ui.LayoutCards:
+		cards := o.Limit
+		if o.Article != "" {
+			cards++ // the article, then its related ones
+		}
+		// A grid of 17rem columns with 1.25rem gaps in .75rem of padding;
+		// a card is a 16:9 picture over about 245 px of text.
+		columns := max(1, (width-4)/292)
+		rows := (cards + columns - 1) / columns
+		column := float64(width-24-(columns-1)*20) / float64(columns)
+		return int(float64(rows)*(column*9/16+265)) + 4
+	}
+	if width < 544 { // below 34rem the featured card stacks its picture
+		return 930
+	}
+	return 700
+}
+
+// articleLink is where the fallback link leads: the article on the
+// publisher's site, else its page here.
+func articleLink(a news.Article, origin string) string {
+	if u, err := url.Parse(a.URL); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+		return a.URL
+	}
+	return origin + "/a/" + url.PathEscape(a.Slug)
+}
+
+// thumbnail is the article's image as an absolute URL, when it fits the
+// consumer's maximum size (oEmbed requires it). A drawing (SVG) scales to
+// fit.
+func thumbnail(img *news.Image, origin string, req oembedRequest) (string, int, int) {
+	if img == nil || img.Src == "" || img.Width <= 0 || img.Height <= 0 {
+		return "", 0, 0
+	}
+	src := img.Src
+	switch {
+	case strings.HasPrefix(src, "/") && !strings.HasPrefix(src, "//"):
+		src = origin + src
+	case !strings.HasPrefix(src, "https://") && !strings.HasPrefix(src, "http://"):
+		return "", 0, 0
+	}
+	width, height := img.Width, img.Height
+	scale := 1.0
+	if req.maxWidth > 0 && width > req.maxWidth {
+		scale = float64(req.maxWidth) / float64(width)
+	}
+	if req.maxHeight > 0 && float64(height)*scale > float64(req.maxHeight) {
+		scale = float64(req.maxHeight) / float64(height)
+	}
+	if scale < 1 {
+		if !strings.HasSuffix(strings.ToLower(strings.SplitN(src, "?", 2)[0]), ".svg") {
+			return "", 0, 0
+		}
+		width, height = max(1, int(float64(width)*scale)), max(1, int(float64(height)*scale))
+	}
+	return src, width, height
+}
+
+// publicOrigin is the scheme and host readers reach this server at: the
+// request's Host, over https when the request came over TLS or through a
+// proxy that says so in X-Forwarded-Proto.
+func publicOrigin(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	proto, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
+	if p := strings.ToLower(strings.TrimSpace(proto)); p == "https" || p == "http" {
+		scheme = p
+	}
+	return scheme + "://" + r.Host
+}
+
+// sameHost reports whether u is on the host of origin, default ports aside.
+func sameHost(u *url.URL, origin string) bool {
+	o, err := url.Parse(origin)
+	return err == nil && strings.EqualFold(hostPort(u), hostPort(o))
+}
+
+func hostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" || (port == "80" && u.Scheme == "http") || (port == "443" && u.Scheme == "https") {
+		return u.Hostname()
+	}
+	return u.Hostname() + ":" + port
+}
+
+// sameResource compares two URLs of one article: http and https, a
+// trailing slash and the fragment aside.
+func sameResource(a, b *url.URL) bool {
+	return strings.EqualFold(hostPort(a), hostPort(b)) &&
+		strings.TrimRight(a.EscapedPath(), "/") == strings.TrimRight(b.EscapedPath(), "/") &&
+		a.RawQuery == b.RawQuery
+}
+
+// oembedDiscovery is the URL of the oEmbed answer for an article page,
+// for its <link rel="alternate" type="application/json+oembed">.
+func oembedDiscovery(r *http.Request, slug string) string {
+	origin := publicOrigin(r)
+	page := origin + "/a/" + url.PathEscape(slug)
+	return origin + "/oembed?" + url.Values{"format": {"json"}, "url": {page}}.Encode()
+}

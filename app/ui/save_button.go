@@ -1,0 +1,73 @@
+package ui
+
+import (
+	"net/url"
+
+	"github.com/kiosque/kiosque/app/news"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// SaveButton keeps an article for later: in the reader's saved list, and
+// with its page, its view and its picture in the browser's cache, so that
+// it opens offline.
+type SaveButton struct {
+	app.Compo
+	Article news.Article
+	Lang    news.Lang
+
+	saved bool
+}
+
+// OnMount reads whether the article is saved already.
+func (b *SaveButton) OnMount(ctx app.Context) {
+	for _, a := range savedArticles() {
+		if a.Slug == b.Article.Slug {
+			b.saved = true
+		}
+	}
+}
+
+// Render builds the button: a toggle, pressed when the article is saved.
+func (b *SaveButton) Render() app.UI {
+	words := labelsFor(b.Lang)
+	label := words.save
+	if b.saved {
+		label = words.saved
+	}
+	return app.Button().
+		Type("button").
+		Class("button save-button").
+		Aria("pressed", b.saved).
+		OnClick(b.toggle).
+		Text(label)
+}
+
+func (b *SaveButton) toggle(ctx app.Context, e app.Event) {
+	list := savedArticles()
+	urls := offlineURLs(b.Article)
+	kept := list[:0]
+	for _, a := range list {
+		if a.Slug != b.Article.Slug {
+			kept = append(kept, a)
+		}
+	}
+	b.saved = !b.saved
+	if b.saved {
+		kept = append([]news.Article{b.Article.Summary()}, kept...)
+		keepOffline(urls)
+	} else {
+		dropOffline(urls)
+	}
+	storeSaved(kept)
+}
+
+// offlineURLs are what an article needs to open offline: its page, the
+// view the browser fetches when it navigates there, and its picture.
+func offlineURLs(a news.Article) []string {
+	path := articlePath(a.Slug)
+	urls := []string{path, "/api/v1/view?path=" + url.QueryEscape(path)}
+	if a.Image != nil && a.Image.Src != "" && !isWebURL(a.Image.Src) {
+		urls = append(urls, a.Image.Src)
+	}
+	return urls
+}

@@ -1,0 +1,96 @@
+//go:build wasm
+
+package ui
+
+import (
+	"encoding/json"
+	"syscall/js"
+
+	"github.com/kiosque/kiosque/app/news"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// savedKey names the reader's saved list in localStorage.
+const savedKey = "kiosque:saved"
+
+// savedCache is the cache the service worker answers from offline, whose
+// entries it never trims.
+const savedCache = "kiosque-saved"
+
+// savedArticles reads the reader's saved list, newest save first.
+func savedArticles() (list []news.Article) {
+	defer func() {
+		if recover() != nil { // storage refused, as in a sandboxed frame
+			list = nil
+		}
+	}()
+	raw := js.Global().Get("localStorage").Call("getItem", savedKey)
+	if raw.IsNull() {
+		return nil
+	}
+	json.Unmarshal([]byte(raw.String()), &list)
+	return list
+}
+
+func storeSaved(list []news.Article) {
+	defer func() { recover() }()
+	b, err := json.Marshal(list)
+	if err != nil {
+		return
+	}
+	js.Global().Get("localStorage").Call("setItem", savedKey, string(b))
+}
+
+// keepOffline asks the browser to keep the pages and files of a saved
+// article, so that it opens without a network.
+func keepOffline(urls []string) {
+	withSavedCache(func(cache js.Value) {
+		cache.Call("addAll", toJSArray(urls)).Call("catch", logError("keep offline"))
+	})
+}
+
+// dropOffline forgets what keepOffline kept.
+func dropOffline(urls []string) {
+	withSavedCache(func(cache js.Value) {
+		for _, u := range urls {
+			cache.Call("delete", u)
+		}
+	})
+}
+
+func withSavedCache(do func(cache js.Value)) {
+	caches := js.Global().Get("caches")
+	if !caches.Truthy() {
+		return // no Cache API: not a secure context, or a sandboxed frame
+	}
+	var opened js.Func
+	opened = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		defer opened.Release()
+		do(args[0])
+		return nil
+	})
+	caches.Call("open", savedCache).Call("then", opened).Call("catch", logError("open saved cache"))
+}
+
+func logError(what string) js.Func {
+	var f js.Func
+	f = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		defer f.Release()
+		app.Logf("kiosque: %s: %v", what, args[0].Call("toString").String())
+		return nil
+	})
+	return f
+}
+
+func toJSArray(s []string) js.Value {
+	a := js.Global().Get("Array").New(len(s))
+	for i, v := range s {
+		a.SetIndex(i, v)
+	}
+	return a
+}
+
+// online reports whether the browser believes it has a network.
+func online() bool {
+	return js.Global().Get("navigator").Get("onLine").Bool()
+}

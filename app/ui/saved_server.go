@@ -1,0 +1,18 @@
+//go:build !wasm
+
+package ui
+
+import "github.com/kiosque/kiosque/app/news"
+
+// The reader's saved list lives in the browser: the server renders the
+// saved page empty and the browser fills it.
+
+func savedArticles() []news.Article { return nil }
+
+func storeSaved([]news.Article) {}
+
+func keepOffline([]string) {}
+
+func dropOffline([]string) {}
+
+func online() bool { return true }

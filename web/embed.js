@@ -1,0 +1,113 @@
+// Kiosque's loader, served at /embed.js. A partner's page pastes
+//   <div class="kiosque-embed" data-article="SLUG"><a href="…">Title</a></div>
+//   <script async src="https://widget.example/embed.js"></script>
+// and each such container gets an iframe of the widget (/embed) once it nears
+// the viewport, sized to the widget's height as the widget reports it.
+(function () {
+  "use strict";
+  if (window.Kiosque) {
+    // Pasted twice: the first copy already watches the page.
+    window.Kiosque.load();
+    return;
+  }
+  var script = document.currentScript || document.querySelector('script[src*="/embed.js"]');
+  // The widget's address: frames are made there, and only its origin may
+  // resize them.
+  var base = new URL(script.src, location.href), origin = base.origin;
+  var options = ["article", "category", "limit", "theme", "lang", "layout", "target"];
+  var frames = {}; // frame id → {box, frame}
+  var count = 0;
+  var near = window.IntersectionObserver && new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (entry.isIntersecting) {
+        near.unobserve(entry.target);
+        mount(entry.target);
+      }
+    });
+  }, { rootMargin: "200px 0px" });
+
+  // setting reads an option from the container, else from the page's
+  // <meta name="kiosque:NAME">.
+  function setting(box, name) {
+    var value = box.getAttribute("data-" + name), meta;
+    if (value === null) {
+      meta = document.querySelector('meta[name="kiosque:' + name + '"]');
+      value = meta && meta.getAttribute("content");
+    }
+    return value || "";
+  }
+
+  // guess is about the widget's height in this box, reserved until the
+  // frame says its own, so that the swap barely moves the page. Measured on
+  // the sample; the oEmbed answer uses the same (widgetHeight, oembed.go).
+  function guess(box) {
+    var width = box.clientWidth || 640, layout = setting(box, "layout"), columns, rows;
+    if (layout === "carousel") return 440;
+    if (layout !== "cards") return width < 544 ? 930 : 700;
+    columns = Math.max(1, Math.floor((width - 4) / 292));
+    rows = Math.ceil(((+setting(box, "limit") || 6) + (setting(box, "article") ? 1 : 0)) / columns);
+    return Math.floor(rows * ((width - 24 - (columns - 1) * 20) / columns * 9 / 16 + 265)) + 4;
+  }
+
+  function prepare(box) {
+    if (box.kiosque) return;
+    box.kiosque = true;
+    // The partner's CSS may reserve the height already (a widget above the
+    // fold must: this script runs after the first paint).
+    if (!parseFloat(getComputedStyle(box).minHeight)) {
+      box.style.minHeight = (parseInt(setting(box, "height"), 10) || guess(box)) + "px";
+    }
+    if (near) near.observe(box);
+    else mount(box);
+  }
+
+  function mount(box) {
+    var id = "k" + ++count, frame = document.createElement("iframe"), src = new URL("embed", base);
+    options.forEach(function (name) {
+      var value = setting(box, name);
+      if (value) src.searchParams.set(name, value);
+    });
+    src.hash = "kiosque=" + id;
+    frame.src = src.href;
+    frame.title = setting(box, "title") || box.textContent.trim() || "Kiosque";
+    frame.loading = "lazy";
+    frame.referrerPolicy = "strict-origin-when-cross-origin";
+    frame.setAttribute("scrolling", "no");
+    // Laid over the fallback, unseen, until it reports its height: only
+    // then does it take the fallback's place.
+    frame.style.cssText = "position:absolute;top:0;left:0;display:block;width:100%;height:100%;border:0;opacity:0;pointer-events:none";
+    if (getComputedStyle(box).position === "static") box.style.position = "relative";
+    box.appendChild(frame);
+    frames[id] = { box: box, frame: frame };
+  }
+
+  function resize(event) {
+    var data = event.data, entry = data && data.type === "kiosque:resize" && data.version === 1 && frames[data.id];
+    var height = entry && Math.ceil(data.height);
+    // Only our own frame, still showing the widget, may resize itself.
+    if (!entry || event.source !== entry.frame.contentWindow || event.origin !== origin || !(height > 0)) return;
+    var box = entry.box, frame = entry.frame;
+    frame.style.height = Math.min(height, 20000) + "px";
+    if (box.getAttribute("data-kiosque-state") === "ready") return;
+    Array.prototype.slice.call(box.childNodes).forEach(function (node) {
+      if (node === frame) return;
+      if (node.style) node.style.display = "none";
+      else box.removeChild(node);
+    });
+    frame.style.position = frame.style.opacity = frame.style.pointerEvents = "";
+    box.style.minHeight = "";
+    box.setAttribute("data-kiosque-state", "ready");
+  }
+
+  function load() {
+    Array.prototype.forEach.call(document.querySelectorAll(".kiosque-embed"), prepare);
+  }
+
+  window.Kiosque = { load: load };
+  addEventListener("message", resize);
+  load();
+  // Containers added later, by the page or a single-page app.
+  new MutationObserver(function (records) {
+    if (records.some(function (r) { return r.addedNodes.length; })) load();
+  }).observe(document.documentElement, { childList: true, subtree: true });
+})();
