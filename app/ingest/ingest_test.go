@@ -20,6 +20,7 @@ import (
 	"github.com/kiosque/kiosque/app/ingest/fetch"
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
 	"github.com/kiosque/kiosque/app/ingest/wordpress"
+	"github.com/kiosque/kiosque/app/media"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/store/sqlite"
@@ -193,8 +194,12 @@ func TestHostileFixturesAreStoredInert(t *testing.T) {
 		if a.URL != "" && !strings.HasPrefix(a.URL, "http://") && !strings.HasPrefix(a.URL, "https://") {
 			t.Errorf("%s: url %q", a.Slug, a.URL)
 		}
-		if a.Image != nil && !strings.HasPrefix(a.Image.Src, "http://") && !strings.HasPrefix(a.Image.Src, "https://") {
-			t.Errorf("%s: image %q", a.Slug, a.Image.Src)
+		if a.Image != nil {
+			// Served from here, fetched from an http(s) URL.
+			src, err := st.MediaURL(ctx, strings.TrimPrefix(a.Image.Src, media.Prefix))
+			if err != nil || (!strings.HasPrefix(src, "http://") && !strings.HasPrefix(src, "https://")) {
+				t.Errorf("%s: image %q stands for %q (%v)", a.Slug, a.Image.Src, src, err)
+			}
 		}
 		texts := append([]string{a.Title, a.Excerpt, a.Author, a.Category, a.Source}, append(a.Body, a.Tags...)...)
 		if a.Image != nil {
@@ -335,4 +340,41 @@ func TestImportSkipsInvalidItemsWithReasons(t *testing.T) {
 	}
 }
 
-var _ store.SourceStore = (*sqlite.Store)(nil)
+func TestImportNeedsAStoreThatKeepsMedia(t *testing.T) {
+	st := openStore(t)
+	body := `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><language>fr</language>
+<item><title>Avec image</title><link>https://example.ma/avec-image</link><pubDate>Mon, 04 Mar 2024 10:00:00 +0000</pubDate>
+<description>&lt;p&gt;Un texte.&lt;img src="/img/a.jpg"&gt;&lt;/p&gt;</description></item>
+</channel></rss>`
+	srv := httptest.NewServer(ingesttest.NewFeed([]byte(body), "application/rss+xml", false))
+	defer srv.Close()
+	src, _ := feed.New(srv.URL, fetch.New(fetch.Options{}), ingest.NewCleaner(news.French))
+
+	// Only a SourceStore: the image could not be recorded, so nothing is
+	// written.
+	sourcesOnly := struct{ store.SourceStore }{st}
+	if _, err := ingest.Import(context.Background(), sourcesOnly, src, nil); err == nil || !strings.Contains(err.Error(), "keeps no media") {
+		t.Errorf("err = %v, want one saying the store keeps no media", err)
+	}
+	if all, _ := st.All(context.Background()); len(all) != 0 {
+		t.Errorf("%d articles written", len(all))
+	}
+
+	report, err := ingest.Import(context.Background(), st, src, nil)
+	if err != nil || len(report.Added) != 1 {
+		t.Fatalf("import: %+v, %v", report, err)
+	}
+	a, _ := st.Article(context.Background(), report.Added[0])
+	want := "https://example.ma/img/a.jpg" // resolved against the item's link
+	if !strings.Contains(a.HTML, `<img src="`+media.Path(want)+`"/>`) {
+		t.Errorf("html = %s", a.HTML)
+	}
+	if got, err := st.MediaURL(context.Background(), media.Key(want)); err != nil || got != want {
+		t.Errorf("media stands for %q, %v", got, err)
+	}
+}
+
+var (
+	_ store.SourceStore = (*sqlite.Store)(nil)
+	_ store.MediaStore  = (*sqlite.Store)(nil)
+)

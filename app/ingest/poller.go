@@ -42,7 +42,8 @@ type Poller struct {
 	notify  sync.Mutex // serializes OnChange
 }
 
-// NewPoller returns a Poller of sources writing to st.
+// NewPoller returns a Poller of sources writing to st, which must also be
+// a store.MediaStore when the sources' articles have images (see Import).
 func NewPoller(st store.SourceStore, sources []Source, opts PollerOptions) *Poller {
 	if opts.Interval <= 0 {
 		opts.Interval = 15 * time.Minute

@@ -13,6 +13,9 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("/healthz", onlyGet(healthz()))
 	mux.Handle("/embed.js", onlyGet(s.embedScript()))
 	mux.Handle("/oembed", onlyGet(s.oembed()))
+	if s.Media != nil {
+		mux.Handle("/media/{key}", onlyGet(s.Media))
+	}
 
 	mux.Handle("/{$}", onlyGet(s.page()))
 	mux.Handle("/a/{slug}", onlyGet(s.page()))

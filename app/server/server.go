@@ -31,6 +31,9 @@ type Config struct {
 	// FrameAncestors is the CSP frame-ancestors source list of the widget
 	// pages: the partner sites allowed to frame them ("*" for any).
 	FrameAncestors string
+	// Media serves the images of imported articles at /media/{key}
+	// (app/media); nil serves none.
+	Media http.Handler
 }
 
 // server holds the dependencies the handlers share.

@@ -8,13 +8,16 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/kiosque/kiosque/app/media"
 )
 
 // CheckInert returns an error describing the first thing in the HTML
 // fragment that could run script or load from a non-http(s) URL: an
 // element or attribute outside Kiosque's allow-list, a URL of another
-// scheme, a link without rel="nofollow noopener". It checks what a browser
-// would parse, independently of the sanitizer it tests.
+// scheme, a link without rel="nofollow noopener". Images may also come
+// from Kiosque's own /media/ (where imports point them). It checks what a
+// browser would parse, independently of the sanitizer it tests.
 func CheckInert(fragment string) error {
 	nodes, err := html.ParseFragment(strings.NewReader(fragment), &html.Node{Type: html.ElementNode, DataAtom: atom.Body, Data: "body"})
 	if err != nil {
@@ -55,6 +58,12 @@ func checkNode(n *html.Node) error {
 		for _, a := range n.Attr {
 			if a.Namespace != "" || !contains(attrs, a.Key) {
 				return fmt.Errorf("attribute %s=%q on <%s> is not allowed", a.Key, a.Val, n.Data)
+			}
+			if a.Key == "src" && strings.HasPrefix(a.Val, media.Prefix) {
+				if !media.ValidKey(strings.TrimPrefix(a.Val, media.Prefix)) {
+					return fmt.Errorf("%s=%q on <%s>: not a media path", a.Key, a.Val, n.Data)
+				}
+				continue
 			}
 			if a.Key == "href" || a.Key == "src" {
 				u, err := url.Parse(a.Val)

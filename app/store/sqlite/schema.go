@@ -53,6 +53,19 @@ CREATE TABLE sources (
 	failures      INTEGER NOT NULL DEFAULT 0
 );
 `,
+	// Imported articles point at /media/<key> rather than at the
+	// publisher's images; media says where each key's image is. The
+	// sources forget their validators and cursors, so that the next poll
+	// fetches every article again and rewrites the images of those
+	// imported before. (IF NOT EXISTS: a database taken back to an older
+	// version by hand keeps the table.)
+	3: `
+CREATE TABLE IF NOT EXISTS media (
+	key TEXT PRIMARY KEY, -- the name under /media/: a hash of url and an extension
+	url TEXT NOT NULL     -- where the image is, on the publisher's site
+) WITHOUT ROWID;
+UPDATE sources SET etag = '', last_modified = '', cursor = 0;
+`,
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

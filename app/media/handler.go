@@ -1,0 +1,234 @@
+package media
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/kiosque/kiosque/app/etag"
+	"github.com/kiosque/kiosque/app/ingest/fetch"
+	"github.com/kiosque/kiosque/app/store"
+)
+
+// Folder is the folder, inside the data folder, that keeps the images.
+const Folder = "media"
+
+// MaxBytes is the largest image fetched.
+const MaxBytes = 10 << 20
+
+// retryFailedAfter is how long a failed fetch is remembered: a broken
+// image on a popular article costs its publisher one request a minute,
+// not one per reader.
+const retryFailedAfter = time.Minute
+
+// accept asks for what every browser shows. AVIF is not asked for, since
+// one copy serves every reader, but is kept when the URL names one.
+const accept = "image/webp,image/jpeg,image/png,image/gif;q=0.9,*/*;q=0.1"
+
+// errUpstream is a failure to get an image from its source: a 502.
+var errUpstream = errors.New("the image could not be fetched from its source")
+
+// Options tune a Handler. Zero values take the defaults.
+type Options struct {
+	// Client fetches the images (default: MaxBytes, 20 seconds).
+	Client *fetch.Client
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+}
+
+// Handler serves GET /media/{key}: the image recorded under key, fetched
+// once and then served from disk, for good (a key names one URL).
+type Handler struct {
+	store  store.MediaStore
+	dir    string
+	client *fetch.Client
+	log    *slog.Logger
+
+	mu        sync.Mutex
+	downloads map[string]*download // by key: in flight, or failed lately
+}
+
+// download is one fetch of an image, which every request for its key
+// waits for.
+type download struct {
+	done   chan struct{}
+	image  image
+	err    error
+	failed time.Time // set, under Handler.mu, when err is
+}
+
+type image struct {
+	body        []byte
+	contentType string
+}
+
+// New returns a Handler serving the images recorded in st, kept in the
+// folder Folder of dataDir.
+func New(st store.MediaStore, dataDir string, opts Options) (*Handler, error) {
+	dir := filepath.Join(dataDir, Folder)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create media folder %s: %w", dir, err)
+	}
+	if opts.Client == nil {
+		opts.Client = fetch.New(fetch.Options{MaxBytes: MaxBytes, Timeout: 20 * time.Second})
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	return &Handler{store: st, dir: dir, client: opts.Client, log: opts.Logger, downloads: make(map[string]*download)}, nil
+}
+
+// ServeHTTP serves the image named by the path value "key": the handler
+// is mounted at /media/{key}.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	key := r.PathValue("key")
+	if !ValidKey(key) {
+		problem(w, http.StatusNotFound, "no image has this name")
+		return
+	}
+	img, err := h.image(r.Context(), key)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		problem(w, http.StatusNotFound, "no image has this name")
+		return
+	case errors.Is(err, errUpstream):
+		problem(w, http.StatusBadGateway, errUpstream.Error())
+		return
+	case r.Context().Err() != nil:
+		problem(w, http.StatusServiceUnavailable, "the request ended before the image came")
+		return
+	case err != nil:
+		h.log.ErrorContext(r.Context(), "serve media", "key", key, "err", err)
+		problem(w, http.StatusInternalServerError, "the server could not answer; it has been logged")
+		return
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", img.contentType)
+	hd.Set("Cache-Control", "public, max-age=31536000, immutable")
+	hd.Set("ETag", etag.Of(img.body))
+	hd.Set("X-Content-Type-Options", "nosniff")
+	// Opened on its own, the image is a document with no rights at all.
+	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	hd.Set("Access-Control-Allow-Origin", "*")
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(img.body)) // answers If-None-Match, Range and HEAD
+}
+
+// image returns the image under key: from disk, else from its source.
+func (h *Handler) image(ctx context.Context, key string) (image, error) {
+	if img, ok := h.kept(key); ok {
+		return img, nil
+	}
+	src, err := h.store.MediaURL(ctx, key)
+	if err != nil {
+		return image{}, err
+	}
+	h.mu.Lock()
+	d, ok := h.downloads[key]
+	if !ok || (!d.failed.IsZero() && time.Since(d.failed) >= retryFailedAfter) {
+		d = &download{done: make(chan struct{})}
+		h.downloads[key] = d
+		// Not tied to this request: others may be waiting for the image,
+		// and the client's timeout bounds it.
+		go h.download(context.WithoutCancel(ctx), key, src, d)
+	}
+	h.mu.Unlock()
+	select {
+	case <-d.done:
+		return d.image, d.err
+	case <-ctx.Done():
+		return image{}, ctx.Err()
+	}
+}
+
+func (h *Handler) download(ctx context.Context, key, src string, d *download) {
+	img, err := h.fetch(ctx, key, src)
+	if err != nil {
+		h.log.WarnContext(ctx, "fetch media", "key", key, "url", src, "err", err)
+	}
+	h.mu.Lock()
+	d.image, d.err = img, err
+	if err == nil {
+		delete(h.downloads, key) // on disk now
+	} else {
+		d.failed = time.Now()
+	}
+	h.mu.Unlock()
+	close(d.done)
+}
+
+// fetch gets the image from src, checks it is one, and keeps it on disk.
+func (h *Handler) fetch(ctx context.Context, key, src string) (image, error) {
+	// A download that ended while this one started has kept it.
+	if img, ok := h.kept(key); ok {
+		return img, nil
+	}
+	res, err := h.client.Get(ctx, fetch.Request{URL: src, Accept: accept})
+	if err != nil {
+		return image{}, fmt.Errorf("%w: %w", errUpstream, err)
+	}
+	contentType := imageType(res.Body)
+	if contentType == "" {
+		return image{}, fmt.Errorf("%w: %s is no JPEG, PNG, GIF, WebP or AVIF image (announced as %q)", errUpstream, src, res.Header.Get("Content-Type"))
+	}
+	if err := h.keep(key, res.Body); err != nil {
+		h.log.ErrorContext(ctx, "keep media", "key", key, "err", err) // served all the same
+	}
+	return image{body: res.Body, contentType: contentType}, nil
+}
+
+// kept returns the image under key from disk. A file that is no image (a
+// write cut short by a crash) counts as missing, and is fetched again.
+func (h *Handler) kept(key string) (image, bool) {
+	body, err := os.ReadFile(filepath.Join(h.dir, key))
+	if err != nil {
+		return image{}, false
+	}
+	contentType := imageType(body)
+	return image{body: body, contentType: contentType}, contentType != ""
+}
+
+// keep writes the image to a temporary file renamed into place, so that
+// no reader ever sees half of it.
+func (h *Handler) keep(key string, body []byte) error {
+	f, err := os.CreateTemp(h.dir, "."+key+".*.tmp")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(body)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), filepath.Join(h.dir, key))
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("keep media %s: %w", key, err)
+	}
+	return nil
+}
+
+// problem sends an application/problem+json answer (RFC 9457), in the
+// shape the rest of the server uses.
+func problem(w http.ResponseWriter, status int, detail string) {
+	body, _ := json.Marshal(struct {
+		Type   string `json:"type"`
+		Title  string `json:"title"`
+		Status int    `json:"status"`
+		Detail string `json:"detail,omitempty"`
+	}{"about:blank", http.StatusText(status), status, detail})
+	h := w.Header()
+	h.Set("Content-Type", "application/problem+json")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	w.Write(append(body, '\n'))
+}

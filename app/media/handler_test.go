@@ -1,0 +1,336 @@
+package media_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/kiosque/kiosque/app/media"
+	"github.com/kiosque/kiosque/app/store"
+	"github.com/kiosque/kiosque/app/store/sqlite"
+)
+
+// upstream is a publisher's site serving images, good and bad, and
+// counting the requests for each path.
+type upstream struct {
+	*httptest.Server
+	png, jpeg []byte
+	gate      chan struct{} // /slow.png answers once it is closed
+
+	mu   sync.Mutex
+	hits map[string]int
+}
+
+func newUpstream(t *testing.T) *upstream {
+	t.Helper()
+	u := &upstream{png: encode(t, png.Encode), jpeg: encode(t, func(w io.Writer, m image.Image) error { return jpeg.Encode(w, m, nil) }),
+		gate: make(chan struct{}), hits: make(map[string]int)}
+	mux := http.NewServeMux()
+	serve := func(contentType string, body []byte) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", contentType)
+			w.Write(body)
+		}
+	}
+	mux.Handle("/photo.png", serve("image/png", u.png))
+	// Labels lie both ways: the bytes decide.
+	mux.Handle("/photo.jpg", serve("application/octet-stream", u.jpeg))
+	mux.Handle("/page.jpg", serve("image/jpeg", []byte("<!doctype html><script>alert(1)</script>")))
+	mux.Handle("/drawing.svg", serve("image/svg+xml", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`)))
+	mux.HandleFunc("/broken.png", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "boom", http.StatusInternalServerError)
+	})
+	mux.HandleFunc("/huge.png", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/png")
+		w.Write(u.png[:16]) // a PNG's start, then far too much
+		chunk := make([]byte, 64<<10)
+		for sent := 0; sent < media.MaxBytes+(1<<20); sent += len(chunk) {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	})
+	mux.HandleFunc("/slow.png", func(w http.ResponseWriter, r *http.Request) {
+		<-u.gate
+		serve("image/png", u.png)(w, r)
+	})
+	u.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u.mu.Lock()
+		u.hits[r.URL.Path]++
+		u.mu.Unlock()
+		mux.ServeHTTP(w, r)
+	}))
+	t.Cleanup(u.Close)
+	return u
+}
+
+func (u *upstream) hitsOf(path string) int {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.hits[path]
+}
+
+func encode(t *testing.T, enc func(io.Writer, image.Image) error) []byte {
+	t.Helper()
+	m := image.NewRGBA(image.Rect(0, 0, 4, 3))
+	m.Set(1, 1, color.RGBA{R: 200, A: 255})
+	var b bytes.Buffer
+	if err := enc(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// kiosque is the media handler on a real store, mounted as the server
+// mounts it.
+type kiosque struct {
+	*httptest.Server
+	store   *sqlite.Store
+	dataDir string
+}
+
+func newKiosque(t *testing.T, dataDir string) *kiosque {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	h, err := media.New(st, dataDir, media.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/media/{key}", h)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return &kiosque{Server: srv, store: st, dataDir: dataDir}
+}
+
+// record records src as an import does, and returns its local path.
+func (k *kiosque) record(t *testing.T, src string) string {
+	t.Helper()
+	if err := k.store.PutMedia(context.Background(), store.Media{Key: media.Key(src), URL: src}); err != nil {
+		t.Fatal(err)
+	}
+	return media.Path(src)
+}
+
+func get(t *testing.T, url string, header ...string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, body
+}
+
+func isProblem(res *http.Response, body []byte, status int) bool {
+	var p struct {
+		Status int    `json:"status"`
+		Title  string `json:"title"`
+	}
+	return res.StatusCode == status && res.Header.Get("Content-Type") == "application/problem+json" &&
+		json.Unmarshal(body, &p) == nil && p.Status == status && p.Title != ""
+}
+
+func TestServesImagesWithTheirHeaders(t *testing.T) {
+	up := newUpstream(t)
+	k := newKiosque(t, t.TempDir())
+	for _, tc := range []struct {
+		path, contentType string
+		body              []byte
+	}{
+		{"/photo.png", "image/png", up.png},
+		{"/photo.jpg", "image/jpeg", up.jpeg},
+	} {
+		local := k.record(t, up.URL+tc.path)
+		res, body := get(t, k.URL+local)
+		if res.StatusCode != http.StatusOK || !bytes.Equal(body, tc.body) {
+			t.Fatalf("%s: %d, %d bytes; want 200 and the image's %d bytes", tc.path, res.StatusCode, len(body), len(tc.body))
+		}
+		for name, want := range map[string]string{
+			"Content-Type":                tc.contentType,
+			"Cache-Control":               "public, max-age=31536000, immutable",
+			"X-Content-Type-Options":      "nosniff",
+			"Access-Control-Allow-Origin": "*",
+		} {
+			if got := res.Header.Get(name); got != want {
+				t.Errorf("%s: %s: %q, want %q", tc.path, name, got, want)
+			}
+		}
+		if csp := res.Header.Get("Content-Security-Policy"); !strings.HasPrefix(csp, "default-src 'none'") {
+			t.Errorf("%s: Content-Security-Policy %q", tc.path, csp)
+		}
+		tag := res.Header.Get("ETag")
+		if tag == "" {
+			t.Fatalf("%s: no ETag", tc.path)
+		}
+		if res, body := get(t, k.URL+local, "If-None-Match", tag); res.StatusCode != http.StatusNotModified || len(body) != 0 {
+			t.Errorf("%s: If-None-Match: %d, %d bytes; want 304", tc.path, res.StatusCode, len(body))
+		}
+	}
+	head, err := http.Head(k.URL + media.Path(up.URL+"/photo.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	head.Body.Close()
+	if head.StatusCode != http.StatusOK || head.Header.Get("Content-Type") != "image/png" {
+		t.Errorf("HEAD: %d %s", head.StatusCode, head.Header.Get("Content-Type"))
+	}
+	if n := up.hitsOf("/photo.png"); n != 1 {
+		t.Errorf("upstream asked %d times for /photo.png, want once", n)
+	}
+}
+
+func TestServesFromDiskOnceFetched(t *testing.T) {
+	up := newUpstream(t)
+	dataDir := t.TempDir()
+	k := newKiosque(t, dataDir)
+	local := k.record(t, up.URL+"/photo.png")
+	if res, _ := get(t, k.URL+local); res.StatusCode != http.StatusOK {
+		t.Fatalf("first request: %d", res.StatusCode)
+	}
+	up.Close()
+	k.Close()
+	k.store.Close()
+
+	// A new server on the same data folder, the publisher's site gone.
+	k = newKiosque(t, dataDir)
+	res, body := get(t, k.URL+local)
+	if res.StatusCode != http.StatusOK || !bytes.Equal(body, up.png) || res.Header.Get("Content-Type") != "image/png" {
+		t.Errorf("from disk: %d %s, %d bytes", res.StatusCode, res.Header.Get("Content-Type"), len(body))
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, media.Folder, media.Key(up.URL+"/photo.png"))); err != nil {
+		t.Errorf("not kept on disk: %v", err)
+	}
+}
+
+func TestRefusesWhatIsNoImage(t *testing.T) {
+	up := newUpstream(t)
+	k := newKiosque(t, t.TempDir())
+	start := time.Now()
+	for _, path := range []string{"/drawing.svg", "/page.jpg", "/broken.png", "/huge.png", "/gone.png"} {
+		local := k.record(t, up.URL+path)
+		res, body := get(t, k.URL+local)
+		if !isProblem(res, body, http.StatusBadGateway) {
+			t.Errorf("%s: %d %s %s, want a 502 problem", path, res.StatusCode, res.Header.Get("Content-Type"), body)
+		}
+		if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
+			t.Errorf("%s: a failure is cached: %q", path, cc)
+		}
+		// Failures are remembered: the publisher is not asked again at
+		// once.
+		get(t, k.URL+local)
+		if n := up.hitsOf(path); n != 1 {
+			t.Errorf("%s: upstream asked %d times, want once", path, n)
+		}
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("refusals took %s", took)
+	}
+	entries, err := os.ReadDir(filepath.Join(k.dataDir, media.Folder))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		t.Errorf("kept on disk: %s", e.Name())
+	}
+}
+
+func TestUnknownAndBadKeysAre404(t *testing.T) {
+	up := newUpstream(t)
+	dataDir := t.TempDir()
+	k := newKiosque(t, dataDir)
+	// Files a traversal would reach: the database, and a valid image under
+	// a name that is no key.
+	if err := os.WriteFile(filepath.Join(dataDir, media.Folder, "secret"), up.png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	valid := media.Key(up.URL + "/photo.png") // never recorded
+	for _, path := range []string{
+		"/media/" + valid,
+		"/media/secret",
+		"/media/..%2F" + sqlite.FileName,
+		"/media/%2e%2e%2f" + sqlite.FileName,
+		"/media/..%5C" + sqlite.FileName,
+		"/media/" + strings.ToUpper(valid),
+		"/media/" + strings.TrimSuffix(valid, ".png") + ".svg",
+		"/media/" + valid + "%00",
+		"/media/" + valid + "%2F..%2F..%2F" + sqlite.FileName,
+		"/media/.." + valid,
+	} {
+		res, body := get(t, k.URL+path)
+		if !isProblem(res, body, http.StatusNotFound) {
+			t.Errorf("%s: %d %s %.40q, want a 404 problem", path, res.StatusCode, res.Header.Get("Content-Type"), body)
+		}
+	}
+	if n := up.hitsOf("/photo.png"); n != 0 {
+		t.Errorf("an unrecorded key was fetched %d times", n)
+	}
+}
+
+func TestConcurrentRequestsFetchOnce(t *testing.T) {
+	up := newUpstream(t)
+	k := newKiosque(t, t.TempDir())
+	local := k.record(t, up.URL+"/slow.png")
+	const readers = 8
+	var (
+		wg sync.WaitGroup
+		ok atomic.Int64
+	)
+	for range readers {
+		wg.Go(func() {
+			res, err := http.Get(k.URL + local)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK && bytes.Equal(body, up.png) {
+				ok.Add(1)
+			}
+		})
+	}
+	// Let the readers pile up on the one fetch, then let it through.
+	for up.hitsOf("/slow.png") == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond)
+	close(up.gate)
+	wg.Wait()
+	if ok.Load() != readers {
+		t.Errorf("%d of %d readers got the image", ok.Load(), readers)
+	}
+	if n := up.hitsOf("/slow.png"); n != 1 {
+		t.Errorf("upstream asked %d times, want once", n)
+	}
+}

@@ -1,0 +1,55 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/kiosque/kiosque/app/store"
+)
+
+var _ store.MediaStore = (*Store)(nil)
+
+// PutMedia records where the images behind keys are, in one transaction.
+// A key is a hash of its URL, so a key already recorded keeps its URL.
+func (s *Store) PutMedia(ctx context.Context, media ...store.Media) error {
+	if len(media) == 0 {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("record media: %w", err)
+	}
+	defer tx.Rollback()
+	insert, err := tx.PrepareContext(ctx, "INSERT INTO media (key, url) VALUES (?, ?) ON CONFLICT (key) DO NOTHING")
+	if err != nil {
+		return fmt.Errorf("record media: %w", err)
+	}
+	defer insert.Close()
+	for _, m := range media {
+		if m.Key == "" || m.URL == "" {
+			return fmt.Errorf("record media %q: key and URL are both needed", m.Key)
+		}
+		if _, err := insert.ExecContext(ctx, m.Key, m.URL); err != nil {
+			return fmt.Errorf("record media %q: %w", m.Key, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("record media: %w", err)
+	}
+	return nil
+}
+
+// MediaURL returns the URL recorded for key.
+func (s *Store) MediaURL(ctx context.Context, key string) (string, error) {
+	var u string
+	err := s.db.QueryRowContext(ctx, "SELECT url FROM media WHERE key = ?", key).Scan(&u)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("media %q: %w", key, store.ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("read media %q: %w", key, err)
+	}
+	return u, nil
+}
