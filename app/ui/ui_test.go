@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kiosque/kiosque/app/htmlq"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"golang.org/x/net/html"
@@ -29,46 +30,20 @@ func testArticle(slug string, lang news.Lang) news.Article {
 // parse prerenders c and parses it as a browser would.
 func parse(t *testing.T, c app.UI) *html.Node {
 	t.Helper()
-	doc, err := html.Parse(strings.NewReader("<!DOCTYPE html><html><body>" + app.HTMLString(c) + "</body></html>"))
+	doc, err := htmlq.Parse("<!DOCTYPE html><html><body>" + app.HTMLString(c) + "</body></html>")
 	if err != nil {
 		t.Fatal(err)
 	}
 	return doc
 }
 
-// find returns the elements of doc for which match is true.
-func find(doc *html.Node, match func(*html.Node) bool) []*html.Node {
-	var found []*html.Node
-	for n := range doc.Descendants() {
-		if n.Type == html.ElementNode && match(n) {
-			found = append(found, n)
-		}
-	}
-	return found
-}
-
-func attrOf(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-func textOf(n *html.Node) string {
-	var b strings.Builder
-	for d := range n.Descendants() {
-		if d.Type == html.TextNode {
-			b.WriteString(d.Data)
-		}
-	}
-	return b.String()
-}
-
-func tagIs(tag string) func(*html.Node) bool {
-	return func(n *html.Node) bool { return n.Data == tag }
-}
+// Short names for the queries the tests make.
+var (
+	find   = htmlq.All
+	attrOf = htmlq.Attr
+	textOf = htmlq.Text
+	tagIs  = htmlq.Tag
+)
 
 func TestHostileTextStaysInertWhenPrerendered(t *testing.T) {
 	a := testArticle("hostile", news.French)

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"github.com/kiosque/kiosque/app/htmlq"
 	"github.com/kiosque/kiosque/app/media"
 )
 
@@ -72,9 +73,9 @@ func checkNode(n *html.Node) error {
 				}
 			}
 		}
-		if n.Data == "a" && attr(n, "href") != "" {
-			if rel := strings.Fields(attr(n, "rel")); !contains(rel, "nofollow") || !contains(rel, "noopener") {
-				return fmt.Errorf("link to %s has rel=%q, want nofollow noopener", attr(n, "href"), attr(n, "rel"))
+		if n.Data == "a" && htmlq.Attr(n, "href") != "" {
+			if rel := strings.Fields(htmlq.Attr(n, "rel")); !contains(rel, "nofollow") || !contains(rel, "noopener") {
+				return fmt.Errorf("link to %s has rel=%q, want nofollow noopener", htmlq.Attr(n, "href"), htmlq.Attr(n, "rel"))
 			}
 		}
 	}
@@ -84,15 +85,6 @@ func checkNode(n *html.Node) error {
 		}
 	}
 	return nil
-}
-
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
 }
 
 func contains(list []string, s string) bool { return slices.Contains(list, s) }
