@@ -1,0 +1,200 @@
+//go:build !wasm
+
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/kiosque/kiosque/app/ingest"
+	"github.com/kiosque/kiosque/app/media"
+	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/related"
+	"github.com/kiosque/kiosque/app/sample"
+	"github.com/kiosque/kiosque/app/server"
+	"github.com/kiosque/kiosque/app/store"
+	"github.com/kiosque/kiosque/app/store/sqlite"
+)
+
+// serveConfig is what `kiosque serve` is told on its command line.
+type serveConfig struct {
+	addr           string
+	dataDir        string
+	webDir         string
+	site           string
+	frameAncestors string
+	sample         bool
+	logLevel       slog.Level
+	sources        sourceFlags
+	pollEvery      time.Duration
+	sourceLang     string
+}
+
+func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
+	var c serveConfig
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.addr, "addr", ":8080", "address to listen on")
+	fs.StringVar(&c.dataDir, "data", "./data", "folder of the store")
+	fs.StringVar(&c.webDir, "web", "./web", "folder of the static files and the built app.wasm")
+	fs.StringVar(&c.site, "site", "Kiosque Démo", "the publisher's name, shown in titles")
+	fs.StringVar(&c.frameAncestors, "frame-ancestors", "*", `sites allowed to frame the widget, as a CSP source list ("https://a.example https://b.example")`)
+	fs.BoolVar(&c.sample, "sample", true, "fill an empty store with the bundled sample articles")
+	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn or error")
+	fs.Var(&c.sources, "source", "a source to poll: feed:URL or wordpress:URL (repeatable)")
+	fs.DurationVar(&c.pollEvery, "poll", 15*time.Minute, "how often to poll each source")
+	fs.StringVar(&c.sourceLang, "source-lang", "fr", "language of sources that do not declare one: fr, ar or en")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	if _, ok := news.ParseLang(c.sourceLang); !ok {
+		return c, fmt.Errorf("serve: -source-lang %q: want fr, ar or en", c.sourceLang)
+	}
+	if c.pollEvery < time.Minute {
+		return c, fmt.Errorf("serve: -poll %s: poll at most once a minute", c.pollEvery)
+	}
+	return c, nil
+}
+
+func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseServeFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel}))
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	st, err := sqlite.Open(ctx, c.dataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if c.sample {
+		if err := fillWithSample(ctx, st, log); err != nil {
+			return err
+		}
+	}
+	handler, index, err := newHandler(ctx, log, st, c)
+	if err != nil {
+		return err
+	}
+	if len(c.sources) > 0 {
+		lang, _ := news.ParseLang(c.sourceLang)
+		poller, err := newPoller(log, st, c.sources, c.pollEvery, lang, followChanges(st, index, log))
+		if err != nil {
+			return err
+		}
+		go poller.Run(ctx)
+	}
+
+	srv := &http.Server{
+		Addr:              c.addr,
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", c.addr, err)
+	}
+	log.Info("serving", "url", "http://"+displayAddr(ln.Addr()), "data", c.dataDir)
+	fmt.Fprintf(stdout, "Kiosque is serving on http://%s\n", displayAddr(ln.Addr()))
+
+	err = server.Serve(ctx, srv, ln, 10*time.Second)
+	log.Info("stopped", "err", err)
+	return err
+}
+
+// newHandler puts the server together with the related-articles index built
+// from the store, and the images of imported articles kept in the data folder.
+func newHandler(ctx context.Context, log *slog.Logger, st *sqlite.Store, c serveConfig) (http.Handler, *related.Index, error) {
+	all, err := st.All(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	index := related.NewIndex(related.DefaultOptions())
+	index.Put(all...)
+	log.Info("related index built", "articles", index.Len())
+
+	var images http.Handler // none without a data folder to keep them in
+	if c.dataDir != "" {
+		h, err := media.New(st, c.dataDir, media.Options{Logger: log})
+		if err != nil {
+			return nil, nil, err
+		}
+		images = h
+	}
+	handler, err := server.New(server.Config{
+		Log:            log,
+		Store:          st,
+		Related:        index,
+		Web:            os.DirFS(c.webDir),
+		Site:           c.site,
+		FrameAncestors: c.frameAncestors,
+		Media:          images,
+	})
+	return handler, index, err
+}
+
+// followChanges keeps the related-articles index in step with what the
+// sources' imports changed in the store.
+func followChanges(st store.Reader, index *related.Index, log *slog.Logger) func(context.Context, ingest.Change) {
+	return func(ctx context.Context, c ingest.Change) {
+		for _, slug := range c.Removed {
+			index.Remove(slug)
+		}
+		changed, err := st.ArticlesBySlug(ctx, c.Put)
+		if err != nil {
+			log.ErrorContext(ctx, "related index not updated", "source", c.Source, "err", err)
+			return
+		}
+		index.Put(changed...)
+		log.InfoContext(ctx, "related index updated", "source", c.Source, "put", len(changed), "removed", len(c.Removed))
+	}
+}
+
+// fillWithSample puts the bundled sample articles into an empty store.
+func fillWithSample(ctx context.Context, st store.Store, log *slog.Logger) error {
+	page, err := st.Articles(ctx, store.Query{Limit: 1})
+	if err != nil {
+		return err
+	}
+	if len(page.Articles) > 0 {
+		return nil
+	}
+	articles, err := sample.Articles()
+	if err != nil {
+		return err
+	}
+	if err := st.Put(ctx, articles...); err != nil {
+		return fmt.Errorf("fill the store with the sample: %w", err)
+	}
+	log.Info("filled the empty store with the bundled sample", "articles", len(articles))
+	return nil
+}
+
+// displayAddr turns a listening address into one a browser can open.
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil || host == "::" || host == "0.0.0.0" || host == "" {
+		return "localhost:" + port
+	}
+	return net.JoinHostPort(host, port)
+}
