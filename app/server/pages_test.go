@@ -1,0 +1,211 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kiosque/kiosque/app/htmlq"
+	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/ui"
+	"golang.org/x/net/html"
+)
+
+func parsePage(t *testing.T, body []byte) *html.Node {
+	t.Helper()
+	doc, err := htmlq.Parse(string(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// Short names for the queries the tests make.
+var (
+	elements  = htmlq.All
+	attribute = htmlq.Attr
+	text      = htmlq.Text
+	hasClass  = htmlq.Class
+)
+
+// embeddedView reads the view a page carries for the wasm's first render.
+func embeddedView(t *testing.T, doc *html.Node) ui.View {
+	t.Helper()
+	scripts := elements(doc, func(n *html.Node) bool { return attribute(n, "id") == ui.ViewElementID })
+	if len(scripts) != 1 {
+		t.Fatalf("found %d embedded views", len(scripts))
+	}
+	var v ui.View
+	if err := json.Unmarshal([]byte(text(scripts[0])), &v); err != nil {
+		t.Fatalf("embedded view: %v", err)
+	}
+	return v
+}
+
+func TestPagesArePrerenderedPerLanguageAndTheme(t *testing.T) {
+	srv := newTestServer(t)
+	for _, tc := range []struct {
+		path, acceptLanguage string
+		lang, dir, theme     string
+		heading              string
+	}{
+		{"/embed?article=" + seedSlug, "fr-FR,fr;q=0.9", "fr", "ltr", "auto", "Vous aimerez aussi"},
+		{"/embed?article=" + seedSlug + "&lang=ar&theme=dark", "fr", "ar", "rtl", "dark", "قد يعجبك أيضا"},
+		{"/embed?article=" + seedSlug + "&theme=light", "en-GB,en;q=0.8", "en", "ltr", "light", "You may also like"},
+		{"/a/" + seedSlug, "en", "fr", "ltr", "auto", "Vous aimerez aussi"},
+		{"/a/" + seedSlug + "?lang=ar&theme=dark", "", "ar", "rtl", "dark", "قد يعجبك أيضا"},
+	} {
+		res, body := get(t, srv.URL+tc.path, "Accept-Language", tc.acceptLanguage)
+		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+			t.Fatalf("%s: %d %s", tc.path, res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		doc := parsePage(t, body)
+		htmlEl := elements(doc, func(n *html.Node) bool { return n.Data == "html" })[0]
+		root := elements(doc, func(n *html.Node) bool { return attribute(n, "id") == "kiosque" })
+		if len(root) != 1 {
+			t.Fatalf("%s: %d roots", tc.path, len(root))
+		}
+		for _, n := range []*html.Node{htmlEl, root[0]} {
+			if attribute(n, "lang") != tc.lang || attribute(n, "dir") != tc.dir || attribute(n, "data-theme") != tc.theme {
+				t.Errorf("%s: <%s> lang %q dir %q theme %q, want %s %s %s", tc.path, n.Data,
+					attribute(n, "lang"), attribute(n, "dir"), attribute(n, "data-theme"), tc.lang, tc.dir, tc.theme)
+			}
+		}
+		cards := elements(doc, hasClass("card"))
+		slides := elements(doc, func(n *html.Node) bool { return attribute(n, "aria-roledescription") == "slide" })
+		if len(cards) < 4 || len(slides) < 3 {
+			t.Errorf("%s: %d cards and %d slides prerendered", tc.path, len(cards), len(slides))
+		}
+		headings := elements(doc, hasClass("carousel-heading"))
+		if len(headings) != 1 || text(headings[0]) != tc.heading {
+			t.Errorf("%s: carousel heading %v, want %q", tc.path, headings, tc.heading)
+		}
+		v := embeddedView(t, doc)
+		if v.Path != strings.TrimPrefix(tc.path, "") || string(v.Lang) != tc.lang || string(v.Theme) != tc.theme || len(v.Related) != len(slides) {
+			t.Errorf("%s: embedded view path %q lang %s theme %s with %d related", tc.path, v.Path, v.Lang, v.Theme, len(v.Related))
+		}
+		if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self' 'wasm-unsafe-eval'") {
+			t.Errorf("%s: CSP %q", tc.path, csp)
+		}
+	}
+}
+
+func TestHomeFiltersBySectionAndLanguage(t *testing.T) {
+	srv := newTestServer(t)
+	_, body := get(t, srv.URL+"/?category=sport&lang=ar")
+	doc := parsePage(t, body)
+	v := embeddedView(t, doc)
+	if v.Category == nil || v.Category.Slug != "sport" || v.Filter != news.Arabic || v.Lang != news.Arabic {
+		t.Fatalf("view: %+v", v)
+	}
+	cards := elements(doc, hasClass("card"))
+	if len(cards) == 0 || len(cards) != len(v.Articles) {
+		t.Fatalf("%d cards for %d articles", len(cards), len(v.Articles))
+	}
+	for _, a := range v.Articles {
+		if a.CategorySlug != "sport" || a.Lang != news.Arabic {
+			t.Errorf("%s (%s, %s) in the sport/ar feed", a.Slug, a.CategorySlug, a.Lang)
+		}
+		if len(a.Body) != 0 {
+			t.Errorf("the feed's view carries the body of %s", a.Slug)
+		}
+	}
+	current := elements(doc, func(n *html.Node) bool { return attribute(n, "aria-current") == "page" })
+	if len(current) != 2 {
+		t.Errorf("%d links marked current, want the section and the language", len(current))
+	}
+}
+
+func TestBadPageParametersGetA400Page(t *testing.T) {
+	srv := newTestServer(t)
+	for _, path := range []string{"/embed?limit=0", "/embed?theme=neon", "/?lang=xx", "/?category=nope", "/embed?layout=grid"} {
+		res, body := get(t, srv.URL+path)
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "role=\"alert\"") {
+			t.Errorf("%s: got %d", path, res.StatusCode)
+		}
+		if strings.Contains(string(body), "/app.js") {
+			t.Errorf("%s: an error page loads the app", path)
+		}
+	}
+	for _, path := range []string{"/a/no-such-article", "/embed?article=no-such-article", "/nowhere"} {
+		res, _ := get(t, srv.URL+path)
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: got %d, want 404", path, res.StatusCode)
+		}
+	}
+}
+
+// The payloads try to set window.pwned: a browser test would see it; here
+// the parsed page must hold the text as written and no script of its own.
+func TestHostileArticleStaysInertOnEveryRoute(t *testing.T) {
+	hostile := `Guillemets "doubles" & <script>window.pwned=1</script> \ '<img src=x onerror=window.pwned=1>`
+	a := news.Article{
+		Slug: "hostile", Title: hostile, Excerpt: hostile, Body: []string{hostile},
+		Category: "Société", Tags: []string{hostile}, Author: hostile,
+		Published: time.Now().Add(-time.Hour), Lang: news.French, Source: hostile,
+		URL:   `javascript:window.pwned=1`,
+		Image: &news.Image{Src: `/web/images/x.svg" onerror="window.pwned=1`, Alt: hostile, Width: 1200, Height: 675},
+	}
+	srv := newTestServer(t, a)
+	for _, path := range []string{"/", "/a/hostile", "/embed?article=hostile", "/embed?category=societe", "/?category=societe"} {
+		res, body := get(t, srv.URL+path)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", path, res.StatusCode)
+		}
+		doc := parsePage(t, body)
+		for _, s := range elements(doc, func(n *html.Node) bool { return n.Data == "script" }) {
+			if src := attribute(s, "src"); src == "" && attribute(s, "type") != "application/json" {
+				t.Errorf("%s: an inline script ran: %q", path, text(s))
+			}
+		}
+		for _, n := range elements(doc, func(*html.Node) bool { return true }) {
+			for _, at := range n.Attr {
+				if strings.HasPrefix(at.Key, "on") {
+					t.Errorf("%s: <%s %s=%q>", path, n.Data, at.Key, at.Val)
+				}
+				if (at.Key == "href" || at.Key == "src") && strings.HasPrefix(strings.ToLower(at.Val), "javascript:") {
+					t.Errorf("%s: <%s %s=%q>", path, n.Data, at.Key, at.Val)
+				}
+			}
+		}
+		titles := elements(doc, func(n *html.Node) bool {
+			return hasClass("card-link")(n) || hasClass("article-title")(n)
+		})
+		found := false
+		for _, n := range titles {
+			found = found || text(n) == hostile
+		}
+		if !found {
+			t.Errorf("%s: the hostile title is not shown as written", path)
+		}
+		for _, img := range elements(doc, func(n *html.Node) bool { return n.Data == "img" && attribute(n, "alt") == hostile }) {
+			if attribute(img, "src") != a.Image.Src {
+				t.Errorf("%s: img src %q", path, attribute(img, "src"))
+			}
+		}
+		if v := embeddedView(t, doc); v.Path == "" {
+			t.Errorf("%s: the embedded view did not survive the page", path)
+		}
+	}
+}
+
+// Everything a page loads comes from its own server.
+var absoluteRef = regexp.MustCompile(`(?i)(?:src|href)="((?:https?:)?//[^"/]*)`)
+
+func TestPagesLoadNothingFromOtherHosts(t *testing.T) {
+	srv := newTestServer(t)
+	for _, path := range []string{"/", "/a/" + seedSlug, "/embed?article=" + alOmraneSlug, "/?lang=ar", "/app.js", "/manifest.webmanifest", "/app-worker.js"} {
+		_, body := get(t, srv.URL+path)
+		for _, m := range absoluteRef.FindAllStringSubmatch(string(body), -1) {
+			if m[1] != srv.URL {
+				t.Errorf("%s refers to another host: %s", path, m[0])
+			}
+		}
+		if strings.Contains(string(body), "githubusercontent") {
+			t.Errorf("%s still names go-app's default icons", path)
+		}
+	}
+}
