@@ -1,0 +1,294 @@
+//go:build !wasm
+
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/kiosque/kiosque/app/store/sqlite"
+)
+
+const alOmraneSlug = "al-omrane-inaugure-son-agence-renovee-a-paris"
+
+// kiosqueAt serves Kiosque from webDir on a fixed address, so that a test
+// can stop it and start another release where the browser expects it.
+type kiosqueAt struct {
+	addr, dataDir string
+	srv           *http.Server
+	st            *sqlite.Store
+}
+
+func newKiosqueAt(t *testing.T) *kiosqueAt {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	k := &kiosqueAt{addr: addr, dataDir: t.TempDir()}
+	t.Cleanup(k.stop)
+	return k
+}
+
+func (k *kiosqueAt) url() string { return "http://" + k.addr }
+
+func (k *kiosqueAt) start(t *testing.T, webDir string) {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(webDir, "app.wasm")); err != nil {
+		t.Fatalf("%s/app.wasm is missing: build it first (make test does)", webDir)
+	}
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, k.dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if err := fillWithSample(ctx, st, log); err != nil {
+		t.Fatal(err)
+	}
+	h, _, err := newHandler(ctx, log, st, serveConfig{dataDir: k.dataDir, webDir: webDir, site: "Kiosque Démo", frameAncestors: "*"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ln net.Listener
+	for try := 0; ; try++ { // the port may linger a moment after a stop
+		if ln, err = net.Listen("tcp", k.addr); err == nil || try == 50 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.srv, k.st = &http.Server{Handler: h}, st
+	go k.srv.Serve(ln)
+}
+
+func (k *kiosqueAt) stop() {
+	if k.srv != nil {
+		k.srv.Close()
+		k.st.Close()
+		k.srv, k.st = nil, nil
+	}
+}
+
+// goOffline cuts the browser from the network, its service worker too,
+// and stops the server, so nothing can come but from the caches.
+func goOffline(t *testing.T, b *browser, k *kiosqueAt) {
+	t.Helper()
+	k.stop()
+	if _, err := chromedp.Call(b.ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+		EmulateOfflineServiceWorker: ptr(true),
+		MatchedNetworkConditions:    []*network.Conditions{{Offline: true}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(b.ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: true}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func waitControlled(t *testing.T, b *browser) {
+	t.Helper()
+	waitFor(t, b, `navigator.serviceWorker.controller !== null && navigator.serviceWorker.controller.state === "activated"`)
+}
+
+func open(t *testing.T, b *browser, url string) {
+	t.Helper()
+	b.run(t, chromedp.Navigate(url))
+	waitFor(t, b, `document.documentElement.dataset.kiosque === "ready"`)
+}
+
+func TestInstallable(t *testing.T) {
+	k := newKiosqueAt(t)
+	k.start(t, "web")
+	b := newBrowser(t)
+	open(t, b, k.url()+"/")
+	waitControlled(t, b)
+
+	res, err := chromedp.Call(b.ctx, page.GetInstallabilityErrors, cdp.Empty{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range res.InstallabilityErrors {
+		t.Errorf("installability error %s %v", e.ErrorID, e.ErrorArguments)
+	}
+	broken, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`(async () => {
+		const m = await (await fetch("/manifest.webmanifest")).json();
+		const broken = [];
+		if (m.display !== "standalone" || !m.name || !m.short_name || m.start_url !== "/" || !m.lang || !m.dir) broken.push("manifest fields");
+		for (const size of ["192x192", "512x512"]) if (!m.icons.some(i => i.sizes === size && i.type === "image/png")) broken.push("no PNG " + size);
+		if (!m.icons.some(i => i.purpose === "maskable")) broken.push("no maskable icon");
+		if (!m.icons.some(i => i.type === "image/svg+xml")) broken.push("no SVG icon");
+		for (const i of m.icons) {
+			const r = await fetch(i.src);
+			if (!r.ok || r.headers.get("Content-Type") !== i.type || (await r.blob()).size < 100) broken.push(i.src);
+		}
+		return broken;
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(broken) > 0 {
+		t.Errorf("manifest problems: %v", broken)
+	}
+}
+
+func TestOfflineReading(t *testing.T) {
+	k := newKiosqueAt(t)
+	k.start(t, "web")
+	b := newBrowser(t)
+	open(t, b, k.url()+"/")
+	waitControlled(t, b)
+	open(t, b, k.url()+"/a/"+seedSlug)
+	open(t, b, k.url()+"/")
+
+	// Save an article for later: a client-side navigation, as a reader does.
+	b.run(t, chromedp.Navigate(k.url()+"/a/"+alOmraneSlug))
+	waitFor(t, b, `document.documentElement.dataset.kiosque === "ready" && !!document.querySelector(".save-button")`)
+	b.run(t, chromedp.Click(".save-button"))
+	waitFor(t, b, `document.querySelector(".save-button").getAttribute("aria-pressed") === "true"`)
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`caches.open("kiosque-saved").then(c => c.keys()).then(k => k.length >= 3)`,
+		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("the saved article was not cached: %v", err)
+	}
+
+	goOffline(t, b, k)
+
+	// The home feed reloads from the cache, and says it is offline.
+	b.run(t, chromedp.Navigate(k.url()+"/"))
+	waitFor(t, b, `document.documentElement.dataset.kiosque === "ready"`)
+	if n := eval[int](t, b, `document.querySelectorAll(".feed .card").length`); n < 6 {
+		t.Errorf("offline, the home feed shows %d cards", n)
+	}
+	waitFor(t, b, `!!document.querySelector(".notice-offline")`)
+
+	// An article opened before.
+	b.run(t, chromedp.Navigate(k.url()+"/a/"+seedSlug))
+	waitFor(t, b, `document.documentElement.dataset.kiosque === "ready"`)
+	if title := eval[string](t, b, `document.querySelector(".article-title").innerText`); !strings.HasPrefix(title, "Hammouchi examine à Vienne") {
+		t.Errorf("offline, the article page shows %q", title)
+	}
+	if n := eval[int](t, b, `document.querySelectorAll(".article-body p").length`); n < 5 {
+		t.Errorf("offline, the article shows %d paragraphs", n)
+	}
+
+	// The saved list, and the saved article from it.
+	b.run(t, chromedp.Navigate(k.url()+"/saved"))
+	waitFor(t, b, `document.documentElement.dataset.kiosque === "ready"`)
+	waitFor(t, b, `document.querySelectorAll(".saved-grid .card").length === 1`)
+	b.run(t, chromedp.Click(".saved-grid .card-link"))
+	waitFor(t, b, `location.pathname === "/a/`+alOmraneSlug+`" && !!document.querySelector(".article-title")`)
+	if title := eval[string](t, b, `document.querySelector(".article-title").innerText`); !strings.Contains(title, "Al Omrane") {
+		t.Errorf("offline, the saved article shows %q", title)
+	}
+	if n := eval[int](t, b, `document.querySelectorAll(".article-body p").length`); n < 4 {
+		t.Errorf("offline, the saved article shows %d paragraphs", n)
+	}
+}
+
+func TestUpdateIsOfferedNotForced(t *testing.T) {
+	k := newKiosqueAt(t)
+	k.start(t, "web")
+	b := newBrowser(t)
+	open(t, b, k.url()+"/")
+	waitControlled(t, b)
+	oldStyle := eval[string](t, b, `document.querySelector("link[rel=stylesheet]").getAttribute("href")`)
+	b.run(t, chromedp.Evaluate[chromedp.Void](`window.kiosqueTestMark = 1`))
+
+	// A new build: the same site with another style sheet.
+	k.stop()
+	next := copyWeb(t, "web")
+	f, err := os.OpenFile(filepath.Join(next, "kiosque.css"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("\n.site-footer { letter-spacing: .01em; }\n")
+	f.Close()
+	k.start(t, next)
+
+	// The reader comes back to the page: it looks for a release.
+	b.run(t, chromedp.Evaluate[chromedp.Void](`window.dispatchEvent(new Event("focus"))`))
+	waitFor(t, b, `!!document.querySelector(".notice-update .reload-button")`)
+	if !eval[bool](t, b, `window.kiosqueTestMark === 1`) {
+		t.Fatal("the page reloaded by itself")
+	}
+	time.Sleep(time.Second)
+	if !eval[bool](t, b, `window.kiosqueTestMark === 1`) {
+		t.Fatal("the page reloaded by itself")
+	}
+
+	b.run(t, chromedp.Click(".reload-button"))
+	waitFor(t, b, `window.kiosqueTestMark === undefined && document.documentElement.dataset.kiosque === "ready"`)
+	if style := eval[string](t, b, `document.querySelector("link[rel=stylesheet]").getAttribute("href")`); style == oldStyle {
+		t.Errorf("after the reload the page still uses %s", style)
+	}
+}
+
+// copyWeb copies the web folder, the built wasm included.
+func copyWeb(t *testing.T, from string) string {
+	t.Helper()
+	to := filepath.Join(t.TempDir(), "web")
+	err := filepath.WalkDir(from, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		body, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), body, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return to
+}
+
+func TestWidgetInASandboxedCrossOriginFrame(t *testing.T) {
+	srv := startKiosque(t)
+	// The host page is on 127.0.0.1, the widget on localhost: two origins,
+	// and the frame has no allow-same-origin, as WordPress makes it.
+	widget := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1) + "/embed?article=" + seedSlug
+	host := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, `<!DOCTYPE html><title>Partner</title><iframe id="w" sandbox="allow-scripts" style="width:800px;height:900px" src="`+widget+`"></iframe>`)
+	})}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go host.Serve(ln)
+	t.Cleanup(func() { host.Close() })
+
+	b := newBrowser(t)
+	b.run(t, chromedp.Navigate("http://"+ln.Addr().String()+"/"))
+	inside := frame(t, b, "#w")
+	waitFor(t, inside, `document.documentElement.dataset.kiosque === "ready"`)
+	if n := eval[int](t, inside, `document.querySelectorAll(".card").length`); n < 4 {
+		t.Errorf("the sandboxed widget shows %d cards", n)
+	}
+	if origin := eval[string](t, inside, `self.origin`); origin != "null" {
+		t.Errorf("the frame's origin is %q, want an opaque one", origin)
+	}
+}
