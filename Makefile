@@ -1,0 +1,74 @@
+# Kiosque. `make run` serves the bundled sample on http://localhost:8080;
+# `make test` runs every test, the browser tests included.
+
+GO      ?= go
+ADDR    ?= localhost:8080
+BIN     := bin/kiosque
+WASM    := web/app.wasm
+CHROMIUM := /usr/bin/chromium
+
+# The wasm is rebuilt only when a file it is built from changes.
+WASM_SOURCES := $(shell GOOS=js GOARCH=wasm $(GO) list -deps -f '{{if not .Standard}}{{range .GoFiles}}{{$$.Dir}}/{{.}} {{end}}{{end}}' . 2>/dev/null) go.mod go.sum
+SERVER_SOURCES := $(shell find . -name '*.go' -not -path './.cache/*' -not -name '*_test.go') go.mod go.sum $(wildcard app/sample/*.json)
+
+.PHONY: all build run dev demo test bench lint screenshots clean
+
+all: build
+
+build: $(BIN) $(WASM).br
+
+$(WASM): $(WASM_SOURCES)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $@ .
+
+# Compressed once here: brotli at its best level takes seconds per MB.
+$(WASM).br: $(WASM)
+	$(GO) run ./build/cmd/precompress $(WASM)
+
+$(BIN): $(SERVER_SOURCES)
+	$(GO) build -trimpath -o $@ .
+
+run: build
+	$(BIN) serve -addr $(ADDR)
+
+# Rebuilds and restarts on every change of a source file.
+dev:
+	$(GO) run ./build/cmd/dev -addr $(ADDR)
+
+# The widget on a partner's site: http://127.0.0.1:8081 embeds three widgets
+# from Kiosque on http://$(ADDR) (started when not already running), and
+# /wordpress shows one the way a WordPress post does.
+DEMO_ADDR ?= 127.0.0.1:8081
+demo: build
+	$(GO) run ./build/cmd/demo -addr $(DEMO_ADDR) -kiosque http://$(ADDR) -server $(BIN)
+
+# The browser tests need Debian's Chromium; it is installed when missing.
+$(CHROMIUM):
+	@echo "Installing Debian's Chromium for the browser tests"
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+test: lint $(WASM) $(CHROMIUM)
+	$(GO) test -count=1 ./...
+
+# gofmt, go vet (server and wasm), staticcheck, and the rule that the wasm
+# links no server-only package.
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt would change these files"; false)
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet . ./app/ui/... ./app/news/...
+	GOBIN=$(CURDIR)/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
+	bin/staticcheck ./...
+	GOOS=js GOARCH=wasm bin/staticcheck . ./app/ui/... ./app/news/...
+	@! GOOS=js GOARCH=wasm $(GO) list -deps . | grep -E '/app/(store|related|ingest|server|sample)|modernc.org/sqlite|bluemonday|gofeed|andybalholm/brotli' \
+		|| (echo "the wasm links server-only packages" && false)
+
+# Sizes of the wasm next to go-app's hello world, then the Go benchmarks.
+bench:
+	$(GO) run ./build/cmd/wasmsize
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# The README's screenshots, taken by the browser tests.
+screenshots: $(WASM) $(CHROMIUM)
+	KIOSQUE_SCREENSHOTS=docs/screenshots $(GO) test -count=1 -run TestScreenshots .
+
+clean:
+	rm -rf bin $(WASM) $(WASM).br $(WASM).gz
