@@ -10,11 +10,11 @@ import (
 	"net/http/httptest"
 	"path"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/andybalholm/brotli"
 	"github.com/kiosque/kiosque/app/etag"
+	"github.com/kiosque/kiosque/app/negotiate"
 	"github.com/tdewolff/minify/v2"
 )
 
@@ -212,10 +212,10 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	body := f.raw
 	switch accepts := r.Header.Get("Accept-Encoding"); {
-	case f.brotli != nil && acceptsEncoding(accepts, "br"):
+	case f.brotli != nil && negotiate.AcceptsEncoding(accepts, "br"):
 		h.Set("Content-Encoding", "br")
 		body = f.brotli
-	case f.gzip != nil && acceptsEncoding(accepts, "gzip"):
+	case f.gzip != nil && negotiate.AcceptsEncoding(accepts, "gzip"):
 		h.Set("Content-Encoding", "gzip")
 		body = f.gzip
 	}
@@ -304,21 +304,4 @@ func contentPath(p, etag string) string {
 	hash := strings.Trim(etag, `"`)[:12]
 	ext := path.Ext(p)
 	return strings.TrimSuffix(p, ext) + "." + hash + ext
-}
-
-// acceptsEncoding reports whether an Accept-Encoding header accepts coding
-// with a weight above zero.
-func acceptsEncoding(header, coding string) bool {
-	for _, part := range strings.Split(header, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if !strings.EqualFold(strings.TrimSpace(name), coding) {
-			continue
-		}
-		weight := 1.0
-		if q, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			weight, _ = strconv.ParseFloat(q, 64)
-		}
-		return weight > 0
-	}
-	return false
 }

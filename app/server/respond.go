@@ -1,10 +1,14 @@
 package server
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	"github.com/kiosque/kiosque/app/etag"
+	"github.com/kiosque/kiosque/app/negotiate"
 )
 
 // cacheShort lets caches keep an answer a minute and serve it stale while
@@ -28,29 +32,56 @@ func writeBody(w http.ResponseWriter, r *http.Request, contentType string, body 
 	writeTagged(w, r, contentType, etag.Of(body), func() ([]byte, error) { return body, nil })
 }
 
-// writeTagged sends the body that make builds, with the entity tag given:
-// when the client has that tag already, the body is not even built.
-func writeTagged(w http.ResponseWriter, r *http.Request, contentType, tag string, make func() ([]byte, error)) {
+// writeTagged sends the body that build makes, with the entity tag given:
+// when the client has that tag already, the body is not even built. Bodies
+// worth it are gzipped for clients that take gzip.
+func writeTagged(w http.ResponseWriter, r *http.Request, contentType, tag string, build func() ([]byte, error)) {
 	h := w.Header()
 	h.Set("ETag", tag)
 	if h.Get("Cache-Control") == "" {
 		h.Set("Cache-Control", cacheShort)
 	}
-	if etag.Matches(r.Header.Get("If-None-Match"), tag) {
+	if inm := r.Header.Get("If-None-Match"); etag.Matches(inm, tag) || etag.Matches(inm, gzipTag(tag)) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	body, err := make()
+	body, err := build()
 	if err != nil {
 		h.Del("ETag")
 		problem(w, http.StatusInternalServerError, "the server could not answer; it has been logged")
 		return
 	}
 	h.Set("Content-Type", contentType)
+	addVary(h, "Accept-Encoding")
+	if len(body) > 1024 && negotiate.AcceptsEncoding(r.Header.Get("Accept-Encoding"), "gzip") {
+		var zipped bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&zipped, gzip.DefaultCompression)
+		zw.Write(body)
+		if zw.Close() == nil {
+			// Another representation: a strong tag of its own, which a
+			// later If-None-Match names (see the match above).
+			h.Set("ETag", gzipTag(tag))
+			h.Set("Content-Encoding", "gzip")
+			body = zipped.Bytes()
+		}
+	}
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		w.Write(body)
 	}
+}
+
+// addVary adds a header name to the Vary header, keeping one line.
+func addVary(h http.Header, name string) {
+	if v := h.Get("Vary"); v != "" {
+		name = v + ", " + name
+	}
+	h.Set("Vary", name)
+}
+
+// gzipTag is the entity tag of the gzipped form of the body tagged tag.
+func gzipTag(tag string) string {
+	return strings.TrimSuffix(tag, `"`) + `-gzip"`
 }
 
 // Problem is an error answer in the shape of RFC 9457.

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"io"
@@ -351,6 +353,39 @@ func TestNoCookiesAnywhere(t *testing.T) {
 		res, _ := get(t, srv.URL+path)
 		if len(res.Cookies()) > 0 || res.Header.Get("Set-Cookie") != "" {
 			t.Errorf("%s sets a cookie", path)
+		}
+	}
+}
+
+func TestLargeAnswersAreGzippedForClientsThatTakeIt(t *testing.T) {
+	srv := newTestServer(t)
+	for _, path := range []string{"/api/v1/articles", "/a/" + seedSlug} {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		res, err := http.DefaultTransport.RoundTrip(req) // the client would unzip by itself
+		if err != nil {
+			t.Fatal(err)
+		}
+		zipped, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(res.Header.Get("Vary"), "Accept-Encoding") {
+			t.Fatalf("%s: Content-Encoding %q, Vary %q", path, res.Header.Get("Content-Encoding"), res.Header.Get("Vary"))
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(zipped))
+		if err != nil {
+			t.Fatal(err)
+		}
+		unzipped, _ := io.ReadAll(zr)
+		_, plain := get(t, srv.URL+path, "Accept-Encoding", "identity")
+		if path == "/api/v1/articles" && !bytes.Equal(unzipped, plain) {
+			t.Errorf("%s: the gzipped body is not the plain one", path)
+		}
+		if len(zipped) >= len(unzipped) {
+			t.Errorf("%s: gzip made %d bytes of %d", path, len(zipped), len(unzipped))
+		}
+		again, _ := get(t, srv.URL+path, "Accept-Encoding", "gzip", "If-None-Match", res.Header.Get("ETag"))
+		if again.StatusCode != http.StatusNotModified {
+			t.Errorf("%s: If-None-Match with the gzip tag gave %d", path, again.StatusCode)
 		}
 	}
 }

@@ -5,10 +5,9 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"sort"
-	"strconv"
 	"strings"
 
+	"github.com/kiosque/kiosque/app/negotiate"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/ui"
@@ -28,7 +27,7 @@ func (s *server) buildView(ctx context.Context, target *url.URL, acceptLanguage 
 	if err != nil {
 		return v, http.StatusBadRequest, err
 	}
-	reader := preferredLang(acceptLanguage)
+	reader := negotiate.Lang(acceptLanguage)
 
 	var status int
 	switch {
@@ -192,35 +191,4 @@ func firstLang(langs ...news.Lang) news.Lang {
 		}
 	}
 	return news.French
-}
-
-// preferredLang picks the reader's language from an Accept-Language
-// header: the supported one with the highest weight, or "" if none is.
-func preferredLang(header string) news.Lang {
-	type choice struct {
-		lang   news.Lang
-		weight float64
-	}
-	var choices []choice
-	for _, part := range strings.Split(header, ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		l, ok := news.ParseLang(tag)
-		if !ok {
-			continue
-		}
-		weight := 1.0
-		if q, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			if w, err := strconv.ParseFloat(q, 64); err == nil {
-				weight = w
-			}
-		}
-		if weight > 0 {
-			choices = append(choices, choice{l, weight})
-		}
-	}
-	sort.SliceStable(choices, func(i, j int) bool { return choices[i].weight > choices[j].weight })
-	if len(choices) == 0 {
-		return ""
-	}
-	return choices[0].lang
 }
