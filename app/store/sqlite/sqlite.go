@@ -207,20 +207,10 @@ ON CONFLICT (slug) DO UPDATE SET
 	}
 	defer stmt.Close()
 	for _, a := range articles {
-		body, _ := json.Marshal(nonNil(a.Body))
-		tags, _ := json.Marshal(nonNil(a.Tags))
-		var image any
-		if a.Image != nil {
-			b, _ := json.Marshal(a.Image)
-			image = string(b)
-		}
-		updated := a.Updated
-		if updated.IsZero() {
-			updated = a.Published
-		}
+		f := articleFields(a)
 		if _, err := stmt.ExecContext(ctx,
-			a.Slug, a.URL, a.Title, a.Excerpt, string(body), a.HTML, a.Category, store.Slugify(a.Category),
-			string(tags), a.Author, a.Published.UnixMilli(), updated.UnixMilli(), string(a.Lang), image, a.Source,
+			a.Slug, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
+			f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source,
 		); err != nil {
 			return fmt.Errorf("put article %q: %w", a.Slug, err)
 		}
