@@ -10,8 +10,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -32,6 +34,7 @@ type serveConfig struct {
 	webDir         string
 	site           string
 	frameAncestors string
+	publicURL      string
 	sample         bool
 	logLevel       slog.Level
 	sources        sourceFlags
@@ -48,6 +51,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.StringVar(&c.webDir, "web", "./web", "folder of the static files and the built app.wasm")
 	fs.StringVar(&c.site, "site", "Kiosque Démo", "the publisher's name, shown in titles")
 	fs.StringVar(&c.frameAncestors, "frame-ancestors", "*", `sites allowed to frame the widget, as a CSP source list ("https://a.example https://b.example")`)
+	fs.StringVar(&c.publicURL, "public-url", "", `the scheme and host readers reach this server at ("https://widget.example"); default: each request's Host`)
 	fs.BoolVar(&c.sample, "sample", true, "fill an empty store with the bundled sample articles")
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn or error")
 	fs.Var(&c.sources, "source", "a source to poll: feed:URL or wordpress:URL (repeatable)")
@@ -58,6 +62,13 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	if c.publicURL != "" {
+		u, err := url.Parse(c.publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Path, "/") != "" || u.RawQuery != "" {
+			return c, fmt.Errorf("serve: -public-url %q: want a scheme and a host only, such as https://widget.example", c.publicURL)
+		}
+		c.publicURL = u.Scheme + "://" + u.Host
 	}
 	if _, ok := news.ParseLang(c.sourceLang); !ok {
 		return c, fmt.Errorf("serve: -source-lang %q: want fr, ar or en", c.sourceLang)
@@ -149,6 +160,7 @@ func newHandler(ctx context.Context, log *slog.Logger, st *sqlite.Store, c serve
 		Web:            os.DirFS(c.webDir),
 		Site:           c.site,
 		FrameAncestors: c.frameAncestors,
+		PublicURL:      c.publicURL,
 		Media:          images,
 	})
 	return handler, index, err

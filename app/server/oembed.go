@@ -122,7 +122,7 @@ func (s *server) oembed() http.Handler {
 			badParam(w, err)
 			return
 		}
-		origin := publicOrigin(r)
+		origin := s.publicOrigin(r)
 		embed, err := s.embedTargetFor(r.Context(), req.target, origin)
 		if errors.Is(err, store.ErrNotFound) {
 			problem(w, http.StatusNotFound, "no article or widget of this site at this URL")
@@ -369,9 +369,12 @@ func thumbnail(img *news.Image, origin string, req oembedRequest) (string, int, 
 }
 
 // publicOrigin is the scheme and host readers reach this server at: the
-// request's Host, over https when the request came over TLS or through a
-// proxy that says so in X-Forwarded-Proto.
-func publicOrigin(r *http.Request) string {
+// configured public URL, or else the request's Host, over https when the
+// request came over TLS or through a proxy that says so in X-Forwarded-Proto.
+func (s *server) publicOrigin(r *http.Request) string {
+	if s.PublicURL != "" {
+		return s.PublicURL
+	}
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
@@ -407,8 +410,8 @@ func sameResource(a, b *url.URL) bool {
 
 // oembedDiscovery is the URL of the oEmbed answer for an article page,
 // for its <link rel="alternate" type="application/json+oembed">.
-func oembedDiscovery(r *http.Request, slug string) string {
-	origin := publicOrigin(r)
+func (s *server) oembedDiscovery(r *http.Request, slug string) string {
+	origin := s.publicOrigin(r)
 	page := origin + "/a/" + url.PathEscape(slug)
 	return origin + "/oembed?" + url.Values{"format": {"json"}, "url": {page}}.Encode()
 }

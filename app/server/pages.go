@@ -146,7 +146,7 @@ func (s *server) writePage(w http.ResponseWriter, r *http.Request, v ui.View, st
 	}
 	oembed := ""
 	if v.Article != nil && v.Embed == nil && status == http.StatusOK {
-		oembed = oembedDiscovery(r, v.Article.Slug)
+		oembed = s.oembedDiscovery(r, v.Article.Slug)
 	}
 	render := func() ([]byte, error) {
 		body, err := s.pages.render(v, canonical, oembed, status == http.StatusOK)

@@ -28,6 +28,10 @@ type Config struct {
 	Web fs.FS
 	// Site is the publisher's name, shown in page titles and headers.
 	Site string
+	// PublicURL is the scheme and host readers reach the server at
+	// ("https://widget.example"), for the absolute URLs of oEmbed. Empty:
+	// taken from each request's Host and X-Forwarded-Proto.
+	PublicURL string
 	// FrameAncestors is the CSP frame-ancestors source list of the widget
 	// pages: the partner sites allowed to frame them ("*" for any).
 	FrameAncestors string

@@ -33,6 +33,12 @@ const (
 // folder, with the real ranker and the real web files.
 func newTestServer(t *testing.T, extra ...news.Article) *httptest.Server {
 	t.Helper()
+	return newTestServerWith(t, func(*Config) {}, extra...)
+}
+
+// newTestServerWith is newTestServer with a configuration that set changes.
+func newTestServerWith(t *testing.T, set func(*Config), extra ...news.Article) *httptest.Server {
+	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, t.TempDir())
 	if err != nil {
@@ -52,13 +58,15 @@ func newTestServer(t *testing.T, extra ...news.Article) *httptest.Server {
 	}
 	index := related.NewIndex(related.DefaultOptions())
 	index.Put(all...)
-	h, err := New(Config{
+	cfg := Config{
 		Log:     slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Store:   st,
 		Related: index,
 		Web:     withoutWasm{os.DirFS("../../web")},
 		Site:    "Kiosque Test",
-	})
+	}
+	set(&cfg)
+	h, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,5 +395,18 @@ func TestLargeAnswersAreGzippedForClientsThatTakeIt(t *testing.T) {
 		if again.StatusCode != http.StatusNotModified {
 			t.Errorf("%s: If-None-Match with the gzip tag gave %d", path, again.StatusCode)
 		}
+	}
+}
+
+func TestConfiguredPublicURLNamesTheServer(t *testing.T) {
+	srv := newTestServerWith(t, func(c *Config) { c.PublicURL = "https://widget.example" })
+	_, body := get(t, srv.URL+"/a/"+seedSlug)
+	if !strings.Contains(string(body), `href="https://widget.example/oembed?`) {
+		t.Error("the discovery link does not use the public URL")
+	}
+	_, body = get(t, srv.URL+"/oembed?url="+url.QueryEscape("https://widget.example/a/"+seedSlug))
+	answer := decode[struct{ HTML string }](t, body)
+	if !strings.Contains(answer.HTML, `src="https://widget.example/embed?`) {
+		t.Errorf("the oEmbed iframe does not use the public URL: %s", answer.HTML)
 	}
 }
