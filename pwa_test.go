@@ -203,6 +203,24 @@ func TestOfflineReading(t *testing.T) {
 	}
 }
 
+// A server out of reach while the browser believes itself online: the page
+// comes from the cache, and says so.
+func TestCachedPageSaysSoWhenTheServerIsGone(t *testing.T) {
+	k := newKiosqueAt(t)
+	k.start(t, "web")
+	b := newBrowser(t)
+	open(t, b, k.url()+"/")
+	waitControlled(t, b)
+	open(t, b, k.url()+"/a/"+seedSlug)
+	if eval[bool](t, b, `!!document.querySelector(".notice-offline")`) {
+		t.Fatal("online, the page says it is offline")
+	}
+	k.stop()
+	b.run(t, chromedp.Navigate(k.url()+"/a/"+seedSlug))
+	waitFor(t, b, `document.documentElement.dataset.kiosque === "ready" && !!document.querySelector(".article-title")`)
+	waitFor(t, b, `navigator.onLine && !!document.querySelector(".notice-offline")`)
+}
+
 func TestUpdateIsOfferedNotForced(t *testing.T) {
 	k := newKiosqueAt(t)
 	k.start(t, "web")

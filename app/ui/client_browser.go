@@ -34,6 +34,24 @@ func fetchView(ctx context.Context, path string) (View, error) {
 }
 
 func fetchJSON(ctx context.Context, u string, v any) error {
+	status, body, err := fetchBody(ctx, u)
+	if err != nil {
+		return err
+	}
+	if status < 200 || status > 299 {
+		var problem struct{ Detail string }
+		json.Unmarshal(body, &problem)
+		return fmt.Errorf("fetch %s: status %d: %s", u, status, problem.Detail)
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return fmt.Errorf("decode %s: %w", u, err)
+	}
+	return nil
+}
+
+// fetchBody fetches u and reads its body; an answer of any status is no
+// error, a network failure is.
+func fetchBody(ctx context.Context, u string) (status int, body []byte, err error) {
 	abort := js.Global().Get("AbortController").New()
 	stop := context.AfterFunc(ctx, func() { abort.Call("abort") })
 	defer stop()
@@ -47,22 +65,13 @@ func fetchJSON(ctx context.Context, u string, v any) error {
 
 	res, err := await(js.Global().Call("fetch", u, opts))
 	if err != nil {
-		return fmt.Errorf("fetch %s: %w", u, err)
+		return 0, nil, fmt.Errorf("fetch %s: %w", u, err)
 	}
 	text, err := await(res.Call("text"))
 	if err != nil {
-		return fmt.Errorf("read %s: %w", u, err)
+		return 0, nil, fmt.Errorf("read %s: %w", u, err)
 	}
-	body := []byte(text.String())
-	if status := res.Get("status").Int(); status < 200 || status > 299 {
-		var problem struct{ Detail string }
-		json.Unmarshal(body, &problem)
-		return fmt.Errorf("fetch %s: status %d: %s", u, status, problem.Detail)
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		return fmt.Errorf("decode %s: %w", u, err)
-	}
-	return nil
+	return res.Get("status").Int(), []byte(text.String()), nil
 }
 
 // await blocks the calling goroutine until the promise settles. It must not

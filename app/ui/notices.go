@@ -11,8 +11,9 @@ import (
 // besides each time the reader comes back to it.
 const updateCheckEvery = 30 * time.Minute
 
-// Notices tells the reader when the site is offline, and when a new
-// release is ready, with a button to reload: nothing reloads by itself.
+// Notices tells the reader when the site is offline (the page then comes
+// from the cache), and when a new release is ready, with a button to
+// reload: nothing reloads by itself.
 type Notices struct {
 	app.Compo
 	Lang news.Lang
@@ -31,11 +32,16 @@ type listener struct {
 // OnMount listens for the network going and coming, and looks for a new
 // release when the page gets focus and on an interval.
 func (n *Notices) OnMount(ctx app.Context) {
-	n.offline = !online()
 	n.update = ctx.AppUpdateAvailable()
-	network := func() { ctx.Dispatch(func(ctx app.Context) { n.offline = !online() }) }
-	n.listen("online", network)
-	n.listen("offline", network)
+	check := func() {
+		ctx.Async(func() {
+			offline := !online(ctx)
+			ctx.Dispatch(func(app.Context) { n.offline = offline })
+		})
+	}
+	check()
+	n.listen("online", check)
+	n.listen("offline", check)
 	n.listen("focus", app.TryUpdate)
 	ctx.Async(func() {
 		ticker := time.NewTicker(updateCheckEvery)

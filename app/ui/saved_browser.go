@@ -3,8 +3,10 @@
 package ui
 
 import (
+	"context"
 	"encoding/json"
 	"syscall/js"
+	"time"
 
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -90,7 +92,15 @@ func toJSArray(s []string) js.Value {
 	return a
 }
 
-// online reports whether the browser believes it has a network.
-func online() bool {
-	return js.Global().Get("navigator").Get("onLine").Bool()
+// online reports whether the server answers. The browser's own belief
+// (navigator.onLine) comes first; when it thinks it is online, the page
+// may still come from the worker's cache with the server out of reach.
+func online(ctx context.Context) bool {
+	if !js.Global().Get("navigator").Get("onLine").Bool() {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	_, _, err := fetchBody(ctx, "/healthz")
+	return err == nil
 }

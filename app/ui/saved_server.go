@@ -2,7 +2,11 @@
 
 package ui
 
-import "github.com/kiosque/kiosque/app/news"
+import (
+	"context"
+
+	"github.com/kiosque/kiosque/app/news"
+)
 
 // The reader's saved list lives in the browser: the server renders the
 // saved page empty and the browser fills it.
@@ -15,4 +19,4 @@ func keepOffline([]string) {}
 
 func dropOffline([]string) {}
 
-func online() bool { return true }
+func online(context.Context) bool { return true }
