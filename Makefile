@@ -46,8 +46,17 @@ $(CHROMIUM):
 	@echo "Installing Debian's Chromium for the browser tests"
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-test: lint $(WASM) $(CHROMIUM)
-	$(GO) test -count=1 ./...
+# axe-core, the accessibility checker the browser tests run in the pages,
+# from the npm registry (it ships with npm's Node.js).
+AXE := build/cache/axe-core/axe.min.js
+AXE_VERSION := 4.14.1
+
+$(AXE):
+	mkdir -p build/cache
+	cd build/cache && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && tar -xzf axe-core-$(AXE_VERSION).tgz && rm -rf axe-core && mv package axe-core && rm axe-core-$(AXE_VERSION).tgz
+
+test: lint $(WASM) $(CHROMIUM) $(AXE)
+	KIOSQUE_AXE=$(CURDIR)/$(AXE) $(GO) test -count=1 ./...
 
 # gofmt, go vet (server and wasm), staticcheck, and the rule that the wasm
 # links no server-only package.

@@ -44,7 +44,9 @@ func (c *Carousel) Render() app.UI {
 					c.button("next", words.next, "›", n <= 1 || c.atEnd || c.current >= n-1, +1),
 				),
 			),
-			app.Ul().
+			// Slides are groups, not list items (a list item may not take
+			// another role), so the track is a plain element.
+			app.Div().
 				ID(c.ID+"-track").
 				Class("carousel-track").
 				TabIndex(0).
@@ -54,7 +56,7 @@ func (c *Carousel) Render() app.UI {
 				Body(
 					app.Range(c.Articles).Slice(func(i int) app.UI {
 						a := c.Articles[i]
-						return app.Li().
+						return app.Div().
 							Class("carousel-slide").
 							Role("group").
 							Aria("roledescription", "slide").
