@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"path"
 	"strings"
 
 	"github.com/kiosque/kiosque/app/news"
@@ -218,26 +217,11 @@ func (s *server) hasCategory(ctx context.Context, name string) (bool, error) {
 	return false, nil
 }
 
-// slugOfCanonical finds the article whose canonical URL is u. The slug is
-// made from the URL's last segment when the article is imported, so that
-// segment names it; the stored URL must then be u.
+// slugOfCanonical finds the article whose canonical URL is u.
 func (s *server) slugOfCanonical(ctx context.Context, u *url.URL) (string, error) {
-	last := path.Base(strings.TrimRight(u.EscapedPath(), "/"))
-	last = strings.TrimSuffix(last, path.Ext(last))
-	if unescaped, err := url.PathUnescape(last); err == nil {
-		last = unescaped
-	}
-	slug := store.Slugify(last)
-	if !store.ValidSlug(slug) {
-		return "", store.ErrNotFound
-	}
-	a, err := s.Store.Article(ctx, slug)
+	a, err := s.Store.ArticleByURL(ctx, u.String())
 	if err != nil {
 		return "", err
-	}
-	stored, err := url.Parse(a.URL)
-	if a.URL == "" || err != nil || !sameResource(stored, u) {
-		return "", store.ErrNotFound
 	}
 	return a.Slug, nil
 }
@@ -398,14 +382,6 @@ func hostPort(u *url.URL) string {
 		return u.Hostname()
 	}
 	return u.Hostname() + ":" + port
-}
-
-// sameResource compares two URLs of one article: http and https, a
-// trailing slash and the fragment aside.
-func sameResource(a, b *url.URL) bool {
-	return strings.EqualFold(hostPort(a), hostPort(b)) &&
-		strings.TrimRight(a.EscapedPath(), "/") == strings.TrimRight(b.EscapedPath(), "/") &&
-		a.RawQuery == b.RawQuery
 }
 
 // oembedDiscovery is the URL of the oEmbed answer for an article page,

@@ -40,6 +40,9 @@ type Reader interface {
 	Article(ctx context.Context, slug string) (news.Article, error)
 	// Articles returns a page of articles, or ErrBadCursor.
 	Articles(ctx context.Context, q Query) (Page, error)
+	// ArticleByURL returns the article whose canonical URL is u (http or
+	// https, with or without a trailing slash), or ErrNotFound.
+	ArticleByURL(ctx context.Context, u string) (news.Article, error)
 	// ArticlesBySlug returns the articles with these slugs, in the order
 	// given, skipping slugs it does not know.
 	ArticlesBySlug(ctx context.Context, slugs []string) ([]news.Article, error)

@@ -66,6 +66,10 @@ CREATE TABLE IF NOT EXISTS media (
 ) WITHOUT ROWID;
 UPDATE sources SET etag = '', last_modified = '', cursor = 0;
 `,
+	4: `
+-- oEmbed asks for articles by their canonical URL.
+CREATE INDEX IF NOT EXISTS articles_url ON articles (url);
+`,
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

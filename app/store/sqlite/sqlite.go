@@ -111,6 +111,32 @@ func (s *Store) Articles(ctx context.Context, q store.Query) (store.Page, error)
 	return page, nil
 }
 
+// ArticleByURL returns the article whose canonical URL is u, the scheme
+// (http or https) and a trailing slash aside.
+func (s *Store) ArticleByURL(ctx context.Context, u string) (news.Article, error) {
+	u, _, _ = strings.Cut(u, "#")
+	rest, ok := strings.CutPrefix(u, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(u, "http://"); !ok {
+			return news.Article{}, fmt.Errorf("article at %q: %w", u, store.ErrNotFound)
+		}
+	}
+	rest = strings.TrimSuffix(rest, "/")
+	var args []any
+	for _, scheme := range []string{"https://", "http://"} {
+		args = append(args, scheme+rest, scheme+rest+"/")
+	}
+	row := s.db.QueryRowContext(ctx, "SELECT "+columns+" FROM articles WHERE url IN (?, ?, ?, ?) ORDER BY id LIMIT 1", args...)
+	a, err := scanArticle(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return news.Article{}, fmt.Errorf("article at %q: %w", u, store.ErrNotFound)
+	}
+	if err != nil {
+		return news.Article{}, fmt.Errorf("read article at %q: %w", u, err)
+	}
+	return a, nil
+}
+
 // ArticlesBySlug returns the stored articles among slugs, in their order.
 func (s *Store) ArticlesBySlug(ctx context.Context, slugs []string) ([]news.Article, error) {
 	if len(slugs) == 0 {

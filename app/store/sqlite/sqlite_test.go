@@ -207,3 +207,28 @@ func TestArticlesBySlugKeepsOrder(t *testing.T) {
 		t.Errorf("got %v, want [c a]", slugs)
 	}
 }
+
+func TestArticleByURLIgnoresSchemeAndTrailingSlash(t *testing.T) {
+	ctx := context.Background()
+	st := openTemp(t, t.TempDir())
+	a := article("by-url", 1, "Sport", news.French)
+	a.URL = "https://publisher.example/2026/05/by-url/"
+	if err := st.Put(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{
+		"https://publisher.example/2026/05/by-url/",
+		"https://publisher.example/2026/05/by-url",
+		"http://publisher.example/2026/05/by-url#comments",
+	} {
+		got, err := st.ArticleByURL(ctx, u)
+		if err != nil || got.Slug != "by-url" {
+			t.Errorf("%s: got %q, %v", u, got.Slug, err)
+		}
+	}
+	for _, u := range []string{"https://publisher.example/2026/05/other", "ftp://publisher.example/2026/05/by-url", ""} {
+		if _, err := st.ArticleByURL(ctx, u); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("%s: got %v, want ErrNotFound", u, err)
+		}
+	}
+}
