@@ -102,6 +102,11 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
+	watcher, err := newStoreWatcher(ctx, st, index, log)
+	if err != nil {
+		return err
+	}
+	go watcher.run(ctx, 30*time.Second)
 	if len(c.sources) > 0 {
 		lang, _ := news.ParseLang(c.sourceLang)
 		poller, err := newPoller(log, st, c.sources, c.pollEvery, lang, followChanges(st, index, log))

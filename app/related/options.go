@@ -62,11 +62,11 @@ const MaxK = 12
 func DefaultOptions() Options {
 	return Options{
 		Now:                 time.Now,
-		HalfLife:            90 * 24 * time.Hour,
+		HalfLife:            365 * 24 * time.Hour,
 		MinScore:            0.08,
 		ListLength:          24,
 		TitleWeight:         2,
-		CategoryBoost:       0.1,
+		CategoryBoost:       0.3,
 		TagBoost:            0.15,
 		FeedbackDocs:        30,
 		FeedbackWeight:      6,

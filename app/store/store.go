@@ -46,6 +46,9 @@ type Reader interface {
 	// ArticlesBySlug returns the articles with these slugs, in the order
 	// given, skipping slugs it does not know.
 	ArticlesBySlug(ctx context.Context, slugs []string) ([]news.Article, error)
+	// Versions returns the update time of every article by slug: cheap to
+	// read often, to notice what other writers changed.
+	Versions(ctx context.Context) (map[string]time.Time, error)
 	// All returns every article, for building indexes at start-up.
 	All(ctx context.Context) ([]news.Article, error)
 	// Categories lists the categories that hold at least one article, the

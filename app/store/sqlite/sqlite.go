@@ -169,6 +169,28 @@ func (s *Store) ArticlesBySlug(ctx context.Context, slugs []string) ([]news.Arti
 	return ordered, nil
 }
 
+// Versions returns the update time of every article by slug.
+func (s *Store) Versions(ctx context.Context) (map[string]time.Time, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT slug, updated FROM articles")
+	if err != nil {
+		return nil, fmt.Errorf("read article versions: %w", err)
+	}
+	defer rows.Close()
+	versions := map[string]time.Time{}
+	for rows.Next() {
+		var slug string
+		var updated int64
+		if err := rows.Scan(&slug, &updated); err != nil {
+			return nil, fmt.Errorf("read article versions: %w", err)
+		}
+		versions[slug] = time.UnixMilli(updated).UTC()
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read article versions: %w", err)
+	}
+	return versions, nil
+}
+
 // All returns every article, newest first.
 func (s *Store) All(ctx context.Context) ([]news.Article, error) {
 	rows, err := s.db.QueryContext(ctx, "SELECT "+columns+" FROM articles ORDER BY published DESC, id DESC")
