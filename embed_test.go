@@ -3,6 +3,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -152,7 +153,8 @@ func startPartnerSite(tb testing.TB) *partnerSite {
 		}
 	})
 	mux.HandleFunc("GET /wordpress", func(w http.ResponseWriter, r *http.Request) {
-		embed, err := p.wordpressEmbed(p.widget + "/a/" + seedSlug)
+		slug := cmp.Or(r.URL.Query().Get("article"), seedSlug)
+		embed, err := p.wordpressEmbed(p.widget + "/a/" + slug)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
@@ -470,6 +472,22 @@ func TestEmbedInAWordPressPost(t *testing.T) {
 	b.run(t, chromedp.Evaluate[chromedp.Void](`document.querySelector("`+wpFrame+`").scrollIntoView()`))
 	clickInFrame(t, b, inside, wpFrame, ".widget-featured .card")
 	waitLocation(t, b, p.widget+"/a/"+seedSlug)
+}
+
+// A card for an article whose page is on the publisher's site leaves
+// WordPress's frame through /go/{slug} on the widget's host, which
+// WordPress follows, and lands on the publisher's page.
+func TestEmbedInAWordPressPostOpensThePublishersPage(t *testing.T) {
+	p := startPartnerSite(t)
+	b := newBrowser(t)
+	b.run(t, chromedp.Navigate(p.host+"/wordpress?article="+p.exclusive.Slug))
+	const wpFrame = "iframe.wp-embedded-content"
+	waitFor(t, b, `!document.querySelector("`+wpFrame+`").hasAttribute("style")`)
+	inside := frame(t, b, wpFrame)
+	waitFor(t, inside, `document.documentElement.dataset.kiosque === "ready"`)
+	b.run(t, chromedp.Evaluate[chromedp.Void](`document.querySelector("`+wpFrame+`").scrollIntoView()`))
+	clickInFrame(t, b, inside, wpFrame, ".widget-featured .card")
+	waitLocation(t, b, p.exclusive.URL)
 }
 
 func TestEmbedCardsOpenThePublishersPage(t *testing.T) {

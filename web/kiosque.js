@@ -68,7 +68,11 @@
         if (!a) return;
         e.preventDefault();
         e.stopPropagation(); // nor may go-app navigate the frame itself
-        window.parent.postMessage({ secret: secret, message: "link", value: a.href }, "*");
+        // A card leaving for another host goes through /go/{slug} here,
+        // which redirects there.
+        var href = a.href;
+        if (a.dataset.go && new URL(href).host !== location.host) href = new URL(a.dataset.go, location.href).href;
+        window.parent.postMessage({ secret: secret, message: "link", value: href }, "*");
       }, true);
     }
   }

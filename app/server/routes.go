@@ -21,6 +21,7 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("/a/{slug}", onlyGet(s.page()))
 	mux.Handle("/embed", onlyGet(s.page()))
 	mux.Handle("/saved", onlyGet(s.page()))
+	mux.Handle("/go/{slug}", onlyGet(s.goToArticle()))
 	mux.Handle("/", onlyGet(s.staticOrNotFound()))
 }
 

@@ -410,3 +410,25 @@ func TestConfiguredPublicURLNamesTheServer(t *testing.T) {
 		t.Errorf("the oEmbed iframe does not use the public URL: %s", answer.HTML)
 	}
 }
+
+func TestGoRedirectsToThePublishersPage(t *testing.T) {
+	withURL := news.Article{
+		Slug: "chez-l-editeur", URL: "https://publisher.example/2026/11/chez-l-editeur",
+		Title: "Chez l’éditeur", Category: "Culture", Lang: news.French, Published: time.Now().Add(-time.Hour),
+	}
+	srv := newTestServer(t, withURL)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for slug, want := range map[string]string{withURL.Slug: withURL.URL, seedSlug: "/a/" + seedSlug} {
+		res, err := client.Get(srv.URL + "/go/" + slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusFound || res.Header.Get("Location") != want {
+			t.Errorf("/go/%s: %d to %q, want 302 to %q", slug, res.StatusCode, res.Header.Get("Location"), want)
+		}
+	}
+	if res, _ := get(t, srv.URL+"/go/no-such-article"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("/go/no-such-article: %d", res.StatusCode)
+	}
+}

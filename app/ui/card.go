@@ -20,7 +20,8 @@ type Card struct {
 // Render builds the card.
 func (c *Card) Render() app.UI {
 	a := c.Article
-	link := app.A().Class("card-link").Href(attr(c.Href)).Text(a.Title)
+	// data-go is the way out of WordPress's sandboxed frame (web/kiosque.js).
+	link := app.A().Class("card-link").Href(attr(c.Href)).DataSet("go", "/go/"+a.Slug).Text(a.Title)
 	if c.Target != "" {
 		link = link.Target(c.Target).Rel("noopener")
 	}
