@@ -39,8 +39,8 @@ type asset struct {
 	brotli      []byte
 }
 
-// RuntimePaths are the files go-app generates, served at fixed paths.
-var RuntimePaths = []string{"/app.js", "/wasm_exec.js", "/app-worker.js", "/manifest.webmanifest", "/app.css"}
+// runtimePaths are the files go-app generates, served at fixed paths.
+var runtimePaths = []string{"/app.js", "/wasm_exec.js", "/app-worker.js", "/manifest.webmanifest", "/app.css"}
 
 // LoadWeb reads every file of web (the web/ folder), minifies it and names it
 // by its content. A file "app.wasm.br" or "app.wasm.gz" beside "app.wasm" is
@@ -135,7 +135,7 @@ func (a *Assets) Version() string { return a.version }
 // them minified. Call it once, after the handler knows a.Resolve.
 func (a *Assets) AddRuntime(goapp http.Handler) error {
 	m := NewMinifier()
-	for _, p := range RuntimePaths {
+	for _, p := range runtimePaths {
 		rec := httptest.NewRecorder()
 		goapp.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
 		if rec.Code != http.StatusOK {
