@@ -27,7 +27,7 @@ func (ix *Index) expand(s *scratch, id uint32, plain sparseVector, plainOf func(
 	}
 	s.query.unload(plain)
 	slices.SortFunc(sims, func(a, b similar) int { return cmp.Compare(b.sim, a.sim) })
-	sims = sims[:min(len(sims), ix.feedbackDocs())]
+	sims = sims[:min(len(sims), ix.opts.FeedbackDocs)]
 	var total float64
 	for _, x := range sims {
 		total += x.sim
@@ -37,12 +37,4 @@ func (ix *Index) expand(s *scratch, id uint32, plain sparseVector, plainOf func(
 		s.sum.add(plainOf(x.doc), ix.opts.FeedbackWeight*x.sim/total)
 	}
 	return s.sum.heaviest(expandedTerms)
-}
-
-// feedbackDocs is how many neighbours smooth an article: FeedbackDocs, but
-// no more than a tenth of the collection. On a small site more would blend
-// every article into one average, and relevance would stop telling
-// subjects apart.
-func (ix *Index) feedbackDocs() int {
-	return min(ix.opts.FeedbackDocs, len(ix.bySlug)/10)
 }

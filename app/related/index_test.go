@@ -354,9 +354,11 @@ func TestNewerArticlesRankFirstUnderRecencyDecay(t *testing.T) {
 	if got := ix.Related("source", 2); !slices.Equal(got, []string{"old", "recent"}) {
 		t.Fatalf("without decay, Related(source, 2) = %v, want [old recent]: the test needs old to be the closer text", got)
 	}
-	ix = newTestIndex(t, testOptions(), slices.Concat([]news.Article{source, old, recent}, filler)...)
+	decay := testOptions()
+	decay.HalfLife = 90 * 24 * time.Hour // strong enough for 98 days to outweigh the closer text
+	ix = newTestIndex(t, decay, slices.Concat([]news.Article{source, old, recent}, filler)...)
 	if got := ix.Related("source", 2); !slices.Equal(got, []string{"recent", "old"}) {
-		t.Errorf("with a %v half-life, Related(source, 2) = %v, want [recent old]", testOptions().HalfLife, got)
+		t.Errorf("with a %v half-life, Related(source, 2) = %v, want [recent old]", decay.HalfLife, got)
 	}
 
 	windowed := noDecay // without decay, only the window can put recent first

@@ -61,12 +61,16 @@ const MaxK = 12
 // DefaultOptions returns the settings Kiosque ships with.
 func DefaultOptions() Options {
 	return Options{
-		Now:                 time.Now,
-		HalfLife:            365 * 24 * time.Hour,
-		MinScore:            0.08,
-		ListLength:          24,
-		TitleWeight:         2,
-		CategoryBoost:       0.3,
+		Now: time.Now,
+		// A year: a related story months old is still worth more than an
+		// unrelated one from this week.
+		HalfLife:    365 * 24 * time.Hour,
+		MinScore:    0.08,
+		ListLength:  24,
+		TitleWeight: 2,
+		// The publisher's sections are an editor's judgement; on a small
+		// site, where text similarity is noisy, they keep lists on topic.
+		CategoryBoost:       0.5,
 		TagBoost:            0.15,
 		FeedbackDocs:        30,
 		FeedbackWeight:      6,
