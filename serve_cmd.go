@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/kiosque/kiosque/app/ingest"
+	"github.com/kiosque/kiosque/app/ingest/fetch"
 	"github.com/kiosque/kiosque/app/media"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/related"
@@ -35,6 +36,7 @@ type serveConfig struct {
 	site           string
 	frameAncestors string
 	publicURL      string
+	mediaPrivate   bool
 	sample         bool
 	logLevel       slog.Level
 	sources        sourceFlags
@@ -52,6 +54,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.StringVar(&c.site, "site", "Kiosque Démo", "the publisher's name, shown in titles")
 	fs.StringVar(&c.frameAncestors, "frame-ancestors", "*", `sites allowed to frame the widget, as a CSP source list ("https://a.example https://b.example")`)
 	fs.StringVar(&c.publicURL, "public-url", "", `the scheme and host readers reach this server at ("https://widget.example"); default: each request's Host`)
+	fs.BoolVar(&c.mediaPrivate, "media-private", false, "let article images be fetched from private addresses (a publisher on an intranet); off, images come only from the public internet")
 	fs.BoolVar(&c.sample, "sample", true, "fill an empty store with the bundled sample articles")
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn or error")
 	fs.Var(&c.sources, "source", "a source to poll: feed:URL or wordpress:URL (repeatable)")
@@ -152,7 +155,8 @@ func newHandler(ctx context.Context, log *slog.Logger, st *sqlite.Store, c serve
 
 	var images http.Handler // none without a data folder to keep them in
 	if c.dataDir != "" {
-		h, err := media.New(st, c.dataDir, media.Options{Logger: log})
+		client := fetch.New(fetch.Options{MaxBytes: media.MaxBytes, Timeout: 20 * time.Second, PublicOnly: !c.mediaPrivate})
+		h, err := media.New(st, c.dataDir, media.Options{Client: client, Logger: log})
 		if err != nil {
 			return nil, nil, err
 		}

@@ -38,7 +38,9 @@ var errUpstream = errors.New("the image could not be fetched from its source")
 
 // Options tune a Handler. Zero values take the defaults.
 type Options struct {
-	// Client fetches the images (default: MaxBytes, 20 seconds).
+	// Client fetches the images (default: MaxBytes, 20 seconds, public
+	// addresses only: image URLs come from imported content, and must not
+	// make the server reach into its own network).
 	Client *fetch.Client
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
@@ -78,7 +80,7 @@ func New(st store.MediaStore, dataDir string, opts Options) (*Handler, error) {
 		return nil, fmt.Errorf("create media folder %s: %w", dir, err)
 	}
 	if opts.Client == nil {
-		opts.Client = fetch.New(fetch.Options{MaxBytes: MaxBytes, Timeout: 20 * time.Second})
+		opts.Client = fetch.New(fetch.Options{MaxBytes: MaxBytes, Timeout: 20 * time.Second, PublicOnly: true})
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()

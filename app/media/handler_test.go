@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/kiosque/kiosque/app/ingest/fetch"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -111,7 +112,9 @@ func newKiosque(t *testing.T, dataDir string) *kiosque {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	h, err := media.New(st, dataDir, media.Options{Logger: slog.New(slog.DiscardHandler)})
+	// The upstream servers of these tests are on loopback.
+	client := fetch.New(fetch.Options{MaxBytes: media.MaxBytes, Timeout: 20 * time.Second})
+	h, err := media.New(st, dataDir, media.Options{Client: client, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,9 +9,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -54,9 +56,16 @@ type Options struct {
 	Timeout   time.Duration // for a whole request, body included
 	MaxBytes  int64         // largest body read
 	UserAgent string        // UserAgent("") if empty
+	// PublicOnly refuses to connect to loopback, private, link-local and
+	// unspecified addresses, whatever a name resolves to: for URLs that come
+	// from imported content, which must not reach the server's own network.
+	PublicOnly bool
 	// Transport is for tests; nil uses a transport with its own timeouts.
 	Transport http.RoundTripper
 }
+
+// ErrNotPublic is returned for a connection PublicOnly refused.
+var ErrNotPublic = errors.New("address is not on the public internet")
 
 // Client fetches documents. It is safe for concurrent use.
 type Client struct {
@@ -77,9 +86,13 @@ func New(opts Options) *Client {
 		opts.UserAgent = UserAgent("")
 	}
 	if opts.Transport == nil {
+		dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+		if opts.PublicOnly {
+			dialer.Control = refuseNonPublic
+		}
 		opts.Transport = &http.Transport{
 			Proxy:                 http.ProxyFromEnvironment,
-			DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			DialContext:           dialer.DialContext,
 			TLSHandshakeTimeout:   10 * time.Second,
 			ResponseHeaderTimeout: opts.Timeout,
 			IdleConnTimeout:       90 * time.Second,
@@ -196,4 +209,23 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		return t.Sub(now)
 	}
 	return 0
+}
+
+// refuseNonPublic checks the address a connection is about to be made to,
+// after name resolution, so a name cannot point somewhere else later.
+func refuseNonPublic(network, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return err
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return fmt.Errorf("connect to %s: %w", address, ErrNotPublic)
+	}
+	ip = ip.Unmap()
+	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() {
+		return fmt.Errorf("connect to %s: %w", address, ErrNotPublic)
+	}
+	return nil
 }

@@ -151,3 +151,26 @@ func TestParseRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+func TestPublicOnlyRefusesTheServersOwnNetwork(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Write([]byte("secret"))
+	}))
+	defer srv.Close()
+	port := srv.URL[strings.LastIndex(srv.URL, ":")+1:]
+	public := New(Options{PublicOnly: true})
+	for _, u := range []string{srv.URL, "http://localhost:" + port, "http://[::1]:" + port, "http://0.0.0.0:" + port} {
+		if _, err := public.Get(context.Background(), Request{URL: u}); !errors.Is(err, ErrNotPublic) {
+			t.Errorf("%s: got %v, want ErrNotPublic", u, err)
+		}
+	}
+	if hits.Load() != 0 {
+		t.Errorf("the loopback server was reached %d times", hits.Load())
+	}
+	// Without the option, the same address is reached: the refusal is the option's.
+	if _, err := New(Options{}).Get(context.Background(), Request{URL: srv.URL}); err != nil || hits.Load() != 1 {
+		t.Errorf("without PublicOnly: %v, %d hits", err, hits.Load())
+	}
+}
