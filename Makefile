@@ -52,6 +52,7 @@ AXE := build/cache/axe-core/axe.min.js
 AXE_VERSION := 4.14.1
 
 $(AXE):
+	@command -v npm >/dev/null || (echo "Installing Debian's npm to fetch axe-core" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm)
 	mkdir -p build/cache
 	cd build/cache && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && tar -xzf axe-core-$(AXE_VERSION).tgz && rm -rf axe-core && mv package axe-core && rm axe-core-$(AXE_VERSION).tgz
 
