@@ -53,7 +53,13 @@ func LoadWeb(web fs.FS) (*Assets, error) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || strings.HasPrefix(d.Name(), ".") || strings.HasSuffix(name, ".br") || strings.HasSuffix(name, ".gz") {
+		if strings.HasPrefix(d.Name(), ".") && name != "." {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || strings.HasSuffix(name, ".br") || strings.HasSuffix(name, ".gz") {
 			return nil
 		}
 		body, err := fs.ReadFile(web, name)
@@ -214,9 +220,11 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch accepts := r.Header.Get("Accept-Encoding"); {
 	case f.brotli != nil && negotiate.AcceptsEncoding(accepts, "br"):
 		h.Set("Content-Encoding", "br")
+		h.Set("ETag", etag.Encoded(f.etag, "br"))
 		body = f.brotli
 	case f.gzip != nil && negotiate.AcceptsEncoding(accepts, "gzip"):
 		h.Set("Content-Encoding", "gzip")
+		h.Set("ETag", etag.Encoded(f.etag, "gzip"))
 		body = f.gzip
 	}
 	h.Set("Content-Length", fmt.Sprint(len(body)))

@@ -67,9 +67,11 @@ func newPageRenderer(assets *build.Assets) (*pageRenderer, error) {
 	return &pageRenderer{shell: shell, minifier: build.NewMinifier()}, nil
 }
 
-// The indentation go-app writes between elements: the DOM the wasm builds
-// has none, so it is dropped to keep the two alike.
-var betweenTags = regexp.MustCompile(`>\s+<`)
+// The indentation go-app writes between elements (a newline, then spaces):
+// the DOM the wasm builds has none, so it is dropped to keep the two alike.
+// A space between inline elements of an article's own HTML has no newline
+// and is kept.
+var betweenTags = regexp.MustCompile(`>\n *<`)
 
 // render writes the document of a view. A page that is not interactive
 // (an error page) does not load the wasm. oembed is the URL of the page's
@@ -155,10 +157,14 @@ func (s *server) writePage(w http.ResponseWriter, r *http.Request, v ui.View, st
 		}
 		return body, err
 	}
+	widget := strings.HasPrefix(v.Path, "/embed")
 	h := w.Header()
 	h.Set("Vary", "Accept-Language")
-	h.Set("Content-Security-Policy", s.contentSecurityPolicy(v.Embed != nil))
-	if v.Embed == nil {
+	if s.PublicURL == "" && oembed != "" {
+		addVary(h, "X-Forwarded-Proto") // the oEmbed link names the scheme
+	}
+	h.Set("Content-Security-Policy", s.contentSecurityPolicy(widget))
+	if !widget {
 		h.Set("X-Frame-Options", "SAMEORIGIN")
 	}
 	if status != http.StatusOK {

@@ -209,3 +209,29 @@ func TestPagesLoadNothingFromOtherHosts(t *testing.T) {
 		}
 	}
 }
+
+func TestArticleHTMLKeepsItsSpaces(t *testing.T) {
+	a := news.Article{
+		Slug: "espaces", Title: "Espaces", Category: "Culture", Lang: news.French, Published: time.Now().Add(-time.Hour),
+		Body: []string{"Paris lundi"}, HTML: "<p><strong>Paris</strong> <em>lundi</em>, puis\n<a href=\"https://x.example/\">Rabat</a></p>",
+	}
+	srv := newTestServer(t, a)
+	_, body := get(t, srv.URL+"/a/espaces")
+	doc := parsePage(t, body)
+	bodies := elements(doc, hasClass("article-body"))
+	if len(bodies) != 1 {
+		t.Fatalf("%d article bodies", len(bodies))
+	}
+	if got := text(bodies[0]); got != "Paris lundi, puis\nRabat" {
+		t.Errorf("the article reads %q", got)
+	}
+}
+
+func TestSlugsAreDecodedOnce(t *testing.T) {
+	srv := newTestServer(t)
+	// %2561 is "%61" once decoded, never "a".
+	res, _ := get(t, srv.URL+"/a/%2561l-omrane-inaugure-son-agence-renovee-a-paris")
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("a slug decoded twice found an article: %d", res.StatusCode)
+	}
+}

@@ -5,7 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"net/http"
-	"strings"
+	"strconv"
 
 	"github.com/kiosque/kiosque/app/etag"
 	"github.com/kiosque/kiosque/app/negotiate"
@@ -41,7 +41,8 @@ func writeTagged(w http.ResponseWriter, r *http.Request, contentType, tag string
 	if h.Get("Cache-Control") == "" {
 		h.Set("Cache-Control", cacheShort)
 	}
-	if inm := r.Header.Get("If-None-Match"); etag.Matches(inm, tag) || etag.Matches(inm, gzipTag(tag)) {
+	addVary(h, "Accept-Encoding")
+	if etag.Matches(r.Header.Get("If-None-Match"), tag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
@@ -52,7 +53,6 @@ func writeTagged(w http.ResponseWriter, r *http.Request, contentType, tag string
 		return
 	}
 	h.Set("Content-Type", contentType)
-	addVary(h, "Accept-Encoding")
 	if len(body) > 1024 && negotiate.AcceptsEncoding(r.Header.Get("Accept-Encoding"), "gzip") {
 		var zipped bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&zipped, gzip.DefaultCompression)
@@ -60,11 +60,12 @@ func writeTagged(w http.ResponseWriter, r *http.Request, contentType, tag string
 		if zw.Close() == nil {
 			// Another representation: a strong tag of its own, which a
 			// later If-None-Match names (see the match above).
-			h.Set("ETag", gzipTag(tag))
+			h.Set("ETag", etag.Encoded(tag, "gzip"))
 			h.Set("Content-Encoding", "gzip")
 			body = zipped.Bytes()
 		}
 	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		w.Write(body)
@@ -77,11 +78,6 @@ func addVary(h http.Header, name string) {
 		name = v + ", " + name
 	}
 	h.Set("Vary", name)
-}
-
-// gzipTag is the entity tag of the gzipped form of the body tagged tag.
-func gzipTag(tag string) string {
-	return strings.TrimSuffix(tag, `"`) + `-gzip"`
 }
 
 // Problem is an error answer in the shape of RFC 9457.

@@ -82,9 +82,9 @@ func (s *server) homeView(ctx context.Context, v ui.View, q url.Values) (ui.View
 	return v, http.StatusOK, nil
 }
 
-func (s *server) articleView(ctx context.Context, v ui.View, escapedSlug string, asked news.Lang) (ui.View, int, error) {
-	slug, err := url.PathUnescape(escapedSlug)
-	if err != nil || !store.ValidSlug(slug) {
+// articleView is the view of /a/{slug}; slug is decoded already.
+func (s *server) articleView(ctx context.Context, v ui.View, slug string, asked news.Lang) (ui.View, int, error) {
+	if !store.ValidSlug(slug) {
 		v.Lang = firstLang(asked, news.French)
 		v.Error = ui.NotFoundText(v.Lang)
 		return v, http.StatusNotFound, nil
@@ -115,8 +115,11 @@ func (s *server) embedView(ctx context.Context, v ui.View, q url.Values, reader 
 	v.Embed, v.Theme = &o, o.Theme
 	switch {
 	case o.Article != "":
-		a, err := s.Store.Article(ctx, o.Article)
-		if errors.Is(err, store.ErrNotFound) || !store.ValidSlug(o.Article) {
+		a, err := news.Article{}, store.ErrNotFound
+		if store.ValidSlug(o.Article) {
+			a, err = s.Store.Article(ctx, o.Article)
+		}
+		if errors.Is(err, store.ErrNotFound) {
 			v.Lang = firstLang(o.Lang, reader, news.French)
 			v.Error = ui.NotFoundText(v.Lang)
 			return v, http.StatusNotFound, nil
