@@ -229,6 +229,11 @@ func TestUpdateIsOfferedNotForced(t *testing.T) {
 	waitControlled(t, b)
 	oldStyle := eval[string](t, b, `document.querySelector("link[rel=stylesheet]").getAttribute("href")`)
 	b.run(t, chromedp.Evaluate[chromedp.Void](`window.kiosqueTestMark = 1`))
+	// The first worker taking the page over is no new release.
+	time.Sleep(500 * time.Millisecond)
+	if eval[bool](t, b, `!!document.querySelector(".notice-update")`) {
+		t.Fatal("a first visit is told of a new version")
+	}
 
 	// A new build: the same site with another style sheet.
 	k.stop()
@@ -256,6 +261,12 @@ func TestUpdateIsOfferedNotForced(t *testing.T) {
 	waitFor(t, b, `window.kiosqueTestMark === undefined && document.documentElement.dataset.kiosque === "ready"`)
 	if style := eval[string](t, b, `document.querySelector("link[rel=stylesheet]").getAttribute("href")`); style == oldStyle {
 		t.Errorf("after the reload the page still uses %s", style)
+	}
+	// Pages kept offline from the first release still name its style sheet.
+	kept, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](
+		`caches.open("kiosque-files").then(c => c.match(`+jsString(oldStyle)+`)).then(r => !!r)`, chromedp.EvalAwaitPromise))
+	if err != nil || !kept {
+		t.Errorf("the first release's style sheet %s was not kept for its offline pages (%v)", oldStyle, err)
 	}
 }
 

@@ -10,6 +10,9 @@ const savedCache = "kiosque-saved";
 const keptCaches = [shellCache, pagesCache, filesCache, savedCache];
 const shell = {{.ResourcesToCache}};
 const maxPages = 300;
+const maxFiles = 300;
+// A file named by its content: /web/kiosque.1a2b3c4d5e6f.css.
+const contentNamed = /\/web\/.+\.[0-9a-f]{12}\.[^/.]+$/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
@@ -24,11 +27,31 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
     for (const key of await caches.keys()) {
-      if (!keptCaches.includes(key)) await caches.delete(key);
+      if (keptCaches.includes(key)) continue;
+      // Pages kept from an earlier release still name its style sheet and
+      // scripts: keep those (not its wasm: app.js loads the current one).
+      if (key.startsWith("kiosque-shell-")) await keepFiles(key);
+      await caches.delete(key);
     }
+    await trim(await caches.open(filesCache), maxFiles);
     await self.clients.claim();
   })());
 });
+
+async function keepFiles(oldShell) {
+  const from = await caches.open(oldShell);
+  const to = await caches.open(filesCache);
+  for (const request of await from.keys()) {
+    const path = new URL(request.url).pathname;
+    if (!contentNamed.test(path) || path.endsWith(".wasm")) continue;
+    try {
+      const response = await from.match(request);
+      if (response) await to.put(request, response);
+    } catch (err) {
+      console.warn("kiosque: keeping", path, "failed:", err);
+    }
+  }
+}
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
@@ -36,48 +59,44 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate" || url.pathname.startsWith("/api/")) {
-    event.respondWith(networkFirst(request));
+    event.respondWith(networkFirst(event, request));
   } else {
-    event.respondWith(cacheFirst(request));
+    event.respondWith(cacheFirst(event, request));
   }
 });
 
-async function networkFirst(request) {
+async function networkFirst(event, request) {
+  let response;
   try {
-    const response = await fetch(request);
-    if (response.ok) {
-      const cache = await caches.open(pagesCache);
-      await cache.put(request, response.clone());
-      trim(cache);
-    }
-    return response;
+    response = await fetch(request);
   } catch (err) {
     const cached = await caches.match(request, { ignoreVary: true });
-    if (cached) return markOffline(cached);
+    if (cached) return cached;
     throw err;
   }
-}
-
-async function cacheFirst(request) {
-  const cached = await caches.match(request, { ignoreVary: true });
-  if (cached) return cached;
-  const response = await fetch(request);
-  if (response.ok && new URL(request.url).pathname.startsWith("/web/")) {
-    const cache = await caches.open(filesCache);
-    await cache.put(request, response.clone());
+  if (response.ok) {
+    // Storing must not cost the reader the fresh answer if it fails.
+    const copy = response.clone();
+    event.waitUntil(caches.open(pagesCache)
+      .then((cache) => cache.put(request, copy).then(() => trim(cache, maxPages)))
+      .catch(() => {}));
   }
   return response;
 }
 
-// markOffline tells the page it reads a copy: the header is read by the app.
-function markOffline(response) {
-  const headers = new Headers(response.headers);
-  headers.set("X-Kiosque-Offline", "1");
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+async function cacheFirst(event, request) {
+  const cached = await caches.match(request, { ignoreVary: true });
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok && contentNamed.test(new URL(request.url).pathname)) {
+    const copy = response.clone();
+    event.waitUntil(caches.open(filesCache).then((cache) => cache.put(request, copy)).catch(() => {}));
+  }
+  return response;
 }
 
-// trim keeps the pages cache from growing without end: the oldest go first.
-async function trim(cache) {
+// trim keeps a cache from growing without end: the oldest entries go first.
+async function trim(cache, max) {
   const keys = await cache.keys();
-  for (let i = 0; i < keys.length - maxPages; i++) await cache.delete(keys[i]);
+  for (let i = 0; i < keys.length - max; i++) await cache.delete(keys[i]);
 }

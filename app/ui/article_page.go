@@ -27,6 +27,9 @@ func (p *ArticlePage) Render() app.UI {
 	words := labelsFor(v.Lang)
 	var content app.UI
 	switch {
+	case p.state.loading || p.state.failed:
+		// Not the previous article under the new address.
+		content = p.state.status(words)
 	case v.Error != "":
 		content = app.P().Class("status").Role("alert").Text(v.Error)
 	case v.Article == nil:
@@ -38,7 +41,7 @@ func (p *ArticlePage) Render() app.UI {
 		)
 	}
 	var related app.UI
-	if len(v.Related) > 0 {
+	if len(v.Related) > 0 && !p.state.loading && !p.state.failed {
 		related = &Carousel{ID: "related", Label: words.alsoLike, Lang: v.Lang, Articles: v.Related}
 	}
 	return root("site", v).Body(

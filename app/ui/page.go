@@ -53,6 +53,9 @@ func (s *viewState) load(ctx app.Context, path string) {
 	ctx.Async(func() {
 		v, err := fetchView(ctx, path)
 		ctx.Dispatch(func(ctx app.Context) {
+			if path != ctx.Page().URL().RequestURI() {
+				return // the reader has moved on: a later load answers
+			}
 			s.loading = false
 			if err != nil {
 				app.Logf("kiosque: load %s: %v", path, err)

@@ -19,7 +19,13 @@ type SaveButton struct {
 }
 
 // OnMount reads whether the article is saved already.
-func (b *SaveButton) OnMount(ctx app.Context) {
+func (b *SaveButton) OnMount(ctx app.Context) { b.readSaved() }
+
+// OnUpdate reads it again when the page moved to another article.
+func (b *SaveButton) OnUpdate(ctx app.Context) { b.readSaved() }
+
+func (b *SaveButton) readSaved() {
+	b.saved = false
 	for _, a := range savedArticles() {
 		if a.Slug == b.Article.Slug {
 			b.saved = true

@@ -104,3 +104,12 @@ func online(ctx context.Context) bool {
 	_, _, err := fetchBody(ctx, "/healthz")
 	return err == nil
 }
+
+// firstWorker reports, once, whether the page was loaded without a service
+// worker (web/kiosque.js notes it), so that the first worker's activation
+// is not taken for a new release.
+func firstWorker() bool {
+	first := js.Global().Get("kiosqueFirstWorker").Truthy()
+	js.Global().Set("kiosqueFirstWorker", false)
+	return first
+}

@@ -20,3 +20,5 @@ func keepOffline([]string) {}
 func dropOffline([]string) {}
 
 func online(context.Context) bool { return true }
+
+func firstWorker() bool { return false }
