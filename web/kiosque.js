@@ -27,7 +27,12 @@
   // go-app tells the app of an update whenever a worker activates while the
   // page has one, which is also the case of the very first worker when it
   // takes the page over: the app ignores that one (app/ui/notices.go).
-  window.kiosqueFirstWorker = !("serviceWorker" in navigator && navigator.serviceWorker.controller);
+  // (Reading navigator.serviceWorker throws in a sandboxed frame.)
+  try {
+    window.kiosqueFirstWorker = !navigator.serviceWorker.controller;
+  } catch (e) {
+    window.kiosqueFirstWorker = true;
+  }
 
   // go-app takes over every link click and opens other hosts in a new
   // window, even when the link asks for the top window. Links that name a
