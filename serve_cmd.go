@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -101,22 +102,30 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return err
 		}
 	}
+	// The versions are read before the index is built, so that a change
+	// landing in between is seen as one.
+	versions, err := st.Versions(ctx)
+	if err != nil {
+		return err
+	}
 	handler, index, err := newHandler(ctx, log, st, c)
 	if err != nil {
 		return err
 	}
-	watcher, err := newStoreWatcher(ctx, st, index, log)
-	if err != nil {
-		return err
-	}
-	go watcher.run(ctx, 30*time.Second)
+	// Background work ends before the store closes.
+	var background sync.WaitGroup
+	defer background.Wait()
+	work, stopWork := context.WithCancel(ctx)
+	defer stopWork()
+	watcher := &storeWatcher{st: st, index: index, log: log, seen: versions}
+	background.Go(func() { watcher.run(work, 30*time.Second) })
 	if len(c.sources) > 0 {
 		lang, _ := news.ParseLang(c.sourceLang)
 		poller, err := newPoller(log, st, c.sources, c.pollEvery, lang, followChanges(st, index, log))
 		if err != nil {
 			return err
 		}
-		go poller.Run(ctx)
+		background.Go(func() { poller.Run(work) })
 	}
 
 	srv := &http.Server{

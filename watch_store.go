@@ -21,14 +21,6 @@ type storeWatcher struct {
 	seen  map[string]time.Time
 }
 
-func newStoreWatcher(ctx context.Context, st store.Reader, index *related.Index, log *slog.Logger) (*storeWatcher, error) {
-	seen, err := st.Versions(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return &storeWatcher{st: st, index: index, log: log, seen: seen}, nil
-}
-
 // run looks for changes every interval until ctx is done.
 func (w *storeWatcher) run(ctx context.Context, every time.Duration) {
 	ticker := time.NewTicker(every)

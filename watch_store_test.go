@@ -34,10 +34,11 @@ func TestStoreWatcherFollowsOtherWriters(t *testing.T) {
 	}
 	index := related.NewIndex(related.DefaultOptions())
 	index.Put(articles...)
-	w, err := newStoreWatcher(ctx, st, index, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	seen, err := st.Versions(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
+	w := &storeWatcher{st: st, index: index, log: slog.New(slog.NewTextHandler(io.Discard, nil)), seen: seen}
 
 	other, err := sqlite.Open(ctx, dir)
 	if err != nil {

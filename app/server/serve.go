@@ -22,6 +22,7 @@ func Serve(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Du
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
+		srv.Close() // the requests still open are cut: the caller closes what they use
 		return fmt.Errorf("shut down: %w", err)
 	}
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
