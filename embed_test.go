@@ -528,13 +528,19 @@ func TestEmbedCardsOpenThePublishersPage(t *testing.T) {
 // asynchronously: the first events over a sandboxed frame can be lost.)
 func clickInFrame(t *testing.T, host, inside *browser, frameSelector, selector string) {
 	t.Helper()
-	at := eval[map[string]float64](t, inside, `(() => { const r = document.querySelector(`+jsString(selector)+`).getBoundingClientRect();
-		return {x: r.left + r.width / 2, y: r.top + Math.min(r.height / 2, 40)}; })()`)
-	offset := eval[map[string]float64](t, host, `(() => { const r = document.querySelector(`+jsString(frameSelector)+`).getBoundingClientRect();
-		return {x: r.left, y: r.top}; })()`)
-	x, y := offset["x"]+at["x"], offset["y"]+at["y"]
 	hover := `document.querySelector(` + jsString(selector) + `).matches(":hover")`
-	for i := 0; !eval[bool](t, inside, hover); i++ {
+	var x, y float64
+	for i := 0; ; i++ {
+		// Measured again each time: the frame may still be moving (its
+		// height settling, the fallback going away).
+		at := eval[map[string]float64](t, inside, `(() => { const r = document.querySelector(`+jsString(selector)+`).getBoundingClientRect();
+			return {x: r.left + r.width / 2, y: r.top + Math.min(r.height / 2, 40)}; })()`)
+		offset := eval[map[string]float64](t, host, `(() => { const r = document.querySelector(`+jsString(frameSelector)+`).getBoundingClientRect();
+			return {x: r.left, y: r.top}; })()`)
+		x, y = offset["x"]+at["x"], offset["y"]+at["y"]
+		if eval[bool](t, inside, hover) {
+			break
+		}
 		if i == 50 {
 			t.Fatalf("the pointer never got over %s in %s", selector, frameSelector)
 		}
