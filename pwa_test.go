@@ -104,6 +104,18 @@ func goOffline(t *testing.T, b *browser, k *kiosqueAt) {
 
 func ptr[T any](v T) *T { return &v }
 
+// openInstalled serves the sample on a fixed address and opens its front
+// page in a browser, until the service worker controls the page.
+func openInstalled(t *testing.T) (*kiosqueAt, *browser) {
+	t.Helper()
+	k := newKiosqueAt(t)
+	k.start(t, "web")
+	b := newBrowser(t)
+	open(t, b, k.url()+"/")
+	waitControlled(t, b)
+	return k, b
+}
+
 func waitControlled(t *testing.T, b *browser) {
 	t.Helper()
 	waitFor(t, b, `navigator.serviceWorker.controller !== null && navigator.serviceWorker.controller.state === "activated"`)
@@ -116,11 +128,7 @@ func open(t *testing.T, b *browser, url string) {
 }
 
 func TestInstallable(t *testing.T) {
-	k := newKiosqueAt(t)
-	k.start(t, "web")
-	b := newBrowser(t)
-	open(t, b, k.url()+"/")
-	waitControlled(t, b)
+	_, b := openInstalled(t)
 
 	res, err := chromedp.Call(b.ctx, page.GetInstallabilityErrors, cdp.Empty{})
 	if err != nil {
@@ -151,11 +159,7 @@ func TestInstallable(t *testing.T) {
 }
 
 func TestOfflineReading(t *testing.T) {
-	k := newKiosqueAt(t)
-	k.start(t, "web")
-	b := newBrowser(t)
-	open(t, b, k.url()+"/")
-	waitControlled(t, b)
+	k, b := openInstalled(t)
 	open(t, b, k.url()+"/a/"+seedSlug)
 	open(t, b, k.url()+"/")
 
@@ -206,11 +210,7 @@ func TestOfflineReading(t *testing.T) {
 // A server out of reach while the browser believes itself online: the page
 // comes from the cache, and says so.
 func TestCachedPageSaysSoWhenTheServerIsGone(t *testing.T) {
-	k := newKiosqueAt(t)
-	k.start(t, "web")
-	b := newBrowser(t)
-	open(t, b, k.url()+"/")
-	waitControlled(t, b)
+	k, b := openInstalled(t)
 	open(t, b, k.url()+"/a/"+seedSlug)
 	if eval[bool](t, b, `!!document.querySelector(".notice-offline")`) {
 		t.Fatal("online, the page says it is offline")
@@ -222,11 +222,7 @@ func TestCachedPageSaysSoWhenTheServerIsGone(t *testing.T) {
 }
 
 func TestUpdateIsOfferedNotForced(t *testing.T) {
-	k := newKiosqueAt(t)
-	k.start(t, "web")
-	b := newBrowser(t)
-	open(t, b, k.url()+"/")
-	waitControlled(t, b)
+	k, b := openInstalled(t)
 	oldStyle := eval[string](t, b, `document.querySelector("link[rel=stylesheet]").getAttribute("href")`)
 	b.run(t, chromedp.Evaluate[chromedp.Void](`window.kiosqueTestMark = 1`))
 	// The first worker taking the page over is no new release.
