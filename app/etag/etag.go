@@ -25,14 +25,21 @@ func Encoded(tag, coding string) string {
 // to date. Weak tags match too: If-None-Match uses the weak comparison
 // (RFC 9110, 13.1.2).
 func Matches(ifNoneMatch, tag string) bool {
-	if ifNoneMatch == "" {
-		return false
-	}
-	for _, t := range strings.Split(ifNoneMatch, ",") {
+	bare := strings.TrimSuffix(tag, `"`)
+	for rest := ifNoneMatch; rest != ""; {
+		var t string
+		t, rest, _ = strings.Cut(rest, ",")
 		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == "*" || t == tag || t == Encoded(tag, "gzip") || t == Encoded(tag, "br") {
+		if t == "*" || t == tag || isForm(t, bare, "gzip") || isForm(t, bare, "br") {
 			return true
 		}
 	}
 	return false
+}
+
+// isForm reports whether t is Encoded(bare+`"`, coding), without building it:
+// Matches runs on every conditional request.
+func isForm(t, bare, coding string) bool {
+	return len(t) == len(bare)+1+len(coding)+1 && strings.HasPrefix(t, bare) &&
+		t[len(bare)] == '-' && t[len(bare)+1:len(t)-1] == coding && t[len(t)-1] == '"'
 }

@@ -40,14 +40,38 @@ func parse(header string) []weighted {
 	return out
 }
 
-// AcceptsEncoding reports whether an Accept-Encoding header accepts coding.
+// AcceptsEncoding reports whether an Accept-Encoding header accepts coding:
+// named with a weight above 0, or covered by a "*" that is.
 func AcceptsEncoding(header, coding string) bool {
-	for _, e := range parse(header) {
-		if strings.EqualFold(e.name, coding) {
-			return true
+	named, wildcard := false, false
+	for rest := header; rest != ""; {
+		var part string
+		part, rest, _ = strings.Cut(rest, ",")
+		name, params, _ := strings.Cut(part, ";")
+		name = strings.TrimSpace(name)
+		switch {
+		case strings.EqualFold(name, coding):
+			if !refused(params) {
+				return true
+			}
+			named = true
+		case name == "*":
+			wildcard = !refused(params)
 		}
 	}
-	return false
+	return wildcard && !named
+}
+
+// refused reports whether the parameters of an Accept-* entry give it a
+// weight of 0 (or one that cannot be read). It allocates nothing: it runs on
+// every request.
+func refused(params string) bool {
+	q, ok := strings.CutPrefix(strings.TrimSpace(params), "q=")
+	if !ok {
+		return false
+	}
+	w, err := strconv.ParseFloat(strings.TrimSpace(q), 64)
+	return err != nil || w <= 0
 }
 
 // Lang picks, from an Accept-Language header, the supported language with

@@ -17,6 +17,12 @@ func TestAcceptsEncoding(t *testing.T) {
 		{"", "gzip", false},
 		{"br;q=0.5", "br", true},
 		{"br;q=nonsense", "br", false},
+		{"*", "br", true},
+		{"*;q=0", "br", false},
+		{"gzip, *", "br", true},
+		{"br;q=0, *", "br", false},
+		{"identity", "gzip", false},
+		{"gzip , br ; q=0.8", "br", true},
 	} {
 		if got := AcceptsEncoding(tc.header, tc.coding); got != tc.want {
 			t.Errorf("AcceptsEncoding(%q, %q) = %v", tc.header, tc.coding, got)
@@ -36,5 +42,14 @@ func TestLang(t *testing.T) {
 		if got := Lang(header); got != want {
 			t.Errorf("Lang(%q) = %q, want %q", header, got, want)
 		}
+	}
+}
+
+func TestAcceptsEncodingAllocatesNothing(t *testing.T) {
+	allocs := testing.AllocsPerRun(100, func() {
+		AcceptsEncoding("gzip, deflate, br;q=0.9, zstd", "br")
+	})
+	if allocs != 0 {
+		t.Errorf("AcceptsEncoding allocates %v times per call; it runs on every request", allocs)
 	}
 }

@@ -1,0 +1,236 @@
+// Package answers serves HTTP answers prepared ahead: the bytes of a page, a
+// JSON document or a file, with their gzip and brotli forms, each with its
+// entity tag and every header it is sent with. Serving one costs a few map
+// writes and a write to the connection, which is what lets a Go server come
+// close to nginx serving files.
+//
+// A Cache keeps the answers the server builds, keyed by everything that
+// shapes them, and drops them all at once when what they were built from
+// changes.
+package answers
+
+import (
+	"bytes"
+	"compress/gzip"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/andybalholm/brotli"
+	"github.com/kiosque/kiosque/app/etag"
+	"github.com/kiosque/kiosque/app/negotiate"
+)
+
+// Answer is what a handler builds: a status, headers and a body.
+type Answer struct {
+	Status int
+	// Header is sent with every form of the answer. Prepare adds ETag,
+	// Content-Length, Content-Encoding and Vary: Accept-Encoding itself.
+	Header http.Header
+	Body   []byte
+	// Tag is the strong entity tag of Body; empty, it is Body's hash. A page
+	// whose bytes vary between renders of the same content names its tag
+	// from that content instead.
+	Tag string
+	// Gzip and Brotli are Body's compressed forms when they were made
+	// ahead (the wasm: compressing 7 MB at its best level takes seconds);
+	// otherwise Prepare makes those worth making.
+	Gzip, Brotli []byte
+	// Effort is how hard Prepare compresses.
+	Effort Effort
+}
+
+// Effort is how hard to compress: answers built per request can't wait for
+// brotli's best level, which takes tens of milliseconds for a page.
+type Effort int
+
+const (
+	// Fast suits answers built while a reader waits (gzip 6, brotli 5).
+	Fast Effort = iota
+	// Best suits files prepared once at start-up (gzip 9, brotli 11).
+	Best
+)
+
+// Bodies under this size are sent as they are: compressing them saves less
+// than the headers cost.
+const minCompressed = 512
+
+// Ready is an answer prepared for serving. It is never changed once made,
+// so any number of requests may serve it at once.
+type Ready struct {
+	status int
+	tag    string
+	forms  [3]form // identity, gzip, brotli; a form not made has a nil body
+	size   int64
+}
+
+// The forms of a body, in the order of Ready.forms.
+const (
+	identity = iota
+	gzipped
+	brotlied
+)
+
+// form is one encoding of a body with every header it is sent with.
+type form struct {
+	body   []byte
+	header []field
+}
+
+// field is a header line prepared once. Its values slice is shared by every
+// answer sent and never modified: http.Header.Set replaces slices, it does
+// not write into them.
+type field struct {
+	name   string
+	values []string
+}
+
+// Prepare makes an answer ready to serve: it compresses the body when that
+// is worth it and fixes the headers of each form.
+func Prepare(a Answer) *Ready {
+	if a.Status == 0 {
+		a.Status = http.StatusOK
+	}
+	tag := a.Tag
+	if tag == "" {
+		tag = etag.Of(a.Body)
+	}
+	r := &Ready{status: a.Status, tag: tag}
+	bodies := [3][]byte{a.Body, a.Gzip, a.Brotli}
+	if len(a.Body) >= minCompressed && compressible(a.Header.Get("Content-Type")) {
+		if bodies[gzipped] == nil {
+			bodies[gzipped] = Gzip(a.Body, a.Effort)
+		}
+		if bodies[brotlied] == nil && (a.Effort == Fast || len(a.Body) < 1<<20) {
+			bodies[brotlied] = Brotli(a.Body, a.Effort)
+		}
+	}
+	compressed := bodies[gzipped] != nil || bodies[brotlied] != nil
+	common := make([]field, 0, len(a.Header)+4)
+	for name, values := range a.Header {
+		switch name {
+		case "Etag", "Content-Length", "Content-Encoding":
+			continue // each form has its own
+		case "Vary":
+			if compressed {
+				continue // joined below
+			}
+		}
+		common = append(common, field{name, values})
+	}
+	if compressed {
+		vary := append(a.Header.Values("Vary"), "Accept-Encoding")
+		common = append(common, field{"Vary", []string{strings.Join(vary, ", ")}})
+	}
+	for i, coding := range [3]string{"", "gzip", "br"} {
+		body := bodies[i]
+		if body == nil && i != identity {
+			continue
+		}
+		header := append(common[:len(common):len(common)],
+			field{"Content-Length", []string{strconv.Itoa(len(body))}})
+		if coding == "" {
+			header = append(header, field{"Etag", []string{tag}})
+		} else {
+			header = append(header,
+				field{"Etag", []string{etag.Encoded(tag, coding)}},
+				field{"Content-Encoding", []string{coding}})
+		}
+		r.forms[i] = form{body: body, header: header}
+		r.size += int64(len(body)) + int64(len(header))*48
+	}
+	return r
+}
+
+// Status is the answer's HTTP status.
+func (r *Ready) Status() int { return r.status }
+
+// Tag is the entity tag of the answer's identity form.
+func (r *Ready) Tag() string { return r.tag }
+
+// Size is about the memory the answer holds, in bytes.
+func (r *Ready) Size() int64 { return r.size }
+
+// Body returns the form of the body a client sending this Accept-Encoding
+// gets, and its coding ("" for none).
+func (r *Ready) Body(acceptEncoding string) ([]byte, string) {
+	i := r.pick(acceptEncoding)
+	return r.forms[i].body, [3]string{"", "gzip", "br"}[i]
+}
+
+// pick chooses the form for an Accept-Encoding header: brotli, the smallest,
+// when the client takes it, then gzip.
+func (r *Ready) pick(acceptEncoding string) int {
+	if acceptEncoding == "" {
+		return identity
+	}
+	if r.forms[brotlied].body != nil && negotiate.AcceptsEncoding(acceptEncoding, "br") {
+		return brotlied
+	}
+	if r.forms[gzipped].body != nil && negotiate.AcceptsEncoding(acceptEncoding, "gzip") {
+		return gzipped
+	}
+	return identity
+}
+
+// ServeHTTP sends the answer in the encoding the client takes best, or 304
+// when the client holds it already (in any of its forms).
+func (r *Ready) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	f := &r.forms[r.pick(req.Header.Get("Accept-Encoding"))]
+	h := w.Header()
+	for _, field := range f.header {
+		h[field.name] = field.values
+	}
+	if r.status == http.StatusOK {
+		if inm := req.Header.Get("If-None-Match"); inm != "" && etag.Matches(inm, r.tag) {
+			// net/http drops the body's headers from a 304 itself.
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	w.WriteHeader(r.status)
+	if req.Method != http.MethodHead {
+		w.Write(f.body)
+	}
+}
+
+// compressible reports whether a body of this type shrinks when compressed:
+// text does, pictures and fonts already are.
+func compressible(contentType string) bool {
+	mediaType, _, _ := strings.Cut(contentType, ";")
+	switch {
+	case strings.HasPrefix(mediaType, "text/"),
+		strings.HasSuffix(mediaType, "json"),
+		strings.HasSuffix(mediaType, "javascript"),
+		strings.HasSuffix(mediaType, "+xml"),
+		mediaType == "application/wasm":
+		return true
+	}
+	return false
+}
+
+// Gzip compresses b with gzip.
+func Gzip(b []byte, effort Effort) []byte {
+	level := 6
+	if effort == Best {
+		level = gzip.BestCompression
+	}
+	var out bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&out, level)
+	zw.Write(b)
+	zw.Close()
+	return out.Bytes()
+}
+
+// Brotli compresses b with brotli.
+func Brotli(b []byte, effort Effort) []byte {
+	level := 5
+	if effort == Best {
+		level = brotli.BestCompression
+	}
+	var out bytes.Buffer
+	bw := brotli.NewWriterLevel(&out, level)
+	bw.Write(b)
+	bw.Close()
+	return out.Bytes()
+}
