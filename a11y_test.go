@@ -4,6 +4,7 @@ package main
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -30,8 +31,9 @@ type axeViolation struct {
 	Nodes  []struct{ Target []string }
 }
 
-// TestPagesPassAxe runs axe-core's WCAG 2.1 A and AA rules on every kind of
-// page, in both directions and both themes.
+// TestPagesPassAxe runs axe-core's WCAG 2.1 A and AA rules, and its best
+// practices, on every kind of page, in both directions and both themes:
+// the widget both as it is served and once its app has taken over.
 func TestPagesPassAxe(t *testing.T) {
 	axe := axeScript(t)
 	srv := startKiosque(t)
@@ -47,20 +49,31 @@ func TestPagesPassAxe(t *testing.T) {
 		"/saved",
 	} {
 		b.run(t, chromedp.Navigate(srv.URL+path))
-		waitFor(t, b, `document.documentElement.dataset.kiosque === "ready"`)
-		b.run(t, chromedp.Evaluate[chromedp.Void](axe))
-		violations, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]axeViolation](
-			`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => r.violations)`,
-			chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatalf("%s: axe: %v", path, err)
+		if strings.HasPrefix(path, "/embed") {
+			waitFor(t, b, `document.readyState === "complete"`)
+			checkAxe(t, b, axe, path+" (before its app)")
+			startApp(t, b)
+		} else {
+			waitFor(t, b, appRunning)
 		}
-		for _, v := range violations {
-			var where []string
-			for _, n := range v.Nodes {
-				where = append(where, n.Target...)
-			}
-			t.Errorf("%s: %s (%s): %s at %v", path, v.ID, v.Impact, v.Help, where)
+		checkAxe(t, b, axe, path)
+	}
+}
+
+func checkAxe(t *testing.T, b *browser, axe, page string) {
+	t.Helper()
+	b.run(t, chromedp.Evaluate[chromedp.Void](axe))
+	violations, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]axeViolation](
+		`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}).then(r => r.violations)`,
+		chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: axe: %v", page, err)
+	}
+	for _, v := range violations {
+		var where []string
+		for _, n := range v.Nodes {
+			where = append(where, n.Target...)
 		}
+		t.Errorf("%s: %s (%s): %s at %v", page, v.ID, v.Impact, v.Help, where)
 	}
 }

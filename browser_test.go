@@ -4,19 +4,21 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -44,6 +46,38 @@ func startKiosque(tb testing.TB, extra ...news.Article) *httptest.Server {
 // startKiosqueWithStore is startKiosque with a store that fill prepares.
 func startKiosqueWithStore(tb testing.TB, fill func(*sqlite.Store)) *httptest.Server {
 	tb.Helper()
+	srv := httptest.NewServer(kiosqueHandler(tb, fill))
+	tb.Cleanup(srv.Close)
+	return srv
+}
+
+// startKiosqueHoldingWasm is startKiosque, except that requests for the
+// wasm wait until release is called: a test can act while the app is on
+// its way.
+func startKiosqueHoldingWasm(tb testing.TB) (srv *httptest.Server, release func()) {
+	tb.Helper()
+	next := kiosqueHandler(tb, func(*sqlite.Store) {})
+	held := make(chan struct{})
+	var once sync.Once
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, ".wasm") {
+			select {
+			case <-held:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	}))
+	tb.Cleanup(srv.Close)
+	tb.Cleanup(func() { once.Do(func() { close(held) }) })
+	return srv, func() { once.Do(func() { close(held) }) }
+}
+
+// kiosqueHandler is the real handler over a temporary store with the
+// sample and what fill adds.
+func kiosqueHandler(tb testing.TB, fill func(*sqlite.Store)) http.Handler {
+	tb.Helper()
 	if _, err := os.Stat("web/app.wasm"); err != nil {
 		tb.Fatal("web/app.wasm is missing: build it first (make test does)")
 	}
@@ -59,13 +93,11 @@ func startKiosqueWithStore(tb testing.TB, fill func(*sqlite.Store)) *httptest.Se
 		tb.Fatal(err)
 	}
 	fill(st)
-	h, _, err := newHandler(ctx, log, st, serveConfig{dataDir: data, webDir: "web", site: "Kiosque Démo", frameAncestors: "*"})
+	k, err := newKiosque(ctx, log, st, serveConfig{dataDir: data, webDir: "web", site: "Kiosque Démo", frameAncestors: "*"})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
-	tb.Cleanup(srv.Close)
-	return srv
+	return k.handler
 }
 
 // browser is a headless Chromium tab with a fresh profile, which records
@@ -134,39 +166,6 @@ func (b *browser) otherHosts(host string) []string {
 	return out
 }
 
-// holdWasm pauses the download of the wasm until the returned function is
-// called, so the prerendered page can be read before the app starts.
-func (b *browser) holdWasm(t *testing.T) (release func()) {
-	t.Helper()
-	paused := make(chan fetch.RequestID, 4)
-	if err := chromedp.Listen(b.ctx, func(ev any) {
-		if e, ok := ev.(*fetch.EventRequestPaused); ok {
-			paused <- e.RequestID
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Call(b.ctx, fetch.Enable, fetch.EnableParams{
-		Patterns: []*fetch.RequestPattern{{URLPattern: "*.wasm"}},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return func() {
-		t.Helper()
-		select {
-		case id := <-paused:
-			if _, err := chromedp.Call(b.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: id}); err != nil {
-				t.Fatal(err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Fatal("the page never asked for the wasm")
-		}
-		if _, err := chromedp.Call(b.ctx, fetch.Disable, struct{}{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 func (b *browser) run(t *testing.T, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	if err := chromedp.Do(b.ctx, actions...); err != nil {
@@ -200,6 +199,24 @@ func waitFor(t *testing.T, b *browser, js string) {
 	t.Fatalf("waiting for %s: never true (last error: %v)", js, err)
 }
 
+// appRunning is true once the app has taken the page over.
+const appRunning = `document.documentElement.dataset.kiosque === "ready"`
+
+// appFilesLoaded lists the app's files (go-app's scripts, the wasm) that
+// the page in b has fetched.
+func appFilesLoaded(t *testing.T, b *browser) []string {
+	t.Helper()
+	return eval[[]string](t, b, `performance.getEntriesByType("resource").map(e => e.name).filter(n => /\/(app\.js|wasm_exec\.js)$|\.wasm$/.test(new URL(n).pathname))`)
+}
+
+// startApp shows the intent a reader's pointer would, on which the widget
+// starts its app (web/kiosque.js), and waits until the app has taken over.
+func startApp(t *testing.T, b *browser) {
+	t.Helper()
+	b.run(t, chromedp.Evaluate[chromedp.Void](`document.body.dispatchEvent(new PointerEvent("pointerover", {bubbles: true}))`))
+	waitFor(t, b, appRunning)
+}
+
 const cardTexts = `Array.from(document.querySelectorAll(".card")).map(c => c.innerText)`
 
 // carouselState reads the carousel's slide index and scroll position.
@@ -215,11 +232,13 @@ type carousel struct {
 	Slides  int
 }
 
-func TestWidgetInTheBrowser(t *testing.T) {
+// TestWidgetStartsItsAppOnIntent opens the widget as a reader who only
+// reads, then as one who reaches for the carousel: nothing of the app
+// loads until the pointer comes, a press on the carousel moves it at once
+// while the wasm is still on its way, and the app then takes over where
+// the reader left it, with the same cards and the focus where it was.
+func TestWidgetStartsItsAppOnIntent(t *testing.T) {
 	arabic := arabicSlug(t)
-	srv := startKiosque(t)
-	host := mustHost(t, srv.URL)
-
 	for _, tc := range []struct {
 		name, query, dir, next, back string
 	}{
@@ -227,27 +246,22 @@ func TestWidgetInTheBrowser(t *testing.T) {
 		{"arabic", "/embed?article=" + arabic + "&lang=ar", "rtl", "ArrowLeft", "ArrowRight"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			srv, release := startKiosqueHoldingWasm(t)
+			host := mustHost(t, srv.URL)
 			b := newBrowser(t)
-			release := b.holdWasm(t)
 			b.run(t, chromedp.Navigate(srv.URL+tc.query))
+			waitFor(t, b, `document.readyState === "complete"`)
+			time.Sleep(1500 * time.Millisecond) // a reader reading
+			if loaded := appFilesLoaded(t, b); len(loaded) > 0 {
+				t.Fatalf("the widget loaded its app before any intent: %v", loaded)
+			}
 			before := eval[[]string](t, b, cardTexts)
 			if len(before) < 4 {
 				t.Fatalf("the prerendered page shows %d cards, want the article and its related", len(before))
 			}
-			if eval[bool](t, b, `document.documentElement.dataset.kiosque === "ready"`) {
-				t.Fatal("the app started while its wasm was held")
-			}
-			release()
-			waitFor(t, b, `document.documentElement.dataset.kiosque === "ready"`)
-
-			after := eval[[]string](t, b, cardTexts)
-			if !slices.Equal(before, after) {
-				t.Errorf("the cards changed when the wasm started:\nbefore %q\n after %q", before, after)
-			}
 			if dir := eval[string](t, b, `getComputedStyle(document.querySelector(".carousel-track")).direction`); dir != tc.dir {
 				t.Errorf("carousel direction %q, want %q", dir, tc.dir)
 			}
-
 			state := eval[carousel](t, b, carouselState)
 			if state.Current != 0 || state.Left != 0 || state.Slides < 3 {
 				t.Fatalf("carousel at start: %+v", state)
@@ -255,29 +269,91 @@ func TestWidgetInTheBrowser(t *testing.T) {
 			if (tc.dir == "rtl") != (state.Step < 0) {
 				t.Errorf("slides run the wrong way for %s: step %v", tc.dir, state.Step)
 			}
-			b.run(t, chromedp.Click(".carousel-next"))
-			waitFor(t, b, `document.querySelector(".carousel").dataset.current === "1"`)
-			state = eval[carousel](t, b, carouselState)
-			if !near(state.Left, state.Step) {
-				t.Errorf("after next the track is at %v, want one slide (%v)", state.Left, state.Step)
+
+			// The pointer comes to the next button: the app starts loading.
+			next := eval[map[string]float64](t, b, `(() => { const r = document.querySelector(".carousel-next").getBoundingClientRect();
+				return {x: r.left + r.width / 2, y: r.top + r.height / 2}; })()`)
+			b.run(t, chromedp.MouseEvent(chromedp.MouseMoved, next["x"], next["y"]))
+			waitFor(t, b, `performance.getEntriesByType("resource").some(e => e.name.endsWith("/app.js"))`)
+
+			// Two presses while the wasm is held: the strip moves at once.
+			for want := 1; want <= 2; want++ {
+				b.run(t, chromedp.MouseClickXY(next["x"], next["y"]))
+				waitFor(t, b, fmt.Sprintf(`document.querySelector(".carousel").dataset.current === "%d"`, want))
+				if state = eval[carousel](t, b, carouselState); !near(state.Left, float64(want)*state.Step) {
+					t.Errorf("after %d presses the track is at %v, want %v", want, state.Left, float64(want)*state.Step)
+				}
 			}
-			if focused := eval[string](t, b, `document.activeElement.className`); focused != "carousel-button carousel-next" {
-				t.Errorf("focus moved to %q, want it kept on the next button", focused)
+			if eval[bool](t, b, appRunning) {
+				t.Fatal("the app ran while its wasm was held")
 			}
-			b.run(t, chromedp.Click(".carousel-prev"))
-			waitFor(t, b, `document.querySelector(".carousel").dataset.current === "0"`)
-			if state = eval[carousel](t, b, carouselState); !near(state.Left, 0) {
-				t.Errorf("after previous the track is at %v, want 0", state.Left)
+			if eval[bool](t, b, `document.querySelector(".carousel-prev").disabled`) {
+				t.Error("before the app, the previous button stays disabled away from the first slide")
 			}
 
-			// The keyboard: the arrow that points forward in the reading direction.
-			b.run(t, chromedp.Focus(".carousel-track"), chromedp.KeyEvent(keyOf(tc.next)))
+			release()
+			waitFor(t, b, appRunning)
+			after := eval[[]string](t, b, cardTexts)
+			if !slices.Equal(before, after) {
+				t.Errorf("the cards changed when the app took over:\nbefore %q\n after %q", before, after)
+			}
+			waitFor(t, b, `document.querySelector(".carousel").dataset.current === "2"`)
+			if state = eval[carousel](t, b, carouselState); !near(state.Left, 2*state.Step) {
+				t.Errorf("the app started the strip at %v, the reader had left it at %v", state.Left, 2*state.Step)
+			}
+			if focused := eval[string](t, b, `document.activeElement.className`); focused != "carousel-button carousel-next" {
+				t.Errorf("focus went to %q when the app took over, want it kept on the next button", focused)
+			}
+
+			// The app's own buttons and keys.
+			b.run(t, chromedp.Click(".carousel-prev"))
 			waitFor(t, b, `document.querySelector(".carousel").dataset.current === "1"`)
-			b.run(t, chromedp.KeyEvent(keyOf(tc.back)))
+			if state = eval[carousel](t, b, carouselState); !near(state.Left, state.Step) {
+				t.Errorf("after previous the track is at %v, want one slide (%v)", state.Left, state.Step)
+			}
+			if focused := eval[string](t, b, `document.activeElement.className`); focused != "carousel-button carousel-prev" {
+				t.Errorf("focus moved to %q, want it kept on the previous button", focused)
+			}
+			b.run(t, chromedp.Focus(".carousel-track"), chromedp.KeyEvent(keyOf(tc.back)))
 			waitFor(t, b, `document.querySelector(".carousel").dataset.current === "0"`)
+			b.run(t, chromedp.KeyEvent(keyOf(tc.next)))
+			waitFor(t, b, `document.querySelector(".carousel").dataset.current === "1"`)
 
 			if other := b.otherHosts(host); len(other) > 0 {
 				t.Errorf("the page made requests to other hosts: %v", other)
+			}
+		})
+	}
+}
+
+// The keyboard moves the carousel before the app too.
+func TestCarouselKeysBeforeTheApp(t *testing.T) {
+	srv, _ := startKiosqueHoldingWasm(t)
+	b := newBrowser(t)
+	b.run(t, chromedp.Navigate(srv.URL+"/embed?article="+seedSlug))
+	waitFor(t, b, `document.readyState === "complete"`)
+	b.run(t, chromedp.Focus(".carousel-track"), chromedp.KeyEvent(kb.ArrowRight))
+	waitFor(t, b, `document.querySelector(".carousel").dataset.current === "1"`)
+	b.run(t, chromedp.KeyEvent(kb.End))
+	waitFor(t, b, `document.querySelector(".carousel-next").disabled && !document.querySelector(".carousel-prev").disabled`)
+	b.run(t, chromedp.KeyEvent(kb.Home))
+	waitFor(t, b, `document.querySelector(".carousel").dataset.current === "0" && document.querySelector(".carousel-prev").disabled`)
+	if eval[bool](t, b, appRunning) {
+		t.Fatal("the app ran while its wasm was held")
+	}
+}
+
+// The partner chooses when the widget starts its app: at once, or once the
+// page is loaded and the browser idle, with no intent from the reader.
+func TestWidgetStartsItsAppWhenTold(t *testing.T) {
+	srv := startKiosque(t)
+	for _, mode := range []string{"eager", "idle"} {
+		t.Run(mode, func(t *testing.T) {
+			b := newBrowser(t)
+			b.run(t, chromedp.Navigate(srv.URL+"/embed?article="+seedSlug+"&wasm="+mode))
+			waitFor(t, b, appRunning)
+			if n := eval[int](t, b, `document.querySelectorAll(".card").length`); n < 4 {
+				t.Errorf("%d cards once the app runs", n)
 			}
 		})
 	}
@@ -318,8 +394,8 @@ func TestScreenshots(t *testing.T) {
 		{"widget-ar-dark", "/embed?article=" + arabicSlug(t) + "&lang=ar&theme=dark", "dark"},
 	} {
 		b := newBrowser(t)
-		b.run(t, chromedp.Navigate(srv.URL+tc.query))
-		waitFor(t, b, `document.documentElement.dataset.kiosque === "ready"`)
+		b.run(t, chromedp.Navigate(srv.URL+tc.query+"&wasm=eager"))
+		waitFor(t, b, appRunning)
 		waitFor(t, b, `Array.from(document.images).every(i => i.complete)`)
 		bg := eval[string](t, b, `getComputedStyle(document.body).backgroundColor`)
 		if prev, ok := backgrounds[tc.theme]; ok && prev != bg {

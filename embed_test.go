@@ -305,10 +305,22 @@ func TestEmbedLoadsNearTheViewportAndFitsItsContent(t *testing.T) {
 	}
 	waitFor(t, b, `document.querySelector("#first").dataset.kiosqueState === "ready"`)
 
+	if src := eval[string](t, b, `document.querySelector("#first iframe").src`); !strings.Contains(src, "lang=fr") {
+		t.Errorf("the frame %s does not speak the page's language (html lang=fr)", src)
+	}
+
 	b.run(t, chromedp.Evaluate[chromedp.Void](`document.querySelector("#first").scrollIntoView()`))
 	first := frame(t, b, "#first iframe")
 	cardsVisible(t, b, first, "first")
-	waitFor(t, first, `document.documentElement.dataset.kiosque === "ready"`)
+	frameFits(t, b, first, "#first iframe")
+	// A reader who only reads never loads the app.
+	time.Sleep(time.Second)
+	if loaded := appFilesLoaded(t, first); len(loaded) > 0 || eval[bool](t, first, appRunning) {
+		t.Errorf("the widget loaded its app with no intent from the reader: %v", loaded)
+	}
+	// The pointer over it: the app takes over, and the frame still fits.
+	pointInFrame(t, b, first, "#first iframe", ".carousel")
+	waitFor(t, first, appRunning)
 	wide := frameFits(t, b, first, "#first iframe")
 
 	// Straight to the second widget: made and swapped in while in view.
@@ -445,7 +457,11 @@ func TestEmbedInAWordPressPost(t *testing.T) {
 	// WordPress shows the frame once it has posted its height with the secret.
 	waitFor(t, b, `!document.querySelector("`+wpFrame+`").hasAttribute("style")`)
 	inside := frame(t, b, wpFrame)
-	waitFor(t, inside, `document.documentElement.dataset.kiosque === "ready"`)
+	// The reader's pointer comes over the widget: its app starts, sandbox
+	// and all.
+	b.run(t, chromedp.Evaluate[chromedp.Void](`document.querySelector("`+wpFrame+`").scrollIntoView()`))
+	pointInFrame(t, b, inside, wpFrame, ".carousel")
+	waitFor(t, inside, appRunning)
 	if origin := eval[string](t, inside, `self.origin`); origin != "null" {
 		t.Errorf("the frame's origin is %q, want the opaque null of a sandbox", origin)
 	}
@@ -484,7 +500,8 @@ func TestEmbedInAWordPressPostOpensThePublishersPage(t *testing.T) {
 	const wpFrame = "iframe.wp-embedded-content"
 	waitFor(t, b, `!document.querySelector("`+wpFrame+`").hasAttribute("style")`)
 	inside := frame(t, b, wpFrame)
-	waitFor(t, inside, `document.documentElement.dataset.kiosque === "ready"`)
+	// A click as soon as the pointer is there, whether or not the app has
+	// started by then: both ways the card leaves the frame.
 	b.run(t, chromedp.Evaluate[chromedp.Void](`document.querySelector("`+wpFrame+`").scrollIntoView()`))
 	clickInFrame(t, b, inside, wpFrame, ".widget-featured .card")
 	waitLocation(t, b, p.exclusive.URL)
@@ -499,7 +516,9 @@ func TestEmbedCardsOpenThePublishersPage(t *testing.T) {
 			b.run(t, chromedp.Navigate(page))
 			waitFor(t, b, `document.querySelector("#first").dataset.kiosqueState === "ready"`)
 			inside := frame(t, b, "#first iframe")
-			waitFor(t, inside, `document.documentElement.dataset.kiosque === "ready"`)
+			// Once the app has taken over, which also handles clicks.
+			pointInFrame(t, b, inside, "#first iframe", ".widget-featured .card")
+			waitFor(t, inside, appRunning)
 			link := eval[map[string]string](t, inside, `(() => { const a = document.querySelector(".widget-featured .card-link");
 				return {href: a.href, target: a.target, rel: a.rel}; })()`)
 			wantTarget := target
@@ -528,8 +547,16 @@ func TestEmbedCardsOpenThePublishersPage(t *testing.T) {
 // asynchronously: the first events over a sandboxed frame can be lost.)
 func clickInFrame(t *testing.T, host, inside *browser, frameSelector, selector string) {
 	t.Helper()
+	x, y := pointInFrame(t, host, inside, frameSelector, selector)
+	host.run(t, chromedp.MouseClickXY(x, y))
+}
+
+// pointInFrame moves the pointer over an element inside a frame of the
+// page, until the frame sees it hover, and returns where it is: a reader's
+// intent, on which the widget starts its app.
+func pointInFrame(t *testing.T, host, inside *browser, frameSelector, selector string) (x, y float64) {
+	t.Helper()
 	hover := `document.querySelector(` + jsString(selector) + `).matches(":hover")`
-	var x, y float64
 	for i := 0; ; i++ {
 		// Measured again each time: the frame may still be moving (its
 		// height settling, the fallback going away).
@@ -547,7 +574,7 @@ func clickInFrame(t *testing.T, host, inside *browser, frameSelector, selector s
 		host.run(t, chromedp.MouseEvent(chromedp.MouseMoved, x+float64(i%2), y))
 		time.Sleep(100 * time.Millisecond)
 	}
-	host.run(t, chromedp.MouseClickXY(x, y))
+	return x, y
 }
 
 // waitLocation waits until the page is at want.

@@ -60,7 +60,7 @@ func (k *kiosqueAt) start(t *testing.T, webDir string) {
 	if err := fillWithSample(ctx, st, log); err != nil {
 		t.Fatal(err)
 	}
-	h, _, err := newHandler(ctx, log, st, serveConfig{dataDir: k.dataDir, webDir: webDir, site: "Kiosque Démo", frameAncestors: "*"})
+	kq, err := newKiosque(ctx, log, st, serveConfig{dataDir: k.dataDir, webDir: webDir, site: "Kiosque Démo", frameAncestors: "*"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func (k *kiosqueAt) start(t *testing.T, webDir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	k.srv, k.st = &http.Server{Handler: h}, st
+	k.srv, k.st = &http.Server{Handler: kq.handler}, st
 	go k.srv.Serve(ln)
 }
 
@@ -309,7 +309,7 @@ func TestWidgetInASandboxedCrossOriginFrame(t *testing.T) {
 	b := newBrowser(t)
 	b.run(t, chromedp.Navigate("http://"+ln.Addr().String()+"/"))
 	inside := frame(t, b, "#w")
-	waitFor(t, inside, `document.documentElement.dataset.kiosque === "ready"`)
+	startApp(t, inside)
 	if n := eval[int](t, inside, `document.querySelectorAll(".card").length`); n < 4 {
 		t.Errorf("the sandboxed widget shows %d cards", n)
 	}

@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/ingest"
 	"github.com/kiosque/kiosque/app/ingest/fetch"
 	"github.com/kiosque/kiosque/app/media"
@@ -43,6 +44,8 @@ type serveConfig struct {
 	sources        sourceFlags
 	pollEvery      time.Duration
 	sourceLang     string
+	cacheMB        int
+	watchEvery     time.Duration
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
@@ -61,6 +64,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.Var(&c.sources, "source", "a source to poll: feed:URL or wordpress:URL (repeatable)")
 	fs.DurationVar(&c.pollEvery, "poll", 15*time.Minute, "how often to poll each source")
 	fs.StringVar(&c.sourceLang, "source-lang", "fr", "language of sources that do not declare one: fr, ar or en")
+	fs.IntVar(&c.cacheMB, "cache-size", answers.DefaultMaxBytes>>20, "megabytes of memory for kept answers (pages, widgets, JSON)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -80,6 +84,10 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	if c.pollEvery < time.Minute {
 		return c, fmt.Errorf("serve: -poll %s: poll at most once a minute", c.pollEvery)
 	}
+	if c.cacheMB < 1 {
+		return c, fmt.Errorf("serve: -cache-size %d: give at least 1 megabyte", c.cacheMB)
+	}
+	c.watchEvery = time.Second
 	return c, nil
 }
 
@@ -102,13 +110,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return err
 		}
 	}
-	// The versions are read before the index is built, so that a change
-	// landing in between is seen as one.
-	versions, err := st.Versions(ctx)
-	if err != nil {
-		return err
-	}
-	handler, index, err := newHandler(ctx, log, st, c)
+	k, err := newKiosque(ctx, log, st, c)
 	if err != nil {
 		return err
 	}
@@ -117,11 +119,16 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	defer background.Wait()
 	work, stopWork := context.WithCancel(ctx)
 	defer stopWork()
-	watcher := &storeWatcher{st: st, index: index, log: log, seen: versions}
-	background.Go(func() { watcher.run(work, 30*time.Second) })
+	background.Go(func() { k.watcher.run(work, c.watchEvery) })
 	if len(c.sources) > 0 {
 		lang, _ := news.ParseLang(c.sourceLang)
-		poller, err := newPoller(log, st, c.sources, c.pollEvery, lang, followChanges(st, index, log))
+		// What an import changed shows at once.
+		changed := func(ctx context.Context, change ingest.Change) {
+			if err := k.watcher.sync(ctx); err != nil {
+				log.ErrorContext(ctx, "after an import: following the store", "source", change.Source, "err", err)
+			}
+		}
+		poller, err := newPoller(log, st, c.sources, c.pollEvery, lang, changed)
 		if err != nil {
 			return err
 		}
@@ -130,7 +137,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 
 	srv := &http.Server{
 		Addr:              c.addr,
-		Handler:           handler,
+		Handler:           k.handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -151,23 +158,37 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return err
 }
 
-// newHandler puts the server together with the related-articles index built
+// kiosque is the server put together: its handler, and what keeps what
+// it derives from the store (the related-articles index, the kept answers)
+// in step with the store.
+type kiosque struct {
+	handler http.Handler
+	watcher *storeWatcher
+}
+
+// newKiosque puts the server together with the related-articles index built
 // from the store, and the images of imported articles kept in the data folder.
-func newHandler(ctx context.Context, log *slog.Logger, st *sqlite.Store, c serveConfig) (http.Handler, *related.Index, error) {
+func newKiosque(ctx context.Context, log *slog.Logger, st *sqlite.Store, c serveConfig) (*kiosque, error) {
+	watcher, err := newStoreWatcher(ctx, st, log)
+	if err != nil {
+		return nil, err
+	}
 	all, err := st.All(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	index := related.NewIndex(related.DefaultOptions())
 	index.Put(all...)
 	log.Info("related index built", "articles", index.Len())
+	kept := answers.NewCache(int64(c.cacheMB) << 20)
+	watcher.index, watcher.answers = index, kept
 
 	var images http.Handler // none without a data folder to keep them in
 	if c.dataDir != "" {
 		client := fetch.New(fetch.Options{MaxBytes: media.MaxBytes, Timeout: 20 * time.Second, PublicOnly: !c.mediaPrivate})
 		h, err := media.New(st, c.dataDir, media.Options{Client: client, Logger: log})
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		images = h
 	}
@@ -180,25 +201,12 @@ func newHandler(ctx context.Context, log *slog.Logger, st *sqlite.Store, c serve
 		FrameAncestors: c.frameAncestors,
 		PublicURL:      c.publicURL,
 		Media:          images,
+		Answers:        kept,
 	})
-	return handler, index, err
-}
-
-// followChanges keeps the related-articles index in step with what the
-// sources' imports changed in the store.
-func followChanges(st store.Reader, index *related.Index, log *slog.Logger) func(context.Context, ingest.Change) {
-	return func(ctx context.Context, c ingest.Change) {
-		for _, slug := range c.Removed {
-			index.Remove(slug)
-		}
-		changed, err := st.ArticlesBySlug(ctx, c.Put)
-		if err != nil {
-			log.ErrorContext(ctx, "related index not updated", "source", c.Source, "err", err)
-			return
-		}
-		index.Put(changed...)
-		log.InfoContext(ctx, "related index updated", "source", c.Source, "put", len(changed), "removed", len(c.Removed))
+	if err != nil {
+		return nil, err
 	}
+	return &kiosque{handler: handler, watcher: watcher}, nil
 }
 
 // fillWithSample puts the bundled sample articles into an empty store.

@@ -6,12 +6,16 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/related"
 	"github.com/kiosque/kiosque/app/sample"
+	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/store/sqlite"
 )
 
@@ -32,13 +36,15 @@ func TestStoreWatcherFollowsOtherWriters(t *testing.T) {
 	if err := st.Put(ctx, articles...); err != nil {
 		t.Fatal(err)
 	}
-	index := related.NewIndex(related.DefaultOptions())
-	index.Put(articles...)
-	seen, err := st.Versions(ctx)
+	w, err := newStoreWatcher(ctx, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &storeWatcher{st: st, index: index, log: slog.New(slog.NewTextHandler(io.Discard, nil)), seen: seen}
+	index := related.NewIndex(related.DefaultOptions())
+	index.Put(articles...)
+	kept := answers.NewCache(0)
+	w.index, w.answers = index, kept
+	keepOne(t, kept)
 
 	other, err := sqlite.Open(ctx, dir)
 	if err != nil {
@@ -70,8 +76,11 @@ func TestStoreWatcherFollowsOtherWriters(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if err := w.sync(ctx); err != nil {
+	if err := w.syncIfChanged(ctx); err != nil {
 		t.Fatal(err)
+	}
+	if s := kept.Stats(); s.Answers != 0 {
+		t.Errorf("%d answers still kept after the store changed", s.Answers)
 	}
 	if index.Len() != len(articles) {
 		t.Errorf("index holds %d articles, the store %d", index.Len(), len(articles))
@@ -86,5 +95,44 @@ func TestStoreWatcherFollowsOtherWriters(t *testing.T) {
 		if slices.Contains(index.Related(a.Slug, 12), gone) {
 			t.Errorf("%s still lists the removed article", a.Slug)
 		}
+	}
+}
+
+// keepOne puts an answer in the cache.
+func keepOne(t *testing.T, kept *answers.Cache) {
+	t.Helper()
+	kept.Serve(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil), "k", func(context.Context) answers.Answer {
+		return answers.Answer{Header: http.Header{"Content-Type": {"text/plain"}}, Body: []byte("kept")}
+	})
+	if s := kept.Stats(); s.Answers != 1 {
+		t.Fatalf("%d answers kept, want 1", s.Answers)
+	}
+}
+
+// The watcher drops nothing while the store does not change.
+func TestStoreWatcherKeepsAnswersWhileNothingChanges(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	w, err := newStoreWatcher(ctx, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := answers.NewCache(0)
+	w.index, w.answers = related.NewIndex(related.DefaultOptions()), kept
+	keepOne(t, kept)
+	for range 3 {
+		if _, err := st.Articles(ctx, store.Query{Limit: 5}); err != nil { // reads are no change
+			t.Fatal(err)
+		}
+		if err := w.syncIfChanged(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s := kept.Stats(); s.Answers != 1 || s.Drops != 0 {
+		t.Errorf("the answers were dropped with no change to the store: %+v", s)
 	}
 }

@@ -14,8 +14,8 @@
   // The widget's address: frames are made there, and only its origin may
   // resize them.
   var base = new URL(script.src, location.href), origin = base.origin;
-  var options = ["article", "category", "limit", "theme", "lang", "layout", "target"];
-  var frames = {}; // frame id → {box, frame}
+  var options = ["article", "category", "limit", "theme", "lang", "layout", "target", "wasm"];
+  var frames = new Map(); // frame id → {box, frame}
   var count = 0;
   var near = window.IntersectionObserver && new IntersectionObserver(function (entries) {
     entries.forEach(function (entry) {
@@ -35,6 +35,19 @@
       value = meta && meta.getAttribute("content");
     }
     return value || "";
+  }
+
+  // language is the widget's: the one the partner asks for, else that of
+  // the page around it when the widget speaks it. Left out, the widget
+  // speaks its content's. Never the reader's browser's: the labels then
+  // match the page, and the frame's address names its language, so that a
+  // cache never serves one reader's language to another.
+  function language(box) {
+    var asked = setting(box, "lang");
+    if (asked) return asked;
+    var page = (box.closest("[lang]") || document.documentElement).getAttribute("lang") || "";
+    page = page.toLowerCase().split("-")[0];
+    return ["fr", "ar", "en"].indexOf(page) >= 0 ? page : "";
   }
 
   // guess is about the widget's height in this box, reserved until the
@@ -64,9 +77,11 @@
   function mount(box) {
     var id = "k" + ++count, frame = document.createElement("iframe"), src = new URL("embed", base);
     options.forEach(function (name) {
-      var value = setting(box, name);
+      var value = name === "lang" ? language(box) : setting(box, name);
       if (value) src.searchParams.set(name, value);
     });
+    // In the order the server keeps answers under (app/params).
+    src.searchParams.sort();
     src.hash = "kiosque=" + id;
     frame.src = src.href;
     frame.title = setting(box, "title") || box.textContent.trim() || "Kiosque";
@@ -78,16 +93,18 @@
     frame.style.cssText = "position:absolute;top:0;left:0;display:block;width:100%;height:100%;border:0;opacity:0;pointer-events:none";
     if (getComputedStyle(box).position === "static") box.style.position = "relative";
     box.appendChild(frame);
-    frames[id] = { box: box, frame: frame };
+    frames.set(id, { box: box, frame: frame });
   }
 
   function resize(event) {
-    var data = event.data, entry = data && data.type === "kiosque:resize" && data.version === 1 && frames[data.id];
+    var data = event.data, entry = data && data.type === "kiosque:resize" && data.version === 1 && frames.get(data.id);
     var height = entry && Math.ceil(data.height);
     // Only our own frame, still showing the widget, may resize itself.
     if (!entry || event.source !== entry.frame.contentWindow || event.origin !== origin || !(height > 0)) return;
     var box = entry.box, frame = entry.frame;
     frame.style.height = Math.min(height, 20000) + "px";
+    // The widget names itself, unless the partner named the frame.
+    if (typeof data.title === "string" && data.title && !setting(box, "title")) frame.title = data.title.slice(0, 300);
     if (box.getAttribute("data-kiosque-state") === "ready") return;
     Array.prototype.slice.call(box.childNodes).forEach(function (node) {
       if (node === frame) return;

@@ -1,6 +1,12 @@
-// Runs before go-app's app.js, in every page of the site and the widget.
+// Runs first in every page of the site and the widget. The prerendered page
+// works without the app: this script starts go-app's (wasm_exec.js, app.js)
+// when <html data-wasm> says, and until then does the little the app would
+// do at once: it moves the carousel, and reports the widget's height.
 (function () {
   "use strict";
+  var root = document.documentElement;
+  var framed = window.parent !== window;
+
   // In a sandboxed frame (WordPress's oEmbed iframes) reading localStorage
   // throws, and go-app's start-up would crash and blank the page: give it
   // storage that lives in memory instead.
@@ -24,14 +30,26 @@
     }
   });
 
+  // A frame never registers the service worker: a partner's page is not
+  // the site, and a sandbox refuses it with an error on the partner's
+  // console. app.js asks this before it registers (app/server/assets.go).
+  window.kiosqueNoWorker = framed;
+
   // go-app tells the app of an update whenever a worker activates while the
   // page has one, which is also the case of the very first worker when it
-  // takes the page over: the app ignores that one (app/ui/notices.go).
+  // takes over a page loaded without one: that is no new release. A new
+  // release is a worker that replaces the one the page already had, which
+  // the page sees as a change of controller (app/ui/notices.go).
   // (Reading navigator.serviceWorker throws in a sandboxed frame.)
-  try {
-    window.kiosqueFirstWorker = !navigator.serviceWorker.controller;
-  } catch (e) {
-    window.kiosqueFirstWorker = true;
+  window.kiosqueNewRelease = false;
+  if (!framed) {
+    try {
+      var hadWorker = !!navigator.serviceWorker.controller;
+      navigator.serviceWorker.addEventListener("controllerchange", function () {
+        if (hadWorker) window.kiosqueNewRelease = true;
+        hadWorker = true;
+      });
+    } catch (e) { /* no service workers here */ }
   }
 
   // go-app takes over every link click and opens other hosts in a new
@@ -42,27 +60,205 @@
     if (a && a.target !== "_self") e.stopPropagation();
   });
 
+  // ---- Starting the app ----
+
+  var mode = root.getAttribute("data-wasm") || "off";
+  var started = false;
+  var intents = ["pointerover", "pointerdown", "touchstart", "focusin", "keydown"];
+
+  function start() {
+    if (started) return;
+    started = true;
+    intents.forEach(function (type) { removeEventListener(type, start, true); });
+    // Added in order, run in order: go-app's runtime, then its loader,
+    // which fetches and starts the wasm.
+    ["/wasm_exec.js", "/app.js"].forEach(function (src) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.async = false;
+      document.head.appendChild(script);
+    });
+  }
+
+  function afterLoad(run) {
+    if (document.readyState === "complete") run();
+    else addEventListener("load", run);
+  }
+
+  function whenParsed(run) {
+    if (document.readyState !== "loading") run();
+    else document.addEventListener("DOMContentLoaded", run);
+  }
+
+  switch (mode) {
+    case "eager":
+      whenParsed(start);
+      break;
+    case "idle":
+      afterLoad(function () {
+        if (window.requestIdleCallback) requestIdleCallback(start, { timeout: 5000 });
+        else setTimeout(start, 1000);
+      });
+      break;
+    case "intent":
+      intents.forEach(function (type) { addEventListener(type, start, { capture: true, passive: true }); });
+      break;
+  }
+
+  // The site's pages register the service worker themselves, after the
+  // load: the site stays installable and readable offline whether or not
+  // the app has started yet, and the worker keeps the wasm in its cache.
+  if (!framed && mode !== "off") {
+    afterLoad(function () {
+      try {
+        navigator.serviceWorker.register("/app-worker.js").catch(function () {});
+      } catch (e) { /* no service workers here */ }
+    });
+  }
+
+  // ---- The carousel before the app ----
+
+  function running() { return root.getAttribute("data-kiosque") === "ready"; }
+
+  // Where each carousel's strip is going or has come to rest, by id, so
+  // that the app starts where the reader left it.
+  var positions = {};
+
+  function slides(track) { return track.children; }
+
+  // stepWidth is the distance from one slide to the next, negative when
+  // the strip runs right to left.
+  function stepWidth(track) {
+    var s = slides(track);
+    return s.length > 1 ? s[1].offsetLeft - s[0].offsetLeft : 0;
+  }
+
+  function currentSlide(track) {
+    var step = stepWidth(track);
+    return step ? Math.round(Math.abs(track.scrollLeft) / Math.abs(step)) : 0;
+  }
+
+  // move scrolls a strip to the slide n away from the current one.
+  function move(track, n, absolute) {
+    var step = stepWidth(track), count = slides(track).length;
+    if (!step) return;
+    var from = currentSlide(track);
+    var to = Math.min(Math.max(absolute ? n : from + n, 0), count - 1);
+    var reduce = matchMedia("(prefers-reduced-motion: reduce)").matches;
+    positions[track.id] = track.scrollLeft + (to - from) * step;
+    track.scrollBy({ left: (to - from) * step, behavior: reduce ? "instant" : "smooth" });
+    show(track, to);
+  }
+
+  // show marks the slide in view: the buttons at the ends, the count read
+  // out to screen readers (the slide's own label, "2 of 6").
+  function show(track, current) {
+    var carousel = track.closest(".carousel"), count = slides(track).length;
+    if (!carousel) return;
+    var atEnd = Math.abs(track.scrollLeft) + track.clientWidth >= track.scrollWidth - 2;
+    carousel.setAttribute("data-current", current);
+    var prev = carousel.querySelector(".carousel-prev"), next = carousel.querySelector(".carousel-next");
+    if (prev) prev.disabled = current <= 0;
+    if (next) next.disabled = count <= 1 || current >= count - 1 || (atEnd && current > 0);
+    var live = carousel.querySelector("[aria-live]");
+    var slide = slides(track)[current];
+    if (live && slide) live.textContent = slide.getAttribute("aria-label");
+  }
+
+  document.addEventListener("click", function (e) {
+    var button = !running() && e.target.closest && e.target.closest(".carousel-button");
+    var track = button && document.getElementById(button.getAttribute("aria-controls"));
+    if (track) move(track, button.classList.contains("carousel-next") ? 1 : -1);
+  });
+
+  document.addEventListener("keydown", function (e) {
+    var track = !running() && e.target.closest && e.target.closest(".carousel-track");
+    if (!track) return;
+    var rtl = getComputedStyle(track).direction === "rtl";
+    switch (e.key) {
+      case rtl ? "ArrowLeft" : "ArrowRight": move(track, 1); break;
+      case rtl ? "ArrowRight" : "ArrowLeft": move(track, -1); break;
+      case "Home": move(track, 0, true); break;
+      case "End": move(track, slides(track).length - 1, true); break;
+      default: return;
+    }
+    e.preventDefault();
+  });
+
+  // Touch and trackpads scroll the strip themselves.
+  document.addEventListener("scrollend", function (e) {
+    var track = e.target.classList && e.target.classList.contains("carousel-track") && e.target;
+    if (!track) return;
+    positions[track.id] = track.scrollLeft;
+    if (!running()) show(track, currentSlide(track));
+  }, true);
+
+  // ---- The app takes over ----
+
+  // Where focus was, as an id or a path of child indexes from the body: the
+  // app renders the same tree as the prerendered one.
+  var focused = null;
+  document.addEventListener("focusin", function (e) {
+    var el = e.target;
+    if (el.id) { focused = { id: el.id }; return; }
+    var path = [];
+    for (; el && el.parentElement && el !== document.body; el = el.parentElement) {
+      path.unshift(Array.prototype.indexOf.call(el.parentElement.children, el));
+    }
+    focused = el === document.body ? { path: path } : null;
+  });
+
+  function find(place) {
+    if (place.id) return document.getElementById(place.id);
+    var el = document.body;
+    for (var i = 0; el && i < place.path.length; i++) el = el.children[place.path[i]];
+    return el;
+  }
+
+  // When the app has replaced the prerendered page (the same task, before
+  // anything is painted), the strips go back where they were, and focus
+  // to the element that had it.
+  new MutationObserver(function (records, observer) {
+    if (!running()) return;
+    observer.disconnect();
+    Object.keys(positions).forEach(function (id) {
+      var track = document.getElementById(id);
+      if (track) track.scrollTo({ left: positions[id], behavior: "instant" });
+    });
+    if (focused && (document.activeElement === document.body || !document.activeElement)) {
+      var el = find(focused);
+      if (el && el.focus) el.focus({ preventScroll: true });
+    }
+  }).observe(root, { attributes: true, attributeFilter: ["data-kiosque"] });
+
+  // ---- Height, in a frame ----
+
   // In a frame, tell the page around it how tall the widget is, so that the
-  // frame fits it. Our loader (embed.js) names its frame in the fragment
-  // (#kiosque=ID); WordPress adds #?secret=... and listens for its own
-  // message, clamping the height to 200-1000 px. The height is no secret:
-  // any page may read it.
-  if (window.parent !== window) {
+  // frame fits it, and what the widget is, to name the frame. Our loader
+  // (embed.js) names its frame in the fragment (#kiosque=ID); WordPress
+  // adds #?secret=... and listens for its own message, clamping the height
+  // to 200-1000 px. Neither is a secret: any page may read them.
+  if (framed) {
     var hash = new URLSearchParams(location.hash.replace(/^#\??/, ""));
     var id = hash.get("kiosque") || new URLSearchParams(location.search).get("kiosque");
     var secret = hash.get("secret");
     var reported = -1;
     var report = function (again) {
-      var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+      if (document.readyState === "loading") return;
+      var height = Math.ceil(root.getBoundingClientRect().height);
       if (height === reported && again !== true) return;
       reported = height;
-      if (id) window.parent.postMessage({ type: "kiosque:resize", version: 1, id: id, height: height }, "*");
+      if (id) window.parent.postMessage({ type: "kiosque:resize", version: 1, id: id, height: height, title: document.title }, "*");
       if (secret) window.parent.postMessage({ secret: secret, message: "height", value: height }, "*");
     };
+    // Not before the whole document is parsed: a height measured half way
+    // would swap the frame in too short, and the page would jump twice.
     // Browsers pause the rendering of hidden and off-screen frames, and the
     // observer with it: the load events measure (forcing layout) regardless.
-    new ResizeObserver(report).observe(document.documentElement);
-    document.addEventListener("DOMContentLoaded", report);
+    whenParsed(function () {
+      report();
+      new ResizeObserver(report).observe(root);
+    });
     window.addEventListener("load", report);
     window.addEventListener("message", function (e) {
       var d = e.data;

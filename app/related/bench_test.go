@@ -5,104 +5,21 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/sample/synthetic"
 )
-
-// syntheticCorpus generates news-like articles deterministically: each
-// article is about one of a set of topics, mixing that topic's words with a
-// Zipf-distributed background vocabulary, as real news mixes subject words
-// with common ones.
-type syntheticCorpus struct {
-	rng        *rand.Rand
-	background []string
-	topics     [][]string
-	bgZipf     *rand.Zipf
-	topicZipf  *rand.Zipf
-	start      time.Time
-}
-
-const (
-	syntheticTopics     = 200
-	syntheticTopicWords = 300
-	syntheticBackground = 8000
-	syntheticCategories = 12
-)
-
-func newSyntheticCorpus(seed uint64) *syntheticCorpus {
-	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	word := func() string {
-		syllables := []string{"ka", "lo", "mi", "ra", "tu", "ne", "sa", "vo", "di", "pe", "zu", "ga", "ro", "li", "ba", "fe"}
-		var b strings.Builder
-		for range 2 + rng.IntN(3) {
-			b.WriteString(syllables[rng.IntN(len(syllables))])
-		}
-		return b.String()
-	}
-	c := &syntheticCorpus{rng: rng, start: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
-	for range syntheticBackground {
-		c.background = append(c.background, word())
-	}
-	for range syntheticTopics {
-		topic := make([]string, syntheticTopicWords)
-		for i := range topic {
-			topic[i] = word() + word()
-		}
-		c.topics = append(c.topics, topic)
-	}
-	c.bgZipf = rand.NewZipf(rng, 1.1, 2, syntheticBackground-1)
-	c.topicZipf = rand.NewZipf(rng, 1.05, 4, syntheticTopicWords-1)
-	return c
-}
-
-func (c *syntheticCorpus) article(i int) news.Article {
-	topic := c.rng.IntN(syntheticTopics)
-	words := func(n int, topicShare float64) string {
-		out := make([]string, n)
-		for j := range out {
-			if c.rng.Float64() < topicShare {
-				out[j] = c.topics[topic][c.topicZipf.Uint64()]
-			} else {
-				out[j] = c.background[c.bgZipf.Uint64()]
-			}
-		}
-		return strings.Join(out, " ")
-	}
-	body := make([]string, 4)
-	for p := range body {
-		body[p] = words(60, 0.3)
-	}
-	return news.Article{
-		Slug:      fmt.Sprintf("a%d", i),
-		Title:     words(8, 0.6),
-		Body:      body,
-		Category:  fmt.Sprintf("cat%d", topic%syntheticCategories),
-		Tags:      []string{fmt.Sprintf("t%d", topic), fmt.Sprintf("t%d", (topic+1)%syntheticTopics)},
-		Published: c.start.Add(time.Duration(c.rng.IntN(2*365*24)) * time.Hour),
-		Lang:      news.French,
-	}
-}
-
-func (c *syntheticCorpus) articles(from, n int) []news.Article {
-	out := make([]news.Article, n)
-	for i := range out {
-		out[i] = c.article(from + i)
-	}
-	return out
-}
 
 const benchArticles = 100_000
 
 // benchIndex builds the 100,000-article index once for the benchmarks that
 // need one; it is test scaffolding, not package state.
-var benchIndex = sync.OnceValues(func() (*Index, *syntheticCorpus) {
-	corpus := newSyntheticCorpus(1)
+var benchIndex = sync.OnceValues(func() (*Index, *synthetic.Corpus) {
+	corpus := synthetic.New(1)
 	ix := NewIndex(benchOptions())
-	ix.Put(corpus.articles(0, benchArticles)...)
+	ix.Put(corpus.Articles(0, benchArticles)...)
 	return ix, corpus
 })
 
@@ -123,7 +40,7 @@ func skipShort(b *testing.B) {
 // and the heap it holds afterwards.
 func BenchmarkBuild(b *testing.B) {
 	skipShort(b)
-	articles := newSyntheticCorpus(1).articles(0, benchArticles)
+	articles := synthetic.New(1).Articles(0, benchArticles)
 	var ix *Index
 	for b.Loop() {
 		ix = NewIndex(benchOptions())
@@ -143,7 +60,7 @@ func BenchmarkAdd(b *testing.B) {
 	skipShort(b)
 	ix, corpus := benchIndex()
 	next := benchArticles + 1_000_000 // slugs no other benchmark uses
-	articles := corpus.articles(next, 10_000)
+	articles := corpus.Articles(next, 10_000)
 	i := 0
 	for b.Loop() {
 		ix.Put(articles[i%len(articles)])
@@ -160,7 +77,7 @@ func BenchmarkAdd(b *testing.B) {
 func BenchmarkRemove(b *testing.B) {
 	skipShort(b)
 	ix, corpus := benchIndex()
-	articles := corpus.articles(benchArticles+2_000_000, 2_000)
+	articles := corpus.Articles(benchArticles+2_000_000, 2_000)
 	ix.Put(articles...)
 	i := 0
 	for b.Loop() {

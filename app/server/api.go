@@ -1,13 +1,17 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 
+	"github.com/kiosque/kiosque/app/answers"
+	"github.com/kiosque/kiosque/app/negotiate"
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/params"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/ui"
 )
@@ -20,84 +24,103 @@ const (
 	maxRelatedLimit     = 12
 )
 
+// Every answer of the API is kept (app/answers), under a key made of the
+// route and the canonical form of its query: the parameters it reads, in
+// order, so that the same question asked in other words is the same key.
+
 func (s *server) listArticles() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		limit, err := intParam(q, "limit", defaultListLimit, 1, maxListLimit)
-		if err != nil {
-			badParam(w, err)
-			return
-		}
-		lang, err := ui.ParseLangParam(q.Get("lang"))
-		if err != nil {
-			badParam(w, err)
-			return
-		}
-		page, err := s.Store.Articles(r.Context(), store.Query{
-			Category: store.Slugify(q.Get("category")),
-			Lang:     lang,
-			Limit:    limit,
-			Cursor:   q.Get("cursor"),
+		query := params.Canonical(r.URL.RawQuery, "category", "cursor", "lang", "limit")
+		s.keep(w, r, "articles?"+query, func(ctx context.Context) (answers.Answer, error) {
+			q, _ := url.ParseQuery(query)
+			limit, err := intParam(q, "limit", defaultListLimit, 1, maxListLimit)
+			if err != nil {
+				return answers.Answer{}, err
+			}
+			lang, err := ui.ParseLangParam(q.Get("lang"))
+			if err != nil {
+				return answers.Answer{}, err
+			}
+			page, err := s.Store.Articles(ctx, store.Query{
+				Category: store.Slugify(q.Get("category")),
+				Lang:     lang,
+				Limit:    limit,
+				Cursor:   q.Get("cursor"),
+			})
+			if errors.Is(err, store.ErrBadCursor) {
+				return answers.Answer{}, &ui.ParamError{Param: "cursor", Value: q.Get("cursor"), Reason: "not a cursor this API gave"}
+			}
+			if err != nil {
+				return answers.Answer{}, err
+			}
+			if page.Articles == nil {
+				page.Articles = []news.Article{}
+			}
+			keys := keysOf(page.Articles...)
+			if c := q.Get("category"); c != "" {
+				keys = append(keys, sectionKey(store.Slugify(c)))
+			}
+			return jsonAnswer(page, append(keys, latestKey))
 		})
-		if errors.Is(err, store.ErrBadCursor) {
-			badParam(w, &ui.ParamError{Param: "cursor", Value: q.Get("cursor"), Reason: "not a cursor this API gave"})
-			return
-		}
-		if err != nil {
-			s.internalError(w, r, err)
-			return
-		}
-		if page.Articles == nil {
-			page.Articles = []news.Article{}
-		}
-		writeJSON(w, r, page)
 	})
 }
 
 func (s *server) getArticle() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a, ok := s.article(w, r)
-		if ok {
-			writeJSON(w, r, a)
-		}
+		slug := r.PathValue("slug")
+		s.keep(w, r, "article/"+slug, func(ctx context.Context) (answers.Answer, error) {
+			a, err := s.article(ctx, slug)
+			if err != nil {
+				return answers.Answer{}, err
+			}
+			return jsonAnswer(a, keysOf(a))
+		})
 	})
 }
 
 func (s *server) relatedArticles() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		limit, err := intParam(r.URL.Query(), "limit", defaultRelatedLimit, 1, maxRelatedLimit)
-		if err != nil {
-			badParam(w, err)
-			return
-		}
-		a, ok := s.article(w, r)
-		if !ok {
-			return
-		}
-		related, err := s.related(r, a.Slug, limit)
-		if err != nil {
-			s.internalError(w, r, err)
-			return
-		}
-		writeJSON(w, r, struct {
-			Articles []news.Article `json:"articles"`
-		}{related})
+		slug := r.PathValue("slug")
+		query := params.Canonical(r.URL.RawQuery, "limit")
+		s.keep(w, r, "related/"+slug+"?"+query, func(ctx context.Context) (answers.Answer, error) {
+			q, _ := url.ParseQuery(query)
+			limit, err := intParam(q, "limit", defaultRelatedLimit, 1, maxRelatedLimit)
+			if err != nil {
+				return answers.Answer{}, err
+			}
+			a, err := s.article(ctx, slug)
+			if err != nil {
+				return answers.Answer{}, err
+			}
+			related, err := s.related(ctx, a.Slug, limit)
+			if err != nil {
+				return answers.Answer{}, err
+			}
+			return jsonAnswer(struct {
+				Articles []news.Article `json:"articles"`
+			}{related}, keysOf(a).with(related...))
+		})
 	})
 }
 
 func (s *server) listCategories() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		categories, err := s.Store.Categories(r.Context())
-		if err != nil {
-			s.internalError(w, r, err)
-			return
-		}
-		if categories == nil {
-			categories = []news.Category{}
-		}
-		writeJSON(w, r, struct {
-			Categories []news.Category `json:"categories"`
-		}{categories})
+		s.keep(w, r, "categories", func(ctx context.Context) (answers.Answer, error) {
+			categories, err := s.Store.Categories(ctx)
+			if err != nil {
+				return answers.Answer{}, err
+			}
+			if categories == nil {
+				categories = []news.Category{}
+			}
+			keys := surrogateKeys{latestKey}
+			for _, c := range categories {
+				keys = append(keys, sectionKey(c.Slug))
+			}
+			return jsonAnswer(struct {
+				Categories []news.Category `json:"categories"`
+			}{categories}, keys)
+		})
 	})
 }
 
@@ -111,45 +134,51 @@ func (s *server) getView() http.Handler {
 			badParam(w, &ui.ParamError{Param: "path", Value: raw, Reason: "must be a path of this site"})
 			return
 		}
-		v, status, err := s.buildView(r.Context(), target, r.Header.Get("Accept-Language"))
-		var pe *ui.ParamError
-		switch {
-		case errors.As(err, &pe):
-			badParam(w, pe)
-		case err != nil:
-			s.internalError(w, r, err)
-		case status == http.StatusNotFound:
-			problem(w, status, v.Error)
-		default:
-			w.Header().Set("Vary", "Accept-Language")
-			writeJSON(w, r, v)
-		}
+		page := ui.CanonicalPage(target.Path, target.RawQuery)
+		reader := s.readerLang(r, page)
+		s.keep(w, r, "view "+page+" "+string(reader), func(ctx context.Context) (answers.Answer, error) {
+			v, status, err := s.buildView(ctx, page, reader)
+			if err != nil {
+				return answers.Answer{}, err
+			}
+			if status == http.StatusNotFound {
+				return answers.Answer{}, notFound(v.Error)
+			}
+			a, err := jsonAnswer(v, viewKeys(v))
+			if ui.ReaderLangMatters(page) {
+				a.Header.Set("Vary", "Accept-Language")
+			}
+			return a, err
+		})
 	})
 }
 
-// article reads the article named in the path, answering 404 itself.
-func (s *server) article(w http.ResponseWriter, r *http.Request) (news.Article, bool) {
-	slug := r.PathValue("slug")
+// readerLang is the language the reader's browser asks for, when the page
+// at path speaks it: "" when the page's language comes from elsewhere, so
+// that its answer is kept once, not once per language.
+func (s *server) readerLang(r *http.Request, path string) news.Lang {
+	if !ui.ReaderLangMatters(path) {
+		return ""
+	}
+	return negotiate.Lang(r.Header.Get("Accept-Language"))
+}
+
+// article reads the article with this slug; notFound when there is none.
+func (s *server) article(ctx context.Context, slug string) (news.Article, error) {
 	if !store.ValidSlug(slug) {
-		problem(w, http.StatusNotFound, "no article with this slug")
-		return news.Article{}, false
+		return news.Article{}, notFound("no article with this slug")
 	}
-	a, err := s.Store.Article(r.Context(), slug)
+	a, err := s.Store.Article(ctx, slug)
 	if errors.Is(err, store.ErrNotFound) {
-		problem(w, http.StatusNotFound, "no article with this slug")
-		return news.Article{}, false
+		return news.Article{}, notFound("no article with this slug")
 	}
-	if err != nil {
-		s.internalError(w, r, err)
-		return news.Article{}, false
-	}
-	return a, true
+	return a, err
 }
 
 // related reads the articles the ranker lists for slug.
-func (s *server) related(r *http.Request, slug string, limit int) ([]news.Article, error) {
+func (s *server) related(ctx context.Context, slug string, limit int) ([]news.Article, error) {
 	slugs := s.Related.Related(slug, limit)
-	articles, err := s.Store.ArticlesBySlug(r.Context(), slugs)
+	articles, err := s.Store.ArticlesBySlug(ctx, slugs)
 	if err != nil {
 		return nil, fmt.Errorf("related to %q: %w", slug, err)
 	}

@@ -9,7 +9,9 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/params"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/ui"
 )
@@ -23,45 +25,17 @@ import (
 // partner page quickly, without a fetch on every page view.
 const embedScriptCache = "public, max-age=300, stale-while-revalidate=86400"
 
-// embedScript serves the loader web/embed.js, minified by the assets, at
-// the fixed path partners paste.
-func (s *server) embedScript() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		asset := r.Clone(r.Context())
-		asset.URL.Path = "/web/embed.js"
-		if !s.Assets.Has(asset.URL.Path) {
-			problem(w, http.StatusNotFound, "the loader web/embed.js is missing from the web files")
-			return
-		}
-		cw := &cacheControlWriter{ResponseWriter: w, value: embedScriptCache}
-		s.Assets.ServeHTTP(cw, asset)
-		cw.setOnce() // HEAD: the assets wrote nothing
-	})
-}
-
-// cacheControlWriter replaces the Cache-Control the assets give plain
-// paths (no-cache) before the headers go out.
-type cacheControlWriter struct {
-	http.ResponseWriter
-	value string
-	set   bool
-}
-
-func (w *cacheControlWriter) setOnce() {
-	if !w.set {
-		w.Header().Set("Cache-Control", w.value)
-		w.set = true
+// webFileAt serves a web file at the fixed path other sites name (the
+// loader partners paste, /embed.js; /robots.txt), with a Cache-Control of
+// its own.
+func (s *server) webFileAt(asset, cacheControl string) http.Handler {
+	h, ok := s.Assets.ServeAs(asset, cacheControl)
+	if !ok {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			problem(w, http.StatusNotFound, asset+" is missing from the web files")
+		})
 	}
-}
-
-func (w *cacheControlWriter) WriteHeader(status int) {
-	w.setOnce()
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *cacheControlWriter) Write(b []byte) (int, error) {
-	w.setOnce()
-	return w.ResponseWriter.Write(b)
+	return h
 }
 
 // oEmbed answers are cached a day by consumers: the HTML only frames the
@@ -106,45 +80,47 @@ type oembedRequest struct {
 
 // oembed is the oEmbed provider: GET /oembed?url=&maxwidth=&maxheight=&format=json
 // for an article page of this server, an article's canonical URL, or a
-// widget URL (/embed?...).
+// widget URL (/embed?...). Its answers are kept like the API's, per origin
+// when the server has no public URL: the answer names it.
 func (s *server) oembed() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		switch f := q.Get("format"); f {
-		case "", "json":
-		default:
-			problem(w, http.StatusNotImplemented, "only format=json is implemented")
-			return
-		}
-		req, err := parseOEmbedRequest(q)
-		if err != nil {
-			badParam(w, err)
-			return
-		}
 		origin := s.publicOrigin(r)
-		embed, err := s.embedTargetFor(r.Context(), req.target, origin)
-		if errors.Is(err, store.ErrNotFound) {
-			problem(w, http.StatusNotFound, "no article or widget of this site at this URL")
-			return
-		}
-		if err != nil {
-			s.internalError(w, r, err)
-			return
-		}
-		answer, status, err := s.oembedFor(r.Context(), embed, origin, req)
-		var pe *ui.ParamError
-		switch {
-		case status == http.StatusNotFound:
-			problem(w, http.StatusNotFound, "no article or widget of this site at this URL")
-		case errors.As(err, &pe):
-			badParam(w, &ui.ParamError{Param: "url", Value: req.target.String(), Reason: "a widget URL with " + pe.Error()})
-		case err != nil:
-			s.internalError(w, r, err)
-		default:
-			// The URLs in the answer follow the scheme the proxy reports.
-			w.Header().Set("Vary", "X-Forwarded-Proto")
-			writeJSON(w, r, answer)
-		}
+		query := params.Canonical(r.URL.RawQuery, "format", "maxheight", "maxwidth", "url")
+		s.keep(w, r, "oembed "+origin+" "+query, func(ctx context.Context) (answers.Answer, error) {
+			q, _ := url.ParseQuery(query)
+			switch f := q.Get("format"); f {
+			case "", "json":
+			default:
+				return answers.Answer{}, &statusError{http.StatusNotImplemented, "only format=json is implemented"}
+			}
+			req, err := parseOEmbedRequest(q)
+			if err != nil {
+				return answers.Answer{}, err
+			}
+			embed, err := s.embedTargetFor(ctx, req.target, origin)
+			if errors.Is(err, store.ErrNotFound) {
+				return answers.Answer{}, notFound("no article or widget of this site at this URL")
+			}
+			if err != nil {
+				return answers.Answer{}, err
+			}
+			answer, v, status, err := s.oembedFor(ctx, embed, origin, req)
+			var pe *ui.ParamError
+			switch {
+			case status == http.StatusNotFound:
+				return answers.Answer{}, notFound("no article or widget of this site at this URL")
+			case errors.As(err, &pe):
+				return answers.Answer{}, &ui.ParamError{Param: "url", Value: req.target.String(), Reason: "a widget URL with " + pe.Error()}
+			case err != nil:
+				return answers.Answer{}, err
+			}
+			a, err := jsonAnswer(answer, viewKeys(v))
+			if s.PublicURL == "" {
+				// The URLs in the answer follow the scheme the proxy reports.
+				a.Header.Set("Vary", "X-Forwarded-Proto")
+			}
+			return a, err
+		})
 	})
 }
 
@@ -238,12 +214,13 @@ func widgetTarget(q url.Values) *url.URL {
 	return &url.URL{Path: "/embed", RawQuery: kept.Encode()}
 }
 
-// oembedFor builds the answer for the widget at embed. Its status is 404
-// when the widget's article does not exist; a bad option is a *ui.ParamError.
-func (s *server) oembedFor(ctx context.Context, embed *url.URL, origin string, req oembedRequest) (OEmbed, int, error) {
-	v, status, err := s.buildView(ctx, embed, "")
+// oembedFor builds the answer for the widget at embed, and returns the
+// widget's view with it. Its status is 404 when the widget's article does
+// not exist; a bad option is a *ui.ParamError.
+func (s *server) oembedFor(ctx context.Context, embed *url.URL, origin string, req oembedRequest) (OEmbed, ui.View, int, error) {
+	v, status, err := s.buildView(ctx, embed.String(), "")
 	if err != nil || status != http.StatusOK {
-		return OEmbed{}, status, err
+		return OEmbed{}, v, status, err
 	}
 	o := *v.Embed
 	width := oembedWidth
@@ -280,10 +257,10 @@ func (s *server) oembedFor(ctx context.Context, embed *url.URL, origin string, r
 		Width, Height    int
 	}{link, answer.Title, origin + embed.String(), width, height})
 	if err != nil {
-		return OEmbed{}, 0, err
+		return OEmbed{}, v, 0, err
 	}
 	answer.HTML = html.String()
-	return answer, http.StatusOK, nil
+	return answer, v, http.StatusOK, nil
 }
 
 // widgetHeight is about the height of the widget at this width, measured
@@ -384,10 +361,8 @@ func hostPort(u *url.URL) string {
 	return u.Hostname() + ":" + port
 }
 
-// oembedDiscovery is the URL of the oEmbed answer for an article page,
-// for its <link rel="alternate" type="application/json+oembed">.
-func (s *server) oembedDiscovery(r *http.Request, slug string) string {
-	origin := s.publicOrigin(r)
-	page := origin + "/a/" + url.PathEscape(slug)
-	return origin + "/oembed?" + url.Values{"format": {"json"}, "url": {page}}.Encode()
+// oembedDiscovery is the URL of the oEmbed answer for the page at path on
+// the server at origin, for its <link rel="alternate" type="application/json+oembed">.
+func oembedDiscovery(origin, path string) string {
+	return origin + "/oembed?" + url.Values{"format": {"json"}, "url": {origin + path}}.Encode()
 }

@@ -2,17 +2,21 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 
+	"github.com/kiosque/kiosque/app/answers"
+	"github.com/kiosque/kiosque/app/assets"
 	"github.com/kiosque/kiosque/app/etag"
+	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/ui"
-	"github.com/kiosque/kiosque/build"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/tdewolff/minify/v2"
 )
@@ -27,8 +31,12 @@ type pageRenderer struct {
 	minifier *minify.M
 }
 
+// The shell loads no script of the app: web/kiosque.js adds go-app's
+// (wasm_exec.js, app.js) when data-wasm says: on the reader's intent in a
+// widget, when the browser is idle after the load on the site's pages.
+// A widget, which lives in a partner's frame, links no manifest or icons.
 const shellHTML = `<!DOCTYPE html>
-<html lang="{{.View.Lang}}" dir="{{.View.Lang.Dir}}" data-theme="{{.View.Theme}}">
+<html lang="{{.View.Lang}}" dir="{{.View.Lang.Dir}}" data-theme="{{.View.Theme}}" data-wasm="{{.Wasm}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
@@ -42,15 +50,13 @@ const shellHTML = `<!DOCTYPE html>
 <meta property="og:description" content="{{.View.Description}}">
 {{if .Canonical}}<link rel="canonical" href="{{.Canonical}}">{{end}}
 {{if .OEmbed}}<link rel="alternate" type="application/json+oembed" href="{{.OEmbed}}" title="{{.View.Title}}">{{end}}
-<link rel="icon" href="{{resolve "/web/icons/icon.svg"}}" type="image/svg+xml">
+{{if not .Widget}}<link rel="icon" href="{{resolve "/web/icons/icon.svg"}}" type="image/svg+xml">
 <link rel="icon" href="{{resolve "/web/icons/icon-192.png"}}" sizes="192x192" type="image/png">
 <link rel="apple-touch-icon" href="{{resolve "/web/icons/icon-192.png"}}">
 <link rel="manifest" href="/manifest.webmanifest">
-<link rel="stylesheet" href="{{resolve "/web/kiosque.css"}}">
+{{end}}<link rel="stylesheet" href="{{resolve "/web/kiosque.css"}}">
 <script type="application/json" id="{{.ViewID}}">{{.ViewJSON}}</script>
 <script src="{{resolve "/web/kiosque.js"}}"></script>
-{{if .Interactive}}<script defer src="/wasm_exec.js"></script>
-<script defer src="/app.js"></script>{{end}}
 </head>
 <body>
 {{.Body}}
@@ -59,12 +65,12 @@ const shellHTML = `<!DOCTYPE html>
 </html>
 `
 
-func newPageRenderer(assets *build.Assets) (*pageRenderer, error) {
-	shell, err := template.New("page").Funcs(template.FuncMap{"resolve": assets.Resolve}).Parse(shellHTML)
+func newPageRenderer(files *assets.Assets) (*pageRenderer, error) {
+	shell, err := template.New("page").Funcs(template.FuncMap{"resolve": files.Resolve}).Parse(shellHTML)
 	if err != nil {
 		return nil, fmt.Errorf("parse page shell: %w", err)
 	}
-	return &pageRenderer{shell: shell, minifier: build.NewMinifier()}, nil
+	return &pageRenderer{shell: shell, minifier: assets.NewMinifier()}, nil
 }
 
 // The indentation go-app writes between elements (a newline, then spaces):
@@ -73,10 +79,11 @@ func newPageRenderer(assets *build.Assets) (*pageRenderer, error) {
 // and is kept.
 var betweenTags = regexp.MustCompile(`>\n *<`)
 
-// render writes the document of a view. A page that is not interactive
-// (an error page) does not load the wasm. oembed is the URL of the page's
+// render writes the document of a view. wasm says when the page starts
+// the app (web/kiosque.js reads it): "intent", "idle" or "eager", or "off"
+// for a page that does not (an error page). oembed is the URL of the page's
 // oEmbed answer, if it has one.
-func (p *pageRenderer) render(v ui.View, canonical, oembed string, interactive bool) ([]byte, error) {
+func (p *pageRenderer) render(v ui.View, canonical, oembed, wasm string) ([]byte, error) {
 	var page app.UI
 	switch path, _, _ := strings.Cut(v.Path, "?"); path {
 	case "/embed":
@@ -95,14 +102,15 @@ func (p *pageRenderer) render(v ui.View, canonical, oembed string, interactive b
 	}
 	var doc bytes.Buffer
 	err = p.shell.Execute(&doc, struct {
-		View        ui.View
-		ViewID      string
-		ViewJSON    template.JS
-		Body        template.HTML
-		Canonical   string
-		OEmbed      string
-		Interactive bool
-	}{v, ui.ViewElementID, template.JS(viewJSON), template.HTML(body), canonical, oembed, interactive})
+		View      ui.View
+		ViewID    string
+		ViewJSON  template.JS
+		Body      template.HTML
+		Canonical string
+		OEmbed    string
+		Wasm      string
+		Widget    bool
+	}{v, ui.ViewElementID, template.JS(viewJSON), template.HTML(body), canonical, oembed, wasm, v.Embed != nil})
 	if err != nil {
 		return nil, fmt.Errorf("render page %s: %w", v.Path, err)
 	}
@@ -113,82 +121,96 @@ func (p *pageRenderer) render(v ui.View, canonical, oembed string, interactive b
 	return small, nil
 }
 
-// page serves the prerendered pages: /, /a/{slug} and /embed.
+// page serves the prerendered pages: /, /a/{slug}, /embed and /saved,
+// kept (app/answers) under their path, the canonical form of their query,
+// and what else shapes them: the reader's language on pages that speak it,
+// and the server's public origin on pages that name it.
 func (s *server) page() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v, status, err := s.buildView(r.Context(), r.URL, r.Header.Get("Accept-Language"))
-		var pe *ui.ParamError
-		if errors.As(err, &pe) {
-			v.Lang = firstLang(v.Lang)
-			v.Error = pe.Error()
-			v.Article, v.Articles, v.Related = nil, nil, nil
-		} else if err != nil {
-			s.internalError(w, r, err)
-			return
+		page := ui.CanonicalPage(r.URL.Path, r.URL.RawQuery)
+		reader := s.readerLang(r, page)
+		origin := ""
+		if s.PublicURL == "" && strings.HasPrefix(page, "/a/") {
+			origin = s.publicOrigin(r)
 		}
-		s.writePage(w, r, v, status)
+		s.keep(w, r, "page "+page+" "+string(reader)+" "+origin, func(ctx context.Context) (answers.Answer, error) {
+			return s.pageAnswer(ctx, page, reader, s.publicOrigin(r))
+		})
 	})
 }
 
+// notFoundPage answers the site's not-found page, which is never kept.
 func (s *server) notFoundPage(w http.ResponseWriter, r *http.Request) {
-	v, status, err := s.buildView(r.Context(), r.URL, r.Header.Get("Accept-Language"))
-	if err != nil || status != http.StatusNotFound {
-		v.Error, status = ui.NotFoundText(firstLang(v.Lang)), http.StatusNotFound
+	page := ui.CanonicalPage(r.URL.Path, r.URL.RawQuery)
+	a, err := s.pageAnswer(r.Context(), page, s.readerLang(r, page), s.publicOrigin(r))
+	if err != nil {
+		a = s.problemFor(r.Context(), r, err)
 	}
-	s.writePage(w, r, v, status)
+	if a.Status == http.StatusOK { // a path that names no page
+		a.Status = http.StatusNotFound
+	}
+	answers.Prepare(a).ServeHTTP(w, r)
 }
 
-func (s *server) writePage(w http.ResponseWriter, r *http.Request, v ui.View, status int) {
-	canonical := ""
+// pageAnswer renders the page at page (ui.CanonicalPage) for a reader
+// whose browser asks for reader, on a server reached at origin.
+func (s *server) pageAnswer(ctx context.Context, page string, reader news.Lang, origin string) (answers.Answer, error) {
+	v, status, err := s.buildView(ctx, page, reader)
+	var pe *ui.ParamError
+	if errors.As(err, &pe) {
+		v.Lang = firstLang(v.Lang)
+		v.Error = pe.Error()
+		v.Article, v.Articles, v.Related = nil, nil, nil
+	} else if err != nil {
+		return answers.Answer{}, err
+	}
+	canonical, oembed := "", ""
 	if v.Article != nil && v.Embed == nil {
-		canonical = v.Article.URL
-		if canonical == "" {
-			canonical = "/a/" + v.Article.Slug
+		canonical = articleLink(*v.Article, origin)
+		if status == http.StatusOK {
+			oembed = oembedDiscovery(origin, "/a/"+url.PathEscape(v.Article.Slug))
 		}
 	}
-	oembed := ""
-	if v.Article != nil && v.Embed == nil && status == http.StatusOK {
-		oembed = s.oembedDiscovery(r, v.Article.Slug)
+	wasm := "off"
+	switch {
+	case status != http.StatusOK || s.Assets.Version() == "":
+	case v.Embed != nil:
+		wasm = string(v.Embed.Wasm)
+	default:
+		wasm = string(ui.WasmIdle)
 	}
-	render := func() ([]byte, error) {
-		body, err := s.pages.render(v, canonical, oembed, status == http.StatusOK)
-		if err != nil {
-			s.Log.ErrorContext(r.Context(), "render page", "path", r.URL.Path, "err", err)
-		}
-		return body, err
+	body, err := s.pages.render(v, canonical, oembed, wasm)
+	if err != nil {
+		return answers.Answer{}, err
 	}
-	widget := strings.HasPrefix(v.Path, "/embed")
-	h := w.Header()
-	h.Set("Vary", "Accept-Language")
-	if s.PublicURL == "" && oembed != "" {
-		addVary(h, "X-Forwarded-Proto") // the oEmbed link names the scheme
-	}
+	widget := v.Embed != nil
+	h := http.Header{}
+	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Security-Policy", s.contentSecurityPolicy(widget))
 	if !widget {
 		h.Set("X-Frame-Options", "SAMEORIGIN")
 	}
-	if status != http.StatusOK {
-		body, err := render()
-		if err != nil {
-			problem(w, http.StatusInternalServerError, "the server could not answer; it has been logged")
-			return
-		}
-		h.Set("Content-Type", "text/html; charset=utf-8")
-		h.Set("Cache-Control", "no-store")
-		w.WriteHeader(status)
-		w.Write(body)
-		return
+	if ui.ReaderLangMatters(page) {
+		addVary(h, "Accept-Language")
 	}
+	if s.PublicURL == "" && canonical != "" {
+		addVary(h, "X-Forwarded-Proto") // the links name the scheme
+	}
+	if status != http.StatusOK {
+		h.Set("Cache-Control", "no-store")
+		return answers.Answer{Status: status, Header: h, Body: body}, nil
+	}
+	h.Set("Cache-Control", cacheShort)
+	viewKeys(v).set(h)
 	// A page is a function of its view and of the release's files, so its
 	// tag comes from those: go-app writes attributes in map order, so the
-	// bytes of two renders of one view differ.
+	// bytes of two renders of one view differ (and so do two replicas').
 	viewJSON, err := json.Marshal(v)
 	if err != nil {
-		s.internalError(w, r, err)
-		return
+		return answers.Answer{}, err
 	}
-	tag := etag.Of([]byte(s.Assets.Release() + "\n" + canonical + "\n" + oembed + "\n" + string(viewJSON)))
-	writeTagged(w, r, "text/html; charset=utf-8", tag, render)
+	tag := etag.Of([]byte(s.Assets.Release() + "\n" + canonical + "\n" + oembed + "\n" + wasm + "\n" + string(viewJSON)))
+	return answers.Answer{Header: h, Body: body, Tag: tag}, nil
 }
 
 // contentSecurityPolicy allows only this server's own files, plus the

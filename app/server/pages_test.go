@@ -54,7 +54,9 @@ func TestPagesArePrerenderedPerLanguageAndTheme(t *testing.T) {
 	}{
 		{"/embed?article=" + seedSlug, "fr-FR,fr;q=0.9", "fr", "ltr", "auto", "Vous aimerez aussi"},
 		{"/embed?article=" + seedSlug + "&lang=ar&theme=dark", "fr", "ar", "rtl", "dark", "قد يعجبك أيضا"},
-		{"/embed?article=" + seedSlug + "&theme=light", "en-GB,en;q=0.8", "en", "ltr", "light", "You may also like"},
+		// The widget speaks its content's language, never the browser's.
+		{"/embed?article=" + seedSlug + "&theme=light", "en-GB,en;q=0.8", "fr", "ltr", "light", "Vous aimerez aussi"},
+		{"/embed?article=" + seedSlug + "&lang=en&theme=light", "ar", "en", "ltr", "light", "You may also like"},
 		{"/a/" + seedSlug, "en", "fr", "ltr", "auto", "Vous aimerez aussi"},
 		{"/a/" + seedSlug + "?lang=ar&theme=dark", "", "ar", "rtl", "dark", "قد يعجبك أيضا"},
 	} {

@@ -1,83 +1,48 @@
 package server
 
 import (
-	"bytes"
-	"compress/gzip"
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
-	"strconv"
 
-	"github.com/kiosque/kiosque/app/etag"
-	"github.com/kiosque/kiosque/app/negotiate"
+	"github.com/kiosque/kiosque/app/answers"
+	"github.com/kiosque/kiosque/app/ui"
 )
 
-// cacheShort lets caches keep an answer a minute and serve it stale while
-// they fetch a fresh one: news moves, but not by the second.
-const cacheShort = "public, max-age=60, stale-while-revalidate=600"
+// Browsers keep an answer a minute; shared caches (a publisher's CDN) five,
+// and both may serve it stale for ten while they fetch a fresh one: news
+// moves, but not by the second. A CDN that purges by the answers' keys
+// (Surrogate-Key, Cache-Tag) can be told of a change at once.
+const cacheShort = "public, max-age=60, s-maxage=300, stale-while-revalidate=600"
 
-// writeJSON sends v as JSON with an ETag of its content, and answers a
-// matching If-None-Match with 304.
-func writeJSON(w http.ResponseWriter, r *http.Request, v any) {
+// answerFunc makes an answer; an error says which problem to answer instead.
+type answerFunc func(ctx context.Context) (answers.Answer, error)
+
+// keep serves the answer kept under key, building it when none is. A build
+// that fails gets the problem its error names (see problemFor); problems
+// are sent, never kept.
+func (s *server) keep(w http.ResponseWriter, r *http.Request, key string, b answerFunc) {
+	s.Answers.Serve(w, r, key, func(ctx context.Context) answers.Answer {
+		a, err := b(ctx)
+		if err != nil {
+			return s.problemFor(ctx, r, err)
+		}
+		return a
+	})
+}
+
+// jsonAnswer is v as a JSON answer, tagged with the keys of what it shows.
+func jsonAnswer(v any, keys surrogateKeys) (answers.Answer, error) {
 	body, err := json.Marshal(v)
 	if err != nil {
-		problem(w, http.StatusInternalServerError, "could not encode the answer")
-		return
+		return answers.Answer{}, err
 	}
-	body = append(body, '\n')
-	writeBody(w, r, "application/json; charset=utf-8", body)
-}
-
-// writeBody sends a body with an ETag of its content.
-func writeBody(w http.ResponseWriter, r *http.Request, contentType string, body []byte) {
-	writeTagged(w, r, contentType, etag.Of(body), func() ([]byte, error) { return body, nil })
-}
-
-// writeTagged sends the body that build makes, with the entity tag given:
-// when the client has that tag already, the body is not even built. Bodies
-// worth it are gzipped for clients that take gzip.
-func writeTagged(w http.ResponseWriter, r *http.Request, contentType, tag string, build func() ([]byte, error)) {
-	h := w.Header()
-	h.Set("ETag", tag)
-	if h.Get("Cache-Control") == "" {
-		h.Set("Cache-Control", cacheShort)
-	}
-	addVary(h, "Accept-Encoding")
-	if etag.Matches(r.Header.Get("If-None-Match"), tag) {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	body, err := build()
-	if err != nil {
-		h.Del("ETag")
-		problem(w, http.StatusInternalServerError, "the server could not answer; it has been logged")
-		return
-	}
-	h.Set("Content-Type", contentType)
-	if len(body) > 1024 && negotiate.AcceptsEncoding(r.Header.Get("Accept-Encoding"), "gzip") {
-		var zipped bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&zipped, gzip.DefaultCompression)
-		zw.Write(body)
-		if zw.Close() == nil {
-			// Another representation: a strong tag of its own, which a
-			// later If-None-Match names (see the match above).
-			h.Set("ETag", etag.Encoded(tag, "gzip"))
-			h.Set("Content-Encoding", "gzip")
-			body = zipped.Bytes()
-		}
-	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		w.Write(body)
-	}
-}
-
-// addVary adds a header name to the Vary header, keeping one line.
-func addVary(h http.Header, name string) {
-	if v := h.Get("Vary"); v != "" {
-		name = v + ", " + name
-	}
-	h.Set("Vary", name)
+	h := http.Header{}
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", cacheShort)
+	keys.set(h)
+	return answers.Answer{Header: h, Body: append(body, '\n')}, nil
 }
 
 // Problem is an error answer in the shape of RFC 9457.
@@ -90,12 +55,34 @@ type Problem struct {
 	Param string `json:"param,omitempty"`
 }
 
-// problem sends an application/problem+json answer.
-func problem(w http.ResponseWriter, status int, detail string) {
-	writeProblem(w, Problem{Status: status, Detail: detail})
+// statusError is a failure that has an HTTP status of its own: 404 for what
+// does not exist, 501 for what is not implemented.
+type statusError struct {
+	status int
+	detail string
 }
 
-func writeProblem(w http.ResponseWriter, p Problem) {
+func (e *statusError) Error() string { return e.detail }
+
+func notFound(detail string) error { return &statusError{http.StatusNotFound, detail} }
+
+// problemFor is the problem answer of a failed build: a *ui.ParamError is a
+// 400 naming the parameter, a *statusError has its status, and anything
+// else is a 500, logged, whose detail tells the client nothing of it.
+func (s *server) problemFor(ctx context.Context, r *http.Request, err error) answers.Answer {
+	var pe *ui.ParamError
+	var se *statusError
+	switch {
+	case errors.As(err, &pe):
+		return problemAnswer(Problem{Status: http.StatusBadRequest, Detail: pe.Error(), Param: pe.Param})
+	case errors.As(err, &se):
+		return problemAnswer(Problem{Status: se.status, Detail: se.detail})
+	}
+	s.Log.ErrorContext(ctx, "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	return problemAnswer(Problem{Status: http.StatusInternalServerError, Detail: "the server could not answer; it has been logged"})
+}
+
+func problemAnswer(p Problem) answers.Answer {
 	if p.Type == "" {
 		p.Type = "about:blank"
 	}
@@ -103,11 +90,32 @@ func writeProblem(w http.ResponseWriter, p Problem) {
 		p.Title = http.StatusText(p.Status)
 	}
 	body, _ := json.Marshal(p)
-	h := w.Header()
-	h.Del("ETag")
+	h := http.Header{}
 	h.Set("Content-Type", "application/problem+json")
 	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(p.Status)
-	w.Write(append(body, '\n'))
+	return answers.Answer{Status: p.Status, Header: h, Body: append(body, '\n')}
+}
+
+// problem sends an application/problem+json answer.
+func problem(w http.ResponseWriter, status int, detail string) {
+	writeProblem(w, Problem{Status: status, Detail: detail})
+}
+
+func writeProblem(w http.ResponseWriter, p Problem) {
+	a := problemAnswer(p)
+	h := w.Header()
+	h.Del("ETag")
+	for name, values := range a.Header {
+		h[name] = values
+	}
+	w.WriteHeader(a.Status)
+	w.Write(a.Body)
+}
+
+// addVary adds a header name to the Vary header, keeping one line.
+func addVary(h http.Header, name string) {
+	if v := h.Get("Vary"); v != "" {
+		name = v + ", " + name
+	}
+	h.Set("Vary", name)
 }

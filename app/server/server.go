@@ -8,8 +8,9 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/kiosque/kiosque/app/answers"
+	"github.com/kiosque/kiosque/app/assets"
 	"github.com/kiosque/kiosque/app/store"
-	"github.com/kiosque/kiosque/build"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -38,12 +39,15 @@ type Config struct {
 	// Media serves the images of imported articles at /media/{key}
 	// (app/media); nil serves none.
 	Media http.Handler
+	// Answers keeps the answers built for pages and the API. Whoever
+	// changes the store must Drop them. Nil: a cache of the default size.
+	Answers *answers.Cache
 }
 
 // server holds the dependencies the handlers share.
 type server struct {
 	Config
-	Assets *build.Assets
+	Assets *assets.Assets
 	pages  *pageRenderer
 }
 
@@ -54,6 +58,9 @@ func New(cfg Config) (http.Handler, error) {
 	}
 	if cfg.FrameAncestors == "" {
 		cfg.FrameAncestors = "*"
+	}
+	if cfg.Answers == nil {
+		cfg.Answers = answers.NewCache(answers.DefaultMaxBytes)
 	}
 	assets, err := loadAssets(cfg)
 	if err != nil {
@@ -74,11 +81,11 @@ func New(cfg Config) (http.Handler, error) {
 
 // loadAssets loads the static files and has go-app generate its runtime
 // files (app.js, the service worker, the manifest) for this release.
-func loadAssets(cfg Config) (*build.Assets, error) {
+func loadAssets(cfg Config) (*assets.Assets, error) {
 	if cfg.Web == nil {
 		return nil, fmt.Errorf("server: no web files given")
 	}
-	assets, err := build.LoadWeb(cfg.Web)
+	assets, err := assets.LoadWeb(cfg.Web)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +110,7 @@ func loadAssets(cfg Config) (*build.Assets, error) {
 		LoadingLabel:          " ",
 		ServiceWorkerTemplate: workerTemplate,
 	}
-	if err := assets.AddRuntime(goapp); err != nil {
+	if err := assets.AddRuntime(withOptionalWorker{goapp}); err != nil {
 		return nil, fmt.Errorf("generate go-app's files: %w", err)
 	}
 	manifest, err := webManifest(cfg.Site, assets.Resolve)

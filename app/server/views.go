@@ -7,19 +7,22 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/kiosque/kiosque/app/negotiate"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/ui"
 )
 
-// buildView gathers what the page at target shows, straight from the
-// store. It returns the HTTP status the page answers with; a bad parameter
-// is a *ui.ParamError.
-func (s *server) buildView(ctx context.Context, target *url.URL, acceptLanguage string) (ui.View, int, error) {
+// buildView gathers what the page at page (a path and its canonical query,
+// ui.CanonicalPage) shows, straight from the store; reader is the language
+// the reader's browser asks for, on pages that speak it. It returns the
+// HTTP status the page answers with; a bad parameter is a *ui.ParamError.
+func (s *server) buildView(ctx context.Context, page string, reader news.Lang) (ui.View, int, error) {
+	v := ui.View{Path: page, Site: s.Site}
+	target, err := url.Parse(page)
+	if err != nil {
+		return v, http.StatusBadRequest, &ui.ParamError{Param: "path", Value: page, Reason: "not a path of this site"}
+	}
 	q := target.Query()
-	v := ui.View{Path: target.RequestURI(), Site: s.Site}
-	var err error
 	if v.Theme, err = ui.ParseTheme(q.Get("theme")); err != nil {
 		return v, http.StatusBadRequest, err
 	}
@@ -27,7 +30,6 @@ func (s *server) buildView(ctx context.Context, target *url.URL, acceptLanguage 
 	if err != nil {
 		return v, http.StatusBadRequest, err
 	}
-	reader := negotiate.Lang(acceptLanguage)
 
 	var status int
 	switch {
@@ -38,7 +40,7 @@ func (s *server) buildView(ctx context.Context, target *url.URL, acceptLanguage 
 	case strings.HasPrefix(target.Path, "/a/") && !strings.Contains(target.Path[3:], "/"):
 		v, status, err = s.articleView(ctx, v, target.Path[3:], asked)
 	case target.Path == "/embed":
-		v, status, err = s.embedView(ctx, v, q, reader)
+		v, status, err = s.embedView(ctx, v, q)
 	case target.Path == "/saved":
 		// The saved list lives in the reader's browser.
 		v.Lang, status = firstLang(asked, reader), http.StatusOK
@@ -107,7 +109,12 @@ func (s *server) articleView(ctx context.Context, v ui.View, slug string, asked 
 	return v, http.StatusOK, nil
 }
 
-func (s *server) embedView(ctx context.Context, v ui.View, q url.Values, reader news.Lang) (ui.View, int, error) {
+// embedView is the view of the widget. Its language is the one asked for,
+// else that of the content it shows, never the reader's browser's: the
+// widget then speaks the language of the partner's page around it, and a
+// shared cache that ignores Vary can't serve one reader's language to
+// another.
+func (s *server) embedView(ctx context.Context, v ui.View, q url.Values) (ui.View, int, error) {
 	o, err := ui.ParseEmbedOptions(q)
 	if err != nil {
 		return v, http.StatusBadRequest, err
@@ -120,20 +127,20 @@ func (s *server) embedView(ctx context.Context, v ui.View, q url.Values, reader 
 			a, err = s.Store.Article(ctx, o.Article)
 		}
 		if errors.Is(err, store.ErrNotFound) {
-			v.Lang = firstLang(o.Lang, reader, news.French)
+			v.Lang = firstLang(o.Lang, news.French)
 			v.Error = ui.NotFoundText(v.Lang)
 			return v, http.StatusNotFound, nil
 		}
 		if err != nil {
 			return v, 0, err
 		}
-		v.Lang = firstLang(o.Lang, reader, a.Lang)
+		v.Lang = firstLang(o.Lang, a.Lang)
 		v.Article = &a
 		if v.Related, err = s.relatedTo(ctx, a.Slug, o.Limit); err != nil {
 			return v, 0, err
 		}
 	default:
-		v.Lang = firstLang(o.Lang, reader, news.French)
+		v.Lang = firstLang(o.Lang, news.French)
 		query := store.Query{Limit: o.Limit}
 		if o.Layout == ui.LayoutBoth {
 			query.Limit++ // one featured card above a full carousel

@@ -65,6 +65,15 @@ type Writer interface {
 	Delete(ctx context.Context, slug string) error
 }
 
+// ChangeCounter is a store that can tell cheaply whether anything was
+// committed to it, by any writer, since it was last asked: kept answers
+// and indexes built from it are then out of date.
+type ChangeCounter interface {
+	// ChangeCount returns a number that differs from the one it returned
+	// before whenever a change was committed in between.
+	ChangeCount(ctx context.Context) (int64, error)
+}
+
 // Store reads and writes.
 type Store interface {
 	Reader

@@ -75,7 +75,7 @@ func articleBody(a news.Article, lang news.Lang) app.UI {
 			app.Time().DateTime(a.Published.UTC().Format("2006-01-02")).Text(formatDate(a.Published, lang)),
 		),
 		app.If(a.Image != nil, func() app.UI {
-			return app.Figure().Class("article-figure").Body(cardImage(a.Image))
+			return app.Figure().Class("article-figure").Body(cardImage(a.Image, true))
 		}),
 		app.If(a.Excerpt != "", func() app.UI {
 			return app.P().Class("article-lede").Text(a.Excerpt)

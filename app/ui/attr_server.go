@@ -8,6 +8,12 @@ import (
 	"unicode/utf8"
 )
 
+// ariaTrue is "true" for an ARIA state in the prerendered page. go-app
+// writes an attribute whose value is "true" bare, as HTML writes a boolean
+// one (aria-hidden=""), and ARIA reads an empty value as none: written as
+// a character reference, the value stays.
+const ariaTrue = "&#116;rue"
+
 // attr makes text safe as an attribute value in the prerendered page.
 // go-app writes attribute values with Go's string quoting, not HTML
 // escaping: a `"` in a title would end the attribute, and `\` or an

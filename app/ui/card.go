@@ -15,6 +15,13 @@ type Card struct {
 	Href    string
 	Target  string // empty to open in place
 	Excerpt bool
+	// Level is the heading level of the title: 2 for cards right under the
+	// page's heading, 3 (the default) under a section's.
+	Level int
+	// First marks the card a reader sees first: its picture is fetched at
+	// once and before others, not when it nears the viewport (it is the
+	// largest thing painted, and lazy loading would delay it).
+	First bool
 }
 
 // Render builds the card.
@@ -30,7 +37,7 @@ func (c *Card) Render() app.UI {
 		Lang(string(a.Lang)).
 		Dir(a.Lang.Dir()).
 		Body(
-			cardImage(a.Image),
+			cardImage(a.Image, c.First),
 			app.Div().Class("card-body").Body(
 				// The section and the date are in the reader's language, which
 				// may run the other way than the article's.
@@ -38,7 +45,7 @@ func (c *Card) Render() app.UI {
 					app.Span().Lang(string(c.Lang)).Dir(c.Lang.Dir()).
 						Text(categoryName(news.Category{Name: a.Category, Slug: a.CategorySlug}, c.Lang)),
 				),
-				app.H3().Class("card-title").Body(link),
+				c.title(link),
 				app.If(c.Excerpt && a.Excerpt != "", func() app.UI {
 					return app.P().Class("card-excerpt").Text(a.Excerpt)
 				}),
@@ -48,16 +55,29 @@ func (c *Card) Render() app.UI {
 		)
 }
 
+// title is the card's heading, at its level.
+func (c *Card) title(link app.UI) app.UI {
+	if c.Level == 2 {
+		return app.H2().Class("card-title").Body(link)
+	}
+	return app.H3().Class("card-title").Body(link)
+}
+
 // cardImage is the card's picture with its size given, so the card keeps its
 // height before the picture loads; a card without one gets a plain band of
-// the same shape.
-func cardImage(img *news.Image) app.UI {
+// the same shape. Pictures load when they near the viewport, but the first
+// one a reader sees.
+func cardImage(img *news.Image, first bool) app.UI {
 	if img == nil || img.Src == "" {
-		return app.Div().Class("card-image card-image-none").Aria("hidden", true)
+		return app.Div().Class("card-image card-image-none").Aria("hidden", ariaTrue)
 	}
 	width, height := img.Width, img.Height
 	if width <= 0 || height <= 0 {
 		width, height = 16, 9
+	}
+	loading, priority := "lazy", "auto"
+	if first {
+		loading, priority = "eager", "high"
 	}
 	return app.Img().
 		Class("card-image").
@@ -65,6 +85,7 @@ func cardImage(img *news.Image) app.UI {
 		Alt(attr(img.Alt)).
 		Width(width).
 		Height(height).
-		Attr("loading", "lazy").
+		Attr("loading", loading).
+		Attr("fetchpriority", priority).
 		Attr("decoding", "async")
 }

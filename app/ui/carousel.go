@@ -64,7 +64,7 @@ func (c *Carousel) Render() app.UI {
 							Body(&Card{Article: a, Lang: c.Lang, Href: articleHref(a, c.External), Target: c.Target})
 					}),
 				),
-			app.P().Class("visually-hidden").Aria("live", "polite").Aria("atomic", true).
+			app.P().Class("visually-hidden").Aria("live", "polite").Aria("atomic", ariaTrue).
 				Text(fmt.Sprintf(words.slideOf, c.current+1, n)),
 		)
 }
@@ -72,15 +72,20 @@ func (c *Carousel) Render() app.UI {
 // button is a previous or next button. It is a real button, keeps focus
 // where it is, and is disabled at the ends of the track.
 func (c *Carousel) button(name, label, glyph string, disabled bool, step int) app.UI {
-	return app.Button().
+	b := app.Button().
 		Type("button").
 		Class("carousel-button carousel-"+name).
 		Aria("controls", c.ID+"-track").
 		Aria("label", attr(label)).
 		Title(attr(label)).
-		Disabled(disabled).
 		OnClick(func(ctx app.Context, e app.Event) { c.scrollBy(ctx, step) }).
-		Body(app.Span().Aria("hidden", true).Class("carousel-glyph").Text(glyph))
+		Body(app.Span().Aria("hidden", ariaTrue).Class("carousel-glyph").Text(glyph))
+	if disabled {
+		// Only when true: go-app's prerender writes disabled="false",
+		// which HTML reads as disabled.
+		b = b.Disabled(true)
+	}
+	return b
 }
 
 func (c *Carousel) onKeyDown(ctx app.Context, e app.Event) {

@@ -97,13 +97,13 @@ func await(promise js.Value) (js.Value, error) {
 	return r.value, r.err
 }
 
-// currentPath is the path and query of the page the browser shows.
-func currentPath() string {
+// currentPage is the page the browser shows, as CanonicalPage names it.
+func currentPage() string {
 	u, err := url.Parse(js.Global().Get("location").Get("href").String())
 	if err != nil {
 		return ""
 	}
-	return u.RequestURI()
+	return CanonicalPage(u.Path, u.RawQuery)
 }
 
 // showDocument sets the language, direction and theme of the whole document,

@@ -15,6 +15,6 @@ func embeddedView() (View, bool) { return View{}, false }
 
 func fetchView(context.Context, string) (View, error) { return View{}, errServerSide }
 
-func currentPath() string { return "" }
+func currentPage() string { return "" }
 
 func showDocument(View) {}

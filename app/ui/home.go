@@ -51,7 +51,7 @@ func (h *Home) Render() app.UI {
 			app.Div().Class("card-grid feed-grid").Body(
 				app.Range(v.Articles).Slice(func(i int) app.UI {
 					a := v.Articles[i]
-					return &Card{Article: a, Lang: v.Lang, Href: articleHref(a, false), Excerpt: true}
+					return &Card{Article: a, Lang: v.Lang, Href: articleHref(a, false), Excerpt: true, Level: 2, First: i == 0}
 				}),
 			),
 			app.If(v.Next != "", func() app.UI {

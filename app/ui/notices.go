@@ -32,7 +32,7 @@ type listener struct {
 // OnMount listens for the network going and coming, and looks for a new
 // release when the page gets focus and on an interval.
 func (n *Notices) OnMount(ctx app.Context) {
-	n.update = ctx.AppUpdateAvailable() && !firstWorker()
+	n.update = ctx.AppUpdateAvailable() && newRelease()
 	check := func() {
 		ctx.Async(func() {
 			offline := !online(ctx)
@@ -78,7 +78,7 @@ func (n *Notices) listen(event string, do func()) {
 // OnAppUpdate is called by go-app when the new release's worker is ready,
 // and also when the first worker of a page loaded without one takes it
 // over: that is no new release.
-func (n *Notices) OnAppUpdate(ctx app.Context) { n.update = !firstWorker() }
+func (n *Notices) OnAppUpdate(ctx app.Context) { n.update = newRelease() }
 
 // Render builds the notices, if any.
 func (n *Notices) Render() app.UI {

@@ -24,7 +24,7 @@ func (s *viewState) init(given View) {
 		s.view = given
 		return
 	}
-	if v, ok := embeddedView(); ok && v.Path == currentPath() {
+	if v, ok := embeddedView(); ok && v.Path == currentPage() {
 		s.view = v
 	}
 }
@@ -40,7 +40,7 @@ func (s *viewState) current(given View) View {
 // nav runs in OnNav: it loads the view of the page navigated to, unless the
 // page already has it.
 func (s *viewState) nav(ctx app.Context) {
-	path := ctx.Page().URL().RequestURI()
+	path := pageOf(ctx)
 	if s.view.Path == path {
 		showDocument(s.view)
 		return
@@ -48,12 +48,18 @@ func (s *viewState) nav(ctx app.Context) {
 	s.load(ctx, path)
 }
 
+// pageOf is the page the app shows, as CanonicalPage names it.
+func pageOf(ctx app.Context) string {
+	u := ctx.Page().URL()
+	return CanonicalPage(u.Path, u.RawQuery)
+}
+
 func (s *viewState) load(ctx app.Context, path string) {
 	s.loading, s.failed = true, false
 	ctx.Async(func() {
 		v, err := fetchView(ctx, path)
 		ctx.Dispatch(func(ctx app.Context) {
-			if path != ctx.Page().URL().RequestURI() {
+			if path != pageOf(ctx) {
 				return // the reader has moved on: a later load answers
 			}
 			s.loading = false
@@ -78,7 +84,7 @@ func (s *viewState) status(words labels) app.UI {
 			app.P().Text(words.loadFailed),
 			app.Button().Type("button").Class("button").Text(words.retry).
 				OnClick(func(ctx app.Context, e app.Event) {
-					s.load(ctx, ctx.Page().URL().RequestURI())
+					s.load(ctx, pageOf(ctx))
 				}),
 		)
 	case s.loading:

@@ -105,11 +105,9 @@ func online(ctx context.Context) bool {
 	return err == nil
 }
 
-// firstWorker reports, once, whether the page was loaded without a service
-// worker (web/kiosque.js notes it), so that the first worker's activation
-// is not taken for a new release.
-func firstWorker() bool {
-	first := js.Global().Get("kiosqueFirstWorker").Truthy()
-	js.Global().Set("kiosqueFirstWorker", false)
-	return first
+// newRelease reports whether a service worker of a new release replaced
+// the one the page started with (web/kiosque.js watches): go-app also
+// reports the first worker taking over a page loaded without one.
+func newRelease() bool {
+	return js.Global().Get("kiosqueNewRelease").Truthy()
 }

@@ -44,7 +44,7 @@ func (p *SavedPage) Render() app.UI {
 			app.Div().Class("card-grid saved-grid").Body(
 				app.Range(p.articles).Slice(func(i int) app.UI {
 					a := p.articles[i]
-					return &Card{Article: a, Lang: v.Lang, Href: articlePath(a.Slug), Excerpt: true}
+					return &Card{Article: a, Lang: v.Lang, Href: articlePath(a.Slug), Excerpt: true, Level: 2}
 				}),
 			),
 		),

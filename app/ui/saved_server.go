@@ -21,4 +21,4 @@ func dropOffline([]string) {}
 
 func online(context.Context) bool { return true }
 
-func firstWorker() bool { return false }
+func newRelease() bool { return false }

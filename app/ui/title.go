@@ -1,9 +1,10 @@
 package ui
 
-// Title is the document title of the page the view shows.
+// Title is the document title of the page the view shows. A widget about
+// an article is named by it, as its page is.
 func (v View) Title() string {
 	switch {
-	case v.Article != nil && v.Embed == nil:
+	case v.Article != nil:
 		return v.Article.Title + " — " + v.Site
 	case v.Category != nil:
 		return categoryName(*v.Category, v.Lang) + " — " + v.Site

@@ -122,7 +122,9 @@ func TestWidgetSpeaksTheReadersLanguage(t *testing.T) {
 			if attrOf(roots[0], "dir") != tc.dir || attrOf(roots[0], "lang") != string(tc.lang) || attrOf(roots[0], "data-theme") != "dark" {
 				t.Errorf("root: dir %q lang %q theme %q", attrOf(roots[0], "dir"), attrOf(roots[0], "lang"), attrOf(roots[0], "data-theme"))
 			}
-			headings := find(doc, tagIs("h2"))
+			headings := find(doc, func(n *html.Node) bool {
+				return n.Data == "h2" && strings.Contains(attrOf(n, "class"), "carousel-heading")
+			})
 			if len(headings) != 1 || textOf(headings[0]) != tc.alsoLike {
 				t.Errorf("carousel heading: %v, want %q", headings, tc.alsoLike)
 			}
@@ -203,10 +205,10 @@ func TestParseEmbedOptions(t *testing.T) {
 		query string
 		want  EmbedOptions
 	}{
-		{"", EmbedOptions{Limit: 6, Theme: ThemeAuto, Layout: LayoutBoth, Target: "_top"}},
-		{"article=x&limit=12&theme=dark&lang=ar&layout=carousel&target=_blank",
-			EmbedOptions{Article: "x", Limit: 12, Theme: ThemeDark, Lang: news.Arabic, Layout: LayoutCarousel, Target: "_blank"}},
-		{"category=sport&lang=EN-gb", EmbedOptions{Category: "sport", Limit: 6, Theme: ThemeAuto, Lang: news.English, Layout: LayoutBoth, Target: "_top"}},
+		{"", EmbedOptions{Limit: 6, Theme: ThemeAuto, Layout: LayoutBoth, Target: "_top", Wasm: WasmIntent}},
+		{"article=x&limit=12&theme=dark&lang=ar&layout=carousel&target=_blank&wasm=eager",
+			EmbedOptions{Article: "x", Limit: 12, Theme: ThemeDark, Lang: news.Arabic, Layout: LayoutCarousel, Target: "_blank", Wasm: WasmEager}},
+		{"category=sport&lang=EN-gb&wasm=idle", EmbedOptions{Category: "sport", Limit: 6, Theme: ThemeAuto, Lang: news.English, Layout: LayoutBoth, Target: "_top", Wasm: WasmIdle}},
 	}
 	for _, tc := range good {
 		got, err := ParseEmbedOptions(mustQuery(t, tc.query))
@@ -217,6 +219,7 @@ func TestParseEmbedOptions(t *testing.T) {
 	bad := map[string]string{
 		"limit=0": "limit", "limit=13": "limit", "limit=abc": "limit", "theme=blue": "theme",
 		"lang=de": "lang", "layout=grid": "layout", "target=_parent": "target", "article=a&category=b": "category",
+		"wasm=false": "wasm", "wasm=now": "wasm",
 	}
 	for query, param := range bad {
 		_, err := ParseEmbedOptions(mustQuery(t, query))
@@ -239,4 +242,44 @@ func TestArticleHrefNeverLinksScripts(t *testing.T) {
 	if got := articleHref(a, true); got != a.URL {
 		t.Errorf("got %q, want the publisher's page", got)
 	}
+}
+
+// The prerendered page is what readers use until the app starts: its
+// states must read as the app renders them (go-app's prerender writes
+// disabled="false" and a bare aria-hidden).
+func TestPrerenderedStatesReadAsRendered(t *testing.T) {
+	articles := []news.Article{testArticle("a", news.French), testArticle("b", news.French), testArticle("c", news.French)}
+	doc := parse(t, &Carousel{ID: "c", Label: "Liés", Lang: news.French, Articles: articles})
+	for _, tc := range []struct {
+		class    string
+		disabled bool
+	}{{"carousel-prev", true}, {"carousel-next", false}} {
+		buttons := find(doc, func(n *html.Node) bool { return n.Data == "button" && strings.Contains(attrOf(n, "class"), tc.class) })
+		if len(buttons) != 1 {
+			t.Fatalf("%d %s buttons", len(buttons), tc.class)
+		}
+		if disabled := hasAttr(buttons[0], "disabled"); disabled != tc.disabled {
+			t.Errorf("%s: disabled %v, want %v", tc.class, disabled, tc.disabled)
+		}
+	}
+	for _, name := range []string{"aria-hidden", "aria-atomic"} {
+		nodes := find(doc, func(n *html.Node) bool { return hasAttr(n, name) })
+		if len(nodes) == 0 {
+			t.Errorf("no %s in the carousel", name)
+		}
+		for _, n := range nodes {
+			if v := attrOf(n, name); v != "true" {
+				t.Errorf("<%s %s=%q>, want \"true\"", n.Data, name, v)
+			}
+		}
+	}
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
 }

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/params"
 )
 
 // View is everything one page shows. The server builds it from the store,
@@ -50,15 +52,33 @@ const (
 	LayoutBoth     Layout = "both"
 )
 
+// Wasm says when a page starts the app (web/kiosque.js reads it from the
+// document): until then the prerendered page works on its own.
+type Wasm string
+
+// When the app starts.
+const (
+	// WasmIntent waits for the reader to show intent: the pointer over the
+	// widget, focus or a key in it, a touch. The widget's default: most
+	// partner page views never need the app.
+	WasmIntent Wasm = "intent"
+	// WasmIdle starts it once the page has loaded, when the browser is
+	// idle: the site's own pages.
+	WasmIdle Wasm = "idle"
+	// WasmEager starts it at once.
+	WasmEager Wasm = "eager"
+)
+
 // EmbedOptions are the options of the widget, from the query of /embed.
 type EmbedOptions struct {
 	Article  string    `json:"article,omitempty"`  // slug of the article the widget is about
 	Category string    `json:"category,omitempty"` // or the section it lists
 	Limit    int       `json:"limit"`
 	Theme    Theme     `json:"theme"`
-	Lang     news.Lang `json:"lang,omitempty"` // empty: the reader's
+	Lang     news.Lang `json:"lang,omitempty"` // empty: the content's
 	Layout   Layout    `json:"layout"`
 	Target   string    `json:"target"` // where card links open: _top or _blank
+	Wasm     Wasm      `json:"wasm"`
 }
 
 // Limits of the widget's list.
@@ -110,6 +130,7 @@ func ParseEmbedOptions(q url.Values) (EmbedOptions, error) {
 		Limit:    DefaultEmbedLimit,
 		Layout:   LayoutBoth,
 		Target:   "_top",
+		Wasm:     WasmIntent,
 	}
 	if o.Article != "" && o.Category != "" {
 		return o, &ParamError{"category", o.Category, "give article or category, not both"}
@@ -142,7 +163,40 @@ func ParseEmbedOptions(q url.Values) (EmbedOptions, error) {
 	default:
 		return o, &ParamError{"target", s, "must be _top or _blank"}
 	}
+	switch s := q.Get("wasm"); Wasm(s) {
+	case "":
+	case WasmIntent, WasmIdle, WasmEager:
+		o.Wasm = Wasm(s)
+	default:
+		return o, &ParamError{"wasm", s, "must be intent, idle or eager"}
+	}
 	return o, nil
+}
+
+// CanonicalPage is a page of the site, from its path (decoded, as
+// url.URL.Path holds it) and raw query, in canonical form: the path
+// escaped as url.URL escapes it, and the canonical form of its query
+// (params.Canonical), only the parameters the page reads, in order. The
+// server keeps a page's answer under it and writes it in the page's view;
+// the browser compares it with its own address.
+func CanonicalPage(path, rawQuery string) string {
+	path = (&url.URL{Path: path}).EscapedPath()
+	switch {
+	case path == "/embed":
+		return params.CanonicalURI(path, rawQuery, "article", "category", "lang", "layout", "limit", "target", "theme", "wasm")
+	case path == "/":
+		return params.CanonicalURI(path, rawQuery, "category", "cursor", "lang", "theme")
+	}
+	return params.CanonicalURI(path, rawQuery, "lang", "theme")
+}
+
+// ReaderLangMatters reports whether the page at path (and query) speaks
+// the reader's language when none is asked for: the front page and the
+// saved list do; an article page speaks its article's, and the widget the
+// language of its content or of the partner's page.
+func ReaderLangMatters(page string) bool {
+	path, _, _ := strings.Cut(page, "?")
+	return !strings.HasPrefix(path, "/a/") && path != "/embed"
 }
 
 // articlePath is the path of an article's page on this server.

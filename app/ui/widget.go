@@ -24,10 +24,10 @@ func (w *Widget) Render() app.UI {
 	v := w.state.current(w.View)
 	words := labelsFor(v.Lang)
 	if v.Error != "" {
-		return root("widget", v).Body(app.P().Class("status").Role("alert").Text(v.Error))
+		return widgetRoot(v, app.P().Class("status").Role("alert").Text(v.Error))
 	}
 	if v.Embed == nil {
-		return root("widget", v).Body(w.state.status(words))
+		return widgetRoot(v, w.state.status(words))
 	}
 	o := *v.Embed
 
@@ -60,13 +60,24 @@ func (w *Widget) Render() app.UI {
 	if len(listed) == 0 {
 		carousel = nil
 	}
-	return root("widget", v).Body(
+	return widgetRoot(v,
 		w.state.status(words),
 		cards,
 		carousel,
 		app.If(len(featured)+len(listed) == 0, func() app.UI {
 			return app.P().Class("status").Text(words.empty)
 		}),
+	)
+}
+
+// widgetRoot is the widget's document: one main landmark, named by a
+// heading that readers of the page around the frame do not see, as the
+// frame's title names it for them.
+func widgetRoot(v View, content ...app.UI) app.UI {
+	return root("widget", v).Body(
+		app.Main().Class("widget-main").Body(
+			append([]app.UI{app.H1().Class("visually-hidden").Text(v.Title())}, content...)...,
+		),
 	)
 }
 
@@ -79,7 +90,7 @@ func cardGrid(articles []news.Article, lang news.Lang, target, class string) app
 	return app.Div().Class("card-grid " + class).Body(
 		app.Range(articles).Slice(func(i int) app.UI {
 			a := articles[i]
-			return &Card{Article: a, Lang: lang, Href: articleHref(a, true), Target: target, Excerpt: true}
+			return &Card{Article: a, Lang: lang, Href: articleHref(a, true), Target: target, Excerpt: true, Level: 2, First: i == 0}
 		}),
 	)
 }

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kiosque/kiosque/app/news"
@@ -24,9 +25,18 @@ import (
 // Store is a store.Store in one SQLite file.
 type Store struct {
 	db *sql.DB
+
+	// watch is the connection ChangeCount asks: SQLite counts the commits
+	// of other connections than the one asking, so it is one that never
+	// writes, held apart from the pool.
+	watchMu sync.Mutex
+	watch   *sql.Conn
 }
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store         = (*Store)(nil)
+	_ store.ChangeCounter = (*Store)(nil)
+)
 
 // FileName is the name of the database file inside the data folder.
 const FileName = "kiosque.db"
@@ -51,7 +61,38 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.watchMu.Lock()
+	if s.watch != nil {
+		s.watch.Close()
+		s.watch = nil
+	}
+	s.watchMu.Unlock()
+	return s.db.Close()
+}
+
+// ChangeCount returns SQLite's data_version as seen from a connection that
+// never writes: it changes with every commit of any other connection, this
+// process's or another's (`kiosque ingest` beside a server). Reading it
+// touches no table.
+func (s *Store) ChangeCount(ctx context.Context) (int64, error) {
+	s.watchMu.Lock()
+	defer s.watchMu.Unlock()
+	if s.watch == nil {
+		conn, err := s.db.Conn(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("read the store's change count: %w", err)
+		}
+		s.watch = conn
+	}
+	var n int64
+	if err := s.watch.QueryRowContext(ctx, "PRAGMA data_version").Scan(&n); err != nil {
+		s.watch.Close()
+		s.watch = nil
+		return 0, fmt.Errorf("read the store's change count: %w", err)
+	}
+	return n, nil
+}
 
 const columns = `id, slug, url, title, excerpt, body, html, category, category_slug, tags, author, published, updated, lang, image, source`
 

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/kiosque/kiosque/build"
+	"github.com/kiosque/kiosque/app/answers"
 )
 
 func main() {
@@ -38,7 +38,7 @@ func precompress(name string) error {
 	if err := os.WriteFile(name+".gz", gz.Bytes(), 0o644); err != nil {
 		return err
 	}
-	br := build.Brotli(raw)
+	br := answers.Brotli(raw, answers.Best)
 	if err := os.WriteFile(name+".br", br, 0o644); err != nil {
 		return err
 	}

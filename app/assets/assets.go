@@ -1,8 +1,12 @@
-package build
+// Package assets serves the site's static files from memory: the files of
+// the web/ folder at paths named by their content, so that browsers keep
+// them for good, and the files go-app generates (app.js, wasm_exec.js, the
+// service worker) at their fixed paths. Each is minified (tdewolff/minify),
+// tagged and compressed once, when the server starts.
+package assets
 
 import (
 	"bytes"
-	"compress/gzip"
 	"fmt"
 	"io/fs"
 	"mime"
@@ -12,32 +16,35 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/andybalholm/brotli"
+	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/etag"
-	"github.com/kiosque/kiosque/app/negotiate"
 	"github.com/tdewolff/minify/v2"
 )
 
-// Assets serves static files from memory: the files under web/ at
-// content-named paths, and the runtime files go-app generates (app.js,
-// wasm_exec.js, app-worker.js, the manifest) at their fixed paths. Everything
-// is minified, given an ETag from its content and compressed at load time.
+// Assets serves static files, each prepared once (app/answers).
 type Assets struct {
-	byPath  map[string]*asset // served path → file
+	byPath  map[string]*file
 	renamed map[string]string // "/web/x.css" → "/web/x.<hash>.css"
 	version string            // content hash of the wasm
 	release string            // content hash of every file
 }
 
-type asset struct {
+// file is a static file and the answer it is served as.
+type file struct {
 	contentType string
-	etag        string
-	immutable   bool // served at a content-named path
-	minified    bool // raw differs from the file it was made from
-	raw         []byte
-	gzip        []byte
+	body        []byte
+	tag         string
+	gzip        []byte // precompressed forms, if made ahead
 	brotli      []byte
+	ready       *answers.Ready
 }
+
+// The Cache-Control of files: those named by their content never change;
+// the others (a plain path, go-app's files) are checked at every use.
+const (
+	cacheForGood = "public, max-age=31536000, immutable"
+	cacheRecheck = "no-cache"
+)
 
 // runtimePaths are the files go-app generates, served at fixed paths.
 var runtimePaths = []string{"/app.js", "/wasm_exec.js", "/app-worker.js", "/manifest.webmanifest", "/app.css"}
@@ -45,9 +52,9 @@ var runtimePaths = []string{"/app.js", "/wasm_exec.js", "/app-worker.js", "/mani
 // LoadWeb reads every file of web (the web/ folder), minifies it and names it
 // by its content. A file "app.wasm.br" or "app.wasm.gz" beside "app.wasm" is
 // taken as its precompressed form (make build writes them: compressing 7 MB
-// at every start would be slow).
+// at its best level at every start would take seconds).
 func LoadWeb(web fs.FS) (*Assets, error) {
-	a := &Assets{byPath: map[string]*asset{}, renamed: map[string]string{}}
+	a := &Assets{byPath: map[string]*file{}, renamed: map[string]string{}}
 	m := NewMinifier()
 	err := fs.WalkDir(web, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -66,28 +73,24 @@ func LoadWeb(web fs.FS) (*Assets, error) {
 		if err != nil {
 			return fmt.Errorf("read web/%s: %w", name, err)
 		}
-		f, err := newAsset(m, name, body)
+		ctype, small, minified, err := minifyFile(m, name, body)
 		if err != nil {
 			return err
 		}
-		if !f.minified {
-			f.brotli = precompressed(web, name, ".br")
-			f.gzip = precompressed(web, name, ".gz")
+		var gz, br []byte
+		if !minified { // what is precompressed is the file as it is
+			gz, br = precompressed(web, name, ".gz"), precompressed(web, name, ".br")
 		}
-		if err := f.compress(); err != nil {
-			return fmt.Errorf("compress web/%s: %w", name, err)
-		}
+		tag := etag.Of(small)
 		logical := "/web/" + name
-		served := contentPath(logical, f.etag)
+		served := contentPath(logical, tag)
 		a.renamed[logical] = served
-		a.byPath[served] = f
+		a.byPath[served] = newFile(ctype, small, tag, gz, br, cacheForGood)
 		// The plain path serves too, for links made without Resolve; it
 		// must be revalidated, as its content changes between releases.
-		plain := *f
-		plain.immutable = false
-		a.byPath[logical] = &plain
+		a.byPath[logical] = newFile(ctype, small, tag, gz, br, cacheRecheck)
 		if name == "app.wasm" {
-			a.version = strings.Trim(f.etag, `"`)
+			a.version = strings.Trim(tag, `"`)
 		}
 		return nil
 	})
@@ -96,6 +99,19 @@ func LoadWeb(web fs.FS) (*Assets, error) {
 	}
 	a.release = a.hashAll()
 	return a, nil
+}
+
+// newFile prepares a file for serving, with the headers every file has.
+// Sandboxed frames (WordPress's oEmbed iframes) fetch the wasm from origin
+// null, hence Access-Control-Allow-Origin.
+func newFile(contentType string, body []byte, tag string, gz, br []byte, cacheControl string) *file {
+	h := http.Header{}
+	h.Set("Content-Type", contentType)
+	h.Set("Cache-Control", cacheControl)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Access-Control-Allow-Origin", "*")
+	ready := answers.Prepare(answers.Answer{Header: h, Body: body, Tag: tag, Gzip: gz, Brotli: br, Effort: answers.Best})
+	return &file{contentType: contentType, body: body, tag: tag, gzip: gz, brotli: br, ready: ready}
 }
 
 // Release is a content hash of every file served: pages built with these
@@ -110,7 +126,7 @@ func (a *Assets) hashAll() string {
 	sort.Strings(paths)
 	var all bytes.Buffer
 	for _, p := range paths {
-		all.WriteString(p + " " + a.byPath[p].etag + "\n")
+		all.WriteString(p + " " + a.byPath[p].tag + "\n")
 	}
 	return strings.Trim(etag.Of(all.Bytes()), `"`)
 }
@@ -140,41 +156,39 @@ func (a *Assets) Version() string { return a.version }
 // AddRuntime asks go-app's handler for the files it generates and serves
 // them minified. Call it once, after the handler knows a.Resolve.
 func (a *Assets) AddRuntime(goapp http.Handler) error {
-	m := NewMinifier()
 	for _, p := range runtimePaths {
 		rec := httptest.NewRecorder()
 		goapp.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
 		if rec.Code != http.StatusOK {
-			return fmt.Errorf("generate %s: go-app answered %d", p, rec.Code)
+			return fmt.Errorf("generate %s: go-app answered %d: %.200s", p, rec.Code, rec.Body)
 		}
-		f, err := newAsset(m, p, rec.Body.Bytes())
-		if err != nil {
+		if err := a.Add(p, rec.Body.Bytes()); err != nil {
 			return err
 		}
-		f.immutable = false
-		if err := f.compress(); err != nil {
-			return fmt.Errorf("compress %s: %w", p, err)
-		}
-		a.byPath[p] = f
 	}
-	a.release = a.hashAll()
 	return nil
 }
 
 // Add serves body at path, a file the server generates (such as the web
 // manifest), minified and compressed like the others, revalidated by ETag.
 func (a *Assets) Add(path string, body []byte) error {
-	f, err := newAsset(NewMinifier(), path, body)
+	ctype, small, _, err := minifyFile(NewMinifier(), path, body)
 	if err != nil {
 		return err
 	}
-	f.immutable = false
-	if err := f.compress(); err != nil {
-		return fmt.Errorf("compress %s: %w", path, err)
-	}
-	a.byPath[path] = f
+	a.byPath[path] = newFile(ctype, small, etag.Of(small), nil, nil, cacheRecheck)
 	a.release = a.hashAll()
 	return nil
+}
+
+// ServeAs returns a handler of the web file at asset with a Cache-Control
+// of its own, for a fixed path other sites name (/embed.js, /robots.txt).
+func (a *Assets) ServeAs(asset, cacheControl string) (http.Handler, bool) {
+	f, ok := a.byPath[asset]
+	if !ok {
+		return nil, false
+	}
+	return newFile(f.contentType, f.body, f.tag, f.gzip, f.brotli, cacheControl).ready, true
 }
 
 // Resolve returns the path a web file is served at; go-app calls it for
@@ -192,50 +206,20 @@ func (a *Assets) Has(p string) bool {
 	return ok
 }
 
-// ServeHTTP serves a file in the encoding the client accepts.
+// ServeHTTP serves a file in the encoding the client takes best.
 func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f, ok := a.byPath[r.URL.Path]
 	if !ok {
 		http.NotFound(w, r)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", f.contentType)
-	h.Set("ETag", f.etag)
-	h.Set("Vary", "Accept-Encoding")
-	h.Set("X-Content-Type-Options", "nosniff")
-	// Sandboxed frames (WordPress's oEmbed iframes) fetch the wasm from
-	// origin null.
-	h.Set("Access-Control-Allow-Origin", "*")
-	if f.immutable {
-		h.Set("Cache-Control", "public, max-age=31536000, immutable")
-	} else {
-		h.Set("Cache-Control", "no-cache")
-	}
-	if etag.Matches(r.Header.Get("If-None-Match"), f.etag) {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	body := f.raw
-	switch accepts := r.Header.Get("Accept-Encoding"); {
-	case f.brotli != nil && negotiate.AcceptsEncoding(accepts, "br"):
-		h.Set("Content-Encoding", "br")
-		h.Set("ETag", etag.Encoded(f.etag, "br"))
-		body = f.brotli
-	case f.gzip != nil && negotiate.AcceptsEncoding(accepts, "gzip"):
-		h.Set("Content-Encoding", "gzip")
-		h.Set("ETag", etag.Encoded(f.etag, "gzip"))
-		body = f.gzip
-	}
-	h.Set("Content-Length", fmt.Sprint(len(body)))
-	if r.Method == http.MethodHead {
-		return
-	}
-	w.Write(body)
+	f.ready.ServeHTTP(w, r)
 }
 
-func newAsset(m *minify.M, name string, body []byte) (*asset, error) {
-	ctype := mime.TypeByExtension(path.Ext(name))
+// minifyFile minifies a file when its type has a minifier, and says its
+// content type and whether it changed.
+func minifyFile(m *minify.M, name string, body []byte) (ctype string, out []byte, minified bool, err error) {
+	ctype = mime.TypeByExtension(path.Ext(name))
 	switch path.Ext(name) {
 	case ".webmanifest":
 		ctype = "application/manifest+json"
@@ -248,68 +232,20 @@ func newAsset(m *minify.M, name string, body []byte) (*asset, error) {
 		ctype = "application/octet-stream"
 	}
 	mediatype, _, _ := mime.ParseMediaType(ctype)
-	minified := false
 	if _, _, fn := m.Match(mediatype); fn != nil {
 		small, err := m.Bytes(mediatype, body)
 		if err != nil {
-			return nil, fmt.Errorf("minify %s: %w", name, err)
+			return "", nil, false, fmt.Errorf("minify %s: %w", name, err)
 		}
-		body, minified = small, true
+		return ctype, small, true, nil
 	}
-	return &asset{
-		contentType: ctype,
-		etag:        etag.Of(body),
-		immutable:   true,
-		minified:    minified,
-		raw:         body,
-	}, nil
-}
-
-// compress fills in the compressed forms a file is worth having. Big files
-// must come precompressed for brotli: its best level takes seconds per MB.
-func (f *asset) compress() error {
-	if len(f.raw) < 512 || isCompressed(f.contentType) {
-		return nil
-	}
-	if f.gzip == nil {
-		// A big file that came without its precompressed form (make dev)
-		// gets the default level: the best one takes seconds.
-		level := gzip.BestCompression
-		if len(f.raw) > 1<<20 {
-			level = gzip.DefaultCompression
-		}
-		var b bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&b, level)
-		zw.Write(f.raw)
-		if err := zw.Close(); err != nil {
-			return err
-		}
-		f.gzip = b.Bytes()
-	}
-	if f.brotli == nil && len(f.raw) < 1<<20 {
-		f.brotli = Brotli(f.raw)
-	}
-	return nil
-}
-
-// Brotli compresses b at brotli's best level.
-func Brotli(b []byte) []byte {
-	var out bytes.Buffer
-	bw := brotli.NewWriterLevel(&out, brotli.BestCompression)
-	bw.Write(b)
-	bw.Close()
-	return out.Bytes()
-}
-
-func isCompressed(contentType string) bool {
-	return strings.HasPrefix(contentType, "image/png") || strings.HasPrefix(contentType, "image/jpeg") ||
-		strings.HasPrefix(contentType, "image/webp") || strings.HasPrefix(contentType, "font/woff")
+	return ctype, body, false, nil
 }
 
 // contentPath puts a short content hash before a file's extension:
 // /web/kiosque.css → /web/kiosque.1a2b3c4d5e6f.css.
-func contentPath(p, etag string) string {
-	hash := strings.Trim(etag, `"`)[:12]
+func contentPath(p, tag string) string {
+	hash := strings.Trim(tag, `"`)[:12]
 	ext := path.Ext(p)
 	return strings.TrimSuffix(p, ext) + "." + hash + ext
 }

@@ -1,7 +1,4 @@
-// Package build is Kiosque's asset pipeline: it minifies what the server
-// serves (tdewolff/minify), names static files by their content so they can
-// be cached for good, and compresses them once rather than per request.
-package build
+package assets
 
 import (
 	"regexp"
