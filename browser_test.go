@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -22,8 +22,11 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/kiosque/kiosque/app/answers"
+	"github.com/kiosque/kiosque/app/front"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/sample"
+	"github.com/kiosque/kiosque/app/server"
 	"github.com/kiosque/kiosque/app/store/sqlite"
 )
 
@@ -33,8 +36,9 @@ const seedSlug = "hammouchi-examine-a-vienne-les-defis-du-terrorisme"
 const chromium = "/usr/bin/chromium"
 
 // startKiosque serves the bundled sample, and the articles given, from a
-// temporary store with the real handler, web files and built wasm.
-func startKiosque(tb testing.TB, extra ...news.Article) *httptest.Server {
+// temporary store with the real site, web files and built wasm, through
+// the front the binary serves with (app/front).
+func startKiosque(tb testing.TB, extra ...news.Article) *liveServer {
 	tb.Helper()
 	return startKiosqueWithStore(tb, func(st *sqlite.Store) {
 		if err := st.Put(context.Background(), extra...); err != nil {
@@ -44,39 +48,50 @@ func startKiosque(tb testing.TB, extra ...news.Article) *httptest.Server {
 }
 
 // startKiosqueWithStore is startKiosque with a store that fill prepares.
-func startKiosqueWithStore(tb testing.TB, fill func(*sqlite.Store)) *httptest.Server {
+func startKiosqueWithStore(tb testing.TB, fill func(*sqlite.Store)) *liveServer {
 	tb.Helper()
-	srv := httptest.NewServer(kiosqueHandler(tb, fill))
-	tb.Cleanup(srv.Close)
-	return srv
+	return serveSite(tb, newSite(tb, fill))
 }
 
 // startKiosqueHoldingWasm is startKiosque, except that requests for the
 // wasm wait until release is called: a test can act while the app is on
 // its way.
-func startKiosqueHoldingWasm(tb testing.TB) (srv *httptest.Server, release func()) {
+func startKiosqueHoldingWasm(tb testing.TB) (srv *liveServer, release func()) {
 	tb.Helper()
-	next := kiosqueHandler(tb, func(*sqlite.Store) {})
-	held := make(chan struct{})
-	var once sync.Once
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, ".wasm") {
-			select {
-			case <-held:
-			case <-r.Context().Done():
-				return
-			}
-		}
-		next.ServeHTTP(w, r)
-	}))
-	tb.Cleanup(srv.Close)
-	tb.Cleanup(func() { once.Do(func() { close(held) }) })
-	return srv, func() { once.Do(func() { close(held) }) }
+	held := &heldWasm{Site: newSite(tb, func(*sqlite.Store) {}), held: make(chan struct{})}
+	srv = serveSite(tb, held)
+	tb.Cleanup(held.release)
+	return srv, held.release
 }
 
-// kiosqueHandler is the real handler over a temporary store with the
-// sample and what fill adds.
-func kiosqueHandler(tb testing.TB, fill func(*sqlite.Store)) http.Handler {
+// heldWasm is a site whose wasm waits until it is released.
+type heldWasm struct {
+	front.Site
+	held chan struct{}
+	once sync.Once
+}
+
+func (h *heldWasm) release() { h.once.Do(func() { close(h.held) }) }
+
+func (h *heldWasm) wait(path string) {
+	if strings.HasSuffix(path, ".wasm") {
+		<-h.held
+	}
+}
+
+func (h *heldWasm) Lookup(req server.Request) (*answers.Ready, bool) {
+	h.wait(req.Path)
+	return h.Site.Lookup(req)
+}
+
+func (h *heldWasm) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.wait(r.URL.Path)
+	h.Site.ServeHTTP(w, r)
+}
+
+// newSite is the real site over a temporary store with the sample and
+// what fill adds.
+func newSite(tb testing.TB, fill func(*sqlite.Store)) *server.Server {
 	tb.Helper()
 	if _, err := os.Stat("web/app.wasm"); err != nil {
 		tb.Fatal("web/app.wasm is missing: build it first (make test does)")
@@ -97,7 +112,47 @@ func kiosqueHandler(tb testing.TB, fill func(*sqlite.Store)) http.Handler {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return k.handler
+	return k.site
+}
+
+// liveServer is a site served on loopback through app/front, as the
+// binary serves it.
+type liveServer struct {
+	URL  string
+	stop context.CancelFunc
+	done chan error
+	once sync.Once
+}
+
+// serveSite serves site on a free port of 127.0.0.1 until the test ends.
+func serveSite(tb testing.TB, site front.Site) *liveServer {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return serveOn(tb, ln, site, time.Second)
+}
+
+// serveOn serves site on ln; grace is how long a stop lets open requests
+// finish.
+func serveOn(tb testing.TB, ln net.Listener, site front.Site, grace time.Duration) *liveServer {
+	tb.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &liveServer{URL: "http://" + ln.Addr().String(), stop: cancel, done: make(chan error, 1)}
+	opts := frontOptions(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	opts.Grace = grace
+	go func() { s.done <- front.Serve(ctx, ln, site, opts) }()
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// Close stops the server and waits until it has.
+func (s *liveServer) Close() {
+	s.once.Do(func() {
+		s.stop()
+		<-s.done
+	})
 }
 
 // browser is a headless Chromium tab with a fresh profile, which records

@@ -27,7 +27,7 @@ const alOmraneSlug = "al-omrane-inaugure-son-agence-renovee-a-paris"
 // can stop it and start another release where the browser expects it.
 type kiosqueAt struct {
 	addr, dataDir string
-	srv           *http.Server
+	srv           *liveServer
 	st            *sqlite.Store
 }
 
@@ -74,8 +74,8 @@ func (k *kiosqueAt) start(t *testing.T, webDir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	k.srv, k.st = &http.Server{Handler: kq.handler}, st
-	go k.srv.Serve(ln)
+	// Stopped, it is gone at once: no grace for open requests.
+	k.srv, k.st = serveOn(t, ln, kq.site, 0), st
 }
 
 func (k *kiosqueAt) stop() {

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/kiosque/kiosque/app/answers"
+	"github.com/kiosque/kiosque/app/front"
 	"github.com/kiosque/kiosque/app/ingest"
 	"github.com/kiosque/kiosque/app/ingest/fetch"
 	"github.com/kiosque/kiosque/app/media"
@@ -135,17 +136,6 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		background.Go(func() { poller.Run(work) })
 	}
 
-	srv := &http.Server{
-		Addr:              c.addr,
-		Handler:           k.handler,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		// Requests outlive the signal: Shutdown lets them finish.
-		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.addr, err)
@@ -153,16 +143,35 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	log.Info("serving", "url", "http://"+displayAddr(ln.Addr()), "data", c.dataDir)
 	fmt.Fprintf(stdout, "Kiosque is serving on http://%s\n", displayAddr(ln.Addr()))
 
-	err = server.Serve(ctx, srv, ln, 10*time.Second)
+	err = front.Serve(ctx, ln, k.site, frontOptions(log))
 	log.Info("stopped", "err", err)
 	return err
 }
 
-// kiosque is the server put together: its handler, and what keeps what
-// it derives from the store (the related-articles index, the kept answers)
+// frontOptions bound the HTTP server's work: a request is read within 10
+// seconds and answered within 30, an idle connection stays 30 seconds, and
+// a shutdown lets open requests finish for 10 seconds. An answer of up to
+// 32 KB (a widget's document, plain) leaves in one write; a request's head
+// may take 8 KB (some publishers' cookies are large); an open connection
+// holds both buffers.
+func frontOptions(log *slog.Logger) front.Options {
+	return front.Options{
+		Log:          log,
+		Grace:        10 * time.Second,
+		ReadTimeout:  10 * time.Second,
+		WriteTimeout: 30 * time.Second,
+		IdleTimeout:  30 * time.Second,
+		MaxBodyBytes: 1 << 20,
+		WriteBuffer:  32 << 10,
+		ReadBuffer:   8 << 10,
+	}
+}
+
+// kiosque is the server put together: the site, and what keeps what it
+// derives from the store (the related-articles index, the kept answers)
 // in step with the store.
 type kiosque struct {
-	handler http.Handler
+	site    *server.Server
 	watcher *storeWatcher
 }
 
@@ -192,7 +201,7 @@ func newKiosque(ctx context.Context, log *slog.Logger, st *sqlite.Store, c serve
 		}
 		images = h
 	}
-	handler, err := server.New(server.Config{
+	site, err := server.New(server.Config{
 		Log:            log,
 		Store:          st,
 		Related:        index,
@@ -206,7 +215,7 @@ func newKiosque(ctx context.Context, log *slog.Logger, st *sqlite.Store, c serve
 	if err != nil {
 		return nil, err
 	}
-	return &kiosque{handler: handler, watcher: watcher}, nil
+	return &kiosque{site: site, watcher: watcher}, nil
 }
 
 // fillWithSample puts the bundled sample articles into an empty store.

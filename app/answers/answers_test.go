@@ -110,8 +110,11 @@ func TestConditionalRequestsGet304ForAnyForm(t *testing.T) {
 			if rec.Code != http.StatusNotModified || rec.Body.Len() != 0 {
 				t.Errorf("If-None-Match %s (a %q form), asking %q: %d with %d bytes, want 304 and none", tag, accept, ask, rec.Code, rec.Body.Len())
 			}
-			if rec.Header().Get("Cache-Control") == "" || rec.Header().Get("ETag") == "" {
-				t.Errorf("a 304 without the 200's Cache-Control and ETag: %v", rec.Header())
+			if rec.Header().Get("Cache-Control") == "" || rec.Header().Get("ETag") == "" || rec.Header().Get("Vary") == "" {
+				t.Errorf("a 304 without the 200's Cache-Control, ETag and Vary: %v", rec.Header())
+			}
+			if rec.Header().Get("Content-Type") != "" || rec.Header().Get("Content-Length") != "" {
+				t.Errorf("a 304 with the body's headers: %v", rec.Header())
 			}
 		}
 	}

@@ -70,9 +70,14 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, build 
 	ready.ServeHTTP(w, r)
 }
 
-// Get returns the answer kept under key, if any.
+// Get returns the answer kept under key, if any, and counts a hit when
+// there is one: a front that serves kept answers itself asks Get, and
+// Serve when Get finds nothing.
 func (c *Cache) Get(key string) (*Ready, bool) {
 	ready, _ := c.lookup(key)
+	if ready != nil {
+		c.hits.Add(1)
+	}
 	return ready, ready != nil
 }
 

@@ -71,18 +71,33 @@ const (
 	brotlied
 )
 
-// form is one encoding of a body with every header it is sent with.
+// form is one encoding of a body with every header it is sent with, and
+// the few a 304 repeats.
 type form struct {
-	body   []byte
-	header []field
+	body        []byte
+	header      []Field
+	notModified []Field
 }
 
-// field is a header line prepared once. Its values slice is shared by every
-// answer sent and never modified: http.Header.Set replaces slices, it does
-// not write into them.
-type field struct {
-	name   string
-	values []string
+// revalidated reports whether a 304 repeats a header: those RFC 9110
+// (15.4.5) asks for, and those every answer of Kiosque's carries for
+// safety. A cache keeps the others it stored with the answer, and every
+// header less is work saved on the busiest answer of all.
+func revalidated(name string) bool {
+	switch name {
+	case "Cache-Control", "Etag", "Vary", "Expires", "Content-Location",
+		"X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy", "Strict-Transport-Security", "Access-Control-Allow-Origin":
+		return true
+	}
+	return false
+}
+
+// Field is a header line prepared once, its name in canonical form. Its
+// Values are shared by every answer sent and never modified:
+// http.Header.Set replaces slices, it does not write into them.
+type Field struct {
+	Name   string
+	Values []string
 }
 
 // Prepare makes an answer ready to serve: it compresses the body when that
@@ -106,7 +121,7 @@ func Prepare(a Answer) *Ready {
 		}
 	}
 	compressed := bodies[gzipped] != nil || bodies[brotlied] != nil
-	common := make([]field, 0, len(a.Header)+4)
+	common := make([]Field, 0, len(a.Header)+4)
 	for name, values := range a.Header {
 		switch name {
 		case "Etag", "Content-Length", "Content-Encoding":
@@ -116,11 +131,11 @@ func Prepare(a Answer) *Ready {
 				continue // joined below
 			}
 		}
-		common = append(common, field{name, values})
+		common = append(common, Field{name, values})
 	}
 	if compressed {
 		vary := append(a.Header.Values("Vary"), "Accept-Encoding")
-		common = append(common, field{"Vary", []string{strings.Join(vary, ", ")}})
+		common = append(common, Field{"Vary", []string{strings.Join(vary, ", ")}})
 	}
 	for i, coding := range [3]string{"", "gzip", "br"} {
 		body := bodies[i]
@@ -128,15 +143,21 @@ func Prepare(a Answer) *Ready {
 			continue
 		}
 		header := append(common[:len(common):len(common)],
-			field{"Content-Length", []string{strconv.Itoa(len(body))}})
+			Field{"Content-Length", []string{strconv.Itoa(len(body))}})
 		if coding == "" {
-			header = append(header, field{"Etag", []string{tag}})
+			header = append(header, Field{"Etag", []string{tag}})
 		} else {
 			header = append(header,
-				field{"Etag", []string{etag.Encoded(tag, coding)}},
-				field{"Content-Encoding", []string{coding}})
+				Field{"Etag", []string{etag.Encoded(tag, coding)}},
+				Field{"Content-Encoding", []string{coding}})
 		}
-		r.forms[i] = form{body: body, header: header}
+		var notModified []Field
+		for _, f := range header {
+			if revalidated(f.Name) {
+				notModified = append(notModified, f)
+			}
+		}
+		r.forms[i] = form{body: body, header: header, notModified: notModified}
 		r.size += int64(len(body)) + int64(len(header))*48
 	}
 	return r
@@ -173,24 +194,32 @@ func (r *Ready) pick(acceptEncoding string) int {
 	return identity
 }
 
-// ServeHTTP sends the answer in the encoding the client takes best, or 304
-// when the client holds it already (in any of its forms).
+// Reply is what to send a request with this method, Accept-Encoding and
+// If-None-Match: the status, the headers (Content-Length included) and the
+// body, nil when none is sent (HEAD, 304). It is the answer in the
+// encoding the client takes best, or 304 when the client holds it already
+// in any of its forms.
+func (r *Ready) Reply(method, acceptEncoding, ifNoneMatch string) (status int, header []Field, body []byte) {
+	f := &r.forms[r.pick(acceptEncoding)]
+	if r.status == http.StatusOK && ifNoneMatch != "" && etag.Matches(ifNoneMatch, r.tag) {
+		return http.StatusNotModified, f.notModified, nil
+	}
+	if method == http.MethodHead {
+		return r.status, f.header, nil
+	}
+	return r.status, f.header, f.body
+}
+
+// ServeHTTP sends the answer's Reply.
 func (r *Ready) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	f := &r.forms[r.pick(req.Header.Get("Accept-Encoding"))]
+	status, header, body := r.Reply(req.Method, req.Header.Get("Accept-Encoding"), req.Header.Get("If-None-Match"))
 	h := w.Header()
-	for _, field := range f.header {
-		h[field.name] = field.values
+	for _, f := range header {
+		h[f.Name] = f.Values
 	}
-	if r.status == http.StatusOK {
-		if inm := req.Header.Get("If-None-Match"); inm != "" && etag.Matches(inm, r.tag) {
-			// net/http drops the body's headers from a 304 itself.
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
-	}
-	w.WriteHeader(r.status)
-	if req.Method != http.MethodHead {
-		w.Write(f.body)
+	w.WriteHeader(status) // net/http drops a 304's body headers itself
+	if body != nil {
+		w.Write(body)
 	}
 }
 

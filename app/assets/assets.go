@@ -27,6 +27,7 @@ type Assets struct {
 	renamed map[string]string // "/web/x.css" → "/web/x.<hash>.css"
 	version string            // content hash of the wasm
 	release string            // content hash of every file
+	common  http.Header       // headers every file carries
 }
 
 // file is a static file and the answer it is served as.
@@ -53,8 +54,13 @@ var runtimePaths = []string{"/app.js", "/wasm_exec.js", "/app-worker.js", "/mani
 // by its content. A file "app.wasm.br" or "app.wasm.gz" beside "app.wasm" is
 // taken as its precompressed form (make build writes them: compressing 7 MB
 // at its best level at every start would take seconds).
-func LoadWeb(web fs.FS) (*Assets, error) {
-	a := &Assets{byPath: map[string]*file{}, renamed: map[string]string{}}
+//
+// Every file carries the common headers given, and headers of its own:
+// Content-Type, Cache-Control, and Access-Control-Allow-Origin (sandboxed
+// frames, such as WordPress's oEmbed iframes, fetch the wasm from origin
+// null).
+func LoadWeb(web fs.FS, common http.Header) (*Assets, error) {
+	a := &Assets{byPath: map[string]*file{}, renamed: map[string]string{}, common: common}
 	m := NewMinifier()
 	err := fs.WalkDir(web, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -85,10 +91,10 @@ func LoadWeb(web fs.FS) (*Assets, error) {
 		logical := "/web/" + name
 		served := contentPath(logical, tag)
 		a.renamed[logical] = served
-		a.byPath[served] = newFile(ctype, small, tag, gz, br, cacheForGood)
+		a.byPath[served] = a.newFile(ctype, small, tag, gz, br, cacheForGood)
 		// The plain path serves too, for links made without Resolve; it
 		// must be revalidated, as its content changes between releases.
-		a.byPath[logical] = newFile(ctype, small, tag, gz, br, cacheRecheck)
+		a.byPath[logical] = a.newFile(ctype, small, tag, gz, br, cacheRecheck)
 		if name == "app.wasm" {
 			a.version = strings.Trim(tag, `"`)
 		}
@@ -101,14 +107,14 @@ func LoadWeb(web fs.FS) (*Assets, error) {
 	return a, nil
 }
 
-// newFile prepares a file for serving, with the headers every file has.
-// Sandboxed frames (WordPress's oEmbed iframes) fetch the wasm from origin
-// null, hence Access-Control-Allow-Origin.
-func newFile(contentType string, body []byte, tag string, gz, br []byte, cacheControl string) *file {
-	h := http.Header{}
+// newFile prepares a file for serving.
+func (a *Assets) newFile(contentType string, body []byte, tag string, gz, br []byte, cacheControl string) *file {
+	h := a.common.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
 	h.Set("Content-Type", contentType)
 	h.Set("Cache-Control", cacheControl)
-	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Access-Control-Allow-Origin", "*")
 	ready := answers.Prepare(answers.Answer{Header: h, Body: body, Tag: tag, Gzip: gz, Brotli: br, Effort: answers.Best})
 	return &file{contentType: contentType, body: body, tag: tag, gzip: gz, brotli: br, ready: ready}
@@ -176,19 +182,28 @@ func (a *Assets) Add(path string, body []byte) error {
 	if err != nil {
 		return err
 	}
-	a.byPath[path] = newFile(ctype, small, etag.Of(small), nil, nil, cacheRecheck)
+	a.byPath[path] = a.newFile(ctype, small, etag.Of(small), nil, nil, cacheRecheck)
 	a.release = a.hashAll()
 	return nil
 }
 
-// ServeAs returns a handler of the web file at asset with a Cache-Control
-// of its own, for a fixed path other sites name (/embed.js, /robots.txt).
-func (a *Assets) ServeAs(asset, cacheControl string) (http.Handler, bool) {
+// ServeAs returns the web file at asset with a Cache-Control of its own,
+// for a fixed path other sites name (/embed.js, /robots.txt).
+func (a *Assets) ServeAs(asset, cacheControl string) (*answers.Ready, bool) {
 	f, ok := a.byPath[asset]
 	if !ok {
 		return nil, false
 	}
-	return newFile(f.contentType, f.body, f.tag, f.gzip, f.brotli, cacheControl).ready, true
+	return a.newFile(f.contentType, f.body, f.tag, f.gzip, f.brotli, cacheControl).ready, true
+}
+
+// Lookup returns the file served at p.
+func (a *Assets) Lookup(p string) (*answers.Ready, bool) {
+	f, ok := a.byPath[p]
+	if !ok {
+		return nil, false
+	}
+	return f.ready, true
 }
 
 // Resolve returns the path a web file is served at; go-app calls it for

@@ -41,7 +41,7 @@ func serve(t *testing.T, a *Assets, path string, header ...string) (*http.Respon
 }
 
 func TestFilesAreMinifiedAndNamedByContent(t *testing.T) {
-	a, err := LoadWeb(testWeb())
+	a, err := LoadWeb(testWeb(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestFilesAreMinifiedAndNamedByContent(t *testing.T) {
 }
 
 func TestEncodingsAndConditionalRequests(t *testing.T) {
-	a, err := LoadWeb(testWeb())
+	a, err := LoadWeb(testWeb(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestEncodingsAndConditionalRequests(t *testing.T) {
 }
 
 func TestStalePrecompressedFileIsIgnored(t *testing.T) {
-	a, err := LoadWeb(testWeb())
+	a, err := LoadWeb(testWeb(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestStalePrecompressedFileIsIgnored(t *testing.T) {
 }
 
 func TestUnknownPathIs404(t *testing.T) {
-	a, err := LoadWeb(testWeb())
+	a, err := LoadWeb(testWeb(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

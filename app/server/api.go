@@ -9,7 +9,6 @@ import (
 	"strconv"
 
 	"github.com/kiosque/kiosque/app/answers"
-	"github.com/kiosque/kiosque/app/negotiate"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/params"
 	"github.com/kiosque/kiosque/app/store"
@@ -24,15 +23,13 @@ const (
 	maxRelatedLimit     = 12
 )
 
-// Every answer of the API is kept (app/answers), under a key made of the
-// route and the canonical form of its query: the parameters it reads, in
-// order, so that the same question asked in other words is the same key.
+// Every answer of the API is kept (app/answers), under the key keyOf
+// gives its request.
 
 func (s *server) listArticles() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		query := params.Canonical(r.URL.RawQuery, "category", "cursor", "lang", "limit")
-		s.keep(w, r, "articles?"+query, func(ctx context.Context) (answers.Answer, error) {
-			q, _ := url.ParseQuery(query)
+		s.keep(w, r, func(ctx context.Context) (answers.Answer, error) {
+			q, _ := url.ParseQuery(params.Canonical(r.URL.RawQuery, "category", "cursor", "lang", "limit"))
 			limit, err := intParam(q, "limit", defaultListLimit, 1, maxListLimit)
 			if err != nil {
 				return answers.Answer{}, err
@@ -68,7 +65,7 @@ func (s *server) listArticles() http.Handler {
 func (s *server) getArticle() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		slug := r.PathValue("slug")
-		s.keep(w, r, "article/"+slug, func(ctx context.Context) (answers.Answer, error) {
+		s.keep(w, r, func(ctx context.Context) (answers.Answer, error) {
 			a, err := s.article(ctx, slug)
 			if err != nil {
 				return answers.Answer{}, err
@@ -81,9 +78,8 @@ func (s *server) getArticle() http.Handler {
 func (s *server) relatedArticles() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		slug := r.PathValue("slug")
-		query := params.Canonical(r.URL.RawQuery, "limit")
-		s.keep(w, r, "related/"+slug+"?"+query, func(ctx context.Context) (answers.Answer, error) {
-			q, _ := url.ParseQuery(query)
+		s.keep(w, r, func(ctx context.Context) (answers.Answer, error) {
+			q, _ := url.ParseQuery(params.Canonical(r.URL.RawQuery, "limit"))
 			limit, err := intParam(q, "limit", defaultRelatedLimit, 1, maxRelatedLimit)
 			if err != nil {
 				return answers.Answer{}, err
@@ -105,7 +101,7 @@ func (s *server) relatedArticles() http.Handler {
 
 func (s *server) listCategories() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.keep(w, r, "categories", func(ctx context.Context) (answers.Answer, error) {
+		s.keep(w, r, func(ctx context.Context) (answers.Answer, error) {
 			categories, err := s.Store.Categories(ctx)
 			if err != nil {
 				return answers.Answer{}, err
@@ -128,15 +124,13 @@ func (s *server) listCategories() http.Handler {
 // site, the same the server would have prerendered.
 func (s *server) getView() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		raw := r.URL.Query().Get("path")
-		target, err := url.Parse(raw)
-		if raw == "" || err != nil || target.Scheme != "" || target.Host != "" || len(raw) > 2048 || raw[0] != '/' {
-			badParam(w, &ui.ParamError{Param: "path", Value: raw, Reason: "must be a path of this site"})
+		page, ok := viewedPage(r.URL.RawQuery)
+		if !ok {
+			badParam(w, &ui.ParamError{Param: "path", Value: page, Reason: "must be a path of this site"})
 			return
 		}
-		page := ui.CanonicalPage(target.Path, target.RawQuery)
-		reader := s.readerLang(r, page)
-		s.keep(w, r, "view "+page+" "+string(reader), func(ctx context.Context) (answers.Answer, error) {
+		reader := s.readerLang(requestOf(r), page)
+		s.keep(w, r, func(ctx context.Context) (answers.Answer, error) {
 			v, status, err := s.buildView(ctx, page, reader)
 			if err != nil {
 				return answers.Answer{}, err
@@ -151,16 +145,6 @@ func (s *server) getView() http.Handler {
 			return a, err
 		})
 	})
-}
-
-// readerLang is the language the reader's browser asks for, when the page
-// at path speaks it: "" when the page's language comes from elsewhere, so
-// that its answer is kept once, not once per language.
-func (s *server) readerLang(r *http.Request, path string) news.Lang {
-	if !ui.ReaderLangMatters(path) {
-		return ""
-	}
-	return negotiate.Lang(r.Header.Get("Accept-Language"))
 }
 
 // article reads the article with this slug; notFound when there is none.

@@ -213,14 +213,14 @@ func TestAnswersCarryCDNHeaders(t *testing.T) {
 		}
 		keys := strings.Fields(res.Header.Get("Surrogate-Key"))
 		tags := strings.Split(res.Header.Get("Cache-Tag"), ",")
-		for _, want := range []string{"kiosque", "article-" + seedSlug, "article-" + related.Articles[0].Slug, "section-" + related.Articles[0].CategorySlug} {
+		for _, want := range []string{"kiosque", ArticleKey(seedSlug), ArticleKey(related.Articles[0].Slug), sectionKey(related.Articles[0].CategorySlug)} {
 			if !slices.Contains(keys, want) || !slices.Contains(tags, want) {
 				t.Errorf("%s: Surrogate-Key %q, Cache-Tag %q: %s missing", route, keys, tags, want)
 			}
 		}
 	}
 	res, _ := get(t, srv.URL+"/?category=economie")
-	if keys := strings.Fields(res.Header.Get("Surrogate-Key")); !slices.Contains(keys, "section-economie") || !slices.Contains(keys, "latest") {
+	if keys := strings.Fields(res.Header.Get("Surrogate-Key")); !slices.Contains(keys, sectionKey("economie")) || !slices.Contains(keys, "latest") {
 		t.Errorf("a section's page: Surrogate-Key %q", keys)
 	}
 }

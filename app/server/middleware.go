@@ -6,21 +6,17 @@ import (
 	"time"
 )
 
-// withHeaders sets the headers every answer carries. The API and the files
-// may be read from any origin: they are public, and sandboxed frames come
-// from origin null. No cookies are ever set.
-func withHeaders(next http.Handler) http.Handler {
-	// Made once: every answer shares them (http.Header.Set replaces a
-	// slice, never writes into it).
-	nosniff := []string{"nosniff"}
-	referrer := []string{"strict-origin-when-cross-origin"}
-	anyOrigin := []string{"*"}
+// withHeaders sets the headers every answer carries (commonHeaders), but
+// Access-Control-Allow-Origin on other methods than GET and HEAD. Answers
+// prepared ahead carry them already.
+func withHeaders(common http.Header, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h["X-Content-Type-Options"] = nosniff
-		h["Referrer-Policy"] = referrer
-		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			h["Access-Control-Allow-Origin"] = anyOrigin
+		readOnly := r.Method == http.MethodGet || r.Method == http.MethodHead
+		for name, values := range common {
+			if readOnly || name != "Access-Control-Allow-Origin" {
+				h[name] = values // shared: http.Header.Set replaces a slice, never writes into it
+			}
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -25,17 +25,18 @@ import (
 // partner page quickly, without a fetch on every page view.
 const embedScriptCache = "public, max-age=300, stale-while-revalidate=86400"
 
-// webFileAt serves a web file at the fixed path other sites name (the
+// webFileAt serves a web file at a fixed path other sites name (the
 // loader partners paste, /embed.js; /robots.txt), with a Cache-Control of
 // its own.
-func (s *server) webFileAt(asset, cacheControl string) http.Handler {
-	h, ok := s.Assets.ServeAs(asset, cacheControl)
+func (s *server) webFileAt(path, asset, cacheControl string) http.Handler {
+	ready, ok := s.Assets.ServeAs(asset, cacheControl)
 	if !ok {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			problem(w, http.StatusNotFound, asset+" is missing from the web files")
 		})
 	}
-	return h
+	s.fixed[path] = ready
+	return ready
 }
 
 // oEmbed answers are cached a day by consumers: the HTML only frames the
@@ -84,10 +85,9 @@ type oembedRequest struct {
 // when the server has no public URL: the answer names it.
 func (s *server) oembed() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		origin := s.publicOrigin(r)
-		query := params.Canonical(r.URL.RawQuery, "format", "maxheight", "maxwidth", "url")
-		s.keep(w, r, "oembed "+origin+" "+query, func(ctx context.Context) (answers.Answer, error) {
-			q, _ := url.ParseQuery(query)
+		origin := s.originOf(requestOf(r))
+		s.keep(w, r, func(ctx context.Context) (answers.Answer, error) {
+			q, _ := url.ParseQuery(params.Canonical(r.URL.RawQuery, "format", "maxheight", "maxwidth", "url"))
 			switch f := q.Get("format"); f {
 			case "", "json":
 			default:
@@ -327,24 +327,6 @@ func thumbnail(img *news.Image, origin string, req oembedRequest) (string, int, 
 		width, height = max(1, int(float64(width)*scale)), max(1, int(float64(height)*scale))
 	}
 	return src, width, height
-}
-
-// publicOrigin is the scheme and host readers reach this server at: the
-// configured public URL, or else the request's Host, over https when the
-// request came over TLS or through a proxy that says so in X-Forwarded-Proto.
-func (s *server) publicOrigin(r *http.Request) string {
-	if s.PublicURL != "" {
-		return s.PublicURL
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	proto, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
-	if p := strings.ToLower(strings.TrimSpace(proto)); p == "https" || p == "http" {
-		scheme = p
-	}
-	return scheme + "://" + r.Host
 }
 
 // sameHost reports whether u is on the host of origin, default ports aside.

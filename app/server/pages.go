@@ -122,27 +122,22 @@ func (p *pageRenderer) render(v ui.View, canonical, oembed, wasm string) ([]byte
 }
 
 // page serves the prerendered pages: /, /a/{slug}, /embed and /saved,
-// kept (app/answers) under their path, the canonical form of their query,
-// and what else shapes them: the reader's language on pages that speak it,
-// and the server's public origin on pages that name it.
+// kept (app/answers) under the key keyOf gives their request.
 func (s *server) page() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		req := requestOf(r)
 		page := ui.CanonicalPage(r.URL.Path, r.URL.RawQuery)
-		reader := s.readerLang(r, page)
-		origin := ""
-		if s.PublicURL == "" && strings.HasPrefix(page, "/a/") {
-			origin = s.publicOrigin(r)
-		}
-		s.keep(w, r, "page "+page+" "+string(reader)+" "+origin, func(ctx context.Context) (answers.Answer, error) {
-			return s.pageAnswer(ctx, page, reader, s.publicOrigin(r))
+		s.keep(w, r, func(ctx context.Context) (answers.Answer, error) {
+			return s.pageAnswer(ctx, page, s.readerLang(req, page), s.originOf(req))
 		})
 	})
 }
 
 // notFoundPage answers the site's not-found page, which is never kept.
 func (s *server) notFoundPage(w http.ResponseWriter, r *http.Request) {
+	req := requestOf(r)
 	page := ui.CanonicalPage(r.URL.Path, r.URL.RawQuery)
-	a, err := s.pageAnswer(r.Context(), page, s.readerLang(r, page), s.publicOrigin(r))
+	a, err := s.pageAnswer(r.Context(), page, s.readerLang(req, page), s.originOf(req))
 	if err != nil {
 		a = s.problemFor(r.Context(), r, err)
 	}

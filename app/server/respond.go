@@ -19,14 +19,24 @@ const cacheShort = "public, max-age=60, s-maxage=300, stale-while-revalidate=600
 // answerFunc makes an answer; an error says which problem to answer instead.
 type answerFunc func(ctx context.Context) (answers.Answer, error)
 
-// keep serves the answer kept under key, building it when none is. A build
-// that fails gets the problem its error names (see problemFor); problems
-// are sent, never kept.
-func (s *server) keep(w http.ResponseWriter, r *http.Request, key string, b answerFunc) {
+// keep serves the answer kept for the request (under the key keyOf
+// gives it), building it when none is. A build that fails gets the problem
+// its error names (see problemFor); problems are sent, never kept. Every
+// answer kept carries the headers every answer of the site carries.
+func (s *server) keep(w http.ResponseWriter, r *http.Request, b answerFunc) {
+	key, ok := s.keyOf(requestOf(r))
+	if !ok {
+		panic("server: keep on a route keyOf gives no key: " + r.URL.Path)
+	}
 	s.Answers.Serve(w, r, key, func(ctx context.Context) answers.Answer {
 		a, err := b(ctx)
 		if err != nil {
 			return s.problemFor(ctx, r, err)
+		}
+		for name, values := range s.common {
+			if _, set := a.Header[name]; !set {
+				a.Header[name] = values
+			}
 		}
 		return a
 	})

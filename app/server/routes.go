@@ -11,8 +11,8 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("/api/v1/view", onlyGet(s.getView()))
 	mux.Handle("/api/", onlyGet(apiNotFound()))
 	mux.Handle("/healthz", onlyGet(healthz()))
-	mux.Handle("/embed.js", onlyGet(s.webFileAt("/web/embed.js", embedScriptCache)))
-	mux.Handle("/robots.txt", onlyGet(s.webFileAt("/web/robots.txt", "public, max-age=86400")))
+	mux.Handle("/embed.js", onlyGet(s.webFileAt("/embed.js", "/web/embed.js", embedScriptCache)))
+	mux.Handle("/robots.txt", onlyGet(s.webFileAt("/robots.txt", "/web/robots.txt", "public, max-age=86400")))
 	mux.Handle("/oembed", onlyGet(s.oembed()))
 	if s.Media != nil {
 		mux.Handle("/media/{key}", onlyGet(s.Media))

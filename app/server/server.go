@@ -49,10 +49,24 @@ type server struct {
 	Config
 	Assets *assets.Assets
 	pages  *pageRenderer
+	// common are the headers every answer carries.
+	common http.Header
+	// fixed are the static files served at paths other sites name.
+	fixed map[string]*answers.Ready
 }
 
-// New returns the handler of the whole site.
-func New(cfg Config) (http.Handler, error) {
+// Server is the whole site: a handler of every request, and the answers
+// prepared ahead that a front may serve without it (Lookup).
+type Server struct {
+	*server
+	handler http.Handler
+}
+
+// ServeHTTP serves a request of the site.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// New puts the site together.
+func New(cfg Config) (*Server, error) {
 	if cfg.Site == "" {
 		cfg.Site = "Kiosque"
 	}
@@ -62,7 +76,8 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.Answers == nil {
 		cfg.Answers = answers.NewCache(answers.DefaultMaxBytes)
 	}
-	assets, err := loadAssets(cfg)
+	common := commonHeaders()
+	assets, err := loadAssets(cfg, common)
 	if err != nil {
 		return nil, err
 	}
@@ -73,19 +88,30 @@ func New(cfg Config) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{Config: cfg, Assets: assets, pages: pages}
+	s := &server{Config: cfg, Assets: assets, pages: pages, common: common, fixed: map[string]*answers.Ready{}}
 	mux := http.NewServeMux()
 	s.addRoutes(mux)
-	return withRecover(cfg.Log, withLog(cfg.Log, withHeaders(mux))), nil
+	return &Server{server: s, handler: withRecover(cfg.Log, withLog(cfg.Log, withHeaders(common, mux)))}, nil
+}
+
+// commonHeaders are the headers every answer carries. The API and the
+// files may be read from any origin: they are public, and sandboxed frames
+// come from origin null. No cookies are ever set.
+func commonHeaders() http.Header {
+	h := http.Header{}
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	h.Set("Access-Control-Allow-Origin", "*")
+	return h
 }
 
 // loadAssets loads the static files and has go-app generate its runtime
 // files (app.js, the service worker, the manifest) for this release.
-func loadAssets(cfg Config) (*assets.Assets, error) {
+func loadAssets(cfg Config, common http.Header) (*assets.Assets, error) {
 	if cfg.Web == nil {
 		return nil, fmt.Errorf("server: no web files given")
 	}
-	assets, err := assets.LoadWeb(cfg.Web)
+	assets, err := assets.LoadWeb(cfg.Web, common)
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,9 @@
 package server
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/kiosque/kiosque/app/news"
@@ -15,9 +16,19 @@ import (
 // carries "kiosque"; lists of the newest articles carry "latest".
 type surrogateKeys []string
 
-// The keys of an article and of a section, by slug as in URLs.
-func articleKey(slug string) string { return "article-" + url.PathEscape(slug) }
-func sectionKey(slug string) string { return "section-" + url.PathEscape(slug) }
+// The key of an article is "a" and the first 10 hex digits of the SHA-256
+// of its slug; a section's is "s" and those of its slug's. Short: a widget
+// names a dozen articles, and every answer carries its keys twice.
+func articleKey(slug string) string { return ArticleKey(slug) }
+func sectionKey(slug string) string { return shortKey("s", slug) }
+
+// ArticleKey is the key a CDN purges an article's answers by.
+func ArticleKey(slug string) string { return shortKey("a", slug) }
+
+func shortKey(kind, slug string) string {
+	sum := sha256.Sum256([]byte(slug))
+	return kind + hex.EncodeToString(sum[:5])
+}
 
 const latestKey = "latest"
 
