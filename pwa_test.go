@@ -121,10 +121,12 @@ func waitControlled(t *testing.T, b *browser) {
 	waitFor(t, b, `navigator.serviceWorker.controller !== null && navigator.serviceWorker.controller.state === "activated"`)
 }
 
+// open opens a page of the site, and its app (which starts on the
+// reader's intent).
 func open(t *testing.T, b *browser, url string) {
 	t.Helper()
 	b.run(t, chromedp.Navigate(url))
-	waitFor(t, b, `document.documentElement.dataset.kiosque === "ready"`)
+	startApp(t, b)
 }
 
 func TestInstallable(t *testing.T) {
@@ -163,10 +165,15 @@ func TestOfflineReading(t *testing.T) {
 	open(t, b, k.url()+"/a/"+seedSlug)
 	open(t, b, k.url()+"/")
 
-	// Save an article for later: a client-side navigation, as a reader does.
+	// Save an article for later, at once: the press comes before the app
+	// runs, starts it, and is not lost.
 	b.run(t, chromedp.Navigate(k.url()+"/a/"+alOmraneSlug))
-	waitFor(t, b, `document.documentElement.dataset.kiosque === "ready" && !!document.querySelector(".save-button")`)
+	waitFor(t, b, `document.readyState === "complete" && !!document.querySelector(".save-button")`)
+	if eval[bool](t, b, appRunning) {
+		t.Fatal("the app started before the reader reached for it")
+	}
 	b.run(t, chromedp.Click(".save-button"))
+	waitFor(t, b, appRunning)
 	waitFor(t, b, `document.querySelector(".save-button").getAttribute("aria-pressed") === "true"`)
 	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`caches.open("kiosque-saved").then(c => c.keys()).then(k => k.length >= 3)`,
 		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
@@ -176,16 +183,14 @@ func TestOfflineReading(t *testing.T) {
 	goOffline(t, b, k)
 
 	// The home feed reloads from the cache, and says it is offline.
-	b.run(t, chromedp.Navigate(k.url()+"/"))
-	waitFor(t, b, `document.documentElement.dataset.kiosque === "ready"`)
+	open(t, b, k.url()+"/")
 	if n := eval[int](t, b, `document.querySelectorAll(".feed .card").length`); n < 6 {
 		t.Errorf("offline, the home feed shows %d cards", n)
 	}
 	waitFor(t, b, `!!document.querySelector(".notice-offline")`)
 
 	// An article opened before.
-	b.run(t, chromedp.Navigate(k.url()+"/a/"+seedSlug))
-	waitFor(t, b, `document.documentElement.dataset.kiosque === "ready"`)
+	open(t, b, k.url()+"/a/"+seedSlug)
 	if title := eval[string](t, b, `document.querySelector(".article-title").innerText`); !strings.HasPrefix(title, "Hammouchi examine à Vienne") {
 		t.Errorf("offline, the article page shows %q", title)
 	}
@@ -193,9 +198,10 @@ func TestOfflineReading(t *testing.T) {
 		t.Errorf("offline, the article shows %d paragraphs", n)
 	}
 
-	// The saved list, and the saved article from it.
+	// The saved list, which starts its app by itself (only the app can
+	// show it), and the saved article from it.
 	b.run(t, chromedp.Navigate(k.url()+"/saved"))
-	waitFor(t, b, `document.documentElement.dataset.kiosque === "ready"`)
+	waitFor(t, b, appRunning)
 	waitFor(t, b, `document.querySelectorAll(".saved-grid .card").length === 1`)
 	b.run(t, chromedp.Click(".saved-grid .card-link"))
 	waitFor(t, b, `location.pathname === "/a/`+alOmraneSlug+`" && !!document.querySelector(".article-title")`)
@@ -216,8 +222,8 @@ func TestCachedPageSaysSoWhenTheServerIsGone(t *testing.T) {
 		t.Fatal("online, the page says it is offline")
 	}
 	k.stop()
-	b.run(t, chromedp.Navigate(k.url()+"/a/"+seedSlug))
-	waitFor(t, b, `document.documentElement.dataset.kiosque === "ready" && !!document.querySelector(".article-title")`)
+	open(t, b, k.url()+"/a/"+seedSlug)
+	waitFor(t, b, `!!document.querySelector(".article-title")`)
 	waitFor(t, b, `navigator.onLine && !!document.querySelector(".notice-offline")`)
 }
 
@@ -254,7 +260,8 @@ func TestUpdateIsOfferedNotForced(t *testing.T) {
 	}
 
 	b.run(t, chromedp.Click(".reload-button"))
-	waitFor(t, b, `window.kiosqueTestMark === undefined && document.documentElement.dataset.kiosque === "ready"`)
+	waitFor(t, b, `window.kiosqueTestMark === undefined && document.readyState === "complete"`)
+	startApp(t, b)
 	if style := eval[string](t, b, `document.querySelector("link[rel=stylesheet]").getAttribute("href")`); style == oldStyle {
 		t.Errorf("after the reload the page still uses %s", style)
 	}

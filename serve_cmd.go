@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -189,6 +190,10 @@ func newKiosque(ctx context.Context, log *slog.Logger, st *sqlite.Store, c serve
 	index := related.NewIndex(related.DefaultOptions())
 	index.Put(all...)
 	log.Info("related index built", "articles", index.Len())
+	// Every article was read to build the index: give that memory back
+	// now rather than hold it until the runtime gets round to it.
+	all = nil
+	debug.FreeOSMemory()
 	kept := answers.NewCache(int64(c.cacheMB) << 20)
 	watcher.index, watcher.answers = index, kept
 

@@ -9,10 +9,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/kiosque/kiosque/app/answers"
+	"github.com/kiosque/kiosque/app/ingest"
+	"github.com/kiosque/kiosque/app/ingest/ingesttest"
+	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/related"
 	"github.com/kiosque/kiosque/app/sample"
 	"github.com/kiosque/kiosque/app/store"
@@ -134,5 +138,112 @@ func TestStoreWatcherKeepsAnswersWhileNothingChanges(t *testing.T) {
 	}
 	if s := kept.Stats(); s.Answers != 1 || s.Drops != 0 {
 		t.Errorf("the answers were dropped with no change to the store: %+v", s)
+	}
+}
+
+// freshFeed is an RSS feed of one article published now, titled title.
+func freshFeed(title string) []byte {
+	return []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Le Quotidien</title><link>https://quotidien.example</link><description>Les nouvelles</description><language>fr-FR</language>
+<item><title>` + title + `</title><link>https://quotidien.example/` + store.Slugify(title) + `/</link>
+<pubDate>` + time.Now().UTC().Add(-time.Minute).Format(time.RFC1123Z) + `</pubDate><category>Société</category>
+<guid isPermaLink="false">https://quotidien.example/?p=` + store.Slugify(title) + `</guid>
+<description>Un résumé de la nouvelle.</description></item>
+</channel></rss>`)
+}
+
+// shows reports whether the answers at every path show text.
+func shows(t *testing.T, base, text string, paths ...string) bool {
+	t.Helper()
+	for _, p := range paths {
+		res, err := http.Get(base + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if !strings.Contains(string(body), text) {
+			return false
+		}
+	}
+	return true
+}
+
+// The pages, the widget and the API a running server keeps change when
+// another process (here `kiosque ingest`, on its own connection to the
+// store) imports an article: within the watcher's period of a second.
+func TestAnImportByAnotherProcessShowsWithinASecondOrTwo(t *testing.T) {
+	data := t.TempDir()
+	base, stop := serveUntilCancelled(t, "-data", data, "-web", "web")
+	defer stop()
+	paths := []string{"/", "/embed?category=societe&lang=fr", "/api/v1/articles"}
+	const title = "Une nouvelle arrivée par une autre porte"
+	if shows(t, base, title, paths[:1]...) {
+		t.Fatal("the article shows before its import")
+	}
+	for range 2 { // kept, and asked again from memory
+		shows(t, base, title, paths...)
+	}
+	feed := httptest.NewServer(ingesttest.NewFeed(freshFeed(title), "application/rss+xml", false))
+	defer feed.Close()
+	if err := run(context.Background(), []string{"ingest", "-data", data, "-feed", feed.URL}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	imported := time.Now()
+	for !shows(t, base, title, paths...) {
+		if time.Since(imported) > 5*time.Second {
+			t.Fatalf("5 s after the import, %v do not all show the new article", paths)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Logf("the import showed after %s", time.Since(imported).Round(time.Millisecond))
+}
+
+// What this server's own poller imports shows at once: the import drops
+// the kept answers before the poller goes on (no watcher runs here).
+func TestAnImportByThisServerShowsAtOnce(t *testing.T) {
+	ctx := context.Background()
+	data := t.TempDir()
+	st, err := sqlite.Open(ctx, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if err := fillWithSample(ctx, st, log); err != nil {
+		t.Fatal(err)
+	}
+	k, err := newKiosque(ctx, log, st, serveConfig{dataDir: data, webDir: "web", site: "Kiosque", frameAncestors: "*"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := serveSite(t, k.site)
+	paths := []string{"/", "/embed?category=societe&lang=fr", "/api/v1/articles"}
+	const first, second = "Une première nouvelle du fil", "Une seconde nouvelle du fil"
+	source := ingesttest.NewFeed(freshFeed(first), "application/rss+xml", false)
+	feed := httptest.NewServer(source)
+	defer feed.Close()
+
+	imported := make(chan struct{}, 4)
+	poller, err := newPoller(log, st, []string{"feed:" + feed.URL}, 300*time.Millisecond, news.French, func(ctx context.Context, c ingest.Change) {
+		if err := k.watcher.sync(ctx); err != nil {
+			t.Error(err)
+		}
+		imported <- struct{}{}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pollCtx, stopPolling := context.WithCancel(ctx)
+	defer stopPolling()
+	go poller.Run(pollCtx)
+	<-imported
+	if !shows(t, srv.URL, first, paths...) {
+		t.Fatalf("right after the first import, %v do not show it", paths)
+	}
+	source.SetBody(freshFeed(second))
+	<-imported
+	if !shows(t, srv.URL, second, paths...) {
+		t.Fatalf("right after the second import, %v do not show it", paths)
 	}
 }

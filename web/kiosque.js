@@ -66,10 +66,17 @@
   var started = false;
   var intents = ["pointerover", "pointerdown", "touchstart", "focusin", "keydown"];
 
+  // A touch or a press on a link is a reader leaving: starting the app
+  // then would only hold up the way out.
+  function onIntent(e) {
+    if ((e.type === "touchstart" || e.type === "pointerdown") && e.target.closest && e.target.closest("a[href]")) return;
+    start();
+  }
+
   function start() {
-    if (started) return;
+    if (started || mode === "off") return;
     started = true;
-    intents.forEach(function (type) { removeEventListener(type, start, true); });
+    intents.forEach(function (type) { removeEventListener(type, onIntent, true); });
     // Added in order, run in order: go-app's runtime, then its loader,
     // which fetches and starts the wasm.
     ["/wasm_exec.js", "/app.js"].forEach(function (src) {
@@ -101,13 +108,15 @@
       });
       break;
     case "intent":
-      intents.forEach(function (type) { addEventListener(type, start, { capture: true, passive: true }); });
+      intents.forEach(function (type) { addEventListener(type, onIntent, { capture: true, passive: true }); });
       break;
   }
 
   // The site's pages register the service worker themselves, after the
   // load: the site stays installable and readable offline whether or not
-  // the app has started yet, and the worker keeps the wasm in its cache.
+  // the app has started yet. The worker fetches the app's files (the wasm
+  // among them) when it installs, and keeps them: the app then starts from
+  // the cache when the reader reaches for it.
   if (!framed && mode !== "off") {
     afterLoad(function () {
       try {
@@ -193,20 +202,33 @@
     if (!running()) show(track, currentSlide(track));
   }, true);
 
+  // Other buttons need the app: a press before it runs starts it, and is
+  // pressed again once it has taken over.
+  var pressed = null;
+  document.addEventListener("click", function (e) {
+    var button = !running() && e.target.closest && e.target.closest("button");
+    if (!button || button.classList.contains("carousel-button")) return;
+    e.preventDefault();
+    pressed = locate(button);
+    button.setAttribute("aria-busy", "true");
+    start();
+  });
+
   // ---- The app takes over ----
 
   // Where focus was, as an id or a path of child indexes from the body: the
   // app renders the same tree as the prerendered one.
   var focused = null;
-  document.addEventListener("focusin", function (e) {
-    var el = e.target;
-    if (el.id) { focused = { id: el.id }; return; }
+  document.addEventListener("focusin", function (e) { focused = locate(e.target); });
+
+  function locate(el) {
+    if (el.id) return { id: el.id };
     var path = [];
     for (; el && el.parentElement && el !== document.body; el = el.parentElement) {
       path.unshift(Array.prototype.indexOf.call(el.parentElement.children, el));
     }
-    focused = el === document.body ? { path: path } : null;
-  });
+    return el === document.body ? { path: path } : null;
+  }
 
   function find(place) {
     if (place.id) return document.getElementById(place.id);
@@ -228,6 +250,10 @@
     if (focused && (document.activeElement === document.body || !document.activeElement)) {
       var el = find(focused);
       if (el && el.focus) el.focus({ preventScroll: true });
+    }
+    if (pressed) {
+      var button = find(pressed);
+      if (button && button.click) button.click();
     }
   }).observe(root, { attributes: true, attributeFilter: ["data-kiosque"] });
 

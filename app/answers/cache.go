@@ -28,8 +28,9 @@ type Build func(ctx context.Context) Answer
 // SIEVE algorithm picks what to evict: answers asked for since the hand
 // last passed them stay, the others go, oldest first.
 type Cache struct {
-	maxBytes int64
-	flights  singleflight.Group
+	maxBytes    int64
+	flights     singleflight.Group
+	compressors compressors
 
 	hits, misses, evictions atomic.Int64
 
@@ -100,7 +101,7 @@ func (c *Cache) fill(ctx context.Context, key string, generation uint64, build B
 	// Requests that arrive after a Drop must not share a build begun before.
 	flight := strconv.FormatUint(generation, 10) + " " + key
 	v, _, _ := c.flights.Do(flight, func() (any, error) {
-		ready := Prepare(build(context.WithoutCancel(ctx)))
+		ready := prepare(build(context.WithoutCancel(ctx)), &c.compressors)
 		if ready.status == http.StatusOK {
 			c.keep(key, generation, ready)
 		}

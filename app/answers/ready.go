@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/andybalholm/brotli"
 	"github.com/kiosque/kiosque/app/etag"
@@ -102,7 +103,11 @@ type Field struct {
 
 // Prepare makes an answer ready to serve: it compresses the body when that
 // is worth it and fixes the headers of each form.
-func Prepare(a Answer) *Ready {
+func Prepare(a Answer) *Ready { return prepare(a, nil) }
+
+// prepare is Prepare with compressors to reuse for Fast answers (nil: new
+// ones).
+func prepare(a Answer, z *compressors) *Ready {
 	if a.Status == 0 {
 		a.Status = http.StatusOK
 	}
@@ -114,10 +119,10 @@ func Prepare(a Answer) *Ready {
 	bodies := [3][]byte{a.Body, a.Gzip, a.Brotli}
 	if len(a.Body) >= minCompressed && compressible(a.Header.Get("Content-Type")) {
 		if bodies[gzipped] == nil {
-			bodies[gzipped] = Gzip(a.Body, a.Effort)
+			bodies[gzipped] = z.gzip(a.Body, a.Effort)
 		}
 		if bodies[brotlied] == nil && (a.Effort == Fast || len(a.Body) < 1<<20) {
-			bodies[brotlied] = Brotli(a.Body, a.Effort)
+			bodies[brotlied] = z.brotli(a.Body, a.Effort)
 		}
 	}
 	compressed := bodies[gzipped] != nil || bodies[brotlied] != nil
@@ -240,26 +245,67 @@ func compressible(contentType string) bool {
 
 // Gzip compresses b with gzip.
 func Gzip(b []byte, effort Effort) []byte {
-	level := 6
-	if effort == Best {
-		level = gzip.BestCompression
-	}
-	var out bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&out, level)
-	zw.Write(b)
-	zw.Close()
-	return out.Bytes()
+	var z *compressors
+	return z.gzip(b, effort)
 }
 
 // Brotli compresses b with brotli.
 func Brotli(b []byte, effort Effort) []byte {
-	level := 5
-	if effort == Best {
-		level = brotli.BestCompression
-	}
+	var z *compressors
+	return z.brotli(b, effort)
+}
+
+// compressors keep the writers of the answers built while readers wait: a
+// brotli writer holds megabytes of tables, and one per answer would churn
+// the heap. A nil *compressors makes a writer each time.
+type compressors struct {
+	gzipWriters, brotliWriters sync.Pool
+}
+
+func (z *compressors) gzip(b []byte, effort Effort) []byte {
 	var out bytes.Buffer
-	bw := brotli.NewWriterLevel(&out, level)
+	if effort == Best || z == nil {
+		level := 6
+		if effort == Best {
+			level = gzip.BestCompression
+		}
+		zw, _ := gzip.NewWriterLevel(&out, level)
+		zw.Write(b)
+		zw.Close()
+		return out.Bytes()
+	}
+	zw, _ := z.gzipWriters.Get().(*gzip.Writer)
+	if zw == nil {
+		zw, _ = gzip.NewWriterLevel(&out, 6)
+	} else {
+		zw.Reset(&out)
+	}
+	zw.Write(b)
+	zw.Close()
+	z.gzipWriters.Put(zw)
+	return out.Bytes()
+}
+
+func (z *compressors) brotli(b []byte, effort Effort) []byte {
+	var out bytes.Buffer
+	if effort == Best || z == nil {
+		level := 5
+		if effort == Best {
+			level = brotli.BestCompression
+		}
+		bw := brotli.NewWriterLevel(&out, level)
+		bw.Write(b)
+		bw.Close()
+		return out.Bytes()
+	}
+	bw, _ := z.brotliWriters.Get().(*brotli.Writer)
+	if bw == nil {
+		bw = brotli.NewWriterLevel(&out, 5)
+	} else {
+		bw.Reset(&out)
+	}
 	bw.Write(b)
 	bw.Close()
+	z.brotliWriters.Put(bw)
 	return out.Bytes()
 }

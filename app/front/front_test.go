@@ -225,7 +225,7 @@ func TestOtherRequestsReachTheHandler(t *testing.T) {
 type handlerOnly http.HandlerFunc
 
 func (h handlerOnly) ServeHTTP(w http.ResponseWriter, r *http.Request) { h(w, r) }
-func (handlerOnly) Lookup(server.Request) (*answers.Ready, bool)   { return nil, false }
+func (handlerOnly) Lookup(server.Request) (*answers.Ready, bool)       { return nil, false }
 
 // A shutdown lets open requests finish within the grace, and cuts them
 // past it; nothing new is taken meanwhile.

@@ -166,13 +166,18 @@ func (s *server) pageAnswer(ctx context.Context, page string, reader news.Lang, 
 			oembed = oembedDiscovery(origin, "/a/"+url.PathEscape(v.Article.Slug))
 		}
 	}
+	// The app starts when the reader reaches for it, but on the saved
+	// list, which only the app can show; the site's pages have its files
+	// fetched by the service worker meanwhile (web/kiosque.js).
 	wasm := "off"
 	switch {
 	case status != http.StatusOK || s.Assets.Version() == "":
 	case v.Embed != nil:
 		wasm = string(v.Embed.Wasm)
-	default:
+	case strings.HasPrefix(v.Path, "/saved"):
 		wasm = string(ui.WasmIdle)
+	default:
+		wasm = string(ui.WasmIntent)
 	}
 	body, err := s.pages.render(v, canonical, oembed, wasm)
 	if err != nil {

@@ -13,6 +13,7 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("/healthz", onlyGet(healthz()))
 	mux.Handle("/embed.js", onlyGet(s.webFileAt("/embed.js", "/web/embed.js", embedScriptCache)))
 	mux.Handle("/robots.txt", onlyGet(s.webFileAt("/robots.txt", "/web/robots.txt", "public, max-age=86400")))
+	mux.Handle("/favicon.ico", onlyGet(s.webFileAt("/favicon.ico", "/web/icons/icon-192.png", "public, max-age=86400")))
 	mux.Handle("/oembed", onlyGet(s.oembed()))
 	if s.Media != nil {
 		mux.Handle("/media/{key}", onlyGet(s.Media))
