@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 WASM_SOURCES := $(shell GOOS=js GOARCH=wasm $(GO) list -deps -f '{{if not .Standard}}{{range .GoFiles}}{{$$.Dir}}/{{.}} {{end}}{{end}}' . 2>/dev/null) go.mod go.sum
 SERVER_SOURCES := $(shell find . -name '*.go' -not -path './.cache/*' -not -name '*_test.go') go.mod go.sum $(wildcard app/sample/*.json)
 
-.PHONY: all build run dev demo test bench lint screenshots clean
+.PHONY: all build run dev demo test bench bench-go lint screenshots clean
 
 all: build
 
@@ -68,12 +68,23 @@ lint:
 	GOBIN=$(CURDIR)/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 	bin/staticcheck ./...
 	GOOS=js GOARCH=wasm bin/staticcheck . ./app/ui/... ./app/news/...
-	@! GOOS=js GOARCH=wasm $(GO) list -deps . | grep -E '/app/(store|related|ingest|server|sample)|modernc.org/sqlite|bluemonday|gofeed|andybalholm/brotli' \
+	@! GOOS=js GOARCH=wasm $(GO) list -deps . | grep -E '/app/(store|related|ingest|server|sample|answers|assets)|modernc.org/sqlite|bluemonday|gofeed|andybalholm/brotli|tdewolff/minify|valyala/fasthttp|/app/front' \
 		|| (echo "the wasm links server-only packages" && false)
 
-# Sizes of the wasm next to go-app's hello world, then the Go benchmarks.
-bench:
-	$(GO) run ./build/cmd/wasmsize
+# One table: the wasm next to go-app's hello world, throughput and p99
+# next to nginx serving the same bytes (pinned cores), a partner's page
+# view in Chromium, memory, Lighthouse. Installs Debian's nginx and wrk
+# when missing; Lighthouse comes from the npm registry into build/cache.
+bench: build $(CHROMIUM) /usr/sbin/nginx /usr/bin/wrk
+	$(GO) run ./build/cmd/bench
+
+/usr/sbin/nginx /usr/bin/wrk:
+	@echo "Installing Debian's nginx and wrk for the benchmarks"
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk
+
+# The Go benchmarks of each package (the related index on 100,000
+# articles among them).
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 # The README's screenshots, taken by the browser tests.
