@@ -108,11 +108,36 @@ func newSite(tb testing.TB, fill func(*sqlite.Store)) *server.Server {
 		tb.Fatal(err)
 	}
 	fill(st)
-	k, err := newKiosque(ctx, log, st, serveConfig{dataDir: data, webDir: "web", site: "Kiosque Démo", frameAncestors: "*"})
+	k, err := newKiosque(log, st, serveConfig{dataDir: data, webDir: "web", site: "Kiosque Démo", frameAncestors: "*"})
 	if err != nil {
 		tb.Fatal(err)
 	}
+	runKiosque(tb, k)
 	return k.site
+}
+
+// runKiosque runs the server's background work until stop is called or
+// the test ends, and waits until it leads with its related lists up to
+// date.
+func runKiosque(tb testing.TB, k *kiosque) (stop func()) {
+	tb.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		k.run(ctx)
+	}()
+	stop = func() {
+		cancel()
+		<-done
+	}
+	tb.Cleanup(stop)
+	select {
+	case <-k.listsReady:
+	case <-time.After(30 * time.Second):
+		tb.Fatal("the server never led, or its related lists were never up to date")
+	}
+	return stop
 }
 
 // liveServer is a site served on loopback through app/front, as the

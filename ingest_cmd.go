@@ -23,13 +23,12 @@ import (
 	"github.com/kiosque/kiosque/app/ingest/fetch"
 	"github.com/kiosque/kiosque/app/ingest/wordpress"
 	"github.com/kiosque/kiosque/app/news"
-	"github.com/kiosque/kiosque/app/store"
-	"github.com/kiosque/kiosque/app/store/sqlite"
 )
 
 // ingestConfig is what `kiosque ingest` is told on its command line.
 type ingestConfig struct {
 	dataDir   string
+	storeURL  string
 	feed      string
 	wordpress string
 	lang      news.Lang
@@ -44,10 +43,11 @@ func parseIngestFlags(args []string, stderr io.Writer) (ingestConfig, error) {
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: kiosque ingest [-data DIR] -feed URL | -wordpress URL\n\nImports articles once, then prints what changed.\n\n")
+		fmt.Fprint(fs.Output(), "Usage: kiosque ingest [-data DIR | -store postgres://…] -feed URL | -wordpress URL\n\nImports articles once, then prints what changed.\n\n")
 		fs.PrintDefaults()
 	}
-	fs.StringVar(&c.dataDir, "data", "./data", "folder of the store")
+	fs.StringVar(&c.dataDir, "data", "./data", "folder of the SQLite store")
+	fs.StringVar(&c.storeURL, "store", os.Getenv("KIOSQUE_STORE"), "a PostgreSQL store, postgres://user@host/db (also KIOSQUE_STORE); default: SQLite in the -data folder")
 	fs.StringVar(&c.feed, "feed", "", "URL of an RSS 2.0 or Atom feed")
 	fs.StringVar(&c.wordpress, "wordpress", "", "URL of a WordPress site (its REST API is read)")
 	fs.StringVar(&lang, "lang", "fr", "language of items that neither declare one nor show one clearly: fr, ar or en")
@@ -99,11 +99,21 @@ func ingestCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return fmt.Errorf("ingest: %w", err)
 	}
 
-	st, err := sqlite.Open(ctx, c.dataDir)
+	st, err := openStore(ctx, c.storeURL, c.dataDir)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	// One import of a source at a time, whoever imports it: a server's
+	// poller, another `kiosque ingest`.
+	release, ok, err := st.TryLock(ctx, ingest.ImportLock(src.Key()))
+	if err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	if !ok {
+		return fmt.Errorf("ingest: another process is importing %s; try again once it is done", src.Key())
+	}
+	defer release()
 
 	progress := newImportProgress(stderr, src.Key())
 	report, err := ingest.Import(ctx, st, src, progress.update)
@@ -205,7 +215,7 @@ func (s *sourceFlags) Set(v string) error {
 // newPoller returns a Poller of the sources named by specs (as -source
 // gives them), polling every interval and calling onChange after each
 // import that changed articles. Run it with `go poller.Run(ctx)`.
-func newPoller(log *slog.Logger, st store.SourceStore, specs []string, interval time.Duration, lang news.Lang, onChange func(context.Context, ingest.Change)) (*ingest.Poller, error) {
+func newPoller(log *slog.Logger, st backend, specs []string, interval time.Duration, lang news.Lang, onChange func(context.Context, ingest.Change)) (*ingest.Poller, error) {
 	client := fetch.New(fetch.Options{})
 	clean := ingest.NewCleaner(lang)
 	var sources []ingest.Source
@@ -228,5 +238,5 @@ func newPoller(log *slog.Logger, st store.SourceStore, specs []string, interval 
 		}
 		sources = append(sources, src)
 	}
-	return ingest.NewPoller(st, sources, ingest.PollerOptions{Interval: interval, OnChange: onChange, Logger: log}), nil
+	return ingest.NewPoller(st, sources, ingest.PollerOptions{Interval: interval, OnChange: onChange, Logger: log, Locker: st}), nil
 }

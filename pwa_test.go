@@ -28,6 +28,7 @@ const alOmraneSlug = "al-omrane-inaugure-son-agence-renovee-a-paris"
 type kiosqueAt struct {
 	addr, dataDir string
 	srv           *liveServer
+	background    func() // stops the server's background work
 	st            *sqlite.Store
 }
 
@@ -60,10 +61,11 @@ func (k *kiosqueAt) start(t *testing.T, webDir string) {
 	if err := fillWithSample(ctx, st, log); err != nil {
 		t.Fatal(err)
 	}
-	kq, err := newKiosque(ctx, log, st, serveConfig{dataDir: k.dataDir, webDir: webDir, site: "Kiosque Démo", frameAncestors: "*"})
+	kq, err := newKiosque(log, st, serveConfig{dataDir: k.dataDir, webDir: webDir, site: "Kiosque Démo", frameAncestors: "*"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	k.background = runKiosque(t, kq)
 	var ln net.Listener
 	for try := 0; ; try++ { // the port may linger a moment after a stop
 		if ln, err = net.Listen("tcp", k.addr); err == nil || try == 50 {
@@ -81,6 +83,7 @@ func (k *kiosqueAt) start(t *testing.T, webDir string) {
 func (k *kiosqueAt) stop() {
 	if k.srv != nil {
 		k.srv.Close()
+		k.background()
 		k.st.Close()
 		k.srv, k.st = nil, nil
 	}

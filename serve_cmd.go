@@ -13,9 +13,9 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -25,11 +25,9 @@ import (
 	"github.com/kiosque/kiosque/app/ingest/fetch"
 	"github.com/kiosque/kiosque/app/media"
 	"github.com/kiosque/kiosque/app/news"
-	"github.com/kiosque/kiosque/app/related"
 	"github.com/kiosque/kiosque/app/sample"
 	"github.com/kiosque/kiosque/app/server"
 	"github.com/kiosque/kiosque/app/store"
-	"github.com/kiosque/kiosque/app/store/sqlite"
 )
 
 // serveConfig is what `kiosque serve` is told on its command line.
@@ -47,7 +45,7 @@ type serveConfig struct {
 	pollEvery      time.Duration
 	sourceLang     string
 	cacheMB        int
-	watchEvery     time.Duration
+	storeURL       string
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
@@ -55,7 +53,8 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", ":8080", "address to listen on")
-	fs.StringVar(&c.dataDir, "data", "./data", "folder of the store")
+	fs.StringVar(&c.dataDir, "data", "./data", "folder of the SQLite store, and of the images this server keeps")
+	fs.StringVar(&c.storeURL, "store", os.Getenv("KIOSQUE_STORE"), "a PostgreSQL store shared by several servers, postgres://user@host/db (also KIOSQUE_STORE); default: SQLite in the -data folder")
 	fs.StringVar(&c.webDir, "web", "./web", "folder of the static files and the built app.wasm")
 	fs.StringVar(&c.site, "site", "Kiosque Démo", "the publisher's name, shown in titles")
 	fs.StringVar(&c.frameAncestors, "frame-ancestors", "*", `sites allowed to frame the widget, as a CSP source list ("https://a.example https://b.example")`)
@@ -83,13 +82,15 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	if _, ok := news.ParseLang(c.sourceLang); !ok {
 		return c, fmt.Errorf("serve: -source-lang %q: want fr, ar or en", c.sourceLang)
 	}
-	if c.pollEvery < time.Minute {
-		return c, fmt.Errorf("serve: -poll %s: poll at most once a minute", c.pollEvery)
+	if c.pollEvery < 10*time.Second {
+		return c, fmt.Errorf("serve: -poll %s: poll at most every 10 seconds", c.pollEvery)
+	}
+	if c.storeURL != "" && !strings.HasPrefix(c.storeURL, "postgres://") && !strings.HasPrefix(c.storeURL, "postgresql://") {
+		return c, fmt.Errorf("serve: -store %q: want a postgres:// URL, or none for SQLite in the -data folder", redactURL(c.storeURL))
 	}
 	if c.cacheMB < 1 {
 		return c, fmt.Errorf("serve: -cache-size %d: give at least 1 megabyte", c.cacheMB)
 	}
-	c.watchEvery = time.Second
 	return c, nil
 }
 
@@ -102,7 +103,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	st, err := sqlite.Open(ctx, c.dataDir)
+	st, err := openStore(ctx, c.storeURL, c.dataDir)
 	if err != nil {
 		return err
 	}
@@ -112,7 +113,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return err
 		}
 	}
-	k, err := newKiosque(ctx, log, st, c)
+	k, err := newKiosque(log, st, c)
 	if err != nil {
 		return err
 	}
@@ -121,27 +122,13 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	defer background.Wait()
 	work, stopWork := context.WithCancel(ctx)
 	defer stopWork()
-	background.Go(func() { k.watcher.run(work, c.watchEvery) })
-	if len(c.sources) > 0 {
-		lang, _ := news.ParseLang(c.sourceLang)
-		// What an import changed shows at once.
-		changed := func(ctx context.Context, change ingest.Change) {
-			if err := k.watcher.sync(ctx); err != nil {
-				log.ErrorContext(ctx, "after an import: following the store", "source", change.Source, "err", err)
-			}
-		}
-		poller, err := newPoller(log, st, c.sources, c.pollEvery, lang, changed)
-		if err != nil {
-			return err
-		}
-		background.Go(func() { poller.Run(work) })
-	}
+	background.Go(func() { k.run(work) })
 
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.addr, err)
 	}
-	log.Info("serving", "url", "http://"+displayAddr(ln.Addr()), "data", c.dataDir)
+	log.Info("serving", "url", "http://"+displayAddr(ln.Addr()), "store", c.storeName())
 	fmt.Fprintf(stdout, "Kiosque is serving on http://%s\n", displayAddr(ln.Addr()))
 
 	err = front.Serve(ctx, ln, k.site, frontOptions(log))
@@ -169,34 +156,31 @@ func frontOptions(log *slog.Logger) front.Options {
 }
 
 // kiosque is the server put together: the site, and what keeps what it
-// derives from the store (the related-articles index, the kept answers)
-// in step with the store.
+// derives from the store (the kept answers, the related lists) in step
+// with the store.
 type kiosque struct {
+	st      backend
 	site    *server.Server
-	watcher *storeWatcher
+	answers *answers.Cache
+	keeper  *listKeeper
+	poller  *ingest.Poller // nil without sources
+	log     *slog.Logger
+
+	leading    atomic.Bool   // this server is the leader
+	storeDown  atomic.Bool   // the store does not answer
+	listsReady chan struct{} // closed once the leader's lists are up to date
 }
 
-// newKiosque puts the server together with the related-articles index built
-// from the store, and the images of imported articles kept in the data folder.
-func newKiosque(ctx context.Context, log *slog.Logger, st *sqlite.Store, c serveConfig) (*kiosque, error) {
-	watcher, err := newStoreWatcher(ctx, st, log)
-	if err != nil {
-		return nil, err
+// newKiosque puts the server together, with the images of imported
+// articles kept in the data folder (each server keeps its own copies).
+func newKiosque(log *slog.Logger, st backend, c serveConfig) (*kiosque, error) {
+	k := &kiosque{
+		st:         st,
+		answers:    answers.NewCache(int64(c.cacheMB) << 20),
+		keeper:     newListKeeper(st, log),
+		log:        log,
+		listsReady: make(chan struct{}),
 	}
-	all, err := st.All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	index := related.NewIndex(related.DefaultOptions())
-	index.Put(all...)
-	log.Info("related index built", "articles", index.Len())
-	// Every article was read to build the index: give that memory back
-	// now rather than hold it until the runtime gets round to it.
-	all = nil
-	debug.FreeOSMemory()
-	kept := answers.NewCache(int64(c.cacheMB) << 20)
-	watcher.index, watcher.answers = index, kept
-
 	var images http.Handler // none without a data folder to keep them in
 	if c.dataDir != "" {
 		client := fetch.New(fetch.Options{MaxBytes: media.MaxBytes, Timeout: 20 * time.Second, PublicOnly: !c.mediaPrivate})
@@ -209,18 +193,40 @@ func newKiosque(ctx context.Context, log *slog.Logger, st *sqlite.Store, c serve
 	site, err := server.New(server.Config{
 		Log:            log,
 		Store:          st,
-		Related:        index,
+		Lists:          st,
+		Health:         st.Ping,
+		StoreDown:      k.storeDown.Load,
 		Web:            os.DirFS(c.webDir),
 		Site:           c.site,
 		FrameAncestors: c.frameAncestors,
 		PublicURL:      c.publicURL,
 		Media:          images,
-		Answers:        kept,
+		Answers:        k.answers,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &kiosque{site: site, watcher: watcher}, nil
+	k.site = site
+	if len(c.sources) > 0 {
+		lang, _ := news.ParseLang(c.sourceLang)
+		// What an import changed shows at once.
+		imported := func(ctx context.Context, change ingest.Change) { k.storeChanged(ctx) }
+		if k.poller, err = newPoller(log, st, c.sources, c.pollEvery, lang, imported); err != nil {
+			return nil, err
+		}
+	}
+	return k, nil
+}
+
+// run does the server's background work until ctx is done: it follows the
+// store's changes, watches whether the store answers, and leads when no
+// other server does.
+func (k *kiosque) run(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Go(func() { k.follow(ctx) })
+	wg.Go(func() { k.watchHealth(ctx) })
+	wg.Go(func() { k.lead(ctx) })
+	wg.Wait()
 }
 
 // fillWithSample puts the bundled sample articles into an empty store.

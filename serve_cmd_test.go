@@ -132,7 +132,8 @@ func TestCommandLineErrorsAreReadable(t *testing.T) {
 		want string
 	}{
 		{[]string{"bogus"}, `unknown command "bogus"`},
-		{[]string{"serve", "-poll", "1s"}, "poll at most once a minute"},
+		{[]string{"serve", "-poll", "1s"}, "poll at most every 10 seconds"},
+		{[]string{"serve", "-store", "mysql://x"}, "want a postgres:// URL"},
 		{[]string{"serve", "-source-lang", "de"}, "want fr, ar or en"},
 		{[]string{"serve", "extra"}, `unexpected argument "extra"`},
 		{[]string{"serve", "-public-url", "widget.example/path"}, "want a scheme and a host only"},

@@ -17,39 +17,45 @@ import (
 	"github.com/kiosque/kiosque/app/ingest"
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
 	"github.com/kiosque/kiosque/app/news"
-	"github.com/kiosque/kiosque/app/related"
 	"github.com/kiosque/kiosque/app/sample"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/store/sqlite"
 )
 
-// Another writer (a second process in real life) changes the store; the
-// watcher brings the index up to date.
-func TestStoreWatcherFollowsOtherWriters(t *testing.T) {
+// testKiosque is a server over a temporary SQLite store with the sample,
+// with its background work running (it leads: the store is its own) and
+// its related lists up to date.
+func testKiosque(t *testing.T) (*kiosque, *sqlite.Store, string) {
+	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
 	st, err := sqlite.Open(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if err := fillWithSample(ctx, st, log); err != nil {
+		t.Fatal(err)
+	}
+	k, err := newKiosque(log, st, serveConfig{dataDir: dir, webDir: "web", site: "Kiosque", frameAncestors: "*"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runKiosque(t, k)
+	return k, st, dir
+}
+
+// Another writer (a second process in real life) changes the store; the
+// leader's keeper brings the stored lists up to date, and the kept answers
+// go.
+func TestListsFollowOtherWriters(t *testing.T) {
+	ctx := context.Background()
+	k, st, dir := testKiosque(t)
 	articles, err := sample.Articles()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Put(ctx, articles...); err != nil {
-		t.Fatal(err)
-	}
-	w, err := newStoreWatcher(ctx, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	index := related.NewIndex(related.DefaultOptions())
-	index.Put(articles...)
-	kept := answers.NewCache(0)
-	w.index, w.answers = index, kept
-	keepOne(t, kept)
-
 	other, err := sqlite.Open(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
@@ -72,6 +78,7 @@ func TestStoreWatcherFollowsOtherWriters(t *testing.T) {
 		"Les services de sécurité marocains, présents dans les instances internationales de lutte contre le terrorisme, partagent leur expérience de la coopération sécuritaire avec leurs partenaires.",
 	}
 	twin.Published = seed.Published.Add(24 * time.Hour)
+	keepOne(t, k.answers)
 	if err := other.Put(ctx, twin); err != nil {
 		t.Fatal(err)
 	}
@@ -80,25 +87,33 @@ func TestStoreWatcherFollowsOtherWriters(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if err := w.syncIfChanged(ctx); err != nil {
-		t.Fatal(err)
+	listed := func() bool {
+		list, err := st.RelatedList(ctx, seed.Slug)
+		return err == nil && slices.Contains(list, twin.Slug)
 	}
-	if s := kept.Stats(); s.Answers != 0 {
+	for deadline := time.Now().Add(5 * time.Second); !listed(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			list, _ := st.RelatedList(ctx, seed.Slug)
+			t.Fatalf("the new article never joined its twin's stored list: %v", list)
+		}
+	}
+	if s := k.answers.Stats(); s.Answers != 0 {
 		t.Errorf("%d answers still kept after the store changed", s.Answers)
 	}
-	if index.Len() != len(articles) {
-		t.Errorf("index holds %d articles, the store %d", index.Len(), len(articles))
+	lists, err := st.RelatedLists(ctx)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := index.Related(seed.Slug, 6); !slices.Contains(got, twin.Slug) {
-		t.Errorf("the new article is not related to its twin: %v", got)
+	if _, ok := lists[gone]; ok {
+		t.Error("the removed article still has a stored list")
 	}
-	if got := index.Related(gone, 6); got != nil {
-		t.Errorf("the removed article still has a list: %v", got)
-	}
-	for _, a := range articles {
-		if slices.Contains(index.Related(a.Slug, 12), gone) {
-			t.Errorf("%s still lists the removed article", a.Slug)
+	for slug, list := range lists {
+		if slices.Contains(list, gone) {
+			t.Errorf("%s still lists the removed article", slug)
 		}
+	}
+	if len(lists) != len(articles) {
+		t.Errorf("%d lists stored for %d articles", len(lists), len(articles))
 	}
 }
 
@@ -113,30 +128,20 @@ func keepOne(t *testing.T, kept *answers.Cache) {
 	}
 }
 
-// The watcher drops nothing while the store does not change.
-func TestStoreWatcherKeepsAnswersWhileNothingChanges(t *testing.T) {
+// The server drops nothing while the store does not change.
+func TestAnswersStayWhileNothingChanges(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	w, err := newStoreWatcher(ctx, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	kept := answers.NewCache(0)
-	w.index, w.answers = related.NewIndex(related.DefaultOptions()), kept
-	keepOne(t, kept)
+	k, st, _ := testKiosque(t)
+	time.Sleep(1500 * time.Millisecond) // the lists' own writes are followed
+	keepOne(t, k.answers)
+	drops := k.answers.Stats().Drops
 	for range 3 {
 		if _, err := st.Articles(ctx, store.Query{Limit: 5}); err != nil { // reads are no change
 			t.Fatal(err)
 		}
-		if err := w.syncIfChanged(ctx); err != nil {
-			t.Fatal(err)
-		}
+		time.Sleep(time.Second)
 	}
-	if s := kept.Stats(); s.Answers != 1 || s.Drops != 0 {
+	if s := k.answers.Stats(); s.Answers != 1 || s.Drops != drops {
 		t.Errorf("the answers were dropped with no change to the store: %+v", s)
 	}
 }
@@ -200,7 +205,8 @@ func TestAnImportByAnotherProcessShowsWithinASecondOrTwo(t *testing.T) {
 }
 
 // What this server's own poller imports shows at once: the import drops
-// the kept answers before the poller goes on (no watcher runs here).
+// the kept answers before the poller goes on (nothing follows the store's
+// changes here).
 func TestAnImportByThisServerShowsAtOnce(t *testing.T) {
 	ctx := context.Background()
 	data := t.TempDir()
@@ -213,7 +219,7 @@ func TestAnImportByThisServerShowsAtOnce(t *testing.T) {
 	if err := fillWithSample(ctx, st, log); err != nil {
 		t.Fatal(err)
 	}
-	k, err := newKiosque(ctx, log, st, serveConfig{dataDir: data, webDir: "web", site: "Kiosque", frameAncestors: "*"})
+	k, err := newKiosque(log, st, serveConfig{dataDir: data, webDir: "web", site: "Kiosque", frameAncestors: "*"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,9 +232,7 @@ func TestAnImportByThisServerShowsAtOnce(t *testing.T) {
 
 	imported := make(chan struct{}, 4)
 	poller, err := newPoller(log, st, []string{"feed:" + feed.URL}, 300*time.Millisecond, news.French, func(ctx context.Context, c ingest.Change) {
-		if err := k.watcher.sync(ctx); err != nil {
-			t.Error(err)
-		}
+		k.storeChanged(ctx)
 		imported <- struct{}{}
 	})
 	if err != nil {

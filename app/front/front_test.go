@@ -44,11 +44,15 @@ func newSite(t *testing.T) (*server.Server, *answers.Cache) {
 	}
 	index := related.NewIndex(related.DefaultOptions())
 	index.Put(articles...)
+	changed, _ := index.Dirty()
+	if err := st.PutRelatedLists(ctx, index.Lists(changed)); err != nil {
+		t.Fatal(err)
+	}
 	kept := answers.NewCache(0)
 	site, err := server.New(server.Config{
 		Log:     slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Store:   st,
-		Related: index,
+		Lists:   st,
 		Web:     withoutWasm{os.DirFS("../../web")},
 		Site:    "Kiosque Test",
 		Answers: kept,

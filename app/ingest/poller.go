@@ -29,6 +29,10 @@ type PollerOptions struct {
 	// OnChange is called after each import that added, updated or removed
 	// articles. Calls are never concurrent. It may be nil.
 	OnChange func(ctx context.Context, c Change)
+	// Locker, when given, makes each import of a source hold the source's
+	// lock (ImportLock): another process importing it meanwhile (a replica,
+	// `kiosque ingest`) makes this poll wait for the next one.
+	Locker store.Locker
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 }
@@ -87,7 +91,17 @@ func (p *Poller) pollSource(ctx context.Context, src Source) {
 			return
 		case <-timer.C:
 		}
+		release, ok, err := p.lock(ctx, src)
+		if !ok {
+			if err != nil && ctx.Err() == nil {
+				log.WarnContext(ctx, "cannot tell whether another process imports this source", "err", err)
+			}
+			log.DebugContext(ctx, "another process imports this source: waiting for the next poll")
+			timer.Reset(p.delay(0, 0))
+			continue
+		}
 		report, err := Import(ctx, p.store, src, nil)
+		release()
 		if ctx.Err() != nil {
 			return
 		}
@@ -108,6 +122,18 @@ func (p *Poller) pollSource(ctx context.Context, src Source) {
 		timer.Reset(wait)
 	}
 }
+
+// lock takes the source's import lock, when the poller has a Locker.
+func (p *Poller) lock(ctx context.Context, src Source) (release func(), ok bool, err error) {
+	if p.opts.Locker == nil {
+		return func() {}, true, nil
+	}
+	return p.opts.Locker.TryLock(ctx, ImportLock(src.Key()))
+}
+
+// ImportLock names the lock an import of the source with this key holds,
+// so that no source is imported twice at once, whoever imports it.
+func ImportLock(key string) string { return "kiosque import " + key }
 
 func (p *Poller) changed(ctx context.Context, c Change) {
 	if p.opts.OnChange == nil {

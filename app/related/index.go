@@ -50,6 +50,15 @@ type Index struct {
 	builtFor  int       // number of articles at the last full build
 	scratch   scratch   // working memory of writers, who hold mu
 	readers   sync.Pool // *denseVector working memory of concurrent readers
+
+	// What changed since Dirty last ran, for whoever stores the lists:
+	// the articles whose final list may differ, and the slugs removed.
+	dirty   map[uint32]struct{}
+	removed []string
+	// filled are the articles whose final list ends with the newest
+	// articles (the fallback), which any article added or removed can
+	// change.
+	filled map[uint32]struct{}
 }
 
 // NewIndex returns an empty index ranking with opts.
@@ -61,7 +70,20 @@ func NewIndex(opts Options) *Index {
 		plain:    newInvertedIndex(),
 		expanded: newInvertedIndex(),
 		recent:   make(recencyLists),
+		dirty:    make(map[uint32]struct{}),
+		filled:   make(map[uint32]struct{}),
 	}
+}
+
+// Slugs returns the slugs of every article in the index.
+func (ix *Index) Slugs() []string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	slugs := make([]string, 0, len(ix.bySlug))
+	for slug := range ix.bySlug {
+		slugs = append(slugs, slug)
+	}
+	return slugs
 }
 
 // Len returns the number of articles in the index.

@@ -114,6 +114,7 @@ func (ix *Index) offer(owner, candidate uint32, relevance float64, candidateText
 	}
 	od.neighbours = list
 	cd.inbound = append(cd.inbound, owner)
+	ix.touched(owner)
 }
 
 // setNeighbours replaces id's list, keeping inbound links in step.
@@ -126,6 +127,7 @@ func (ix *Index) setNeighbours(id uint32, list []neighbour) {
 	for _, n := range list {
 		ix.docs[n.doc].inbound = append(ix.docs[n.doc].inbound, id)
 	}
+	ix.touched(id)
 }
 
 func removeID(ids []uint32, id uint32) []uint32 {

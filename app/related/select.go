@@ -18,8 +18,15 @@ func (ix *Index) Related(slug string, k int) []string {
 	if !ok {
 		return nil
 	}
+	list, _ := ix.related(id, k)
+	return list
+}
+
+// related picks k articles for id, and says whether the newest articles
+// filled the picks. The caller holds mu.
+func (ix *Index) related(id uint32, k int) (list []string, filled bool) {
 	if k <= 0 {
-		return []string{}
+		return []string{}, false
 	}
 	dense, _ := ix.readers.Get().(*denseVector)
 	if dense == nil {
@@ -28,12 +35,57 @@ func (ix *Index) Related(slug string, k int) []string {
 	defer ix.readers.Put(dense)
 	p := picker{ix: ix, source: id, text: make(map[uint32]sparseVector), dense: dense}
 	p.pickRelated(k)
+	fromList := len(p.picked)
 	p.pickRecent(k)
 	out := make([]string, len(p.picked))
 	for i, d := range p.picked {
 		out[i] = ix.docs[d].slug
 	}
-	return out
+	return out, len(p.picked) > fromList
+}
+
+// Dirty returns, and forgets, what changed since it last ran: the slugs
+// whose final list (Lists) may differ, and the slugs removed, whose stored
+// lists must go. A fresh index returns every slug it holds.
+func (ix *Index) Dirty() (changed, removed []string) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for id := range ix.dirty {
+		if d := ix.docs[id]; d != nil {
+			changed = append(changed, d.slug)
+		}
+	}
+	for _, slug := range ix.removed {
+		if _, back := ix.bySlug[slug]; !back { // an edit removes, then puts
+			removed = append(removed, slug)
+		}
+	}
+	ix.dirty, ix.removed = make(map[uint32]struct{}), nil
+	return changed, removed
+}
+
+// Lists returns the final list of each slug given, Related(slug, MaxK),
+// as a store keeps them; nil for a slug the index does not hold. A list's
+// first k entries are Related(slug, k) for any k up to MaxK.
+func (ix *Index) Lists(slugs []string) map[string][]string {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	lists := make(map[string][]string, len(slugs))
+	for _, slug := range slugs {
+		id, ok := ix.bySlug[slug]
+		if !ok {
+			lists[slug] = nil
+			continue
+		}
+		list, filled := ix.related(id, MaxK)
+		if filled {
+			ix.filled[id] = struct{}{}
+		} else {
+			delete(ix.filled, id)
+		}
+		lists[slug] = list
+	}
+	return lists
 }
 
 // picker chooses one request's articles. It caches the text vectors that

@@ -27,6 +27,8 @@ func (ix *Index) place(aa analysedArticle) uint32 {
 		ix.freshness[id] = float32(ix.rankKey(1, d) / math.Ln2) // in halvings, as fastLog2
 	}
 	ix.bySlug[d.slug] = id
+	ix.touched(id)
+	ix.fillsChange()
 	return id
 }
 
@@ -58,6 +60,7 @@ func (ix *Index) delete(id uint32, refill bool) {
 	for _, owner := range owners {
 		od := ix.docs[owner]
 		od.neighbours = slices.DeleteFunc(od.neighbours, func(n neighbour) bool { return n.doc == id })
+		ix.touched(owner)
 	}
 	ix.setNeighbours(id, nil)
 	ix.plain.remove(id, d.rawPosted)
@@ -70,6 +73,10 @@ func (ix *Index) delete(id uint32, refill bool) {
 	ix.docs[id] = nil
 	ix.langs[id] = 0
 	ix.free = append(ix.free, id)
+	delete(ix.dirty, id)
+	delete(ix.filled, id)
+	ix.removed = append(ix.removed, d.slug)
+	ix.fillsChange()
 	if !refill {
 		return
 	}
@@ -78,5 +85,16 @@ func (ix *Index) delete(id uint32, refill bool) {
 			ranked := ix.rankCandidates(&ix.scratch, owner)
 			ix.setNeighbours(owner, ix.keepBest(owner, ranked))
 		}
+	}
+}
+
+// touched notes that id's final list may have changed.
+func (ix *Index) touched(id uint32) { ix.dirty[id] = struct{}{} }
+
+// fillsChange notes that the lists ending with the newest articles may
+// have changed: an article came or went.
+func (ix *Index) fillsChange() {
+	for id := range ix.filled {
+		ix.dirty[id] = struct{}{}
 	}
 }

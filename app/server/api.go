@@ -88,7 +88,7 @@ func (s *server) relatedArticles() http.Handler {
 			if err != nil {
 				return answers.Answer{}, err
 			}
-			related, err := s.related(ctx, a.Slug, limit)
+			related, err := s.related(ctx, a, limit)
 			if err != nil {
 				return answers.Answer{}, err
 			}
@@ -159,17 +159,35 @@ func (s *server) article(ctx context.Context, slug string) (news.Article, error)
 	return a, err
 }
 
-// related reads the articles the ranker lists for slug.
-func (s *server) related(ctx context.Context, slug string, limit int) ([]news.Article, error) {
-	slugs := s.Related.Related(slug, limit)
-	articles, err := s.Store.ArticlesBySlug(ctx, slugs)
+// related reads up to limit articles of a's "you may also like" list, as
+// the leader's index keeps it in the store. An article whose list is not
+// stored yet (the leader lists a new article within seconds) gets the
+// newest of its section and language.
+func (s *server) related(ctx context.Context, a news.Article, limit int) ([]news.Article, error) {
+	slugs, err := s.Lists.RelatedList(ctx, a.Slug)
 	if err != nil {
-		return nil, fmt.Errorf("related to %q: %w", slug, err)
+		return nil, fmt.Errorf("related to %q: %w", a.Slug, err)
+	}
+	var articles []news.Article
+	if slugs == nil {
+		page, err := s.Store.Articles(ctx, store.Query{Category: a.CategorySlug, Lang: a.Lang, Limit: limit + 1})
+		if err != nil {
+			return nil, fmt.Errorf("related to %q: %w", a.Slug, err)
+		}
+		for _, b := range page.Articles {
+			if b.Slug != a.Slug {
+				articles = append(articles, b)
+			}
+		}
+	} else if articles, err = s.Store.ArticlesBySlug(ctx, slugs); err != nil {
+		// All of the list: an article removed since it was computed is
+		// skipped, and the next one takes its place.
+		return nil, fmt.Errorf("related to %q: %w", a.Slug, err)
 	}
 	if articles == nil {
 		articles = []news.Article{}
 	}
-	return articles, nil
+	return articles[:min(limit, len(articles))], nil
 }
 
 // intParam reads a whole-number parameter in [lo, hi], or def if absent.

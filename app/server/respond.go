@@ -88,7 +88,9 @@ func (s *server) problemFor(ctx context.Context, r *http.Request, err error) ans
 	case errors.As(err, &se):
 		return problemAnswer(Problem{Status: se.status, Detail: se.detail})
 	}
-	s.Log.ErrorContext(ctx, "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	if s.StoreDown == nil || !s.StoreDown() { // else the log said so once
+		s.Log.ErrorContext(ctx, "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
 	return problemAnswer(Problem{Status: http.StatusInternalServerError, Detail: "the server could not answer; it has been logged"})
 }
 

@@ -1,6 +1,10 @@
 package server
 
-import "net/http"
+import (
+	"context"
+	"net/http"
+	"time"
+)
 
 // addRoutes lays out the whole HTTP surface.
 func (s *server) addRoutes(mux *http.ServeMux) {
@@ -10,7 +14,7 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("/api/v1/categories", onlyGet(s.listCategories()))
 	mux.Handle("/api/v1/view", onlyGet(s.getView()))
 	mux.Handle("/api/", onlyGet(apiNotFound()))
-	mux.Handle("/healthz", onlyGet(healthz()))
+	mux.Handle("/healthz", onlyGet(s.healthz()))
 	mux.Handle("/embed.js", onlyGet(s.webFileAt("/embed.js", "/web/embed.js", embedScriptCache)))
 	mux.Handle("/robots.txt", onlyGet(s.webFileAt("/robots.txt", "/web/robots.txt", "public, max-age=86400")))
 	mux.Handle("/favicon.ico", onlyGet(s.webFileAt("/favicon.ico", "/web/icons/icon-192.png", "public, max-age=86400")))
@@ -39,8 +43,20 @@ func onlyGet(h http.Handler) http.Handler {
 	})
 }
 
-func healthz() http.Handler {
+// healthz says whether this server can answer: it asks the store, so that
+// a load balancer takes out a server whose store is out of reach (it still
+// answers what it keeps in memory meanwhile).
+func (s *server) healthz() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.Health != nil {
+			ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+			err := s.Health(ctx)
+			cancel()
+			if err != nil {
+				problem(w, http.StatusServiceUnavailable, "the store does not answer")
+				return
+			}
+		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		w.Write([]byte("ok\n"))

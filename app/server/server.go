@@ -3,6 +3,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -14,17 +15,18 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// Ranker answers "you may also like": the slugs of up to k articles related
-// to the one with this slug, best first, never the article itself.
-type Ranker interface {
-	Related(slug string, k int) []string
-}
-
 // Config is what the server needs.
 type Config struct {
 	Log     *slog.Logger
 	Store   store.Reader
-	Related Ranker
+	// Lists holds each article's "you may also like" list, kept by the
+	// leader's related index.
+	Lists store.Lists
+	// Health tells whether the store answers, for /healthz (nil: always).
+	Health func(ctx context.Context) error
+	// StoreDown says that the store is known not to answer: the failures
+	// it causes are not logged at every request (nil: never).
+	StoreDown func() bool
 	// Web holds the static files and the built app.wasm (the web/ folder).
 	Web fs.FS
 	// Site is the publisher's name, shown in page titles and headers.

@@ -56,14 +56,19 @@ func newTestServerWith(t *testing.T, set func(*Config), extra ...news.Article) *
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The lists the leader's index would keep in the store.
 	index := related.NewIndex(related.DefaultOptions())
 	index.Put(all...)
+	changed, _ := index.Dirty()
+	if err := st.PutRelatedLists(ctx, index.Lists(changed)); err != nil {
+		t.Fatal(err)
+	}
 	cfg := Config{
-		Log:     slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Store:   st,
-		Related: index,
-		Web:     withoutWasm{os.DirFS("../../web")},
-		Site:    "Kiosque Test",
+		Log:   slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Store: st,
+		Lists: st,
+		Web:   withoutWasm{os.DirFS("../../web")},
+		Site:  "Kiosque Test",
 	}
 	set(&cfg)
 	h, err := New(cfg)

@@ -103,7 +103,7 @@ func (s *server) articleView(ctx context.Context, v ui.View, slug string, asked 
 	// An article page speaks the article's language unless asked otherwise.
 	v.Lang = firstLang(asked, a.Lang)
 	v.Article = &a
-	if v.Related, err = s.relatedTo(ctx, a.Slug, defaultRelatedLimit); err != nil {
+	if v.Related, err = s.relatedTo(ctx, a, defaultRelatedLimit); err != nil {
 		return v, 0, err
 	}
 	return v, http.StatusOK, nil
@@ -136,7 +136,7 @@ func (s *server) embedView(ctx context.Context, v ui.View, q url.Values) (ui.Vie
 		}
 		v.Lang = firstLang(o.Lang, a.Lang)
 		v.Article = &a
-		if v.Related, err = s.relatedTo(ctx, a.Slug, o.Limit); err != nil {
+		if v.Related, err = s.relatedTo(ctx, a, o.Limit); err != nil {
 			return v, 0, err
 		}
 	default:
@@ -188,8 +188,8 @@ func (s *server) resolveImages(v *ui.View) {
 	}
 }
 
-func (s *server) relatedTo(ctx context.Context, slug string, limit int) ([]news.Article, error) {
-	related, err := s.Store.ArticlesBySlug(ctx, s.Related.Related(slug, limit))
+func (s *server) relatedTo(ctx context.Context, a news.Article, limit int) ([]news.Article, error) {
+	related, err := s.related(ctx, a, limit)
 	return news.Summaries(related), err
 }
 

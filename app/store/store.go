@@ -5,6 +5,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -46,9 +49,10 @@ type Reader interface {
 	// ArticlesBySlug returns the articles with these slugs, in the order
 	// given, skipping slugs it does not know.
 	ArticlesBySlug(ctx context.Context, slugs []string) ([]news.Article, error)
-	// Versions returns the update time of every article by slug: cheap to
-	// read often, to notice what other writers changed.
-	Versions(ctx context.Context) (map[string]time.Time, error)
+	// Versions returns a version of every article by slug, which changes
+	// whenever anything readers see of the article does (ContentHash): cheap
+	// to read often, to notice what other writers changed.
+	Versions(ctx context.Context) (map[string]string, error)
 	// All returns every article, for building indexes at start-up.
 	All(ctx context.Context) ([]news.Article, error)
 	// Categories lists the categories that hold at least one article, the
@@ -65,6 +69,30 @@ type Writer interface {
 	Delete(ctx context.Context, slug string) error
 }
 
+// Lists keeps the "you may also like" list of every article: computed by
+// the related index of the one server that keeps them (the leader), read
+// by every server, so that a restart or a new replica answers at once.
+type Lists interface {
+	// RelatedList returns the slugs stored as related to slug, best first,
+	// or nil when none is stored.
+	RelatedList(ctx context.Context, slug string) ([]string, error)
+	// RelatedLists returns every stored list, by slug.
+	RelatedLists(ctx context.Context) (map[string][]string, error)
+	// PutRelatedLists stores the lists given, in one transaction; a nil
+	// list removes the slug's. An article's list goes when the article
+	// does.
+	PutRelatedLists(ctx context.Context, lists map[string][]string) error
+}
+
+// Locker gives mutual exclusion across processes, and across servers that
+// share a store: one import of a source at a time, one leader.
+type Locker interface {
+	// TryLock takes the lock named name if it is free and returns the
+	// function that releases it; ok is false when another holds it. A
+	// lock dies with the process, or the connection, that holds it.
+	TryLock(ctx context.Context, name string) (release func(), ok bool, err error)
+}
+
 // ChangeCounter is a store that can tell cheaply whether anything was
 // committed to it, by any writer, since it was last asked: kept answers
 // and indexes built from it are then out of date.
@@ -79,6 +107,17 @@ type Store interface {
 	Reader
 	Writer
 	Close() error
+}
+
+// ContentHash fingerprints what readers see of an article, so that a
+// source re-sending an unchanged item does not count as an update, and a
+// server notices an edit made by another writer.
+func ContentHash(a news.Article) string {
+	a.ID, a.Slug, a.CategorySlug = 0, "", ""
+	a.Published, a.Updated = a.Published.UTC(), a.Updated.UTC()
+	b, _ := json.Marshal(a)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 var slugPattern = regexp.MustCompile(`^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*$`)

@@ -70,6 +70,14 @@ UPDATE sources SET etag = '', last_modified = '', cursor = 0;
 -- oEmbed asks for articles by their canonical URL.
 CREATE INDEX IF NOT EXISTS articles_url ON articles (url);
 `,
+	// Each article's "you may also like" list, kept by the leader's index
+	// and read by every server: a restart answers at once.
+	5: `
+CREATE TABLE related (
+	slug TEXT PRIMARY KEY REFERENCES articles (slug) ON DELETE CASCADE ON UPDATE CASCADE,
+	list TEXT NOT NULL -- JSON array of slugs, best first
+) WITHOUT ROWID;
+`,
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

@@ -2,9 +2,7 @@ package sqlite
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -76,7 +74,7 @@ WHERE id = ?`)
 		}
 		seen[item.OriginID] = true
 		a := item.Article
-		hash := contentHash(a)
+		hash := store.ContentHash(a)
 		if old, ok := stored[item.OriginID]; ok {
 			if old.hash == hash {
 				result.Unchanged++
@@ -244,16 +242,6 @@ func truncateSlug(s string, n int) string {
 		s = s[:len(s)-1]
 	}
 	return s
-}
-
-// contentHash fingerprints what readers see of an article, so that a source
-// re-sending an unchanged item does not count as an update.
-func contentHash(a news.Article) string {
-	a.ID, a.Slug, a.CategorySlug = 0, "", ""
-	a.Published, a.Updated = a.Published.UTC(), a.Updated.UTC()
-	b, _ := json.Marshal(a)
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
 }
 
 // fields are an article's column values, as Put writes them.

@@ -24,7 +24,8 @@ import (
 
 // Store is a store.Store in one SQLite file.
 type Store struct {
-	db *sql.DB
+	db  *sql.DB
+	dir string // the data folder
 
 	// watch is the connection ChangeCount asks: SQLite counts the commits
 	// of other connections than the one asking, so it is one that never
@@ -57,7 +58,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, dir: dir}, nil
 }
 
 // Close closes the database.
@@ -210,21 +211,25 @@ func (s *Store) ArticlesBySlug(ctx context.Context, slugs []string) ([]news.Arti
 	return ordered, nil
 }
 
-// Versions returns the update time of every article by slug.
-func (s *Store) Versions(ctx context.Context) (map[string]time.Time, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT slug, updated FROM articles")
+// Versions returns each article's content hash by slug (or its update
+// time, for an article stored before hashes were).
+func (s *Store) Versions(ctx context.Context) (map[string]string, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT slug, content_hash, updated FROM articles")
 	if err != nil {
 		return nil, fmt.Errorf("read article versions: %w", err)
 	}
 	defer rows.Close()
-	versions := map[string]time.Time{}
+	versions := map[string]string{}
 	for rows.Next() {
-		var slug string
+		var slug, hash string
 		var updated int64
-		if err := rows.Scan(&slug, &updated); err != nil {
+		if err := rows.Scan(&slug, &hash, &updated); err != nil {
 			return nil, fmt.Errorf("read article versions: %w", err)
 		}
-		versions[slug] = time.UnixMilli(updated).UTC()
+		if hash == "" {
+			hash = "updated " + strconv.FormatInt(updated, 10)
+		}
+		versions[slug] = hash
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read article versions: %w", err)
@@ -282,15 +287,15 @@ func (s *Store) Put(ctx context.Context, articles ...news.Article) error {
 	}
 	defer tx.Rollback()
 	stmt, err := tx.PrepareContext(ctx, `
-INSERT INTO articles (slug, url, title, excerpt, body, html, category, category_slug, tags, author, published, updated, lang, image, source)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO articles (slug, url, title, excerpt, body, html, category, category_slug, tags, author, published, updated, lang, image, source, content_hash)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (slug) DO UPDATE SET
 	url = excluded.url, title = excluded.title, excerpt = excluded.excerpt,
 	body = excluded.body, html = excluded.html, category = excluded.category,
 	category_slug = excluded.category_slug, tags = excluded.tags,
 	author = excluded.author, published = excluded.published,
 	updated = excluded.updated, lang = excluded.lang, image = excluded.image,
-	source = excluded.source`)
+	source = excluded.source, content_hash = excluded.content_hash`)
 	if err != nil {
 		return fmt.Errorf("put articles: %w", err)
 	}
@@ -299,7 +304,7 @@ ON CONFLICT (slug) DO UPDATE SET
 		f := articleFields(a)
 		if _, err := stmt.ExecContext(ctx,
 			a.Slug, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
-			f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source,
+			f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, store.ContentHash(a),
 		); err != nil {
 			return fmt.Errorf("put article %q: %w", a.Slug, err)
 		}

@@ -1,0 +1,48 @@
+//go:build !wasm
+
+package main
+
+import (
+	"context"
+	"net/url"
+
+	"github.com/kiosque/kiosque/app/store"
+	"github.com/kiosque/kiosque/app/store/sqlite"
+)
+
+// backend is what a server needs of its store, SQLite or PostgreSQL.
+type backend interface {
+	store.Store
+	store.SourceStore
+	store.MediaStore
+	store.Lists
+	store.Locker
+	store.ChangeCounter
+	// WatchChanges calls changed on every commit by any writer until ctx
+	// is done; reconnected says that changes may have been missed.
+	WatchChanges(ctx context.Context, changed func(reconnected bool))
+	// Ping tells whether the store answers.
+	Ping(ctx context.Context) error
+}
+
+// openStore opens PostgreSQL at storeURL, else SQLite in the data folder.
+func openStore(ctx context.Context, storeURL, dataDir string) (backend, error) {
+	return sqlite.Open(ctx, dataDir)
+}
+
+// storeName names the store in the log, without a password.
+func (c serveConfig) storeName() string {
+	if c.storeURL != "" {
+		return redactURL(c.storeURL)
+	}
+	return "sqlite:" + c.dataDir
+}
+
+// redactURL is a URL with its password replaced, for messages and logs.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(a URL that does not parse)"
+	}
+	return u.Redacted()
+}
