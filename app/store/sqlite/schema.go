@@ -71,9 +71,10 @@ UPDATE sources SET etag = '', last_modified = '', cursor = 0;
 CREATE INDEX IF NOT EXISTS articles_url ON articles (url);
 `,
 	// Each article's "you may also like" list, kept by the leader's index
-	// and read by every server: a restart answers at once.
+	// and read by every server: a restart answers at once. (IF NOT EXISTS,
+	// as in 3.)
 	5: `
-CREATE TABLE related (
+CREATE TABLE IF NOT EXISTS related (
 	slug TEXT PRIMARY KEY REFERENCES articles (slug) ON DELETE CASCADE ON UPDATE CASCADE,
 	list TEXT NOT NULL -- JSON array of slugs, best first
 ) WITHOUT ROWID;
