@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 WASM_SOURCES := $(shell GOOS=js GOARCH=wasm $(GO) list -deps -f '{{if not .Standard}}{{range .GoFiles}}{{$$.Dir}}/{{.}} {{end}}{{end}}' . 2>/dev/null) go.mod go.sum
 SERVER_SOURCES := $(shell find . -name '*.go' -not -path './.cache/*' -not -name '*_test.go') go.mod go.sum $(wildcard app/sample/*.json)
 
-.PHONY: all build run dev demo test bench bench-go lint screenshots clean
+.PHONY: all build run dev demo test bench bench-go lint screenshots clean postgres
 
 all: build
 
@@ -56,7 +56,12 @@ $(AXE):
 	mkdir -p build/cache
 	cd build/cache && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && tar -xzf axe-core-$(AXE_VERSION).tgz && rm -rf axe-core && mv package axe-core && rm axe-core-$(AXE_VERSION).tgz
 
-test: lint $(WASM) $(CHROMIUM) $(AXE)
+# The PostgreSQL tests start throwaway clusters from Debian's binaries
+# (initdb, pg_ctl); they are installed when missing.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (echo "Installing Debian's PostgreSQL for the tests" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
+
+test: lint $(WASM) $(CHROMIUM) $(AXE) postgres
 	KIOSQUE_AXE=$(CURDIR)/$(AXE) $(GO) test -count=1 ./...
 
 # gofmt, go vet (server and wasm), staticcheck, and the rule that the wasm
@@ -68,7 +73,7 @@ lint:
 	GOBIN=$(CURDIR)/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 	bin/staticcheck ./...
 	GOOS=js GOARCH=wasm bin/staticcheck . ./app/ui/... ./app/news/...
-	@! GOOS=js GOARCH=wasm $(GO) list -deps . | grep -E '/app/(store|related|ingest|server|sample|answers|assets)|modernc.org/sqlite|bluemonday|gofeed|andybalholm/brotli|tdewolff/minify|valyala/fasthttp|/app/front' \
+	@! GOOS=js GOARCH=wasm $(GO) list -deps . | grep -E '/app/(store|related|ingest|server|sample|answers|assets)|modernc.org/sqlite|bluemonday|gofeed|andybalholm/brotli|tdewolff/minify|valyala/fasthttp|jackc/pgx|/app/front' \
 		|| (echo "the wasm links server-only packages" && false)
 
 # One table: the wasm next to go-app's hello world, throughput and p99

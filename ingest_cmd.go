@@ -106,14 +106,14 @@ func ingestCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	defer st.Close()
 	// One import of a source at a time, whoever imports it: a server's
 	// poller, another `kiosque ingest`.
-	release, ok, err := st.TryLock(ctx, ingest.ImportLock(src.Key()))
+	lock, ok, err := st.TryLock(ctx, ingest.ImportLock(src.Key()))
 	if err != nil {
 		return fmt.Errorf("ingest: %w", err)
 	}
 	if !ok {
 		return fmt.Errorf("ingest: another process is importing %s; try again once it is done", src.Key())
 	}
-	defer release()
+	defer lock.Release()
 
 	progress := newImportProgress(stderr, src.Key())
 	report, err := ingest.Import(ctx, st, src, progress.update)

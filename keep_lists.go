@@ -35,16 +35,45 @@ type listKeeper struct {
 	st    listStore
 	index *related.Index
 	log   *slog.Logger
+	poke  chan struct{} // asks follow to sync
 
-	mu          sync.Mutex
-	ready       bool
-	seen        map[string]string // each article's version at the last sync
-	refreshed   time.Time
-	sinceRefill bool // articles changed since the last full refresh
+	mu        sync.Mutex
+	ready     bool
+	seen      map[string]string // each article's version at the last sync
+	refreshed time.Time
+	stale     bool // articles changed since the last full refresh
 }
 
 func newListKeeper(st listStore, log *slog.Logger) *listKeeper {
-	return &listKeeper{st: st, index: related.NewIndex(related.DefaultOptions()), log: log}
+	return &listKeeper{st: st, index: related.NewIndex(related.DefaultOptions()), log: log, poke: make(chan struct{}, 1)}
+}
+
+// syncSoon asks follow to sync: whoever notices a change need not wait
+// for the lists (the keeper's own writes are a change too, and drop the
+// kept answers again).
+func (k *listKeeper) syncSoon() {
+	select {
+	case k.poke <- struct{}{}:
+	default: // one is pending already
+	}
+}
+
+// follow syncs when asked, and refreshes every list once stale, until ctx
+// is done. The leader runs it once its lists are up to date.
+func (k *listKeeper) follow(ctx context.Context) {
+	ticker := time.NewTicker(time.Minute)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-k.poke:
+		case <-ticker.C:
+		}
+		if err := k.sync(ctx); err != nil && ctx.Err() == nil {
+			k.log.WarnContext(ctx, "related lists not updated", "err", err)
+		}
+	}
 }
 
 // start builds the index from every stored article, makes the stored
@@ -88,7 +117,7 @@ func (k *listKeeper) sync(ctx context.Context) error {
 	if err := k.syncLocked(ctx); err != nil {
 		return err
 	}
-	if k.sinceRefill && time.Since(k.refreshed) > refreshEvery {
+	if k.stale && time.Since(k.refreshed) > refreshEvery {
 		return k.refresh(ctx)
 	}
 	return nil
@@ -131,7 +160,7 @@ func (k *listKeeper) syncLocked(ctx context.Context) error {
 	if err := k.st.PutRelatedLists(ctx, lists); err != nil {
 		return fmt.Errorf("keep related lists: %w", err)
 	}
-	k.seen, k.sinceRefill = now, true
+	k.seen, k.stale = now, true
 	k.log.InfoContext(ctx, "related lists follow the store", "put", len(changed), "removed", len(removed), "lists", len(lists))
 	return nil
 }
@@ -165,7 +194,7 @@ func (k *listKeeper) refresh(ctx context.Context) error {
 			return fmt.Errorf("keep related lists: %w", err)
 		}
 	}
-	k.refreshed, k.sinceRefill = time.Now(), false
+	k.refreshed, k.stale = time.Now(), false
 	if len(changes) > 0 {
 		k.log.InfoContext(ctx, "related lists refreshed", "lists", len(lists), "stored", len(changes))
 	}

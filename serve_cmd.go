@@ -166,9 +166,10 @@ type kiosque struct {
 	poller  *ingest.Poller // nil without sources
 	log     *slog.Logger
 
-	leading    atomic.Bool   // this server is the leader
-	storeDown  atomic.Bool   // the store does not answer
-	listsReady chan struct{} // closed once the leader's lists are up to date
+	leading       atomic.Bool   // this server is the leader
+	storeDown     atomic.Bool   // the store does not answer
+	listsReady    chan struct{} // closed once this server, leading, has the lists up to date
+	listsUpToDate sync.Once
 }
 
 // newKiosque puts the server together, with the images of imported
@@ -195,7 +196,7 @@ func newKiosque(log *slog.Logger, st backend, c serveConfig) (*kiosque, error) {
 		Store:          st,
 		Lists:          st,
 		Health:         st.Ping,
-		StoreDown:      k.storeDown.Load,
+		StoreFailing:   k.storeFailing,
 		Web:            os.DirFS(c.webDir),
 		Site:           c.site,
 		FrameAncestors: c.frameAncestors,
@@ -210,7 +211,7 @@ func newKiosque(log *slog.Logger, st backend, c serveConfig) (*kiosque, error) {
 	if len(c.sources) > 0 {
 		lang, _ := news.ParseLang(c.sourceLang)
 		// What an import changed shows at once.
-		imported := func(ctx context.Context, change ingest.Change) { k.storeChanged(ctx) }
+		imported := func(ctx context.Context, change ingest.Change) { k.imported(ctx) }
 		if k.poller, err = newPoller(log, st, c.sources, c.pollEvery, lang, imported); err != nil {
 			return nil, err
 		}

@@ -4,9 +4,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 
 	"github.com/kiosque/kiosque/app/store"
+	"github.com/kiosque/kiosque/app/store/postgres"
 	"github.com/kiosque/kiosque/app/store/sqlite"
 )
 
@@ -27,7 +29,14 @@ type backend interface {
 
 // openStore opens PostgreSQL at storeURL, else SQLite in the data folder.
 func openStore(ctx context.Context, storeURL, dataDir string) (backend, error) {
-	return sqlite.Open(ctx, dataDir)
+	if storeURL == "" {
+		return sqlite.Open(ctx, dataDir)
+	}
+	st, err := postgres.Open(ctx, storeURL, postgres.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("open the store at %s: %w", redactURL(storeURL), err)
+	}
+	return st, nil
 }
 
 // storeName names the store in the log, without a password.

@@ -12,20 +12,26 @@ const healthEvery = 2 * time.Second
 
 // follow keeps what this server derives from the store in step with it,
 // until ctx is done: on every commit, by any writer (this server's
-// imports, another replica's, `kiosque ingest`), the leader's list keeper
-// applies what changed, and the kept answers are dropped. A store out of
-// reach and back may have missed telling of changes: then too.
+// imports, another replica's, `kiosque ingest`), the kept answers are
+// dropped, and the leader's list keeper is asked to apply what changed
+// (its writes drop the answers again). A store out of reach and back may
+// have missed telling of changes: then too.
 func (k *kiosque) follow(ctx context.Context) {
 	k.st.WatchChanges(ctx, func(reconnected bool) {
-		k.storeChanged(ctx)
+		if k.leading.Load() {
+			k.keeper.syncSoon()
+		}
+		k.answers.Drop()
 		if reconnected {
 			k.log.InfoContext(ctx, "following the store's changes again; kept answers dropped")
 		}
 	})
 }
 
-// storeChanged is what a commit to the store calls for.
-func (k *kiosque) storeChanged(ctx context.Context) {
+// imported is what this server's own import calls for: the lists first,
+// then the kept answers, so that what it imported shows at once, related
+// lists and all.
+func (k *kiosque) imported(ctx context.Context) {
 	if k.leading.Load() {
 		if err := k.keeper.sync(ctx); err != nil && ctx.Err() == nil {
 			k.log.WarnContext(ctx, "related lists not updated", "err", err)
@@ -52,12 +58,33 @@ func (k *kiosque) watchHealth(ctx context.Context) {
 		err := k.st.Ping(check)
 		cancel()
 		switch {
-		case err != nil && ctx.Err() == nil && !k.storeDown.Load():
-			k.storeDown.Store(true)
-			k.log.ErrorContext(ctx, "the store does not answer: serving what is kept in memory, /healthz answers 503", "err", err)
-		case err == nil && k.storeDown.Load():
-			k.storeDown.Store(false)
+		case err != nil && ctx.Err() == nil:
+			k.markStoreDown(ctx, err)
+		case err == nil && k.storeDown.CompareAndSwap(true, false):
 			k.log.InfoContext(ctx, "the store answers again")
 		}
+	}
+}
+
+// storeFailing is asked when a request failed: is the store out of reach?
+// If it just went, the log says so, once.
+func (k *kiosque) storeFailing(ctx context.Context) bool {
+	if k.storeDown.Load() {
+		return true
+	}
+	check, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	if err := k.st.Ping(check); err != nil {
+		k.markStoreDown(ctx, err)
+		return true
+	}
+	return false
+}
+
+// markStoreDown notes that the store does not answer, and says so in the
+// log if it is news.
+func (k *kiosque) markStoreDown(ctx context.Context, err error) {
+	if k.storeDown.CompareAndSwap(false, true) {
+		k.log.ErrorContext(ctx, "the store does not answer: serving what is kept in memory, /healthz answers 503", "err", err)
 	}
 }

@@ -232,7 +232,7 @@ func TestAnImportByThisServerShowsAtOnce(t *testing.T) {
 
 	imported := make(chan struct{}, 4)
 	poller, err := newPoller(log, st, []string{"feed:" + feed.URL}, 300*time.Millisecond, news.French, func(ctx context.Context, c ingest.Change) {
-		k.storeChanged(ctx)
+		k.imported(ctx)
 		imported <- struct{}{}
 	})
 	if err != nil {

@@ -91,7 +91,7 @@ func (p *Poller) pollSource(ctx context.Context, src Source) {
 			return
 		case <-timer.C:
 		}
-		release, ok, err := p.lock(ctx, src)
+		lock, ok, err := p.lock(ctx, src)
 		if !ok {
 			if err != nil && ctx.Err() == nil {
 				log.WarnContext(ctx, "cannot tell whether another process imports this source", "err", err)
@@ -101,7 +101,7 @@ func (p *Poller) pollSource(ctx context.Context, src Source) {
 			continue
 		}
 		report, err := Import(ctx, p.store, src, nil)
-		release()
+		lock.Release()
 		if ctx.Err() != nil {
 			return
 		}
@@ -124,12 +124,18 @@ func (p *Poller) pollSource(ctx context.Context, src Source) {
 }
 
 // lock takes the source's import lock, when the poller has a Locker.
-func (p *Poller) lock(ctx context.Context, src Source) (release func(), ok bool, err error) {
+func (p *Poller) lock(ctx context.Context, src Source) (store.Lock, bool, error) {
 	if p.opts.Locker == nil {
-		return func() {}, true, nil
+		return noLock{}, true, nil
 	}
 	return p.opts.Locker.TryLock(ctx, ImportLock(src.Key()))
 }
+
+// noLock is the lock of a poller that takes none.
+type noLock struct{}
+
+func (noLock) Release()              {}
+func (noLock) Lost() <-chan struct{} { return nil }
 
 // ImportLock names the lock an import of the source with this key holds,
 // so that no source is imported twice at once, whoever imports it.

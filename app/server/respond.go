@@ -88,7 +88,7 @@ func (s *server) problemFor(ctx context.Context, r *http.Request, err error) ans
 	case errors.As(err, &se):
 		return problemAnswer(Problem{Status: se.status, Detail: se.detail})
 	}
-	if s.StoreDown == nil || !s.StoreDown() { // else the log said so once
+	if s.StoreFailing == nil || !s.StoreFailing(ctx) { // else the log says so once
 		s.Log.ErrorContext(ctx, "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	return problemAnswer(Problem{Status: http.StatusInternalServerError, Detail: "the server could not answer; it has been logged"})

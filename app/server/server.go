@@ -17,16 +17,17 @@ import (
 
 // Config is what the server needs.
 type Config struct {
-	Log     *slog.Logger
-	Store   store.Reader
+	Log   *slog.Logger
+	Store store.Reader
 	// Lists holds each article's "you may also like" list, kept by the
 	// leader's related index.
 	Lists store.Lists
 	// Health tells whether the store answers, for /healthz (nil: always).
 	Health func(ctx context.Context) error
-	// StoreDown says that the store is known not to answer: the failures
-	// it causes are not logged at every request (nil: never).
-	StoreDown func() bool
+	// StoreFailing reports, after a request failed, whether the store is
+	// out of reach (and notes it, so that the log says so once): such
+	// failures are not logged at every request. Nil: they all are.
+	StoreFailing func(ctx context.Context) bool
 	// Web holds the static files and the built app.wasm (the web/ folder).
 	Web fs.FS
 	// Site is the publisher's name, shown in page titles and headers.

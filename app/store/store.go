@@ -10,8 +10,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/kiosque/kiosque/app/news"
 )
@@ -87,10 +91,20 @@ type Lists interface {
 // Locker gives mutual exclusion across processes, and across servers that
 // share a store: one import of a source at a time, one leader.
 type Locker interface {
-	// TryLock takes the lock named name if it is free and returns the
-	// function that releases it; ok is false when another holds it. A
-	// lock dies with the process, or the connection, that holds it.
-	TryLock(ctx context.Context, name string) (release func(), ok bool, err error)
+	// TryLock takes the lock named name if it is free; ok is false when
+	// another holds it. A lock dies with the process, or the connection,
+	// that holds it.
+	TryLock(ctx context.Context, name string) (lock Lock, ok bool, err error)
+}
+
+// Lock is a lock TryLock took.
+type Lock interface {
+	// Release frees the lock; calling it again does nothing.
+	Release()
+	// Lost is closed if the lock ends without Release, as when the
+	// connection that held it is gone (a database restart): another
+	// process may hold it then.
+	Lost() <-chan struct{}
 }
 
 // ChangeCounter is a store that can tell cheaply whether anything was
@@ -109,15 +123,63 @@ type Store interface {
 	Close() error
 }
 
+// badText says which text of an article is not valid UTF-8 or holds a NUL
+// character, which no store keeps (PostgreSQL refuses them), or "".
+func badText(a news.Article) string {
+	texts := map[string]string{"title": a.Title, "excerpt": a.Excerpt, "html": a.HTML, "category": a.Category,
+		"author": a.Author, "url": a.URL, "source": a.Source}
+	for i, p := range a.Body {
+		texts[fmt.Sprintf("paragraph %d", i+1)] = p
+	}
+	for i, tag := range a.Tags {
+		texts[fmt.Sprintf("tag %d", i+1)] = tag
+	}
+	if a.Image != nil {
+		texts["image source"], texts["image text"] = a.Image.Src, a.Image.Alt
+	}
+	for _, name := range slices.Sorted(maps.Keys(texts)) {
+		switch text := texts[name]; {
+		case !utf8.ValidString(text):
+			return name + " is not valid UTF-8"
+		case strings.ContainsRune(text, 0):
+			return name + " holds a NUL character"
+		}
+	}
+	return ""
+}
+
 // ContentHash fingerprints what readers see of an article, so that a
 // source re-sending an unchanged item does not count as an update, and a
-// server notices an edit made by another writer.
+// server notices an edit made by another writer. An article read back
+// from a store has the hash it was written with (see Normalize).
 func ContentHash(a news.Article) string {
+	a = Normalize(a)
 	a.ID, a.Slug, a.CategorySlug = 0, "", ""
-	a.Published, a.Updated = a.Published.UTC(), a.Updated.UTC()
 	b, _ := json.Marshal(a)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// Normalize is an article as stores keep it: its language in short form
+// ("fr-MA" is "fr"), its times in UTC to the millisecond, an update time
+// that is its publication's when it has none, and empty lists rather than
+// none.
+func Normalize(a news.Article) news.Article {
+	if l, ok := news.ParseLang(string(a.Lang)); ok {
+		a.Lang = l
+	}
+	a.Published = a.Published.UTC().Truncate(time.Millisecond)
+	a.Updated = a.Updated.UTC().Truncate(time.Millisecond)
+	if a.Updated.IsZero() {
+		a.Updated = a.Published
+	}
+	if a.Body == nil {
+		a.Body = []string{}
+	}
+	if a.Tags == nil {
+		a.Tags = []string{}
+	}
+	return a
 }
 
 var slugPattern = regexp.MustCompile(`^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*$`)
@@ -147,6 +209,9 @@ func Validate(a news.Article) error {
 		if _, ok := news.ParseLang(string(a.Lang)); !ok {
 			problem = fmt.Sprintf("language %q is not one of fr, ar, en", a.Lang)
 		}
+	}
+	if problem == "" {
+		problem = badText(a)
 	}
 	if problem != "" {
 		return fmt.Errorf("%w %q: %s", ErrInvalid, a.Slug, problem)

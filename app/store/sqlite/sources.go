@@ -252,6 +252,7 @@ type fields struct {
 }
 
 func articleFields(a news.Article) fields {
+	a = store.Normalize(a)
 	body, _ := json.Marshal(nonNil(a.Body))
 	tags, _ := json.Marshal(nonNil(a.Tags))
 	var image any

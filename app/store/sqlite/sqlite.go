@@ -32,6 +32,9 @@ type Store struct {
 	// writes, held apart from the pool.
 	watchMu sync.Mutex
 	watch   *sql.Conn
+
+	locksMu sync.Mutex
+	locks   map[*fileLock]struct{} // held, for Close to release
 }
 
 var (
@@ -63,6 +66,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.releaseLocks()
 	s.watchMu.Lock()
 	if s.watch != nil {
 		s.watch.Close()

@@ -1,0 +1,375 @@
+package postgres
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/store"
+)
+
+const columns = `id, slug, url, title, excerpt, body, html, category, category_slug, tags, author, published, updated, lang, image, source`
+
+// Article returns the article with this slug.
+func (s *Store) Article(ctx context.Context, slug string) (news.Article, error) {
+	row := s.pool.QueryRow(ctx, "SELECT "+columns+" FROM articles WHERE slug = $1", slug)
+	a, err := scanArticle(row)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return news.Article{}, fmt.Errorf("article %q: %w", slug, store.ErrNotFound)
+	}
+	if err != nil {
+		return news.Article{}, fmt.Errorf("read article %q: %w", slug, err)
+	}
+	return a, nil
+}
+
+// Articles returns a page of articles, newest first. The cursor holds the
+// position of the last article of the previous page, so pages stay stable
+// while new articles arrive; it is the SQLite store's, so a cursor stays
+// good across a move from one store to the other.
+func (s *Store) Articles(ctx context.Context, q store.Query) (store.Page, error) {
+	if q.Limit < 1 {
+		q.Limit = 1
+	}
+	var (
+		where []string
+		args  []any
+	)
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	where = append(where, "true")
+	if q.Category != "" {
+		where = append(where, "category_slug = "+arg(q.Category))
+	}
+	if q.Lang != "" {
+		where = append(where, "lang = "+arg(string(q.Lang)))
+	}
+	if q.Cursor != "" {
+		published, id, err := decodeCursor(q.Cursor)
+		if err != nil {
+			return store.Page{}, err
+		}
+		p := arg(published)
+		where = append(where, "(published < "+p+" OR (published = "+p+" AND id < "+arg(id)+"))")
+	}
+	// One more than asked, to tell whether a next page exists.
+	limit := arg(min(int64(q.Limit), math.MaxInt64-1) + 1)
+	rows, err := s.pool.Query(ctx, "SELECT "+columns+" FROM articles WHERE "+strings.Join(where, " AND ")+
+		" ORDER BY published DESC, id DESC LIMIT "+limit, args...)
+	if err != nil {
+		return store.Page{}, fmt.Errorf("list articles: %w", err)
+	}
+	articles, err := scanArticles(rows)
+	if err != nil {
+		return store.Page{}, fmt.Errorf("list articles: %w", err)
+	}
+	page := store.Page{Articles: articles}
+	if len(articles) > q.Limit {
+		page.Articles = articles[:q.Limit]
+		last := page.Articles[q.Limit-1]
+		page.Next = encodeCursor(last.Published.UnixMilli(), last.ID)
+	}
+	return page, nil
+}
+
+// ArticleByURL returns the article whose canonical URL is u, the scheme
+// (http or https) and a trailing slash aside.
+func (s *Store) ArticleByURL(ctx context.Context, u string) (news.Article, error) {
+	u, _, _ = strings.Cut(u, "#")
+	rest, ok := strings.CutPrefix(u, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(u, "http://"); !ok {
+			return news.Article{}, fmt.Errorf("article at %q: %w", u, store.ErrNotFound)
+		}
+	}
+	rest = strings.TrimSuffix(rest, "/")
+	var urls []string
+	for _, scheme := range []string{"https://", "http://"} {
+		urls = append(urls, scheme+rest, scheme+rest+"/")
+	}
+	row := s.pool.QueryRow(ctx, "SELECT "+columns+" FROM articles WHERE url = ANY($1) ORDER BY id LIMIT 1", urls)
+	a, err := scanArticle(row)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return news.Article{}, fmt.Errorf("article at %q: %w", u, store.ErrNotFound)
+	}
+	if err != nil {
+		return news.Article{}, fmt.Errorf("read article at %q: %w", u, err)
+	}
+	return a, nil
+}
+
+// ArticlesBySlug returns the stored articles among slugs, in their order.
+func (s *Store) ArticlesBySlug(ctx context.Context, slugs []string) ([]news.Article, error) {
+	if len(slugs) == 0 {
+		return nil, nil
+	}
+	rows, err := s.pool.Query(ctx, "SELECT "+columns+" FROM articles WHERE slug = ANY($1)", slugs)
+	if err != nil {
+		return nil, fmt.Errorf("read articles by slug: %w", err)
+	}
+	found, err := scanArticles(rows)
+	if err != nil {
+		return nil, fmt.Errorf("read articles by slug: %w", err)
+	}
+	bySlug := make(map[string]news.Article, len(found))
+	for _, a := range found {
+		bySlug[a.Slug] = a
+	}
+	ordered := make([]news.Article, 0, len(found))
+	for _, slug := range slugs {
+		if a, ok := bySlug[slug]; ok {
+			ordered = append(ordered, a)
+			delete(bySlug, slug) // a slug given twice is returned once
+		}
+	}
+	return ordered, nil
+}
+
+// Versions returns each article's content hash by slug.
+func (s *Store) Versions(ctx context.Context) (map[string]string, error) {
+	rows, err := s.pool.Query(ctx, "SELECT slug, content_hash FROM articles")
+	if err != nil {
+		return nil, fmt.Errorf("read article versions: %w", err)
+	}
+	defer rows.Close()
+	versions := map[string]string{}
+	for rows.Next() {
+		var slug, hash string
+		if err := rows.Scan(&slug, &hash); err != nil {
+			return nil, fmt.Errorf("read article versions: %w", err)
+		}
+		versions[slug] = hash
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read article versions: %w", err)
+	}
+	return versions, nil
+}
+
+// All returns every article, newest first.
+func (s *Store) All(ctx context.Context) ([]news.Article, error) {
+	rows, err := s.pool.Query(ctx, "SELECT "+columns+" FROM articles ORDER BY published DESC, id DESC")
+	if err != nil {
+		return nil, fmt.Errorf("read all articles: %w", err)
+	}
+	articles, err := scanArticles(rows)
+	if err != nil {
+		return nil, fmt.Errorf("read all articles: %w", err)
+	}
+	return articles, nil
+}
+
+// Categories lists the categories in use, the largest first, then by slug
+// (byte by byte, whatever the database's locale).
+func (s *Store) Categories(ctx context.Context) ([]news.Category, error) {
+	rows, err := s.pool.Query(ctx, `
+SELECT category_slug, min(category COLLATE "C"), count(*) FROM articles
+GROUP BY category_slug ORDER BY count(*) DESC, category_slug COLLATE "C"`)
+	if err != nil {
+		return nil, fmt.Errorf("list categories: %w", err)
+	}
+	defer rows.Close()
+	var categories []news.Category
+	for rows.Next() {
+		var c news.Category
+		if err := rows.Scan(&c.Slug, &c.Name, &c.Count); err != nil {
+			return nil, fmt.Errorf("list categories: %w", err)
+		}
+		categories = append(categories, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list categories: %w", err)
+	}
+	return categories, nil
+}
+
+// Put inserts or updates the articles, all in one transaction. An article
+// that fails validation aborts the whole call and nothing is written.
+func (s *Store) Put(ctx context.Context, articles ...news.Article) error {
+	for _, a := range articles {
+		if err := store.Validate(a); err != nil {
+			return err
+		}
+	}
+	return s.write(ctx, "put articles", func(tx pgx.Tx) error {
+		for _, a := range articles {
+			f := articleFields(a)
+			if _, err := tx.Exec(ctx, `
+INSERT INTO articles (slug, url, title, excerpt, body, html, category, category_slug, tags, author, published, updated, lang, image, source, content_hash)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+ON CONFLICT (slug) DO UPDATE SET
+	url = excluded.url, title = excluded.title, excerpt = excluded.excerpt,
+	body = excluded.body, html = excluded.html, category = excluded.category,
+	category_slug = excluded.category_slug, tags = excluded.tags,
+	author = excluded.author, published = excluded.published,
+	updated = excluded.updated, lang = excluded.lang, image = excluded.image,
+	source = excluded.source, content_hash = excluded.content_hash`,
+				a.Slug, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
+				f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, store.ContentHash(a),
+			); err != nil {
+				return fmt.Errorf("put article %q: %w", a.Slug, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Delete removes the article with this slug.
+func (s *Store) Delete(ctx context.Context, slug string) error {
+	return s.write(ctx, "delete article "+strconv.Quote(slug), func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, "DELETE FROM articles WHERE slug = $1", slug)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return store.ErrNotFound
+		}
+		return nil
+	})
+}
+
+// write runs f in a transaction that first takes the change counter's row,
+// which every writer of the store updates: writers then go one at a time,
+// as SQLite's do, so that two imports cannot pick the same free slug, and
+// none waits on another while holding rows it wants.
+func (s *Store) write(ctx context.Context, what string, f func(tx pgx.Tx) error) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT FROM kiosque_changes FOR UPDATE"); err != nil {
+			return err
+		}
+		return f(tx)
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+func scanArticle(row pgx.Row) (news.Article, error) {
+	var (
+		a                  news.Article
+		body, tags, image  []byte
+		lang               string
+		published, updated time.Time
+	)
+	err := row.Scan(&a.ID, &a.Slug, &a.URL, &a.Title, &a.Excerpt, &body, &a.HTML, &a.Category, &a.CategorySlug, &tags,
+		&a.Author, &published, &updated, &lang, &image, &a.Source)
+	if err != nil {
+		return news.Article{}, err
+	}
+	if err := json.Unmarshal(body, &a.Body); err != nil {
+		return news.Article{}, fmt.Errorf("article %q body: %w", a.Slug, err)
+	}
+	if err := json.Unmarshal(tags, &a.Tags); err != nil {
+		return news.Article{}, fmt.Errorf("article %q tags: %w", a.Slug, err)
+	}
+	if image != nil {
+		a.Image = new(news.Image)
+		if err := json.Unmarshal(image, a.Image); err != nil {
+			return news.Article{}, fmt.Errorf("article %q image: %w", a.Slug, err)
+		}
+	}
+	a.Published = published.UTC()
+	a.Updated = updated.UTC()
+	a.Lang = news.Lang(lang)
+	return a, nil
+}
+
+func scanArticles(rows pgx.Rows) ([]news.Article, error) {
+	defer rows.Close()
+	var articles []news.Article
+	for rows.Next() {
+		a, err := scanArticle(rows)
+		if err != nil {
+			return nil, err
+		}
+		articles = append(articles, a)
+	}
+	return articles, rows.Err()
+}
+
+// fields are an article's column values, as Put writes them.
+type fields struct {
+	url, title, excerpt, html, category, categorySlug, author, lang, source string
+	body, tags                                                              string // JSON
+	image                                                                   any    // JSON, or nil for NULL
+	published, updated                                                      time.Time
+}
+
+func articleFields(a news.Article) fields {
+	a = store.Normalize(a)
+	body, _ := json.Marshal(nonNil(a.Body))
+	tags, _ := json.Marshal(nonNil(a.Tags))
+	var image any
+	if a.Image != nil {
+		b, _ := json.Marshal(a.Image)
+		image = string(b)
+	}
+	updated := a.Updated
+	if updated.IsZero() {
+		updated = a.Published
+	}
+	return fields{
+		url: a.URL, title: a.Title, excerpt: a.Excerpt, body: string(body), html: a.HTML,
+		category: a.Category, categorySlug: store.Slugify(a.Category), tags: string(tags),
+		author: a.Author, lang: string(a.Lang), source: a.Source,
+		published: toMillis(a.Published), updated: toMillis(updated), image: image,
+	}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// toMillis is t to the millisecond, as SQLite keeps times.
+func toMillis(t time.Time) time.Time {
+	return time.UnixMilli(t.UnixMilli()).UTC()
+}
+
+// A cursor is "published.id" in URL-safe base64, published in Unix
+// milliseconds: opaque to clients, cheap to check.
+func encodeCursor(published, id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(published, 10) + "." + strconv.FormatInt(id, 10)))
+}
+
+// A cursor's time is brought within years 0 to 100000, which a
+// timestamptz holds with room to spare, rather than refused by the server
+// with an error that is not ErrBadCursor. No page gives one outside, and
+// no article is dated outside.
+const (
+	earliestCursor = -62167219200000  // 0000-01-01, in Unix milliseconds
+	latestCursor   = 3093527980800000 // 100000-01-01
+)
+
+func decodeCursor(c string) (published time.Time, id int64, err error) {
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return time.Time{}, 0, store.ErrBadCursor
+	}
+	p, i, ok := strings.Cut(string(raw), ".")
+	if !ok {
+		return time.Time{}, 0, store.ErrBadCursor
+	}
+	ms, err := strconv.ParseInt(p, 10, 64)
+	if err != nil {
+		return time.Time{}, 0, store.ErrBadCursor
+	}
+	if id, err = strconv.ParseInt(i, 10, 64); err != nil || id < 0 {
+		return time.Time{}, 0, store.ErrBadCursor
+	}
+	return time.UnixMilli(min(max(ms, earliestCursor), latestCursor)).UTC(), id, nil
+}

@@ -1,0 +1,78 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// RelatedList returns the list stored for slug, or nil.
+func (s *Store) RelatedList(ctx context.Context, slug string) ([]string, error) {
+	var list []byte
+	err := s.pool.QueryRow(ctx, "SELECT list FROM related WHERE slug = $1", slug).Scan(&list)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the related list of %q: %w", slug, err)
+	}
+	var slugs []string
+	if err := json.Unmarshal(list, &slugs); err != nil {
+		return nil, fmt.Errorf("read the related list of %q: %w", slug, err)
+	}
+	return nonNil(slugs), nil
+}
+
+// RelatedLists returns every stored list.
+func (s *Store) RelatedLists(ctx context.Context) (map[string][]string, error) {
+	rows, err := s.pool.Query(ctx, "SELECT slug, list FROM related")
+	if err != nil {
+		return nil, fmt.Errorf("read the related lists: %w", err)
+	}
+	defer rows.Close()
+	lists := map[string][]string{}
+	for rows.Next() {
+		var (
+			slug string
+			list []byte
+		)
+		if err := rows.Scan(&slug, &list); err != nil {
+			return nil, fmt.Errorf("read the related lists: %w", err)
+		}
+		var slugs []string
+		if err := json.Unmarshal(list, &slugs); err != nil {
+			return nil, fmt.Errorf("read the related list of %q: %w", slug, err)
+		}
+		lists[slug] = nonNil(slugs)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read the related lists: %w", err)
+	}
+	return lists, nil
+}
+
+// PutRelatedLists stores lists in one transaction; a nil list removes the
+// slug's. A list for a slug no article has is skipped: the article went
+// while its list was being computed.
+func (s *Store) PutRelatedLists(ctx context.Context, lists map[string][]string) error {
+	return s.write(ctx, "store related lists", func(tx pgx.Tx) error {
+		for slug, list := range lists {
+			if list == nil {
+				if _, err := tx.Exec(ctx, "DELETE FROM related WHERE slug = $1", slug); err != nil {
+					return fmt.Errorf("remove the related list of %q: %w", slug, err)
+				}
+				continue
+			}
+			b, _ := json.Marshal(list)
+			if _, err := tx.Exec(ctx, `
+INSERT INTO related (slug, list) SELECT slug, $1::jsonb FROM articles WHERE slug = $2
+ON CONFLICT (slug) DO UPDATE SET list = excluded.list`, string(b), slug); err != nil {
+				return fmt.Errorf("store the related list of %q: %w", slug, err)
+			}
+		}
+		return nil
+	})
+}

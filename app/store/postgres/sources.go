@@ -1,0 +1,254 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kiosque/kiosque/app/store"
+)
+
+// storedItem is what an import needs to know of an article already stored.
+type storedItem struct {
+	id   int64
+	slug string
+	hash string
+}
+
+// ApplyImport writes the import in one transaction: new items are inserted
+// under a free slug, known items are updated in place when their content
+// changed, and with RemoveMissing the origin's items gone from the source
+// are deleted. The source's state is saved in the same transaction.
+func (s *Store) ApplyImport(ctx context.Context, imp store.Import) (store.ImportResult, error) {
+	if imp.Origin == "" {
+		return store.ImportResult{}, errors.New("apply import: origin is empty")
+	}
+	if imp.State.Key == "" {
+		imp.State.Key = imp.Origin
+	}
+	if imp.State.Key != imp.Origin {
+		return store.ImportResult{}, fmt.Errorf("apply import from %s: state is for %s", imp.Origin, imp.State.Key)
+	}
+	var result store.ImportResult
+	err := s.write(ctx, "apply import from "+imp.Origin, func(tx pgx.Tx) error {
+		return applyImport(ctx, tx, imp, &result)
+	})
+	if err != nil {
+		return store.ImportResult{}, err
+	}
+	return result, nil
+}
+
+func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import, result *store.ImportResult) error {
+	stored, err := storedItems(ctx, tx, imp.Origin)
+	if err != nil {
+		return err
+	}
+	seen := make(map[string]bool, len(imp.Articles))
+	for _, item := range imp.Articles {
+		if item.OriginID == "" {
+			return fmt.Errorf("%w %q: origin id is empty", store.ErrInvalid, item.Article.Slug)
+		}
+		if seen[item.OriginID] {
+			continue // a feed listing an item twice: the first one wins
+		}
+		seen[item.OriginID] = true
+		a := item.Article
+		hash := store.ContentHash(a)
+		if old, ok := stored[item.OriginID]; ok {
+			if old.hash == hash {
+				result.Unchanged++
+				continue
+			}
+			a.Slug = old.slug // links to the article keep working
+			if err := store.Validate(a); err != nil {
+				return err
+			}
+			f := articleFields(a)
+			if _, err := tx.Exec(ctx, `
+UPDATE articles SET url = $1, title = $2, excerpt = $3, body = $4, html = $5, category = $6, category_slug = $7,
+	tags = $8, author = $9, published = $10, updated = $11, lang = $12, image = $13, source = $14, content_hash = $15
+WHERE id = $16`, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
+				f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, hash, old.id); err != nil {
+				return fmt.Errorf("update %q: %w", a.Slug, err)
+			}
+			result.Updated = append(result.Updated, a.Slug)
+			continue
+		}
+		if !store.ValidSlug(a.Slug) {
+			return store.Validate(a)
+		}
+		slug, err := freeSlug(ctx, tx, a.Slug)
+		if err != nil {
+			return err
+		}
+		a.Slug = slug
+		if err := store.Validate(a); err != nil {
+			return err
+		}
+		f := articleFields(a)
+		if _, err := tx.Exec(ctx, `
+INSERT INTO articles (slug, url, title, excerpt, body, html, category, category_slug, tags, author, published, updated, lang, image, source, origin, origin_id, content_hash)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+			a.Slug, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
+			f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, imp.Origin, item.OriginID, hash); err != nil {
+			return fmt.Errorf("insert %q: %w", a.Slug, err)
+		}
+		result.Added = append(result.Added, a.Slug)
+	}
+
+	if imp.RemoveMissing {
+		present := make(map[string]bool, len(imp.Present))
+		for _, id := range imp.Present {
+			present[id] = true
+		}
+		for originID, old := range stored {
+			if seen[originID] || present[originID] {
+				continue
+			}
+			if _, err := tx.Exec(ctx, "DELETE FROM articles WHERE id = $1", old.id); err != nil {
+				return fmt.Errorf("remove %q: %w", old.slug, err)
+			}
+			result.Removed = append(result.Removed, old.slug)
+		}
+	}
+	return saveSourceState(ctx, tx, imp.State)
+}
+
+// SourceState returns the saved state of the source, or a zero state.
+func (s *Store) SourceState(ctx context.Context, key string) (store.SourceState, error) {
+	st := store.SourceState{Key: key}
+	var cursor, fullSync, lastAttempt, lastSuccess *time.Time
+	err := s.pool.QueryRow(ctx, `
+SELECT etag, last_modified, cursor, full_sync, last_attempt, last_success, last_error, failures
+FROM sources WHERE key = $1`, key).Scan(
+		&st.ETag, &st.LastModified, &cursor, &fullSync, &lastAttempt, &lastSuccess, &st.LastError, &st.Failures)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return st, nil
+	}
+	if err != nil {
+		return store.SourceState{}, fmt.Errorf("read state of source %s: %w", key, err)
+	}
+	st.Cursor = fromNullable(cursor)
+	st.FullSync = fromNullable(fullSync)
+	st.LastAttempt = fromNullable(lastAttempt)
+	st.LastSuccess = fromNullable(lastSuccess)
+	return st, nil
+}
+
+// SaveSourceState records the state of a source.
+func (s *Store) SaveSourceState(ctx context.Context, state store.SourceState) error {
+	if state.Key == "" {
+		return errors.New("save source state: key is empty")
+	}
+	return s.write(ctx, "save source state", func(tx pgx.Tx) error {
+		return saveSourceState(ctx, tx, state)
+	})
+}
+
+func saveSourceState(ctx context.Context, tx pgx.Tx, st store.SourceState) error {
+	_, err := tx.Exec(ctx, `
+INSERT INTO sources (key, etag, last_modified, cursor, full_sync, last_attempt, last_success, last_error, failures)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+ON CONFLICT (key) DO UPDATE SET
+	etag = excluded.etag, last_modified = excluded.last_modified, cursor = excluded.cursor,
+	full_sync = excluded.full_sync, last_attempt = excluded.last_attempt,
+	last_success = excluded.last_success, last_error = excluded.last_error, failures = excluded.failures`,
+		st.Key, st.ETag, st.LastModified, toNullable(st.Cursor), toNullable(st.FullSync),
+		toNullable(st.LastAttempt), toNullable(st.LastSuccess), st.LastError, st.Failures)
+	if err != nil {
+		return fmt.Errorf("save state of source %s: %w", st.Key, err)
+	}
+	return nil
+}
+
+func storedItems(ctx context.Context, tx pgx.Tx, origin string) (map[string]storedItem, error) {
+	rows, err := tx.Query(ctx, "SELECT id, origin_id, slug, content_hash FROM articles WHERE origin = $1", origin)
+	if err != nil {
+		return nil, fmt.Errorf("read stored articles: %w", err)
+	}
+	defer rows.Close()
+	items := make(map[string]storedItem)
+	for rows.Next() {
+		var (
+			it       storedItem
+			originID string
+		)
+		if err := rows.Scan(&it.id, &originID, &it.slug, &it.hash); err != nil {
+			return nil, fmt.Errorf("read stored articles: %w", err)
+		}
+		items[originID] = it
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read stored articles: %w", err)
+	}
+	return items, nil
+}
+
+// freeSlug returns want, or want with the first free numbered suffix.
+func freeSlug(ctx context.Context, tx pgx.Tx, want string) (string, error) {
+	candidates := make([]string, 0, 100)
+	for n := 1; n <= 100; n++ {
+		slug := want
+		if n > 1 {
+			suffix := "-" + strconv.Itoa(n)
+			slug = truncateSlug(want, 200-len(suffix)) + suffix
+		}
+		candidates = append(candidates, slug)
+	}
+	rows, err := tx.Query(ctx, "SELECT slug FROM articles WHERE slug = ANY($1)", candidates)
+	if err != nil {
+		return "", fmt.Errorf("find a free slug for %q: %w", want, err)
+	}
+	taken, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return "", fmt.Errorf("find a free slug for %q: %w", want, err)
+	}
+	isTaken := make(map[string]bool, len(taken))
+	for _, slug := range taken {
+		isTaken[slug] = true
+	}
+	for _, slug := range candidates {
+		if !isTaken[slug] {
+			return slug, nil
+		}
+	}
+	return "", fmt.Errorf("find a free slug for %q: 100 taken", want)
+}
+
+// truncateSlug cuts s to at most n bytes, on a rune boundary, without a
+// trailing dash.
+func truncateSlug(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[:n]
+	for !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	for len(s) > 0 && s[len(s)-1] == '-' {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// toNullable is t to the millisecond, or NULL for the zero time.
+func toNullable(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	ms := toMillis(t)
+	return &ms
+}
+
+func fromNullable(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}

@@ -1,0 +1,97 @@
+package sqlite
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/kiosque/kiosque/app/store"
+)
+
+func TestMigrationFromVersion1KeepsArticles(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Put(ctx, testArticle("ancien")); err != nil {
+		t.Fatal(err)
+	}
+	// Take the database back to version 1 by hand, as an old binary left it
+	// (the tables of later versions that it did not know stay).
+	for _, q := range []string{
+		"DROP INDEX articles_origin", "DROP TABLE sources",
+		"ALTER TABLE articles DROP COLUMN origin", "ALTER TABLE articles DROP COLUMN origin_id",
+		"ALTER TABLE articles DROP COLUMN content_hash", "PRAGMA user_version = 1",
+	} {
+		if _, err := st.db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	st.Close()
+
+	st, err = Open(ctx, dir)
+	if err != nil {
+		t.Fatalf("reopen %s: %v", filepath.Join(dir, FileName), err)
+	}
+	defer st.Close()
+	if _, err := st.Article(ctx, "ancien"); err != nil {
+		t.Errorf("article lost in migration: %v", err)
+	}
+	// An article stored before content hashes has its update time for a
+	// version, until it is written again.
+	versions, err := st.Versions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := versions["ancien"]; v == "" || v == store.ContentHash(testArticle("ancien")) {
+		t.Errorf("version of an article stored before hashes: %q", v)
+	}
+	imp := store.Import{Origin: "feed:x", Articles: []store.Imported{{OriginID: "1", Article: testArticle("ancien")}}}
+	if res, err := st.ApplyImport(ctx, imp); err != nil || len(res.Added) != 1 {
+		t.Errorf("import after migration: %+v, %v", res, err)
+	}
+	if err := st.PutRelatedLists(ctx, map[string][]string{"ancien": {"ancien-2"}}); err != nil {
+		t.Errorf("related lists after migration: %v", err)
+	}
+}
+
+func TestMigrationToVersion3MakesSourcesFetchEverythingAgain(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	success := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	if err := st.SaveSourceState(ctx, store.SourceState{
+		Key: "wordpress:https://example.ma", ETag: `"v1"`, LastModified: "Sun, 01 Mar 2026 08:00:00 GMT",
+		Cursor: success, FullSync: success, LastAttempt: success, LastSuccess: success,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// Take the database back to version 2, as the previous binary left it.
+	for _, q := range []string{"DROP TABLE media", "PRAGMA user_version = 2"} {
+		if _, err := st.db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	st.Close()
+
+	st = openTemp(t, dir)
+	state, err := st.SourceState(ctx, "wordpress:https://example.ma")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if state.ETag != "" || state.LastModified != "" || !state.Cursor.IsZero() {
+		t.Errorf("after migration the source would poll incrementally: %+v", state)
+	}
+	if !state.LastSuccess.Equal(success) || !state.FullSync.Equal(success) {
+		t.Errorf("migration lost the source's history: %+v", state)
+	}
+	if err := st.PutMedia(ctx, store.Media{Key: "ffff.jpg", URL: "https://example.ma/f.jpg"}); err != nil {
+		t.Errorf("media table after migration: %v", err)
+	}
+}
