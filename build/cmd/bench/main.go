@@ -41,7 +41,7 @@ func main() {
 	flag.IntVar(&o.seconds, "seconds", 4, "seconds of each wrk run")
 	flag.IntVar(&o.rounds, "rounds", 3, "wrk runs per route and server; the median is kept")
 	flag.IntVar(&o.large, "large", 100_000, "articles in the large store")
-	flag.StringVar(&o.only, "only", "", "sections to run, comma-separated: wasm,throughput,browser,memory,lighthouse (default all)")
+	flag.StringVar(&o.only, "only", "", "sections to run, comma-separated: wasm,throughput,startup,browser,memory,lighthouse (default all)")
 	flag.StringVar(&o.kiosque, "kiosque", "bin/kiosque", "the server binary")
 	flag.StringVar(&o.web, "web", "web", "the web folder, with the built wasm")
 	flag.StringVar(&o.cacheDir, "cache", "build/cache", "where tools fetched from npm are kept")
@@ -69,6 +69,7 @@ func run(ctx context.Context, o options) error {
 	sections := []section{
 		{"wasm", measureWasm},
 		{"throughput", measureThroughput},
+		{"startup", measureStartup},
 		{"browser", measureBrowser},
 		{"memory", measureMemory},
 		{"lighthouse", measureLighthouse},

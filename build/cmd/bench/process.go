@@ -70,6 +70,22 @@ func (p *process) stop() {
 // pid is the process id of the program itself (taskset execs it).
 func (p *process) pid() int { return p.cmd.Process.Pid }
 
+// waitLog waits until the process's log holds text.
+func (p *process) waitLog(ctx context.Context, text string, within time.Duration) error {
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		if b, _ := os.ReadFile(p.log); strings.Contains(string(b), text) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("%s never logged %q within %s:\n%s", p.name, text, within, p.tail())
+}
+
 // tail is the end of the process's log, for error messages.
 func (p *process) tail() string {
 	b, _ := os.ReadFile(p.log)
@@ -120,15 +136,31 @@ type kiosque struct {
 }
 
 // startKiosque serves the store in data, on the server's core with one
-// thread for Go code (GOMAXPROCS=1), as nginx runs one worker.
+// thread for Go code (GOMAXPROCS=1), as nginx runs one worker, once it
+// answers and its related lists are up to date: the leader's index is
+// built in the background at start, and would take the core from the
+// requests measured.
 func startKiosque(ctx context.Context, o options, data string, args ...string) (*kiosque, error) {
+	k, err := launchKiosque(ctx, o, data, args...)
+	if err != nil {
+		return nil, err
+	}
+	if err := k.waitLog(ctx, "related lists up to date", 10*time.Minute); err != nil {
+		k.stop()
+		return nil, err
+	}
+	return k, nil
+}
+
+// launchKiosque starts a server and returns once it answers.
+func launchKiosque(ctx context.Context, o options, data string, args ...string) (*kiosque, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	p, err := startPinned(ctx, "kiosque", o.serverCPU, []string{"GOMAXPROCS=1"},
-		append([]string{o.kiosque, "serve", "-addr", addr, "-data", data, "-web", o.web, "-log-level", "warn"}, args...)...)
+		append([]string{o.kiosque, "serve", "-addr", addr, "-data", data, "-web", o.web}, args...)...)
 	if err != nil {
 		return nil, err
 	}
