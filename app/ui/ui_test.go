@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kiosque/kiosque/app/htmlq"
+	"github.com/kiosque/kiosque/app/htmltest"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"golang.org/x/net/html"
@@ -30,7 +30,7 @@ func testArticle(slug string, lang news.Lang) news.Article {
 // parse prerenders c and parses it as a browser would.
 func parse(t *testing.T, c app.UI) *html.Node {
 	t.Helper()
-	doc, err := htmlq.Parse("<!DOCTYPE html><html><body>" + app.HTMLString(c) + "</body></html>")
+	doc, err := htmltest.Parse("<!DOCTYPE html><html><body>" + app.HTMLString(c) + "</body></html>")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,10 +39,10 @@ func parse(t *testing.T, c app.UI) *html.Node {
 
 // Short names for the queries the tests make.
 var (
-	find   = htmlq.All
-	attrOf = htmlq.Attr
-	textOf = htmlq.Text
-	tagIs  = htmlq.Tag
+	find   = htmltest.All
+	attrOf = htmltest.Attr
+	textOf = htmltest.Text
+	tagIs  = htmltest.Tag
 )
 
 func TestHostileTextStaysInertWhenPrerendered(t *testing.T) {
