@@ -20,6 +20,16 @@ type SourceStore interface {
 	// SaveSourceState records a poll that brought no articles: an
 	// unchanged source, or a failure.
 	SaveSourceState(ctx context.Context, state SourceState) error
+	// Sources returns every source ever polled, by key, with the number
+	// of articles each has stored.
+	Sources(ctx context.Context) ([]SourceSummary, error)
+}
+
+// SourceSummary is what an operator asks of a source: its state, and how
+// many of its articles are stored.
+type SourceSummary struct {
+	SourceState
+	Articles int
 }
 
 // Import is what one poll of a source brings.

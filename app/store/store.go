@@ -116,6 +116,19 @@ type ChangeCounter interface {
 	ChangeCount(ctx context.Context) (int64, error)
 }
 
+// Sizes are what a store holds, for an operator's metrics.
+type Sizes struct {
+	Articles    int
+	Lists       int // articles that have a related list
+	ListEntries int // slugs in all the lists together
+}
+
+// Sizer tells how much a store holds, cheaply enough to ask at every
+// scrape of the metrics.
+type Sizer interface {
+	Sizes(ctx context.Context) (Sizes, error)
+}
+
 // Store reads and writes.
 type Store interface {
 	Reader

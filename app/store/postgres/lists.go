@@ -7,6 +7,8 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/kiosque/kiosque/app/store"
 )
 
 // RelatedList returns the list stored for slug, or nil.
@@ -75,4 +77,16 @@ ON CONFLICT (slug) DO UPDATE SET list = excluded.list`, string(b), slug); err !=
 		}
 		return nil
 	})
+}
+
+// Sizes counts the articles, the related lists and their entries.
+func (s *Store) Sizes(ctx context.Context) (store.Sizes, error) {
+	var z store.Sizes
+	err := s.pool.QueryRow(ctx, `
+SELECT (SELECT count(*) FROM articles), count(*), coalesce(sum(jsonb_array_length(list)), 0) FROM related`).
+		Scan(&z.Articles, &z.Lists, &z.ListEntries)
+	if err != nil {
+		return store.Sizes{}, fmt.Errorf("count what the store holds: %w", err)
+	}
+	return z, nil
 }

@@ -141,6 +141,36 @@ FROM sources WHERE key = $1`, key).Scan(
 	return st, nil
 }
 
+// Sources returns every source polled, by key, with its article count.
+func (s *Store) Sources(ctx context.Context) ([]store.SourceSummary, error) {
+	rows, err := s.pool.Query(ctx, `
+SELECT key, etag, last_modified, cursor, full_sync, last_attempt, last_success, last_error, failures,
+	(SELECT count(*) FROM articles WHERE origin = sources.key)
+FROM sources ORDER BY key`)
+	if err != nil {
+		return nil, fmt.Errorf("list sources: %w", err)
+	}
+	defer rows.Close()
+	var list []store.SourceSummary
+	for rows.Next() {
+		var (
+			sum                                        store.SourceSummary
+			cursor, fullSync, lastAttempt, lastSuccess *time.Time
+		)
+		if err := rows.Scan(&sum.Key, &sum.ETag, &sum.LastModified, &cursor, &fullSync, &lastAttempt, &lastSuccess,
+			&sum.LastError, &sum.Failures, &sum.Articles); err != nil {
+			return nil, fmt.Errorf("list sources: %w", err)
+		}
+		sum.Cursor, sum.FullSync = fromNullable(cursor), fromNullable(fullSync)
+		sum.LastAttempt, sum.LastSuccess = fromNullable(lastAttempt), fromNullable(lastSuccess)
+		list = append(list, sum)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list sources: %w", err)
+	}
+	return list, nil
+}
+
 // SaveSourceState records the state of a source.
 func (s *Store) SaveSourceState(ctx context.Context, state store.SourceState) error {
 	if state.Key == "" {

@@ -406,3 +406,24 @@ func decodeCursor(c string) (published, id int64, err error) {
 	}
 	return published, id, nil
 }
+
+// Backup writes a consistent copy of the store to the file path while
+// others read and write it (SQLite's VACUUM INTO), then moves it into
+// place, so that path holds a whole copy or nothing. The copy is a store
+// of its own: put it in an empty data folder as kiosque.db to restore it.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("back up to %s: the file exists; give a new name", path)
+	}
+	partial := path + ".partial"
+	os.Remove(partial) // left by a backup that was killed
+	if _, err := s.db.ExecContext(ctx, "VACUUM INTO ?", partial); err != nil {
+		os.Remove(partial)
+		return fmt.Errorf("back up to %s: %w", path, err)
+	}
+	if err := os.Rename(partial, path); err != nil {
+		os.Remove(partial)
+		return fmt.Errorf("back up to %s: %w", path, err)
+	}
+	return nil
+}

@@ -19,6 +19,7 @@ func importTests() []test {
 		{"RefusesBadImports", testImportRefusesBadImports},
 		{"SavesTheSourceState", testImportSavesTheSourceState},
 		{"SourceStateRoundTrip", testSourceStateRoundTrip},
+		{"ListsSourcesWithTheirArticles", testListsSourcesWithTheirArticles},
 	}
 }
 
@@ -288,5 +289,35 @@ func testSourceStateRoundTrip(t *testing.T, open Open) {
 	}
 	if got, err := st.SourceState(ctx, want.Key); err != nil || got != cleared {
 		t.Errorf("after clearing: got %+v, %v\nwant %+v", got, err, cleared)
+	}
+}
+
+func testListsSourcesWithTheirArticles(t *testing.T, open Open) {
+	ctx := t.Context()
+	st, another := open(t)
+	if list, err := st.Sources(ctx); err != nil || len(list) != 0 {
+		t.Fatalf("sources of an empty store: %+v, %v", list, err)
+	}
+	const wp, feed = "wordpress:https://example.com", "feed:https://example.org/rss"
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	if _, err := st.ApplyImport(ctx, store.Import{Origin: wp, Articles: []store.Imported{
+		imported("1", "premier", "Premier"), imported("2", "second", "Second"),
+	}, State: store.SourceState{Key: wp, LastAttempt: now, LastSuccess: now}}); err != nil {
+		t.Fatal(err)
+	}
+	failing := store.SourceState{Key: feed, LastAttempt: now, LastError: "fetch: 502", Failures: 2}
+	if err := st.SaveSourceState(ctx, failing); err != nil {
+		t.Fatal(err)
+	}
+	list, err := another(t).Sources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []store.SourceSummary{
+		{SourceState: failing},
+		{SourceState: store.SourceState{Key: wp, LastAttempt: now, LastSuccess: now}, Articles: 2},
+	}
+	if !slices.Equal(list, want) {
+		t.Errorf("got %+v\nwant %+v", list, want)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/store"
 )
 
 func listTests() []test {
@@ -14,6 +15,7 @@ func listTests() []test {
 		{"NilRemovesAList", testListsNilRemoves},
 		{"ListOfAnUnknownSlugIsSkipped", testListsUnknownSlugSkipped},
 		{"ListGoesWithItsArticle", testListsGoWithTheirArticle},
+		{"SizesCountArticlesAndLists", testSizesCountArticlesAndLists},
 	}
 }
 
@@ -114,5 +116,18 @@ func testListsGoWithTheirArticle(t *testing.T, open Open) {
 	// Lists that name it keep it: readers skip slugs they do not find.
 	if got, want := relatedLists(t, st), map[string][]string{"b": {"a", "c"}}; !maps.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("lists: got %q, want %q", got, want)
+	}
+}
+
+func testSizesCountArticlesAndLists(t *testing.T, open Open) {
+	st, another := open(t)
+	if z, err := st.Sizes(t.Context()); err != nil || z != (store.Sizes{}) {
+		t.Fatalf("sizes of an empty store: %+v, %v", z, err)
+	}
+	threeArticles(t, st)
+	putLists(t, st, map[string][]string{"a": {"c", "b"}, "b": {"a"}, "c": {}})
+	want := store.Sizes{Articles: 3, Lists: 3, ListEntries: 3}
+	if z, err := another(t).Sizes(t.Context()); err != nil || z != want {
+		t.Errorf("sizes: %+v, %v; want %+v", z, err, want)
 	}
 }

@@ -20,6 +20,7 @@ type Store interface {
 	store.Lists
 	store.Locker
 	store.ChangeCounter
+	store.Sizer
 }
 
 // Open makes a new, empty store for one test, closed when the test ends,
