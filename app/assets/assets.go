@@ -7,7 +7,9 @@ package assets
 
 import (
 	"bytes"
+	"compress/gzip"
 	"fmt"
+	"io"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -16,6 +18,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/andybalholm/brotli"
 	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/etag"
 	"github.com/tdewolff/minify/v2"
@@ -85,7 +88,7 @@ func LoadWeb(web fs.FS, common http.Header) (*Assets, error) {
 		}
 		var gz, br []byte
 		if !minified { // what is precompressed is the file as it is
-			gz, br = precompressed(web, name, ".gz"), precompressed(web, name, ".br")
+			gz, br = precompressed(web, name, ".gz", small), precompressed(web, name, ".br", small)
 		}
 		tag := etag.Of(small)
 		logical := "/web/" + name
@@ -137,22 +140,32 @@ func (a *Assets) hashAll() string {
 	return strings.Trim(etag.Of(all.Bytes()), `"`)
 }
 
-// precompressed reads name+ext, unless it is older than name: then it was
-// made from an earlier build and must not be served.
-func precompressed(web fs.FS, name, ext string) []byte {
-	src, err := fs.Stat(web, name)
+// precompressed reads name+ext when it holds body, compressed: a file left
+// by an earlier build must not be served. (Modification times cannot tell:
+// files built into the binary have none.)
+func precompressed(web fs.FS, name, ext string, body []byte) []byte {
+	packed, err := fs.ReadFile(web, name+ext)
 	if err != nil {
 		return nil
 	}
-	pre, err := fs.Stat(web, name+ext)
-	if err != nil || pre.ModTime().Before(src.ModTime()) {
+	var r io.Reader
+	switch ext {
+	case ".gz":
+		zr, err := gzip.NewReader(bytes.NewReader(packed))
+		if err != nil {
+			return nil
+		}
+		r = zr
+	case ".br":
+		r = brotli.NewReader(bytes.NewReader(packed))
+	default:
 		return nil
 	}
-	body, err := fs.ReadFile(web, name+ext)
-	if err != nil {
+	unpacked, err := io.ReadAll(io.LimitReader(r, int64(len(body))+1))
+	if err != nil || !bytes.Equal(unpacked, body) {
 		return nil
 	}
-	return body
+	return packed
 }
 
 // Version is the release version: the content hash of the wasm, the same

@@ -19,9 +19,11 @@ var styleSheet = strings.Repeat("/* a comment */\n.card {\n  color: red;\n}\n", 
 func testWeb() fstest.MapFS {
 	now := time.Now()
 	return fstest.MapFS{
-		"kiosque.css":      {Data: []byte(styleSheet), ModTime: now},
-		"app.wasm":         {Data: bytes.Repeat([]byte("wasm"), 500), ModTime: now},
-		"app.wasm.br":      {Data: []byte("old brotli"), ModTime: now.Add(-time.Hour)},
+		"kiosque.css": {Data: []byte(styleSheet), ModTime: now},
+		"app.wasm":    {Data: bytes.Repeat([]byte("wasm"), 500), ModTime: now},
+		// Left by an earlier build: another wasm. Files built into the
+		// binary have no times, so none tells it apart.
+		"app.wasm.br":      {Data: brotliOf([]byte("an older wasm"))},
 		"icons/icon.svg":   {Data: []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1">  <rect width="1" height="1"/>  </svg>`), ModTime: now},
 		"icons/.gitignore": {Data: []byte("x"), ModTime: now},
 	}
@@ -109,8 +111,8 @@ func TestStalePrecompressedFileIsIgnored(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, body := serve(t, a, a.Resolve("/web/app.wasm"), "Accept-Encoding", "br")
-	if string(body) == "old brotli" {
-		t.Fatal("served a .br file older than its wasm")
+	if bytes.Equal(body, brotliOf([]byte("an older wasm"))) {
+		t.Fatal("served a .br file of another wasm")
 	}
 	if res.Header.Get("Content-Type") != "application/wasm" {
 		t.Errorf("Content-Type %q", res.Header.Get("Content-Type"))
@@ -125,4 +127,31 @@ func TestUnknownPathIs404(t *testing.T) {
 	if res, _ := serve(t, a, "/web/nope.css"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("got %d", res.StatusCode)
 	}
+}
+
+func TestMatchingPrecompressedFileIsServedAsItIs(t *testing.T) {
+	web := testWeb()
+	wasm := web["app.wasm"].Data
+	// Made at a level the server does not use, so that its bytes tell.
+	var packed bytes.Buffer
+	w := brotli.NewWriterLevel(&packed, 1)
+	w.Write(wasm)
+	w.Close()
+	web["app.wasm.br"] = &fstest.MapFile{Data: packed.Bytes()}
+	a, err := LoadWeb(web, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := serve(t, a, a.Resolve("/web/app.wasm"), "Accept-Encoding", "br")
+	if !bytes.Equal(body, packed.Bytes()) {
+		t.Fatal("the .br file made from this wasm was not served")
+	}
+}
+
+func brotliOf(b []byte) []byte {
+	var packed bytes.Buffer
+	w := brotli.NewWriterLevel(&packed, brotli.BestCompression)
+	w.Write(b)
+	w.Close()
+	return packed.Bytes()
 }

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -55,6 +56,9 @@ type Options struct {
 	// stays. (fasthttp can give them back between requests, for a fifth of
 	// the throughput.)
 	ReadBuffer int
+	// Answered, when set, is told of every request answered: its path, its
+	// status and how long it took (the metrics count them).
+	Answered func(path string, status int, took time.Duration)
 }
 
 // DefaultOptions bound the server's work: a request is read within 10
@@ -84,7 +88,7 @@ func Serve(ctx context.Context, ln net.Listener, site Site, o Options) error {
 	handlers, cutHandlers := context.WithCancel(context.WithoutCancel(ctx))
 	defer cutHandlers()
 	conns := &tracked{Listener: ln, open: map[net.Conn]struct{}{}}
-	f := &front{site: site, log: o.Log, base: handlers}
+	f := &front{site: site, log: o.Log, base: handlers, answered: o.Answered}
 	srv := &fasthttp.Server{
 		Handler:               f.serve,
 		NoDefaultServerHeader: true,
@@ -120,14 +124,26 @@ func Serve(ctx context.Context, ln net.Listener, site Site, o Options) error {
 }
 
 type front struct {
-	site Site
-	log  *slog.Logger
-	base context.Context
+	site     Site
+	log      *slog.Logger
+	base     context.Context
+	answered func(path string, status int, took time.Duration)
 }
 
-// serve answers a request from what the site prepared, or else through
-// its handler.
+// serve answers a request, and says so to answered.
 func (f *front) serve(ctx *fasthttp.RequestCtx) {
+	if f.answered == nil {
+		f.answer(ctx)
+		return
+	}
+	start := time.Now()
+	f.answer(ctx)
+	f.answered(view(ctx.Path()), ctx.Response.StatusCode(), time.Since(start))
+}
+
+// answer answers a request from what the site prepared, or else through
+// its handler.
+func (f *front) answer(ctx *fasthttp.RequestCtx) {
 	if ctx.IsGet() || ctx.IsHead() {
 		h := &ctx.Request.Header
 		req := server.Request{
@@ -136,8 +152,10 @@ func (f *front) serve(ctx *fasthttp.RequestCtx) {
 			RawQuery:       view(ctx.URI().QueryString()),
 			AcceptLanguage: view(h.Peek("Accept-Language")),
 			Host:           view(ctx.Host()),
-			ForwardedProto: view(h.Peek("X-Forwarded-Proto")),
 			TLS:            ctx.IsTLS(),
+			Peer:           peerOf(ctx.RemoteAddr()),
+			ForwardedProto: view(h.Peek("X-Forwarded-Proto")),
+			ForwardedHost:  view(h.Peek("X-Forwarded-Host")),
 		}
 		if ready, ok := f.site.Lookup(req); ok {
 			status, header, body := ready.Reply(req.Method, view(h.Peek("Accept-Encoding")), view(h.Peek("If-None-Match")))
@@ -172,6 +190,14 @@ func reply(ctx *fasthttp.RequestCtx, status int, header []answers.Field, body []
 	if body != nil {
 		ctx.Response.SetBodyRaw(body) // prepared bytes, never changed
 	}
+}
+
+// peerOf is the address of a connection's remote end.
+func peerOf(a net.Addr) netip.Addr {
+	if tcp, ok := a.(*net.TCPAddr); ok {
+		return tcp.AddrPort().Addr().Unmap()
+	}
+	return netip.Addr{}
 }
 
 // view is the string of b without a copy, valid while fasthttp keeps b:

@@ -29,6 +29,9 @@ type PollerOptions struct {
 	// OnChange is called after each import that added, updated or removed
 	// articles. Calls are never concurrent. It may be nil.
 	OnChange func(ctx context.Context, c Change)
+	// Polled, when set, is told the outcome of every poll of a source:
+	// "changed", "unchanged" or "failed" (the metrics count them).
+	Polled func(source, outcome string)
 	// Locker, when given, makes each import of a source hold the source's
 	// lock (ImportLock): another process importing it meanwhile (a replica,
 	// `kiosque ingest`) makes this poll wait for the next one.
@@ -105,6 +108,7 @@ func (p *Poller) pollSource(ctx context.Context, src Source) {
 		if ctx.Err() != nil {
 			return
 		}
+		p.polled(src.Key(), err, report.Changed())
 		if err != nil {
 			failures++
 			wait = p.delay(failures, fetch.RetryAfter(err))
@@ -120,6 +124,21 @@ func (p *Poller) pollSource(ctx context.Context, src Source) {
 			}
 		}
 		timer.Reset(wait)
+	}
+}
+
+// polled tells Polled how a poll went.
+func (p *Poller) polled(source string, err error, changed bool) {
+	if p.opts.Polled == nil {
+		return
+	}
+	switch {
+	case err != nil:
+		p.opts.Polled(source, "failed")
+	case changed:
+		p.opts.Polled(source, "changed")
+	default:
+		p.opts.Polled(source, "unchanged")
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/kiosque/kiosque/app/ingest/fetch"
 	"github.com/kiosque/kiosque/app/media"
 	"github.com/kiosque/kiosque/app/related/keeper"
+	"github.com/kiosque/kiosque/app/sample"
 	"github.com/kiosque/kiosque/app/server"
 	"github.com/kiosque/kiosque/app/store"
 )
@@ -41,6 +42,8 @@ type Config struct {
 	// Sources are polled every PollEvery by the leader.
 	Sources   []ingest.Source
 	PollEvery time.Duration
+	// Polled, when set, is told the outcome of every poll of a source.
+	Polled func(source, outcome string)
 }
 
 // Replica is a server put together: the site, and what keeps what it
@@ -55,6 +58,7 @@ type Replica struct {
 	log     *slog.Logger
 
 	leading       atomic.Bool   // this server is the leader
+	sampleGone    atomic.Bool   // no sample article is left in the store
 	storeDown     atomic.Bool   // the store does not answer
 	listsReady    chan struct{} // closed once this server, leading, has the lists up to date
 	listsUpToDate sync.Once
@@ -90,9 +94,15 @@ func New(c Config) (*Replica, error) {
 		r.poller = ingest.NewPoller(c.Store, c.Sources, ingest.PollerOptions{
 			Interval: c.PollEvery,
 			// What an import changed shows at once.
-			OnChange: func(ctx context.Context, _ ingest.Change) { r.imported(ctx) },
-			Logger:   c.Log,
-			Locker:   c.Store,
+			OnChange: func(ctx context.Context, c ingest.Change) {
+				if len(c.Put) > 0 {
+					r.clearSample(ctx)
+				}
+				r.imported(ctx)
+			},
+			Logger: c.Log,
+			Locker: c.Store,
+			Polled: c.Polled,
 		})
 	}
 	return r, nil
@@ -117,4 +127,21 @@ func (r *Replica) Run(ctx context.Context) {
 	wg.Go(func() { r.watchHealth(ctx) })
 	wg.Go(func() { r.lead(ctx) })
 	wg.Wait()
+}
+
+// clearSample removes the bundled sample articles once a source brought
+// the publisher's own: they are never mixed.
+func (r *Replica) clearSample(ctx context.Context) {
+	if r.sampleGone.Load() {
+		return
+	}
+	n, err := sample.Clear(ctx, r.st)
+	if err != nil {
+		r.log.WarnContext(ctx, "sample articles not removed", "err", err)
+		return
+	}
+	if n > 0 {
+		r.log.InfoContext(ctx, "removed the sample articles: a source brought the publisher's own", "articles", n)
+	}
+	r.sampleGone.Store(true)
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/kiosque/kiosque/app/news"
@@ -48,4 +49,55 @@ func Fill(ctx context.Context, st store.Store) (int, error) {
 		return 0, fmt.Errorf("fill the store with the sample: %w", err)
 	}
 	return len(articles), nil
+}
+
+// SiteName is the name of the site the sample makes: a publisher's own
+// site is never called that.
+const SiteName = "Kiosque Démo"
+
+// Stored returns the sample articles st still holds: those of the bundled
+// slugs that still come from the sample's source.
+func Stored(ctx context.Context, st store.Reader) ([]news.Article, error) {
+	bundled, err := Articles()
+	if err != nil {
+		return nil, err
+	}
+	source := map[string]string{}
+	slugs := make([]string, 0, len(bundled))
+	for _, a := range bundled {
+		source[a.Slug] = a.Source
+		slugs = append(slugs, a.Slug)
+	}
+	found, err := st.ArticlesBySlug(ctx, slugs)
+	if err != nil {
+		return nil, fmt.Errorf("look for sample articles: %w", err)
+	}
+	var stored []news.Article
+	for _, a := range found {
+		if a.Source == source[a.Slug] {
+			stored = append(stored, a)
+		}
+	}
+	return stored, nil
+}
+
+// Clear removes the sample articles st still holds, so that they never
+// mix with a publisher's own, and says how many it removed.
+func Clear(ctx context.Context, st store.Store) (int, error) {
+	stored, err := Stored(ctx, st)
+	if err != nil {
+		return 0, err
+	}
+	removed := 0
+	for _, a := range stored {
+		err := st.Delete(ctx, a.Slug)
+		if errors.Is(err, store.ErrNotFound) { // another server was first
+			continue
+		}
+		if err != nil {
+			return removed, fmt.Errorf("remove sample article %s: %w", a.Slug, err)
+		}
+		removed++
+	}
+	return removed, nil
 }

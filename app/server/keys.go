@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 
@@ -20,11 +21,13 @@ type Request struct {
 	RawQuery string
 	// AcceptLanguage is read on the pages that speak the reader's language.
 	AcceptLanguage string
-	// Host, ForwardedProto and TLS name the server's origin when no public
-	// URL is configured.
+	// Host and TLS name the server's origin when no public URL is
+	// configured; so do the forwarded headers, when Peer is a trusted proxy.
 	Host           string
-	ForwardedProto string
 	TLS            bool
+	Peer           netip.Addr // the address the request came from
+	ForwardedProto string     // X-Forwarded-Proto
+	ForwardedHost  string     // X-Forwarded-Host
 }
 
 // requestOf is what the site's handler reads of a request.
@@ -35,9 +38,20 @@ func requestOf(r *http.Request) Request {
 		RawQuery:       r.URL.RawQuery,
 		AcceptLanguage: r.Header.Get("Accept-Language"),
 		Host:           r.Host,
-		ForwardedProto: r.Header.Get("X-Forwarded-Proto"),
 		TLS:            r.TLS != nil,
+		Peer:           peerOf(r.RemoteAddr),
+		ForwardedProto: r.Header.Get("X-Forwarded-Proto"),
+		ForwardedHost:  r.Header.Get("X-Forwarded-Host"),
 	}
+}
+
+// peerOf reads the address of http.Request.RemoteAddr ("ip:port").
+func peerOf(remoteAddr string) netip.Addr {
+	ap, err := netip.ParseAddrPort(remoteAddr)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ap.Addr().Unmap()
 }
 
 // Lookup returns the answer prepared for a request, if there is one: a
@@ -123,19 +137,52 @@ func (s *server) readerLang(req Request, page string) news.Lang {
 }
 
 // originOf is the scheme and host readers reach this server at: the
-// configured public URL, or else the request's Host, over https when the
-// request came over TLS or through a proxy that says so in X-Forwarded-Proto.
+// configured public URL, or else the request's own scheme and Host. The
+// forwarded headers count only from a trusted proxy: from anyone else they
+// would let a client choose the URLs that oEmbed answers and discovery
+// links name, and those answers are kept and cached publicly.
 func (s *server) originOf(req Request) string {
 	if s.PublicURL != "" {
 		return s.PublicURL
 	}
-	scheme := "http"
+	scheme, host := "http", req.Host
 	if req.TLS {
 		scheme = "https"
 	}
-	proto, _, _ := strings.Cut(req.ForwardedProto, ",")
-	if p := strings.ToLower(strings.TrimSpace(proto)); p == "https" || p == "http" {
-		scheme = p
+	if s.trusts(req.Peer) {
+		if p := strings.ToLower(firstForwarded(req.ForwardedProto)); p == "https" || p == "http" {
+			scheme = p
+		}
+		if h := firstForwarded(req.ForwardedHost); validHost(h) {
+			host = h
+		}
 	}
-	return scheme + "://" + req.Host
+	return scheme + "://" + host
+}
+
+// trusts reports whether peer is one of the trusted proxies.
+func (s *server) trusts(peer netip.Addr) bool {
+	for _, p := range s.TrustedProxies {
+		if p.Contains(peer) {
+			return true
+		}
+	}
+	return false
+}
+
+// firstForwarded is the first value of a forwarded header, the one the
+// proxy nearest the client wrote.
+func firstForwarded(v string) string {
+	first, _, _ := strings.Cut(v, ",")
+	return strings.TrimSpace(first)
+}
+
+// validHost reports whether h is a host[:port] and nothing else, so that
+// it may go into a URL as it is.
+func validHost(h string) bool {
+	if h == "" || len(h) > 255 {
+		return false
+	}
+	u, err := url.Parse("http://" + h)
+	return err == nil && u.Host == h && u.User == nil && u.Path == "" && u.RawQuery == "" && u.Fragment == ""
 }

@@ -28,7 +28,7 @@ type manifestIcon struct {
 
 // webManifest describes the site as an installable app. go-app's lacks the
 // id, the language, the direction and the dark colours.
-func webManifest(site string, resolve func(string) string) ([]byte, error) {
+func webManifest(cfg Config, resolve func(string) string) ([]byte, error) {
 	type colours struct {
 		ThemeColor      string `json:"theme_color"`
 		BackgroundColor string `json:"background_color"`
@@ -52,10 +52,10 @@ func webManifest(site string, resolve func(string) string) ([]byte, error) {
 		UserPreferences map[string]map[string]colours `json:"user_preferences"`
 	}{
 		ID:              "/",
-		Name:            site,
-		ShortName:       site,
-		Description:     "Les dernières nouvelles, à lire en ligne et hors ligne.",
-		Lang:            "fr",
+		Name:            cfg.Site,
+		ShortName:       cfg.Site,
+		Description:     cfg.Description,
+		Lang:            string(cfg.Lang),
 		Dir:             "auto",
 		StartURL:        "/",
 		Scope:           "/",

@@ -5,6 +5,8 @@ import (
 	"compress/gzip"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -271,7 +273,15 @@ func TestOEmbedBadRequests(t *testing.T) {
 
 func TestArticlePagesOfferOEmbedDiscovery(t *testing.T) {
 	srv := newTestServer(t)
-	for _, tc := range []struct{ proto, scheme string }{{"", "http"}, {"https", "https"}} {
+	behindProxy := newTestServerWith(t, func(c *Config) {
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+	})
+	// X-Forwarded-Proto counts from a trusted proxy only.
+	for _, tc := range []struct {
+		srv           *httptest.Server
+		proto, scheme string
+	}{{srv, "", "http"}, {srv, "https", "http"}, {behindProxy, "https", "https"}} {
+		srv := tc.srv
 		var header []string
 		if tc.proto != "" {
 			header = []string{"X-Forwarded-Proto", tc.proto}

@@ -154,7 +154,7 @@ func (s *server) pageAnswer(ctx context.Context, page string, reader news.Lang, 
 	v, status, err := s.buildView(ctx, page, reader)
 	var pe *params.Error
 	if errors.As(err, &pe) {
-		v.Lang = firstLang(v.Lang)
+		v.Lang = firstLang(v.Lang, s.Lang)
 		v.Error = pe.Error()
 		v.Article, v.Articles, v.Related = nil, nil, nil
 	} else if err != nil {

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -79,4 +80,35 @@ func (s *server) staticOrNotFound() http.Handler {
 		}
 		s.notFoundPage(w, r)
 	})
+}
+
+// RouteOf names the route that serves path, as the metrics count requests:
+// a pattern, never the path itself, so that the names stay few. The name
+// is a constant, never path's own memory, which the front reuses.
+func RouteOf(path string) string {
+	for _, fixed := range [...]string{"/", "/embed", "/saved", "/embed.js", "/robots.txt", "/favicon.ico", "/oembed", "/healthz",
+		"/api/v1/articles", "/api/v1/categories", "/api/v1/view", "/api/v1/events", "/insights",
+		"/app.js", "/wasm_exec.js", "/app-worker.js", "/manifest.webmanifest", "/app.css"} {
+		if path == fixed {
+			return fixed
+		}
+	}
+	switch {
+	case strings.HasPrefix(path, "/api/v1/articles/"):
+		if strings.HasSuffix(path, "/related") {
+			return "/api/v1/articles/{slug}/related"
+		}
+		return "/api/v1/articles/{slug}"
+	case strings.HasPrefix(path, "/api/"):
+		return "/api/…"
+	case strings.HasPrefix(path, "/a/"):
+		return "/a/{slug}"
+	case strings.HasPrefix(path, "/go/"):
+		return "/go/{slug}"
+	case strings.HasPrefix(path, "/media/"):
+		return "/media/{key}"
+	case strings.HasPrefix(path, "/web/"):
+		return "/web/{file}"
+	}
+	return "other"
 }

@@ -8,10 +8,13 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/assets"
+	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
+	"github.com/kiosque/kiosque/app/ui"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -32,10 +35,20 @@ type Config struct {
 	Web fs.FS
 	// Site is the publisher's name, shown in page titles and headers.
 	Site string
+	// Lang is the site's language: that of pages whose reader asks for
+	// none this site speaks, of the manifest, and of errors. Default French.
+	Lang news.Lang
+	// Description says what the site is, in the manifest and on the home
+	// page's link previews. Default: a line in the site's language.
+	Description string
 	// PublicURL is the scheme and host readers reach the server at
 	// ("https://widget.example"), for the absolute URLs of oEmbed. Empty:
-	// taken from each request's Host and X-Forwarded-Proto.
+	// taken from each request's scheme and Host, or from the forwarded
+	// headers of a trusted proxy.
 	PublicURL string
+	// TrustedProxies are the addresses whose X-Forwarded-Proto and
+	// X-Forwarded-Host are believed when PublicURL is empty.
+	TrustedProxies []netip.Prefix
 	// FrameAncestors is the CSP frame-ancestors source list of the widget
 	// pages: the partner sites allowed to frame them ("*" for any).
 	FrameAncestors string
@@ -72,6 +85,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 func New(cfg Config) (*Server, error) {
 	if cfg.Site == "" {
 		cfg.Site = "Kiosque"
+	}
+	if cfg.Lang == "" {
+		cfg.Lang = news.French
+	}
+	if cfg.Description == "" {
+		cfg.Description = ui.SiteDescription(cfg.Lang)
 	}
 	if cfg.FrameAncestors == "" {
 		cfg.FrameAncestors = "*"
@@ -122,8 +141,8 @@ func loadAssets(cfg Config, common http.Header) (*assets.Assets, error) {
 		Name:            cfg.Site,
 		ShortName:       cfg.Site,
 		Title:           cfg.Site,
-		Description:     "Les dernières nouvelles, à lire en ligne et hors ligne.",
-		Lang:            "fr",
+		Description:     cfg.Description,
+		Lang:            string(cfg.Lang),
 		BackgroundColor: lightBackground,
 		ThemeColor:      accent,
 		Icon: app.Icon{
@@ -142,7 +161,7 @@ func loadAssets(cfg Config, common http.Header) (*assets.Assets, error) {
 	if err := assets.AddRuntime(withOptionalWorker{goapp}); err != nil {
 		return nil, fmt.Errorf("generate go-app's files: %w", err)
 	}
-	manifest, err := webManifest(cfg.Site, assets.Resolve)
+	manifest, err := webManifest(cfg, assets.Resolve)
 	if err != nil {
 		return nil, fmt.Errorf("web manifest: %w", err)
 	}

@@ -18,7 +18,7 @@ import (
 // the reader's browser asks for, on pages that speak it. It returns the
 // HTTP status the page answers with; a bad parameter is a *params.Error.
 func (s *server) buildView(ctx context.Context, page string, reader news.Lang) (ui.View, int, error) {
-	v := ui.View{Path: page, Site: s.Site}
+	v := ui.View{Path: page, Site: s.Site, About: s.Description}
 	target, err := url.Parse(page)
 	if err != nil {
 		return v, http.StatusBadRequest, &params.Error{Param: "path", Value: page, Reason: "not a path of this site"}
@@ -35,7 +35,7 @@ func (s *server) buildView(ctx context.Context, page string, reader news.Lang) (
 	var status int
 	switch {
 	case target.Path == "/":
-		v.Lang = firstLang(asked, reader)
+		v.Lang = firstLang(asked, reader, s.Lang)
 		v.Filter = asked
 		v, status, err = s.homeView(ctx, v, q)
 	case strings.HasPrefix(target.Path, "/a/") && !strings.Contains(target.Path[3:], "/"):
@@ -44,9 +44,9 @@ func (s *server) buildView(ctx context.Context, page string, reader news.Lang) (
 		v, status, err = s.embedView(ctx, v, q)
 	case target.Path == "/saved":
 		// The saved list lives in the reader's browser.
-		v.Lang, status = firstLang(asked, reader), http.StatusOK
+		v.Lang, status = firstLang(asked, reader, s.Lang), http.StatusOK
 	default:
-		v.Lang = firstLang(asked, reader)
+		v.Lang = firstLang(asked, reader, s.Lang)
 		v.Error = ui.NotFoundText(v.Lang)
 		status = http.StatusNotFound
 	}
@@ -88,13 +88,13 @@ func (s *server) homeView(ctx context.Context, v ui.View, q url.Values) (ui.View
 // articleView is the view of /a/{slug}; slug is decoded already.
 func (s *server) articleView(ctx context.Context, v ui.View, slug string, asked news.Lang) (ui.View, int, error) {
 	if !store.ValidSlug(slug) {
-		v.Lang = firstLang(asked, news.French)
+		v.Lang = firstLang(asked, s.Lang)
 		v.Error = ui.NotFoundText(v.Lang)
 		return v, http.StatusNotFound, nil
 	}
 	a, err := s.Store.Article(ctx, slug)
 	if errors.Is(err, store.ErrNotFound) {
-		v.Lang = firstLang(asked, news.French)
+		v.Lang = firstLang(asked, s.Lang)
 		v.Error = ui.NotFoundText(v.Lang)
 		return v, http.StatusNotFound, nil
 	}
@@ -128,7 +128,7 @@ func (s *server) embedView(ctx context.Context, v ui.View, q url.Values) (ui.Vie
 			a, err = s.Store.Article(ctx, o.Article)
 		}
 		if errors.Is(err, store.ErrNotFound) {
-			v.Lang = firstLang(o.Lang, news.French)
+			v.Lang = firstLang(o.Lang, s.Lang)
 			v.Error = ui.NotFoundText(v.Lang)
 			return v, http.StatusNotFound, nil
 		}
@@ -141,7 +141,7 @@ func (s *server) embedView(ctx context.Context, v ui.View, q url.Values) (ui.Vie
 			return v, 0, err
 		}
 	default:
-		v.Lang = firstLang(o.Lang, news.French)
+		v.Lang = firstLang(o.Lang, s.Lang)
 		query := store.Query{Limit: o.Limit}
 		if o.Layout == params.LayoutBoth {
 			query.Limit++ // one featured card above a full carousel

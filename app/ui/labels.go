@@ -11,6 +11,7 @@ import (
 type labels struct {
 	alsoLike      string
 	latest        string
+	about         string // what the site is, when the publisher says nothing
 	previous      string
 	next          string
 	slideOf       string // "%d of %d"
@@ -46,6 +47,7 @@ var labelsByLang = map[news.Lang]labels{
 	news.French: {
 		alsoLike:      "Vous aimerez aussi",
 		latest:        "À la une",
+		about:         "Les dernières nouvelles, à lire en ligne et hors ligne.",
 		previous:      "Précédent",
 		next:          "Suivant",
 		slideOf:       "%d sur %d",
@@ -80,6 +82,7 @@ var labelsByLang = map[news.Lang]labels{
 	news.Arabic: {
 		alsoLike:      "قد يعجبك أيضا",
 		latest:        "آخر الأخبار",
+		about:         "آخر الأخبار، للقراءة على الإنترنت ودون اتصال.",
 		previous:      "السابق",
 		next:          "التالي",
 		slideOf:       "%d من %d",
@@ -114,6 +117,7 @@ var labelsByLang = map[news.Lang]labels{
 	news.English: {
 		alsoLike:      "You may also like",
 		latest:        "Latest news",
+		about:         "The latest news, to read online and offline.",
 		previous:      "Previous",
 		next:          "Next",
 		slideOf:       "%d of %d",

@@ -13,8 +13,9 @@ import (
 type View struct {
 	// Path is the path and query this view was built for.
 	Path  string       `json:"path"`
-	Site  string       `json:"site"` // the publisher's name
-	Lang  news.Lang    `json:"lang"` // the reader's language: labels, dates
+	Site  string       `json:"site"`            // the publisher's name
+	About string       `json:"about,omitempty"` // what the site is, in its own words
+	Lang  news.Lang    `json:"lang"`            // the reader's language: labels, dates
 	Theme params.Theme `json:"theme"`
 
 	Article    *news.Article   `json:"article,omitempty"`
