@@ -10,6 +10,8 @@ CHROMIUM := /usr/bin/chromium
 # The wasm is rebuilt only when a file it is built from changes.
 WASM_SOURCES := $(shell GOOS=js GOARCH=wasm $(GO) list -deps -f '{{if not .Standard}}{{range .GoFiles}}{{$$.Dir}}/{{.}} {{end}}{{end}}' . 2>/dev/null) go.mod go.sum
 SERVER_SOURCES := $(shell find . -name '*.go' -not -path './.cache/*' -not -name '*_test.go') go.mod go.sum $(wildcard app/sample/*.json)
+# The files the binary carries (go:embed), the built wasm among them.
+WEB_FILES := $(shell find web -type f -not -name '*.go' -not -name 'app.wasm*') $(WASM) $(WASM).br
 
 .PHONY: all build run dev demo test bench bench-go lint screenshots clean postgres
 
@@ -24,11 +26,13 @@ $(WASM): $(WASM_SOURCES)
 $(WASM).br: $(WASM)
 	$(GO) run ./build/cmd/precompress $(WASM)
 
-$(BIN): $(SERVER_SOURCES)
-	$(GO) build -trimpath -o $@ .
+# One file to copy to a server: the web folder and the wasm are built in,
+# so the wasm is built first.
+$(BIN): $(SERVER_SOURCES) $(WEB_FILES)
+	$(GO) build -buildvcs=auto -trimpath -o $@ .
 
 run: build
-	$(BIN) serve -addr $(ADDR)
+	$(BIN) serve -addr $(ADDR) -sample
 
 # Rebuilds and restarts on every change of a source file.
 dev:
@@ -73,7 +77,7 @@ lint:
 	GOBIN=$(CURDIR)/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 	bin/staticcheck ./...
 	GOOS=js GOARCH=wasm bin/staticcheck . ./app/ui/... ./app/news/...
-	@! GOOS=js GOARCH=wasm $(GO) list -deps . | grep -E '/app/(store|related|ingest|server|sample|answers|assets|replica|front|media)|modernc.org/sqlite|bluemonday|gofeed|andybalholm/brotli|tdewolff/minify|valyala/fasthttp|jackc/pgx' \
+	@! GOOS=js GOARCH=wasm $(GO) list -deps . | grep -E '/app/(store|related|ingest|server|sample|answers|assets|replica|front|media|metrics)|kiosque/web$$|prometheus|modernc.org/sqlite|bluemonday|gofeed|andybalholm/brotli|tdewolff/minify|valyala/fasthttp|jackc/pgx' \
 		|| (echo "the wasm links server-only packages" && false)
 
 # One table: the wasm next to go-app's hello world, throughput and p99

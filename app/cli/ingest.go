@@ -5,7 +5,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -40,19 +39,14 @@ func parseIngestFlags(args []string, getenv func(string) string, stderr io.Write
 		c    ingestConfig
 		lang string
 	)
-	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: kiosque ingest [-data DIR | -store postgres://…] -feed URL | -wordpress URL\n\nImports articles once, then prints what changed.\n\n")
-		fs.PrintDefaults()
-	}
+	fs := newFlagSet("ingest", "Usage: kiosque ingest [-data DIR | -store postgres://…] -feed URL | -wordpress URL\n\nImports articles once, then prints what changed.\n", stderr)
 	fs.StringVar(&c.dataDir, "data", "./data", "folder of the SQLite store")
-	fs.StringVar(&c.storeURL, "store", getenv("KIOSQUE_STORE"), "a PostgreSQL store, postgres://user@host/db (also KIOSQUE_STORE); default: SQLite in the -data folder")
+	fs.StringVar(&c.storeURL, "store", "", "a PostgreSQL store, postgres://user@host/db; default: SQLite in the -data folder")
 	fs.StringVar(&c.feed, "feed", "", "URL of an RSS 2.0 or Atom feed")
 	fs.StringVar(&c.wordpress, "wordpress", "", "URL of a WordPress site (its REST API is read)")
 	fs.StringVar(&lang, "lang", "fr", "language of items that neither declare one nor show one clearly: fr, ar or en")
 	fs.DurationVar(&c.timeout, "timeout", fetch.DefaultTimeout, "timeout of each request")
-	if err := fs.Parse(args); err != nil {
+	if err := parseWithEnv(fs, args, getenv); err != nil {
 		return c, err
 	}
 	switch {
@@ -238,3 +232,5 @@ func newSources(log *slog.Logger, specs []string, lang news.Lang) ([]ingest.Sour
 	}
 	return sources, nil
 }
+
+func (s *sourceFlags) isList() {}

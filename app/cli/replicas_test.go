@@ -56,8 +56,14 @@ type process struct {
 // test ends.
 func startReplica(t *testing.T, bin, name string, args ...string) *process {
 	t.Helper()
-	r := &process{name: name, log: &syncBuffer{}, done: make(chan error, 1)}
-	r.cmd = exec.Command(bin, append([]string{"serve", "-addr", "127.0.0.1:0", "-web", webDir}, args...)...)
+	return startProcess(t, exec.Command(bin, append([]string{"serve", "-addr", "127.0.0.1:0", "-web", webDir}, args...)...), name)
+}
+
+// startProcess starts cmd, a `kiosque serve`, and waits until it serves;
+// it is stopped when the test ends.
+func startProcess(t *testing.T, cmd *exec.Cmd, name string) *process {
+	t.Helper()
+	r := &process{name: name, log: &syncBuffer{}, done: make(chan error, 1), cmd: cmd}
 	r.cmd.Stderr = r.log
 	r.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stdout, err := r.cmd.StdoutPipe()

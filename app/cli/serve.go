@@ -4,14 +4,17 @@ package cli
 
 import (
 	"context"
-	"flag"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -20,21 +23,28 @@ import (
 	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/front"
 	"github.com/kiosque/kiosque/app/ingest/fetch"
+	"github.com/kiosque/kiosque/app/metrics"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/replica"
 	"github.com/kiosque/kiosque/app/sample"
 	"github.com/kiosque/kiosque/app/server"
 	"github.com/kiosque/kiosque/app/store"
+	"github.com/kiosque/kiosque/web"
 )
 
-// serveConfig is what `kiosque serve` is told on its command line.
+// serveConfig is what `kiosque serve` is told on its command line, or in
+// its environment.
 type serveConfig struct {
 	addr           string
+	metricsAddr    string
 	dataDir        string
 	webDir         string
 	site           string
+	lang           news.Lang
+	description    string
 	frameAncestors string
 	publicURL      string
+	trustedProxies prefixList
 	mediaPrivate   bool
 	sample         bool
 	logLevel       slog.Level
@@ -45,25 +55,38 @@ type serveConfig struct {
 	storeURL       string
 }
 
+const serveSynopsis = `Usage: kiosque serve [flags]
+
+Serves the site, the widget, the API and oEmbed, and imports the sources
+given with -source. The store is SQLite in the -data folder, or the
+PostgreSQL database of -store, shared by several servers.
+`
+
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
-	var c serveConfig
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	var (
+		c    serveConfig
+		lang string
+	)
+	fs := newFlagSet("serve", serveSynopsis, stderr)
 	fs.StringVar(&c.addr, "addr", ":8080", "address to listen on")
+	fs.StringVar(&c.metricsAddr, "metrics-addr", "", `private address of /metrics, in Prometheus' format ("127.0.0.1:9090"); default: none`)
 	fs.StringVar(&c.dataDir, "data", "./data", "folder of the SQLite store, and of the images this server keeps")
-	fs.StringVar(&c.storeURL, "store", getenv("KIOSQUE_STORE"), "a PostgreSQL store shared by several servers, postgres://user@host/db (also KIOSQUE_STORE); default: SQLite in the -data folder")
-	fs.StringVar(&c.webDir, "web", "./web", "folder of the static files and the built app.wasm")
-	fs.StringVar(&c.site, "site", "Kiosque Démo", "the publisher's name, shown in titles")
+	fs.StringVar(&c.storeURL, "store", "", "a PostgreSQL store shared by several servers, postgres://user@host/db; default: SQLite in the -data folder")
+	fs.StringVar(&c.webDir, "web", "", "serve the static files and app.wasm from this folder instead of those built into the binary (development)")
+	fs.StringVar(&c.site, "site", "", `the publisher's name, in titles, the manifest and oEmbed (default "Kiosque", or "`+sample.SiteName+`" on the sample)`)
+	fs.StringVar(&lang, "lang", "fr", "the site's language, for readers who ask for none it speaks: fr, ar or en")
+	fs.StringVar(&c.description, "description", "", "what the site is, in a sentence, for the manifest and link previews (default: a line in the site's language)")
 	fs.StringVar(&c.frameAncestors, "frame-ancestors", "*", `sites allowed to frame the widget, as a CSP source list ("https://a.example https://b.example")`)
-	fs.StringVar(&c.publicURL, "public-url", "", `the scheme and host readers reach this server at ("https://widget.example"); default: each request's Host`)
+	fs.StringVar(&c.publicURL, "public-url", "", `the scheme and host readers reach this server at ("https://widget.example"); default: each request's own`)
+	fs.Var(&c.trustedProxies, "trusted-proxies", `addresses of the proxies whose X-Forwarded-Proto and X-Forwarded-Host to believe, as CIDRs ("10.0.0.0/8,127.0.0.1/32"); ignored with -public-url`)
 	fs.BoolVar(&c.mediaPrivate, "media-private", false, "let article images be fetched from private addresses (a publisher on an intranet); off, images come only from the public internet")
-	fs.BoolVar(&c.sample, "sample", true, "fill an empty store with the bundled sample articles")
-	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn or error")
-	fs.Var(&c.sources, "source", "a source to poll: feed:URL or wordpress:URL (repeatable)")
+	fs.BoolVar(&c.sample, "sample", false, "fill an empty store with the bundled sample articles, even with -source (removed once a source brings articles); without it, only an empty store with no -source is filled")
+	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "the `level` of logs: debug, info, warn or error")
+	fs.Var(&c.sources, "source", "a `source` to poll: feed:URL or wordpress:URL (repeatable; in the environment, separated by spaces)")
 	fs.DurationVar(&c.pollEvery, "poll", 15*time.Minute, "how often to poll each source")
 	fs.StringVar(&c.sourceLang, "source-lang", "fr", "language of sources that do not declare one: fr, ar or en")
 	fs.IntVar(&c.cacheMB, "cache-size", answers.DefaultMaxBytes>>20, "megabytes of memory for kept answers (pages, widgets, JSON)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseWithEnv(fs, args, getenv); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
@@ -75,6 +98,10 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 			return c, fmt.Errorf("serve: -public-url %q: want a scheme and a host only, such as https://widget.example", c.publicURL)
 		}
 		c.publicURL = u.Scheme + "://" + u.Host
+	}
+	var ok bool
+	if c.lang, ok = news.ParseLang(lang); !ok {
+		return c, fmt.Errorf("serve: -lang %q: want fr, ar or en", lang)
 	}
 	if _, ok := news.ParseLang(c.sourceLang); !ok {
 		return c, fmt.Errorf("serve: -source-lang %q: want fr, ar or en", c.sourceLang)
@@ -88,6 +115,9 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	if c.cacheMB < 1 {
 		return c, fmt.Errorf("serve: -cache-size %d: give at least 1 megabyte", c.cacheMB)
 	}
+	if c.metricsAddr != "" && c.metricsAddr == c.addr && !strings.HasSuffix(c.addr, ":0") {
+		return c, fmt.Errorf("serve: -metrics-addr %s: must differ from -addr, so that /metrics stays private", c.metricsAddr)
+	}
 	return c, nil
 }
 
@@ -97,24 +127,30 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel}))
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := context.WithCancel(ctx)
 	defer stop()
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
+	go stopOnSignals(ctx, log, signals, stop, func() { os.Exit(1) })
 
+	web, err := c.webFiles()
+	if err != nil {
+		return err
+	}
 	st, err := openStore(ctx, c.storeURL, c.dataDir)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if c.sample {
-		n, err := sample.Fill(ctx, st)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			log.Info("filled the empty store with the bundled sample", "articles", n)
-		}
+	if err := c.fillSample(ctx, log, st); err != nil {
+		return err
 	}
-	r, err := newReplica(log, st, c)
+	var m *metrics.Metrics
+	if c.metricsAddr != "" {
+		m = metrics.New()
+	}
+	r, err := newReplica(log, st, web, m, c)
 	if err != nil {
 		return err
 	}
@@ -129,12 +165,118 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.addr, err)
 	}
-	log.Info("serving", "url", "http://"+displayAddr(ln.Addr()), "store", c.storeName())
+	opts := front.DefaultOptions(log)
+	if m != nil {
+		m.WatchAnswers(r.Answers())
+		m.WatchStore(st)
+		opts.Answered = func(path string, status int, took time.Duration) {
+			m.Request(server.RouteOf(path), status, took)
+		}
+		metricsLn, err := net.Listen("tcp", c.metricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen on %s for the metrics: %w", c.metricsAddr, err)
+		}
+		log.Info("serving the metrics", "url", "http://"+displayAddr(metricsLn.Addr())+"/metrics")
+		fmt.Fprintf(stdout, "Metrics are on http://%s/metrics\n", displayAddr(metricsLn.Addr()))
+		background.Go(func() { serveMetrics(work, log, metricsLn, m) })
+	}
+	c.warnOfForwardedHeaders(log, ln.Addr())
+	log.Info("serving", "url", "http://"+displayAddr(ln.Addr()), "store", c.storeName(), "site", c.site)
 	fmt.Fprintf(stdout, "Kiosque is serving on http://%s\n", displayAddr(ln.Addr()))
 
-	err = front.Serve(ctx, ln, r.Site(), front.DefaultOptions(log))
+	err = front.Serve(ctx, ln, r.Site(), opts)
 	log.Info("stopped", "err", err)
 	return err
+}
+
+// stopOnSignals stops the server gracefully at the first signal, and at
+// once (exitNow) at the second: whoever sends it does not want to wait for
+// the requests and imports in flight.
+func stopOnSignals(ctx context.Context, log *slog.Logger, signals <-chan os.Signal, stop, exitNow func()) {
+	select {
+	case sig := <-signals:
+		log.Info("stopping: requests in flight may finish; a second signal stops at once", "signal", sig.String())
+		stop()
+	case <-ctx.Done():
+		return
+	}
+	sig := <-signals
+	log.Warn("stopping at once", "signal", sig.String())
+	exitNow()
+}
+
+// webFiles are the files the site serves as they are: those built into
+// the binary, or the -web folder's.
+func (c serveConfig) webFiles() (fs.FS, error) {
+	if c.webDir != "" {
+		if _, err := os.Stat(filepath.Join(c.webDir, "kiosque.js")); err != nil {
+			return nil, fmt.Errorf("serve: -web %s: not a folder of Kiosque's web files: %w", c.webDir, err)
+		}
+		return os.DirFS(c.webDir), nil
+	}
+	files := web.Files()
+	if _, err := fs.Stat(files, "app.wasm"); err != nil {
+		return nil, errors.New("serve: this binary was built without app.wasm: build it with `make build`, or serve a built web folder with -web DIR")
+	}
+	return files, nil
+}
+
+// fillSample puts the bundled sample into an empty store when asked
+// (-sample), or when nothing else would fill it (no -source), and names
+// the site after it when the sample is what it shows.
+func (c *serveConfig) fillSample(ctx context.Context, log *slog.Logger, st store.Store) error {
+	if c.sample || len(c.sources) == 0 {
+		n, err := sample.Fill(ctx, st)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			log.Info("filled the empty store with the bundled sample", "articles", n)
+		}
+	}
+	if c.site != "" {
+		return nil
+	}
+	c.site = "Kiosque"
+	shown, err := sample.Stored(ctx, st)
+	if err != nil {
+		return err
+	}
+	if len(shown) > 0 {
+		c.site = sample.SiteName
+	}
+	return nil
+}
+
+// warnOfForwardedHeaders warns a server reachable beyond loopback that
+// names itself in URLs from each request's Host: set behind a proxy, it
+// names the proxy's view of it, or whatever a client sends.
+func (c serveConfig) warnOfForwardedHeaders(log *slog.Logger, addr net.Addr) {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || tcp.IP.IsLoopback() || c.publicURL != "" || len(c.trustedProxies) > 0 {
+		return
+	}
+	log.Warn("listening beyond loopback with neither -public-url nor -trusted-proxies: " +
+		"oEmbed answers and discovery links name this server by each request's Host; " +
+		"behind a proxy, set -public-url (or -trusted-proxies to believe its forwarded headers)")
+}
+
+// serveMetrics serves /metrics on its own listener, apart from the site,
+// until ctx is done.
+func serveMetrics(ctx context.Context, log *slog.Logger, ln net.Listener, m *metrics.Metrics) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second}
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(shutdown)
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Error("metrics stopped", "err", err)
+	}
 }
 
 // displayAddr turns a listening address into one a browser can open.
@@ -147,25 +289,33 @@ func displayAddr(a net.Addr) string {
 }
 
 // newReplica puts the server together from its command line.
-func newReplica(log *slog.Logger, st store.Backend, c serveConfig) (*replica.Replica, error) {
+func newReplica(log *slog.Logger, st store.Backend, web fs.FS, m *metrics.Metrics, c serveConfig) (*replica.Replica, error) {
 	lang, _ := news.ParseLang(c.sourceLang)
 	sources, err := newSources(log, c.sources, lang)
 	if err != nil {
 		return nil, err
 	}
+	var polled func(source, outcome string)
+	if m != nil {
+		polled = m.Polled
+	}
 	return replica.New(replica.Config{
 		Log:   log,
 		Store: st,
 		Site: server.Config{
-			Web:            os.DirFS(c.webDir),
+			Web:            web,
 			Site:           c.site,
+			Lang:           c.lang,
+			Description:    c.description,
 			FrameAncestors: c.frameAncestors,
 			PublicURL:      c.publicURL,
+			TrustedProxies: c.trustedProxies,
 		},
 		DataDir:    c.dataDir,
 		Fetch:      fetch.Options{PublicOnly: !c.mediaPrivate},
 		CacheBytes: int64(c.cacheMB) << 20,
 		Sources:    sources,
 		PollEvery:  c.pollEvery,
+		Polled:     polled,
 	})
 }

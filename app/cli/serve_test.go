@@ -43,17 +43,24 @@ func (s *syncBuffer) String() string {
 // serve returned.
 func serveUntilCancelled(t *testing.T, args ...string) (string, func() error) {
 	t.Helper()
+	u, _, stop := serveWith(t, noEnv, args...)
+	return u, stop
+}
+
+// serveWith runs `kiosque serve` with args and the environment getenv,
+// as serveUntilCancelled does, and also returns its log.
+func serveWith(t *testing.T, getenv func(string) string, args ...string) (string, *syncBuffer, func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, append([]string{"serve", "-addr", "127.0.0.1:0"}, args...), noEnv, stdout, stderr)
+		done <- Run(ctx, append([]string{"serve", "-addr", "127.0.0.1:0"}, args...), getenv, stdout, stderr)
 	}()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		line, _ := bufio.NewReader(strings.NewReader(stdout.String())).ReadString('\n')
-		if u, ok := strings.CutPrefix(strings.TrimSpace(line), "Kiosque is serving on "); ok {
-			return u, func() error {
+		if u, ok := printed(stdout.String(), "Kiosque is serving on "); ok {
+			return u, stderr, func() error {
 				cancel()
 				select {
 				case err := <-done:
@@ -72,7 +79,19 @@ func serveUntilCancelled(t *testing.T, args ...string) (string, func() error) {
 	}
 	cancel()
 	t.Fatalf("serve did not start:\n%s", stderr.String())
-	return "", nil
+	return "", nil, nil
+}
+
+// printed finds the line of out that begins with prefix, and returns the
+// rest of it.
+func printed(out, prefix string) (string, bool) {
+	lines := bufio.NewScanner(strings.NewReader(out))
+	for lines.Scan() {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(lines.Text()), prefix); ok {
+			return rest, true
+		}
+	}
+	return "", false
 }
 
 func countArticles(t *testing.T, base string) int {
@@ -135,7 +154,13 @@ func TestCommandLineErrorsAreReadable(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"bogus"}, `unknown command "bogus"`},
+		{[]string{"bogus"}, `no known command: "bogus"`},
+		{[]string{}, "no known command"},
+		{[]string{"-addr", ":8080"}, `no known command: "-addr"`},
+		{[]string{"serve", "-lang", "de"}, "-lang \"de\": want fr, ar or en"},
+		{[]string{"serve", "-trusted-proxies", "10.0.0.0/33"}, "want a CIDR"},
+		{[]string{"serve", "-metrics-addr", ":8080"}, "must differ from -addr"},
+		{[]string{"version", "extra"}, `unexpected argument "extra"`},
 		{[]string{"serve", "-poll", "1s"}, "poll at most every 10 seconds"},
 		{[]string{"serve", "-store", "mysql://x"}, "want a postgres:// URL"},
 		{[]string{"serve", "-source-lang", "de"}, "want fr, ar or en"},
@@ -151,9 +176,25 @@ func TestCommandLineErrorsAreReadable(t *testing.T) {
 			t.Errorf("kiosque %s: got %v, want an error saying %q", strings.Join(tc.args, " "), err, tc.want)
 		}
 	}
-	var out bytes.Buffer
-	if err := Run(context.Background(), []string{"help"}, noEnv, &out, io.Discard); err != nil || !strings.Contains(out.String(), "kiosque [serve]") {
-		t.Errorf("help: %v %q", err, out.String())
+	for _, help := range []string{"help", "-h", "--help"} {
+		var out bytes.Buffer
+		err := Run(context.Background(), []string{help}, noEnv, &out, io.Discard)
+		for _, command := range []string{"serve", "ingest", "sources", "remove", "restore", "backup", "eval-related", "version"} {
+			if err != nil || !strings.Contains(out.String(), "kiosque "+command) {
+				t.Errorf("kiosque %s: %v, and the commands it prints lack %q:\n%s", help, err, command, out.String())
+				break
+			}
+		}
+	}
+	// A command's -h lists its flags with the environment's names.
+	var flags bytes.Buffer
+	if err := Run(context.Background(), []string{"serve", "-h"}, noEnv, io.Discard, &flags); err != nil {
+		t.Fatalf("serve -h: %v", err)
+	}
+	for _, want := range []string{"-public-url", "KIOSQUE_PUBLIC_URL", "-trusted-proxies", "KIOSQUE_TRUSTED_PROXIES", "KIOSQUE_METRICS_ADDR", "KIOSQUE_SITE"} {
+		if !strings.Contains(flags.String(), want) {
+			t.Errorf("serve -h does not name %s:\n%s", want, flags.String())
+		}
 	}
 }
 

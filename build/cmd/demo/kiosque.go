@@ -41,7 +41,7 @@ func startKiosque(ctx context.Context, binary, base string, stderr io.Writer) (s
 	if err != nil {
 		return nil, fmt.Errorf("make the demo's store folder: %w", err)
 	}
-	cmd := exec.CommandContext(ctx, binary, "serve", "-addr", u.Host, "-data", data)
+	cmd := exec.CommandContext(ctx, binary, "serve", "-addr", u.Host, "-data", data, "-sample")
 	cmd.Stdout, cmd.Stderr = stderr, stderr
 	if err := cmd.Start(); err != nil {
 		os.RemoveAll(data)

@@ -57,7 +57,7 @@ func watch(ctx context.Context, log *slog.Logger, addr string) error {
 			}
 		}
 		stopServer(server)
-		server = exec.CommandContext(ctx, "bin/kiosque", "serve", "-addr", addr)
+		server = exec.CommandContext(ctx, "bin/kiosque", "serve", "-addr", addr, "-web", "web", "-sample")
 		server.Stdout, server.Stderr = os.Stdout, os.Stderr
 		if err := server.Start(); err != nil {
 			log.Error("start server", "err", err)

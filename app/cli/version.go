@@ -1,0 +1,67 @@
+//go:build !wasm
+
+package cli
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
+)
+
+// goAppModule is the module of the interface's framework, whose version
+// the release names.
+const goAppModule = "github.com/maxence-charriere/go-app/v10"
+
+// release is what a binary says of how it was built.
+type release struct {
+	Revision string // the commit, "+ changes" when built from a changed tree
+	Time     string // the commit's time
+	GoApp    string // go-app's version
+	Go       string // the Go release
+}
+
+// thisRelease reads the build information Go records in the binary.
+func thisRelease() release {
+	r := release{Revision: "unknown (built outside a git checkout)", GoApp: "unknown", Go: runtime.Version()}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return r
+	}
+	modified := false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			r.Revision = s.Value
+		case "vcs.time":
+			r.Time = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if modified {
+		r.Revision += " + changes"
+	}
+	for _, dep := range info.Deps {
+		if dep.Path == goAppModule {
+			r.GoApp = dep.Version
+			if dep.Replace != nil {
+				r.GoApp += " (replaced by " + dep.Replace.Path + " " + dep.Replace.Version + ")"
+			}
+		}
+	}
+	return r
+}
+
+func versionCommand(args []string, stdout io.Writer) error {
+	if len(args) > 0 {
+		return fmt.Errorf("version: unexpected argument %q", args[0])
+	}
+	r := thisRelease()
+	fmt.Fprintf(stdout, "kiosque %s", r.Revision)
+	if r.Time != "" {
+		fmt.Fprintf(stdout, " (%s)", r.Time)
+	}
+	fmt.Fprintf(stdout, "\ngo-app  %s\ngo      %s\n", r.GoApp, r.Go)
+	return nil
+}
