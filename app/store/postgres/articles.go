@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -109,31 +110,29 @@ func (s *Store) ArticleByURL(ctx context.Context, u string) (news.Article, error
 	return a, nil
 }
 
-// ArticlesBySlug returns the stored articles among slugs, in their order.
+// slugsPerQuery bounds the slugs one query asks for: each is one array
+// parameter, which has no such limit as SQLite's variables, but a batch
+// keeps each query's answer, and the server's memory for it, bounded.
+const slugsPerQuery = 1000
+
+// ArticlesBySlug returns the stored articles among slugs, in their order,
+// asked for slugsPerQuery at a time.
 func (s *Store) ArticlesBySlug(ctx context.Context, slugs []string) ([]news.Article, error) {
-	if len(slugs) == 0 {
-		return nil, nil
-	}
-	rows, err := s.pool.Query(ctx, "SELECT "+columns+" FROM articles WHERE slug = ANY($1)", slugs)
-	if err != nil {
-		return nil, fmt.Errorf("read articles by slug: %w", err)
-	}
-	found, err := scanArticles(rows)
-	if err != nil {
-		return nil, fmt.Errorf("read articles by slug: %w", err)
-	}
-	bySlug := make(map[string]news.Article, len(found))
-	for _, a := range found {
-		bySlug[a.Slug] = a
-	}
-	ordered := make([]news.Article, 0, len(found))
-	for _, slug := range slugs {
-		if a, ok := bySlug[slug]; ok {
-			ordered = append(ordered, a)
-			delete(bySlug, slug) // a slug given twice is returned once
+	bySlug := make(map[string]news.Article, len(slugs))
+	for batch := range slices.Chunk(slugs, slugsPerQuery) {
+		rows, err := s.pool.Query(ctx, "SELECT "+columns+" FROM articles WHERE slug = ANY($1)", batch)
+		if err != nil {
+			return nil, fmt.Errorf("read articles by slug: %w", err)
+		}
+		found, err := scanArticles(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read articles by slug: %w", err)
+		}
+		for _, a := range found {
+			bySlug[a.Slug] = a
 		}
 	}
-	return ordered, nil
+	return store.InOrder(slugs, bySlug), nil
 }
 
 // Versions returns each article's content hash by slug.

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -183,36 +184,34 @@ func (s *Store) ArticleByURL(ctx context.Context, u string) (news.Article, error
 	return a, nil
 }
 
-// ArticlesBySlug returns the stored articles among slugs, in their order.
+// slugsPerQuery bounds the slugs one query binds: SQLite takes at most
+// 32,766 variables in a statement, and a first import may bring more
+// articles than that.
+const slugsPerQuery = 500
+
+// ArticlesBySlug returns the stored articles among slugs, in their order,
+// asked for slugsPerQuery at a time.
 func (s *Store) ArticlesBySlug(ctx context.Context, slugs []string) ([]news.Article, error) {
-	if len(slugs) == 0 {
-		return nil, nil
-	}
-	args := make([]any, len(slugs))
-	for i, slug := range slugs {
-		args[i] = slug
-	}
-	marks := strings.TrimSuffix(strings.Repeat("?,", len(slugs)), ",")
-	rows, err := s.db.QueryContext(ctx, "SELECT "+columns+" FROM articles WHERE slug IN ("+marks+")", args...)
-	if err != nil {
-		return nil, fmt.Errorf("read articles by slug: %w", err)
-	}
-	found, err := scanArticles(rows)
-	if err != nil {
-		return nil, fmt.Errorf("read articles by slug: %w", err)
-	}
-	bySlug := make(map[string]news.Article, len(found))
-	for _, a := range found {
-		bySlug[a.Slug] = a
-	}
-	ordered := make([]news.Article, 0, len(found))
-	for _, slug := range slugs {
-		if a, ok := bySlug[slug]; ok {
-			ordered = append(ordered, a)
-			delete(bySlug, slug) // a slug given twice is returned once
+	bySlug := make(map[string]news.Article, len(slugs))
+	for batch := range slices.Chunk(slugs, slugsPerQuery) {
+		args := make([]any, len(batch))
+		for i, slug := range batch {
+			args[i] = slug
+		}
+		marks := strings.TrimSuffix(strings.Repeat("?,", len(batch)), ",")
+		rows, err := s.db.QueryContext(ctx, "SELECT "+columns+" FROM articles WHERE slug IN ("+marks+")", args...)
+		if err != nil {
+			return nil, fmt.Errorf("read articles by slug: %w", err)
+		}
+		found, err := scanArticles(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read articles by slug: %w", err)
+		}
+		for _, a := range found {
+			bySlug[a.Slug] = a
 		}
 	}
-	return ordered, nil
+	return store.InOrder(slugs, bySlug), nil
 }
 
 // Versions returns each article's content hash by slug (or its update

@@ -56,6 +56,7 @@ func Run(t *testing.T, open Open, skips ...Skip) {
 		{"Articles", articleTests()},
 		{"Versions", versionTests()},
 		{"Imports", importTests()},
+		{"Large", largeTests()},
 		{"Media", mediaTests()},
 		{"Lists", listTests()},
 		{"Locker", lockerTests()},
