@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -54,6 +55,20 @@ func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import, result *store
 	if err != nil {
 		return err
 	}
+	// Removed first: a post deleted and created again under its slug (a
+	// new id at the source) gets the slug back, not a numbered one.
+	gone := missing(stored, imp)
+	ids := make([]int64, len(gone))
+	for i, old := range gone {
+		ids[i] = old.id
+		result.Removed = append(result.Removed, old.slug)
+	}
+	for batch := range slices.Chunk(ids, slugsPerQuery) {
+		if _, err := tx.Exec(ctx, "DELETE FROM articles WHERE id = ANY($1)", batch); err != nil {
+			return fmt.Errorf("remove %d articles: %w", len(gone), err)
+		}
+	}
+
 	// The new items' slugs are looked up in batches, before anything is
 	// inserted: one lookup per item, while the table grows within the
 	// transaction, would keep the plan made for it when it was small (a
@@ -152,21 +167,6 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $
 		return err
 	}
 
-	if imp.RemoveMissing {
-		present := make(map[string]bool, len(imp.Present))
-		for _, id := range imp.Present {
-			present[id] = true
-		}
-		for originID, old := range stored {
-			if seen[originID] || present[originID] {
-				continue
-			}
-			if _, err := tx.Exec(ctx, "DELETE FROM articles WHERE id = $1", old.id); err != nil {
-				return fmt.Errorf("remove %q: %w", old.slug, err)
-			}
-			result.Removed = append(result.Removed, old.slug)
-		}
-	}
 	return saveSourceState(ctx, tx, imp.State)
 }
 
@@ -238,6 +238,30 @@ func storedItems(ctx context.Context, tx pgx.Tx, origin string) (map[string]stor
 		return nil, fmt.Errorf("read stored articles: %w", err)
 	}
 	return items, nil
+}
+
+// missing returns the stored items the import removes: with RemoveMissing,
+// those neither brought nor listed as present, in the order they were
+// stored.
+func missing(stored map[string]storedItem, imp store.Import) []storedItem {
+	if !imp.RemoveMissing {
+		return nil
+	}
+	keep := make(map[string]bool, len(imp.Present)+len(imp.Articles))
+	for _, id := range imp.Present {
+		keep[id] = true
+	}
+	for _, item := range imp.Articles {
+		keep[item.OriginID] = true
+	}
+	var gone []storedItem
+	for originID, it := range stored {
+		if !keep[originID] {
+			gone = append(gone, it)
+		}
+	}
+	slices.SortFunc(gone, func(a, b storedItem) int { return cmp.Compare(a.id, b.id) })
+	return gone
 }
 
 // takenSlugs returns which of slugs are stored, asked for slugsPerQuery

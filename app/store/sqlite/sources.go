@@ -1,11 +1,13 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -47,6 +49,14 @@ func (s *Store) ApplyImport(ctx context.Context, imp store.Import) (store.Import
 	stored, err := storedItems(ctx, tx, imp.Origin)
 	if err != nil {
 		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
+	}
+	// Removed first: a post deleted and created again under its slug (a
+	// new id at the source) gets the slug back, not a numbered one.
+	for _, old := range missing(stored, imp) {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM articles WHERE id = ?", old.id); err != nil {
+			return result, fmt.Errorf("apply import from %s: remove %q: %w", imp.Origin, old.slug, err)
+		}
+		result.Removed = append(result.Removed, old.slug)
 	}
 	insert, err := tx.PrepareContext(ctx, `
 INSERT INTO articles (slug, url, title, excerpt, body, html, category, category_slug, tags, author, published, updated, lang, image, source, origin, origin_id, content_hash)
@@ -109,22 +119,6 @@ WHERE id = ?`)
 			return result, fmt.Errorf("apply import from %s: insert %q: %w", imp.Origin, a.Slug, err)
 		}
 		result.Added = append(result.Added, a.Slug)
-	}
-
-	if imp.RemoveMissing {
-		present := make(map[string]bool, len(imp.Present))
-		for _, id := range imp.Present {
-			present[id] = true
-		}
-		for originID, old := range stored {
-			if seen[originID] || present[originID] {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, "DELETE FROM articles WHERE id = ?", old.id); err != nil {
-				return result, fmt.Errorf("apply import from %s: remove %q: %w", imp.Origin, old.slug, err)
-			}
-			result.Removed = append(result.Removed, old.slug)
-		}
 	}
 
 	if err := saveSourceState(ctx, tx, imp.State); err != nil {
@@ -206,6 +200,30 @@ func storedItems(ctx context.Context, tx *sql.Tx, origin string) (map[string]sto
 		return nil, fmt.Errorf("read stored articles: %w", err)
 	}
 	return items, nil
+}
+
+// missing returns the stored items the import removes: with RemoveMissing,
+// those neither brought nor listed as present, in the order they were
+// stored.
+func missing(stored map[string]storedItem, imp store.Import) []storedItem {
+	if !imp.RemoveMissing {
+		return nil
+	}
+	keep := make(map[string]bool, len(imp.Present)+len(imp.Articles))
+	for _, id := range imp.Present {
+		keep[id] = true
+	}
+	for _, item := range imp.Articles {
+		keep[item.OriginID] = true
+	}
+	var gone []storedItem
+	for originID, it := range stored {
+		if !keep[originID] {
+			gone = append(gone, it)
+		}
+	}
+	slices.SortFunc(gone, func(a, b storedItem) int { return cmp.Compare(a.id, b.id) })
+	return gone
 }
 
 // freeSlug returns want, or want with the first free numbered suffix.

@@ -14,6 +14,7 @@ func importTests() []test {
 		{"UpdatesByIdentityAndKeepsSlug", testImportUpdatesByIdentity},
 		{"RemovesOnlyMissingItemsOfItsOrigin", testImportRemovesOnlyMissingItems},
 		{"SuffixesTakenSlugs", testImportSuffixesTakenSlugs},
+		{"RecreatedPostKeepsItsSlug", testImportRecreatedPostKeepsItsSlug},
 		{"CountsAnItemListedTwiceOnce", testImportCountsAnItemListedTwiceOnce},
 		{"IsAllOrNothing", testImportIsAllOrNothing},
 		{"RefusesBadImports", testImportRefusesBadImports},
@@ -148,6 +149,38 @@ func testImportSuffixesTakenSlugs(t *testing.T, open Open) {
 	}
 	if len(res.Added) != 1 || len(res.Added[0]) > 200 || !store.ValidSlug(res.Added[0]) || res.Added[0][len(res.Added[0])-2:] != "-2" {
 		t.Errorf("long slug suffixed as %q", res.Added)
+	}
+}
+
+// A post deleted and created again under the same slug (a new id at the
+// source) keeps the slug, so that its old URL still answers: the import
+// removes before it inserts.
+func testImportRecreatedPostKeepsItsSlug(t *testing.T, open Open) {
+	ctx := t.Context()
+	st, _ := open(t)
+	const origin = "wordpress:https://example.com"
+	if _, err := st.ApplyImport(ctx, store.Import{Origin: origin, Articles: []store.Imported{
+		imported("1", "meteo", "Météo"), imported("2", "sport", "Sport"),
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := st.ApplyImport(ctx, store.Import{
+		Origin:        origin,
+		Articles:      []store.Imported{imported("3", "meteo", "Météo, de nouveau")},
+		RemoveMissing: true,
+		Present:       []string{"2", "3"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(res.Added, []string{"meteo"}) || !slices.Equal(res.Removed, []string{"meteo"}) {
+		t.Errorf("added %v and removed %v, want meteo both times", res.Added, res.Removed)
+	}
+	if got := storedSlugs(t, st); !slices.Equal(got, []string{"meteo", "sport"}) {
+		t.Errorf("slugs = %v, want [meteo sport]", got)
+	}
+	if a, err := st.Article(ctx, "meteo"); err != nil || a.Title != "Météo, de nouveau" {
+		t.Errorf("meteo is %q, %v; want the new post", a.Title, err)
 	}
 }
 
