@@ -169,5 +169,6 @@ func (r Report) LogValue() slog.Value {
 		slog.Int("removed", len(r.Removed)),
 		slog.Int("unchanged", r.Unchanged),
 		slog.Int("skipped", len(r.Skipped)),
+		slog.Int("blocked", len(r.Blocked)),
 	)
 }

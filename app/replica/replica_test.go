@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -263,5 +264,65 @@ func TestAnImportByThisServerShowsAtOnce(t *testing.T) {
 	<-imported
 	if !shows(t, base, second, paths...) {
 		t.Fatalf("right after the second import, %v do not show it", paths)
+	}
+}
+
+// A takedown by another process (`kiosque remove`) leaves the related
+// lists that named the article at once, drops the kept answers that show
+// it, and the leader's keeper then fills the lists it shortened.
+func TestATakedownLeavesTheListsAndTheKeptAnswers(t *testing.T) {
+	ctx := context.Background()
+	r, st, dir := testReplica(t)
+	base := serve(t, r)
+	lists, err := st.RelatedLists(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A neighbour shown in another article's list, whose answer is kept.
+	var owner, gone string
+	for _, slug := range slices.Sorted(maps.Keys(lists)) {
+		if len(lists[slug]) > 1 {
+			owner, gone = slug, lists[slug][0]
+			break
+		}
+	}
+	if gone == "" {
+		t.Fatal("no stored list names an article")
+	}
+	related := "/api/v1/articles/" + owner + "/related"
+	if !shows(t, base, `"slug":"`+gone+`"`, related) {
+		t.Fatalf("%s does not show %s before the takedown", related, gone)
+	}
+	length := len(lists[owner])
+
+	other, err := sqlite.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.Block(ctx, gone); err != nil {
+		t.Fatal(err)
+	}
+	list, err := other.RelatedList(ctx, owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(list, gone) {
+		t.Errorf("right after the takedown, the stored list of %s still names %s: %q", owner, gone, list)
+	}
+	for deadline := time.Now().Add(10 * time.Second); shows(t, base, `"slug":"`+gone+`"`, related); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s still shows %s, taken down", related, gone)
+		}
+	}
+	refilled := func() bool {
+		list, err := st.RelatedList(ctx, owner)
+		return err == nil && len(list) == length && !slices.Contains(list, gone)
+	}
+	for deadline := time.Now().Add(10 * time.Second); !refilled(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			list, _ := st.RelatedList(ctx, owner)
+			t.Fatalf("the keeper never filled the list of %s again: %q, want %d slugs without %s", owner, list, length, gone)
+		}
 	}
 }

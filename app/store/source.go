@@ -57,6 +57,9 @@ type ImportResult struct {
 	Updated   []string
 	Removed   []string
 	Unchanged int
+	// Blocked are the items left out because they are on the block list
+	// (see Takedowns), by their identity at the source.
+	Blocked []string
 }
 
 // Changed reports whether the import added, updated or removed anything.

@@ -219,6 +219,9 @@ ON CONFLICT (slug) DO UPDATE SET
 			); err != nil {
 				return fmt.Errorf("put article %q: %w", a.Slug, err)
 			}
+			if err := setArticleMedia(ctx, tx, a.Slug, store.MediaKeys(a)); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

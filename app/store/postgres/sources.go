@@ -55,6 +55,10 @@ func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import, result *store
 	if err != nil {
 		return err
 	}
+	blocked, err := blocks(ctx, tx)
+	if err != nil {
+		return err
+	}
 	// Removed first: a post deleted and created again under its slug (a
 	// new id at the source) gets the slug back, not a numbered one.
 	gone := missing(stored, imp)
@@ -119,6 +123,10 @@ func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import, result *store
 			continue // a feed listing an item twice: the first one wins
 		}
 		seen[item.OriginID] = true
+		if blocked.Holds(imp.Origin, item) {
+			result.Blocked = append(result.Blocked, item.OriginID)
+			continue
+		}
 		a := item.Article
 		hash := store.ContentHash(a)
 		if old, ok := stored[item.OriginID]; ok {
@@ -136,6 +144,9 @@ UPDATE articles SET url = $1, title = $2, excerpt = $3, body = $4, html = $5, ca
 	tags = $8, author = $9, published = $10, updated = $11, lang = $12, image = $13, source = $14, content_hash = $15
 WHERE id = $16`, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
 				f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, hash, old.id); err != nil {
+				return err
+			}
+			if err := queueArticleMedia(queue, a.Slug, store.MediaKeys(a), true); err != nil {
 				return err
 			}
 			result.Updated = append(result.Updated, a.Slug)
@@ -159,6 +170,9 @@ INSERT INTO articles (slug, url, title, excerpt, body, html, category, category_
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 			a.Slug, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
 			f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, imp.Origin, item.OriginID, hash); err != nil {
+			return err
+		}
+		if err := queueArticleMedia(queue, a.Slug, store.MediaKeys(a), false); err != nil {
 			return err
 		}
 		result.Added = append(result.Added, a.Slug)

@@ -50,6 +50,10 @@ func (s *Store) ApplyImport(ctx context.Context, imp store.Import) (store.Import
 	if err != nil {
 		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
 	}
+	blocked, err := blocks(ctx, tx)
+	if err != nil {
+		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
+	}
 	// Removed first: a post deleted and created again under its slug (a
 	// new id at the source) gets the slug back, not a numbered one.
 	for _, old := range missing(stored, imp) {
@@ -83,6 +87,10 @@ WHERE id = ?`)
 			continue // a feed listing an item twice: the first one wins
 		}
 		seen[item.OriginID] = true
+		if blocked.Holds(imp.Origin, item) {
+			result.Blocked = append(result.Blocked, item.OriginID)
+			continue
+		}
 		a := item.Article
 		hash := store.ContentHash(a)
 		if old, ok := stored[item.OriginID]; ok {
@@ -99,6 +107,9 @@ WHERE id = ?`)
 				f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, hash, old.id); err != nil {
 				return result, fmt.Errorf("apply import from %s: update %q: %w", imp.Origin, a.Slug, err)
 			}
+			if err := setArticleMedia(ctx, tx, old.id, store.MediaKeys(a)); err != nil {
+				return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
+			}
 			result.Updated = append(result.Updated, a.Slug)
 			continue
 		}
@@ -114,9 +125,19 @@ WHERE id = ?`)
 			return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
 		}
 		f := articleFields(a)
-		if _, err := insert.ExecContext(ctx, a.Slug, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
-			f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, imp.Origin, item.OriginID, hash); err != nil {
+		res, err := insert.ExecContext(ctx, a.Slug, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
+			f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, imp.Origin, item.OriginID, hash)
+		if err != nil {
 			return result, fmt.Errorf("apply import from %s: insert %q: %w", imp.Origin, a.Slug, err)
+		}
+		if keys := store.MediaKeys(a); len(keys) > 0 {
+			id, err := res.LastInsertId()
+			if err != nil {
+				return result, fmt.Errorf("apply import from %s: insert %q: %w", imp.Origin, a.Slug, err)
+			}
+			if err := setArticleMedia(ctx, tx, id, keys); err != nil {
+				return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
+			}
 		}
 		result.Added = append(result.Added, a.Slug)
 	}

@@ -298,17 +298,22 @@ ON CONFLICT (slug) DO UPDATE SET
 	category_slug = excluded.category_slug, tags = excluded.tags,
 	author = excluded.author, published = excluded.published,
 	updated = excluded.updated, lang = excluded.lang, image = excluded.image,
-	source = excluded.source, content_hash = excluded.content_hash`)
+	source = excluded.source, content_hash = excluded.content_hash
+RETURNING id`)
 	if err != nil {
 		return fmt.Errorf("put articles: %w", err)
 	}
 	defer stmt.Close()
 	for _, a := range articles {
 		f := articleFields(a)
-		if _, err := stmt.ExecContext(ctx,
+		var id int64
+		if err := stmt.QueryRowContext(ctx,
 			a.Slug, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
 			f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, store.ContentHash(a),
-		); err != nil {
+		).Scan(&id); err != nil {
+			return fmt.Errorf("put article %q: %w", a.Slug, err)
+		}
+		if err := setArticleMedia(ctx, tx, id, store.MediaKeys(a)); err != nil {
 			return fmt.Errorf("put article %q: %w", a.Slug, err)
 		}
 	}

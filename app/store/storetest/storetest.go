@@ -18,6 +18,7 @@ type Store interface {
 	store.SourceStore
 	store.MediaStore
 	store.Lists
+	store.Takedowns
 	store.Locker
 	store.ChangeCounter
 }
@@ -59,6 +60,7 @@ func Run(t *testing.T, open Open, skips ...Skip) {
 		{"Large", largeTests()},
 		{"Media", mediaTests()},
 		{"Lists", listTests()},
+		{"Takedowns", takedownTests()},
 		{"Locker", lockerTests()},
 		{"ChangeCount", changeCountTests()},
 		{"Watch", watchTests()},
