@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -36,23 +37,33 @@ const accept = "image/webp,image/jpeg,image/png,image/gif;q=0.9,*/*;q=0.1"
 // errUpstream is a failure to get an image from its source: a 502.
 var errUpstream = errors.New("the image could not be fetched from its source")
 
+// DefaultMaxDownloads is how many images a Handler fetches at once unless
+// told otherwise.
+const DefaultMaxDownloads = 4
+
 // Options tune a Handler. Zero values take the defaults.
 type Options struct {
 	// Client fetches the images (default: MaxBytes, 20 seconds, public
 	// addresses only: image URLs come from imported content, and must not
 	// make the server reach into its own network).
 	Client *fetch.Client
+	// MaxDownloads bounds the images fetched at once (default
+	// DefaultMaxDownloads): a page of new articles asks for many images
+	// together, and each download holds up to MaxBytes in memory while it
+	// is checked. The others wait their turn.
+	MaxDownloads int
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 }
 
 // Handler serves GET /media/{key}: the image recorded under key, fetched
-// once and then served from disk, for good (a key names one URL).
+// once and then served from its file, for good (a key names one URL).
 type Handler struct {
 	store  store.MediaStore
 	dir    string
 	client *fetch.Client
 	log    *slog.Logger
+	slots  chan struct{} // one taken by each download under way
 
 	mu        sync.Mutex
 	downloads map[string]*download // by key: in flight, or failed lately
@@ -67,9 +78,11 @@ type download struct {
 	failed time.Time // set, under Handler.mu, when err is
 }
 
+// image is an image just fetched.
 type image struct {
 	body        []byte
 	contentType string
+	tag         string
 }
 
 // New returns a Handler serving the images recorded in st, kept in the
@@ -82,10 +95,14 @@ func New(st store.MediaStore, dataDir string, opts Options) (*Handler, error) {
 	if opts.Client == nil {
 		opts.Client = fetch.New(fetch.Options{MaxBytes: MaxBytes, Timeout: 20 * time.Second, PublicOnly: true})
 	}
+	if opts.MaxDownloads <= 0 {
+		opts.MaxDownloads = DefaultMaxDownloads
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	return &Handler{store: st, dir: dir, client: opts.Client, log: opts.Logger, downloads: make(map[string]*download)}, nil
+	return &Handler{store: st, dir: dir, client: opts.Client, log: opts.Logger,
+		slots: make(chan struct{}, opts.MaxDownloads), downloads: make(map[string]*download)}, nil
 }
 
 // ServeHTTP serves the image named by the path value "key": the handler
@@ -96,7 +113,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusNotFound, "no image has this name")
 		return
 	}
-	img, err := h.image(r.Context(), key)
+	if kf, ok := h.openKept(key); ok {
+		defer kf.Close()
+		serve(w, r, kf.contentType, kf.tag, kf.body)
+		return
+	}
+	img, err := h.fetched(r.Context(), key)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		problem(w, http.StatusNotFound, "no image has this name")
@@ -112,22 +134,25 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusInternalServerError, "the server could not answer; it has been logged")
 		return
 	}
+	serve(w, r, img.contentType, img.tag, bytes.NewReader(img.body))
+}
+
+// serve sends an image, its headers, and answers If-None-Match, Range and
+// HEAD, reading of body only what it sends.
+func serve(w http.ResponseWriter, r *http.Request, contentType, tag string, body io.ReadSeeker) {
 	hd := w.Header()
-	hd.Set("Content-Type", img.contentType)
+	hd.Set("Content-Type", contentType)
 	hd.Set("Cache-Control", "public, max-age=31536000, immutable")
-	hd.Set("ETag", etag.Of(img.body))
+	hd.Set("ETag", tag)
 	hd.Set("X-Content-Type-Options", "nosniff")
 	// Opened on its own, the image is a document with no rights at all.
 	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	hd.Set("Access-Control-Allow-Origin", "*")
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(img.body)) // answers If-None-Match, Range and HEAD
+	http.ServeContent(w, r, "", time.Time{}, body)
 }
 
-// image returns the image under key: from disk, else from its source.
-func (h *Handler) image(ctx context.Context, key string) (image, error) {
-	if img, ok := h.kept(key); ok {
-		return img, nil
-	}
+// fetched returns the image under key, fetched from its source.
+func (h *Handler) fetched(ctx context.Context, key string) (image, error) {
 	src, err := h.store.MediaURL(ctx, key)
 	if err != nil {
 		return image{}, err
@@ -151,7 +176,9 @@ func (h *Handler) image(ctx context.Context, key string) (image, error) {
 }
 
 func (h *Handler) download(ctx context.Context, key, src string, d *download) {
+	h.slots <- struct{}{} // waits for a download to end when MaxDownloads are under way
 	img, err := h.fetch(ctx, key, src)
+	<-h.slots
 	if err != nil {
 		h.log.WarnContext(ctx, "fetch media", "key", key, "url", src, "err", err)
 	}
@@ -168,9 +195,14 @@ func (h *Handler) download(ctx context.Context, key, src string, d *download) {
 
 // fetch gets the image from src, checks it is one, and keeps it on disk.
 func (h *Handler) fetch(ctx context.Context, key, src string) (image, error) {
-	// A download that ended while this one started has kept it.
-	if img, ok := h.kept(key); ok {
-		return img, nil
+	// A download that ended while this one started, or waited, has kept
+	// it.
+	if kf, ok := h.openKept(key); ok {
+		defer kf.Close()
+		body, err := io.ReadAll(kf.body)
+		if err == nil {
+			return image{body: body, contentType: kf.contentType, tag: kf.tag}, nil
+		}
 	}
 	res, err := h.client.Get(ctx, fetch.Request{URL: src, Accept: accept})
 	if err != nil {
@@ -180,42 +212,11 @@ func (h *Handler) fetch(ctx context.Context, key, src string) (image, error) {
 	if contentType == "" {
 		return image{}, fmt.Errorf("%w: %s is no JPEG, PNG, GIF, WebP or AVIF image (announced as %q)", errUpstream, src, res.Header.Get("Content-Type"))
 	}
-	if err := h.keep(key, res.Body); err != nil {
+	img := image{body: res.Body, contentType: contentType, tag: etag.Of(res.Body)}
+	if err := h.keep(key, img.contentType, img.tag, img.body); err != nil {
 		h.log.ErrorContext(ctx, "keep media", "key", key, "err", err) // served all the same
 	}
-	return image{body: res.Body, contentType: contentType}, nil
-}
-
-// kept returns the image under key from disk. A file that is no image (a
-// write cut short by a crash) counts as missing, and is fetched again.
-func (h *Handler) kept(key string) (image, bool) {
-	body, err := os.ReadFile(filepath.Join(h.dir, key))
-	if err != nil {
-		return image{}, false
-	}
-	contentType := imageType(body)
-	return image{body: body, contentType: contentType}, contentType != ""
-}
-
-// keep writes the image to a temporary file renamed into place, so that
-// no reader ever sees half of it.
-func (h *Handler) keep(key string, body []byte) error {
-	f, err := os.CreateTemp(h.dir, "."+key+".*.tmp")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(body)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), filepath.Join(h.dir, key))
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("keep media %s: %w", key, err)
-	}
-	return nil
+	return img, nil
 }
 
 // problem sends an application/problem+json answer (RFC 9457), in the

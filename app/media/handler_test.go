@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/kiosque/kiosque/app/ingest/fetch"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -15,12 +15,14 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/kiosque/kiosque/app/ingest/fetch"
 	"github.com/kiosque/kiosque/app/media"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/store/sqlite"
@@ -335,5 +337,194 @@ func TestConcurrentRequestsFetchOnce(t *testing.T) {
 	}
 	if n := up.hitsOf("/slow.png"); n != 1 {
 		t.Errorf("upstream asked %d times, want once", n)
+	}
+}
+
+// discard is a ResponseWriter that keeps nothing of the body.
+type discard struct {
+	header http.Header
+	status int
+	n      int
+}
+
+func (d *discard) Header() http.Header { return d.header }
+func (d *discard) WriteHeader(status int) {
+	if d.status == 0 {
+		d.status = status
+	}
+}
+func (d *discard) Write(b []byte) (int, error) {
+	d.WriteHeader(http.StatusOK)
+	d.n += len(b)
+	return len(b), nil
+}
+
+// A kept image is served from its file with the tag it was written with:
+// a request neither reads the whole image into memory nor hashes it.
+func TestAKeptImageIsServedFromItsFile(t *testing.T) {
+	const size = 4 << 20
+	big := make([]byte, size)
+	copy(big, encode(t, png.Encode)) // a PNG's start, then zeros: imageType reads the start
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(big) }))
+	defer up.Close()
+	dataDir := t.TempDir()
+	st, err := sqlite.Open(context.Background(), dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	src := up.URL + "/big.png"
+	if err := st.PutMedia(context.Background(), store.Media{Key: media.Key(src), URL: src}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := media.New(st, dataDir, media.Options{Client: fetch.New(fetch.Options{MaxBytes: media.MaxBytes}), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/media/{key}", h)
+	hit := func(header ...string) *discard {
+		req := httptest.NewRequest(http.MethodGet, media.Path(src), nil)
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		w := &discard{header: http.Header{}}
+		mux.ServeHTTP(w, req)
+		return w
+	}
+	first := hit()
+	if first.status != http.StatusOK || first.n != size {
+		t.Fatalf("first request: %d, %d bytes", first.status, first.n)
+	}
+	tag := first.header.Get("ETag")
+
+	const hits = 20
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for range hits {
+		if w := hit(); w.status != http.StatusOK || w.n != size || w.header.Get("ETag") != tag {
+			t.Fatalf("kept image: %d, %d bytes, tag %q (first %q)", w.status, w.n, w.header.Get("ETag"), tag)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if perHit := (after.TotalAlloc - before.TotalAlloc) / hits; perHit > size/8 {
+		t.Errorf("each request for a kept %d-byte image allocates %d bytes: it is read whole", size, perHit)
+	}
+	if w := hit("If-None-Match", tag); w.status != http.StatusNotModified || w.n != 0 {
+		t.Errorf("If-None-Match: %d, %d bytes", w.status, w.n)
+	}
+	if w := hit("Range", "bytes=100-199"); w.status != http.StatusPartialContent || w.n != 100 {
+		t.Errorf("Range: %d, %d bytes", w.status, w.n)
+	}
+}
+
+// No more images are fetched at once than MaxDownloads: the others wait
+// their turn, and all come.
+func TestDownloadsAreBounded(t *testing.T) {
+	img := encode(t, png.Encode)
+	gate := make(chan struct{})
+	var inFlight, most, arrived atomic.Int64
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := inFlight.Add(1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		arrived.Add(1)
+		<-gate
+		inFlight.Add(-1)
+		w.Write(img)
+	}))
+	defer up.Close()
+	dataDir := t.TempDir()
+	st, err := sqlite.Open(context.Background(), dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	h, err := media.New(st, dataDir, media.Options{Client: fetch.New(fetch.Options{MaxBytes: media.MaxBytes}), MaxDownloads: 2,
+		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/media/{key}", h)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	const images = 6
+	var wg sync.WaitGroup
+	var ok atomic.Int64
+	for i := range images {
+		src := fmt.Sprintf("%s/%d.png", up.URL, i)
+		if err := st.PutMedia(context.Background(), store.Media{Key: media.Key(src), URL: src}); err != nil {
+			t.Fatal(err)
+		}
+		wg.Go(func() {
+			res, err := http.Get(srv.URL + media.Path(src))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK && bytes.Equal(body, img) {
+				ok.Add(1)
+			}
+		})
+	}
+	// Let the requests pile up, then let the downloads through.
+	for arrived.Load() < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond)
+	close(gate)
+	wg.Wait()
+	if ok.Load() != images {
+		t.Errorf("%d of %d images came", ok.Load(), images)
+	}
+	if m := most.Load(); m != 2 {
+		t.Errorf("%d images were fetched at once, want 2", m)
+	}
+}
+
+// An image kept by an earlier release (the bare image, no header) is
+// served, and given its tag once; a file cut short is fetched again.
+func TestImagesKeptBeforeAreServed(t *testing.T) {
+	up := newUpstream(t)
+	dataDir := t.TempDir()
+	k := newKiosque(t, dataDir)
+	bare, cut := k.record(t, up.URL+"/photo.jpg"), k.record(t, up.URL+"/photo.png")
+	folder := filepath.Join(dataDir, media.Folder)
+	if err := os.WriteFile(filepath.Join(folder, strings.TrimPrefix(bare, media.Prefix)), up.jpeg, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := get(t, k.URL+cut); res.StatusCode != http.StatusOK {
+		t.Fatalf("first request: %d", res.StatusCode)
+	}
+	file := filepath.Join(folder, strings.TrimPrefix(cut, media.Prefix))
+	kept, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, kept[:len(kept)-10], 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	res, body := get(t, k.URL+bare)
+	if res.StatusCode != http.StatusOK || !bytes.Equal(body, up.jpeg) || res.Header.Get("Content-Type") != "image/jpeg" || res.Header.Get("ETag") == "" {
+		t.Errorf("an image kept bare: %d %s %q, %d bytes", res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("ETag"), len(body))
+	}
+	if again, _ := get(t, k.URL+bare); again.Header.Get("ETag") != res.Header.Get("ETag") {
+		t.Errorf("its tag changed from %q to %q", res.Header.Get("ETag"), again.Header.Get("ETag"))
+	}
+	res, body = get(t, k.URL+cut)
+	if res.StatusCode != http.StatusOK || !bytes.Equal(body, up.png) {
+		t.Errorf("an image cut short: %d, %d bytes", res.StatusCode, len(body))
+	}
+	if n := up.hitsOf("/photo.png"); n != 2 {
+		t.Errorf("the image cut short was fetched %d times, want twice", n)
+	}
+	if n := up.hitsOf("/photo.jpg"); n != 0 {
+		t.Errorf("the image kept bare was fetched %d times, want never", n)
 	}
 }

@@ -34,8 +34,9 @@ type Config struct {
 	// server keeps its own copies. Empty: none are served.
 	DataDir string
 	// Fetch says how images are fetched (New sets their size and time
-	// limits).
-	Fetch fetch.Options
+	// limits), MediaDownloads how many at once (0: media's default).
+	Fetch          fetch.Options
+	MediaDownloads int
 	// CacheBytes bounds the memory of the kept answers.
 	CacheBytes int64
 	// Sources are polled every PollEvery by the leader.
@@ -76,7 +77,7 @@ func New(c Config) (*Replica, error) {
 	if c.DataDir != "" {
 		opts := c.Fetch
 		opts.MaxBytes, opts.Timeout = media.MaxBytes, 20*time.Second
-		h, err := media.New(c.Store, c.DataDir, media.Options{Client: fetch.New(opts), Logger: c.Log})
+		h, err := media.New(c.Store, c.DataDir, media.Options{Client: fetch.New(opts), MaxDownloads: c.MediaDownloads, Logger: c.Log})
 		if err != nil {
 			return nil, err
 		}
