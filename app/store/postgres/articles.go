@@ -201,7 +201,20 @@ func (s *Store) Put(ctx context.Context, articles ...news.Article) error {
 			return err
 		}
 	}
+	slugs := make([]string, len(articles))
+	for i, a := range articles {
+		slugs[i] = a.Slug
+	}
 	return s.write(ctx, "put articles", func(tx pgx.Tx) error {
+		// The images the articles pointed at before.
+		rows, err := tx.Query(ctx, "SELECT DISTINCT key FROM article_media JOIN articles ON id = article_id WHERE slug = ANY($1)", slugs)
+		if err != nil {
+			return err
+		}
+		replaced, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
 		for _, a := range articles {
 			f := articleFields(a)
 			if _, err := tx.Exec(ctx, `
@@ -223,21 +236,32 @@ ON CONFLICT (slug) DO UPDATE SET
 				return err
 			}
 		}
-		return nil
+		_, err = forgetUnusedMedia(ctx, tx, replaced)
+		return err
 	})
 }
 
-// Delete removes the article with this slug.
+// Delete removes the article with this slug, and forgets the images only
+// it pointed at.
 func (s *Store) Delete(ctx context.Context, slug string) error {
 	return s.write(ctx, "delete article "+strconv.Quote(slug), func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, "DELETE FROM articles WHERE slug = $1", slug)
+		var id int64
+		err := tx.QueryRow(ctx, "SELECT id FROM articles WHERE slug = $1", slug).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return store.ErrNotFound
+		}
 		if err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
-			return store.ErrNotFound
+		pointedAt, err := mediaOf(ctx, tx, []int64{id})
+		if err != nil {
+			return err
 		}
-		return nil
+		if _, err := tx.Exec(ctx, "DELETE FROM articles WHERE id = $1", id); err != nil {
+			return err
+		}
+		_, err = forgetUnusedMedia(ctx, tx, pointedAt)
+		return err
 	})
 }
 

@@ -67,6 +67,12 @@ func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import, result *store
 		ids[i] = old.id
 		result.Removed = append(result.Removed, old.slug)
 	}
+	// The images the articles removed or edited pointed at: those no
+	// article points at after the import are forgotten.
+	replaced, err := mediaOf(ctx, tx, append(ids, editedIDs(stored, imp)...))
+	if err != nil {
+		return err
+	}
 	for batch := range slices.Chunk(ids, slugsPerQuery) {
 		if _, err := tx.Exec(ctx, "DELETE FROM articles WHERE id = ANY($1)", batch); err != nil {
 			return fmt.Errorf("remove %d articles: %w", len(gone), err)
@@ -181,7 +187,30 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $
 		return err
 	}
 
+	// The images brought are recorded, then those no article points at
+	// any more are forgotten: the ones the removed and edited articles
+	// pointed at, and the ones of items skipped (blocked).
+	if err := recordMedia(ctx, tx, imp.Media); err != nil {
+		return err
+	}
+	for _, m := range imp.Media {
+		replaced = append(replaced, m.Key)
+	}
+	if _, err := forgetUnusedMedia(ctx, tx, replaced); err != nil {
+		return err
+	}
 	return saveSourceState(ctx, tx, imp.State)
+}
+
+// editedIDs are the ids of the stored articles that the import changes.
+func editedIDs(stored map[string]storedItem, imp store.Import) []int64 {
+	var ids []int64
+	for _, item := range imp.Articles {
+		if old, ok := stored[item.OriginID]; ok && old.hash != store.ContentHash(item.Article) {
+			ids = append(ids, old.id)
+		}
+	}
+	return ids
 }
 
 // SourceState returns the saved state of the source, or a zero state.

@@ -272,7 +272,7 @@ func forgetUnusedMedia(ctx context.Context, tx pgx.Tx, keys []string) ([]string,
 		return nil, nil
 	}
 	rows, err := tx.Query(ctx, `
-SELECT key FROM unnest($1::text[]) AS k (key)
+SELECT DISTINCT key FROM unnest($1::text[]) AS k (key)
 WHERE NOT EXISTS (SELECT 1 FROM article_media m WHERE m.key = k.key)
 ORDER BY key`, keys)
 	if err != nil {

@@ -88,7 +88,7 @@ CREATE TABLE IF NOT EXISTS related (
 	// by identity at the source ('' for an article not imported). And the
 	// images each article points at (store.MediaKeys), so that an image
 	// no article points at any more is found without reading every
-	// article: filled for the articles stored so far by recordMedia. (IF
+	// article: filled for the articles stored so far by recordArticleMedia. (IF
 	// NOT EXISTS, as in 3.)
 	6: `
 CREATE TABLE IF NOT EXISTS blocked (
@@ -115,12 +115,12 @@ CREATE INDEX IF NOT EXISTS article_media_key ON article_media (key);
 // afterMigration are the steps of a migration that SQL alone cannot take,
 // run in its transaction after its SQL.
 var afterMigration = map[int]func(ctx context.Context, tx *sql.Tx) error{
-	6: recordMedia,
+	6: recordArticleMedia,
 }
 
-// recordMedia fills article_media for the articles stored before it
+// recordArticleMedia fills article_media for the articles stored before it
 // existed.
-func recordMedia(ctx context.Context, tx *sql.Tx) error {
+func recordArticleMedia(ctx context.Context, tx *sql.Tx) error {
 	rows, err := tx.QueryContext(ctx, "SELECT id, html, image FROM articles WHERE instr(html, ?) > 0 OR instr(image, ?) > 0",
 		store.MediaPrefix, store.MediaPrefix)
 	if err != nil {
@@ -148,7 +148,7 @@ func recordMedia(ctx context.Context, tx *sql.Tx) error {
 		return fmt.Errorf("read the images of articles: %w", err)
 	}
 	for id, keys := range refs {
-		if err := setArticleMedia(ctx, tx, id, keys); err != nil {
+		if _, err := setArticleMedia(ctx, tx, id, keys); err != nil {
 			return err
 		}
 	}

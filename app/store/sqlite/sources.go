@@ -56,7 +56,13 @@ func (s *Store) ApplyImport(ctx context.Context, imp store.Import) (store.Import
 	}
 	// Removed first: a post deleted and created again under its slug (a
 	// new id at the source) gets the slug back, not a numbered one.
+	var replaced []string // the images of the articles removed or updated
 	for _, old := range missing(stored, imp) {
+		keys, err := mediaOf(ctx, tx, []int64{old.id})
+		if err != nil {
+			return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
+		}
+		replaced = append(replaced, keys...)
 		if _, err := tx.ExecContext(ctx, "DELETE FROM articles WHERE id = ?", old.id); err != nil {
 			return result, fmt.Errorf("apply import from %s: remove %q: %w", imp.Origin, old.slug, err)
 		}
@@ -107,9 +113,11 @@ WHERE id = ?`)
 				f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, hash, old.id); err != nil {
 				return result, fmt.Errorf("apply import from %s: update %q: %w", imp.Origin, a.Slug, err)
 			}
-			if err := setArticleMedia(ctx, tx, old.id, store.MediaKeys(a)); err != nil {
+			before, err := setArticleMedia(ctx, tx, old.id, store.MediaKeys(a))
+			if err != nil {
 				return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
 			}
+			replaced = append(replaced, before...)
 			result.Updated = append(result.Updated, a.Slug)
 			continue
 		}
@@ -135,13 +143,26 @@ WHERE id = ?`)
 			if err != nil {
 				return result, fmt.Errorf("apply import from %s: insert %q: %w", imp.Origin, a.Slug, err)
 			}
-			if err := setArticleMedia(ctx, tx, id, keys); err != nil {
+			if err := addArticleMedia(ctx, tx, id, keys); err != nil {
 				return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
 			}
 		}
 		result.Added = append(result.Added, a.Slug)
 	}
 
+	// The images brought are recorded, then those no article points at
+	// any more are forgotten: the ones the removed and edited articles
+	// pointed at, and the ones of items skipped (blocked).
+	if err := recordMedia(ctx, tx, imp.Media); err != nil {
+		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
+	}
+	for _, m := range imp.Media {
+		replaced = append(replaced, m.Key)
+	}
+	slices.Sort(replaced)
+	if _, err := forgetUnusedMedia(ctx, tx, slices.Compact(replaced)); err != nil {
+		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
+	}
 	if err := saveSourceState(ctx, tx, imp.State); err != nil {
 		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
 	}

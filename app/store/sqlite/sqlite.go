@@ -304,6 +304,7 @@ RETURNING id`)
 		return fmt.Errorf("put articles: %w", err)
 	}
 	defer stmt.Close()
+	var replaced []string // the images the articles pointed at before
 	for _, a := range articles {
 		f := articleFields(a)
 		var id int64
@@ -313,9 +314,14 @@ RETURNING id`)
 		).Scan(&id); err != nil {
 			return fmt.Errorf("put article %q: %w", a.Slug, err)
 		}
-		if err := setArticleMedia(ctx, tx, id, store.MediaKeys(a)); err != nil {
+		before, err := setArticleMedia(ctx, tx, id, store.MediaKeys(a))
+		if err != nil {
 			return fmt.Errorf("put article %q: %w", a.Slug, err)
 		}
+		replaced = append(replaced, before...)
+	}
+	if _, err := forgetUnusedMedia(ctx, tx, replaced); err != nil {
+		return fmt.Errorf("put articles: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("put articles: %w", err)
@@ -323,14 +329,34 @@ RETURNING id`)
 	return nil
 }
 
-// Delete removes the article with this slug.
+// Delete removes the article with this slug, and forgets the images only
+// it pointed at.
 func (s *Store) Delete(ctx context.Context, slug string) error {
-	res, err := s.db.ExecContext(ctx, "DELETE FROM articles WHERE slug = ?", slug)
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("delete article %q: %w", slug, err)
 	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
+	defer tx.Rollback()
+	var id int64
+	err = tx.QueryRowContext(ctx, "SELECT id FROM articles WHERE slug = ?", slug).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("delete article %q: %w", slug, store.ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("delete article %q: %w", slug, err)
+	}
+	pointedAt, err := mediaOf(ctx, tx, []int64{id})
+	if err != nil {
+		return fmt.Errorf("delete article %q: %w", slug, err)
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM articles WHERE id = ?", id); err != nil {
+		return fmt.Errorf("delete article %q: %w", slug, err)
+	}
+	if _, err := forgetUnusedMedia(ctx, tx, pointedAt); err != nil {
+		return fmt.Errorf("delete article %q: %w", slug, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("delete article %q: %w", slug, err)
 	}
 	return nil
 }

@@ -306,11 +306,22 @@ func blocks(ctx context.Context, tx *sql.Tx) (store.Blocks, error) {
 }
 
 // setArticleMedia records the images the article with this id points at,
-// in place of those recorded before.
-func setArticleMedia(ctx context.Context, tx *sql.Tx, id int64, keys []string) error {
-	if _, err := tx.ExecContext(ctx, "DELETE FROM article_media WHERE article_id = ?", id); err != nil {
-		return fmt.Errorf("record the images of article %d: %w", id, err)
+// in place of those recorded before, which it returns.
+func setArticleMedia(ctx context.Context, tx *sql.Tx, id int64, keys []string) (before []string, err error) {
+	if before, err = mediaOf(ctx, tx, []int64{id}); err != nil {
+		return nil, err
 	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM article_media WHERE article_id = ?", id); err != nil {
+		return nil, fmt.Errorf("record the images of article %d: %w", id, err)
+	}
+	if err := addArticleMedia(ctx, tx, id, keys); err != nil {
+		return nil, err
+	}
+	return before, nil
+}
+
+// addArticleMedia records the images a new article points at.
+func addArticleMedia(ctx context.Context, tx *sql.Tx, id int64, keys []string) error {
 	for _, key := range keys {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO article_media (article_id, key) VALUES (?, ?)", id, key); err != nil {
 			return fmt.Errorf("record the images of article %d: %w", id, err)
