@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -57,7 +59,7 @@ type Options struct {
 }
 
 // Handler serves GET /media/{key}: the image recorded under key, fetched
-// once and then served from its file, for good (a key names one URL).
+// once and then served from its file, as long as the store records it.
 type Handler struct {
 	store  store.MediaStore
 	dir    string
@@ -65,9 +67,23 @@ type Handler struct {
 	log    *slog.Logger
 	slots  chan struct{} // one taken by each download under way
 
+	// Downloads run in life, which Close ends, and Close waits for them
+	// (running), so that none is left half-written.
+	life    context.Context
+	end     context.CancelFunc
+	running sync.WaitGroup
+
 	mu        sync.Mutex
+	closed    bool
 	downloads map[string]*download // by key: in flight, or failed lately
+	// sources are the URLs of the keys found recorded since the store last
+	// changed (StoreChanged): a key the store forgot is not served.
+	sources map[string]string
 }
+
+// maxSources bounds Handler.sources, which a store that never changes
+// would otherwise let grow with every image asked for.
+const maxSources = 100_000
 
 // download is one fetch of an image, which every request for its key
 // waits for.
@@ -85,8 +101,13 @@ type image struct {
 	tag         string
 }
 
+// errClosed answers the requests that need a download once Close began.
+var errClosed = errors.New("the server is stopping")
+
 // New returns a Handler serving the images recorded in st, kept in the
-// folder Folder of dataDir.
+// folder Folder of dataDir. The files of writes cut short (by a crash)
+// are deleted: only this handler writes to the folder, and it writes
+// nothing yet.
 func New(st store.MediaStore, dataDir string, opts Options) (*Handler, error) {
 	dir := filepath.Join(dataDir, Folder)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -101,8 +122,50 @@ func New(st store.MediaStore, dataDir string, opts Options) (*Handler, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if err := removeTemporaryFiles(dir); err != nil {
+		return nil, err
+	}
+	life, end := context.WithCancel(context.Background())
 	return &Handler{store: st, dir: dir, client: opts.Client, log: opts.Logger,
-		slots: make(chan struct{}, opts.MaxDownloads), downloads: make(map[string]*download)}, nil
+		slots: make(chan struct{}, opts.MaxDownloads), life: life, end: end,
+		downloads: make(map[string]*download), sources: make(map[string]string)}, nil
+}
+
+// removeTemporaryFiles deletes what writes cut short left in dir.
+func removeTemporaryFiles(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("read media folder %s: %w", dir, err)
+	}
+	for _, e := range entries {
+		if name := e.Name(); strings.HasPrefix(name, ".") && strings.HasSuffix(name, tmpSuffix) {
+			if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("remove a write cut short: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// Close cancels the downloads under way and waits for them to end: none
+// leaves a file behind. Requests that need a download get a 503 from then
+// on; kept images are still served.
+func (h *Handler) Close() {
+	h.mu.Lock()
+	h.closed = true
+	h.mu.Unlock()
+	h.end()
+	h.running.Wait()
+}
+
+// StoreChanged tells the handler that the store changed: an image it
+// served may have been forgotten (a takedown, an import that removed its
+// article), so each key is looked up again before it is served, and the
+// file of one forgotten is deleted.
+func (h *Handler) StoreChanged() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	clear(h.sources)
 }
 
 // ServeHTTP serves the image named by the path value "key": the handler
@@ -113,18 +176,29 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusNotFound, "no image has this name")
 		return
 	}
+	src, err := h.source(r.Context(), key)
+	if errors.Is(err, store.ErrNotFound) {
+		h.remove(key)
+		problem(w, http.StatusNotFound, "no image has this name")
+		return
+	}
+	// A store that does not answer does not stop the images kept from
+	// being served.
 	if kf, ok := h.openKept(key); ok {
 		defer kf.Close()
 		serve(w, r, kf.contentType, kf.tag, kf.body)
 		return
 	}
-	img, err := h.fetched(r.Context(), key)
+	var img image
+	if err == nil {
+		img, err = h.fetched(r.Context(), key, src)
+	}
 	switch {
-	case errors.Is(err, store.ErrNotFound):
-		problem(w, http.StatusNotFound, "no image has this name")
-		return
 	case errors.Is(err, errUpstream):
 		problem(w, http.StatusBadGateway, errUpstream.Error())
+		return
+	case errors.Is(err, errClosed):
+		problem(w, http.StatusServiceUnavailable, errClosed.Error())
 		return
 	case r.Context().Err() != nil:
 		problem(w, http.StatusServiceUnavailable, "the request ended before the image came")
@@ -135,6 +209,70 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	serve(w, r, img.contentType, img.tag, bytes.NewReader(img.body))
+}
+
+// source returns the URL recorded for key, or store.ErrNotFound.
+func (h *Handler) source(ctx context.Context, key string) (string, error) {
+	h.mu.Lock()
+	src, ok := h.sources[key]
+	h.mu.Unlock()
+	if ok {
+		return src, nil
+	}
+	src, err := h.store.MediaURL(ctx, key)
+	if err != nil {
+		return "", err
+	}
+	h.mu.Lock()
+	if len(h.sources) >= maxSources {
+		clear(h.sources)
+	}
+	h.sources[key] = src
+	h.mu.Unlock()
+	return src, nil
+}
+
+// remove deletes the file of a key the store forgot.
+func (h *Handler) remove(key string) {
+	err := os.Remove(filepath.Join(h.dir, key))
+	switch {
+	case err == nil:
+		h.log.Info("deleted an image no article shows any more", "key", key)
+	case !errors.Is(err, fs.ErrNotExist):
+		h.log.Warn("delete an image no article shows any more", "key", key, "err", err)
+	}
+}
+
+// Collect deletes the kept images that the store no longer records (no
+// article points at them any more), and returns how many. It is safe
+// while images are served and imports run: an image recorded again
+// meanwhile is only fetched again. Files it does not know are left alone.
+func (h *Handler) Collect(ctx context.Context) (int, error) {
+	entries, err := os.ReadDir(h.dir)
+	if err != nil {
+		return 0, fmt.Errorf("collect images: %w", err)
+	}
+	var keys []string
+	for _, e := range entries {
+		if ValidKey(e.Name()) && e.Type().IsRegular() {
+			keys = append(keys, e.Name())
+		}
+	}
+	recorded, err := h.store.RecordedMedia(ctx, keys)
+	if err != nil {
+		return 0, fmt.Errorf("collect images: %w", err)
+	}
+	deleted := 0
+	for _, key := range keys {
+		if recorded[key] {
+			continue
+		}
+		if err := os.Remove(filepath.Join(h.dir, key)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return deleted, fmt.Errorf("collect images: %w", err)
+		}
+		deleted++
+	}
+	return deleted, nil
 }
 
 // serve sends an image, its headers, and answers If-None-Match, Range and
@@ -151,20 +289,21 @@ func serve(w http.ResponseWriter, r *http.Request, contentType, tag string, body
 	http.ServeContent(w, r, "", time.Time{}, body)
 }
 
-// fetched returns the image under key, fetched from its source.
-func (h *Handler) fetched(ctx context.Context, key string) (image, error) {
-	src, err := h.store.MediaURL(ctx, key)
-	if err != nil {
-		return image{}, err
-	}
+// fetched returns the image under key, fetched from src.
+func (h *Handler) fetched(ctx context.Context, key, src string) (image, error) {
 	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return image{}, errClosed
+	}
 	d, ok := h.downloads[key]
 	if !ok || (!d.failed.IsZero() && time.Since(d.failed) >= retryFailedAfter) {
 		d = &download{done: make(chan struct{})}
 		h.downloads[key] = d
-		// Not tied to this request: others may be waiting for the image,
-		// and the client's timeout bounds it.
-		go h.download(context.WithoutCancel(ctx), key, src, d)
+		// Not tied to this request: others may be waiting for the image.
+		// The client's timeout bounds it, and Close ends it.
+		h.running.Add(1)
+		go h.download(key, src, d)
 	}
 	h.mu.Unlock()
 	select {
@@ -175,12 +314,24 @@ func (h *Handler) fetched(ctx context.Context, key string) (image, error) {
 	}
 }
 
-func (h *Handler) download(ctx context.Context, key, src string, d *download) {
-	h.slots <- struct{}{} // waits for a download to end when MaxDownloads are under way
-	img, err := h.fetch(ctx, key, src)
-	<-h.slots
-	if err != nil {
-		h.log.WarnContext(ctx, "fetch media", "key", key, "url", src, "err", err)
+func (h *Handler) download(key, src string, d *download) {
+	defer h.running.Done()
+	var (
+		img image
+		err error
+	)
+	select {
+	case h.slots <- struct{}{}: // waits while MaxDownloads are under way
+		img, err = h.fetch(h.life, key, src)
+		<-h.slots
+	case <-h.life.Done():
+		err = errClosed
+	}
+	switch {
+	case err != nil && h.life.Err() != nil:
+		err = errClosed // cancelled: not the source's failure
+	case err != nil:
+		h.log.Warn("fetch media", "key", key, "url", src, "err", err)
 	}
 	h.mu.Lock()
 	d.image, d.err = img, err
@@ -214,7 +365,7 @@ func (h *Handler) fetch(ctx context.Context, key, src string) (image, error) {
 	}
 	img := image{body: res.Body, contentType: contentType, tag: etag.Of(res.Body)}
 	if err := h.keep(key, img.contentType, img.tag, img.body); err != nil {
-		h.log.ErrorContext(ctx, "keep media", "key", key, "err", err) // served all the same
+		h.log.Error("keep media", "key", key, "err", err) // served all the same
 	}
 	return img, nil
 }

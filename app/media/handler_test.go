@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,6 +25,7 @@ import (
 
 	"github.com/kiosque/kiosque/app/ingest/fetch"
 	"github.com/kiosque/kiosque/app/media"
+	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/store/sqlite"
 )
@@ -104,6 +106,7 @@ func encode(t *testing.T, enc func(io.Writer, image.Image) error) []byte {
 type kiosque struct {
 	*httptest.Server
 	store   *sqlite.Store
+	handler *media.Handler
 	dataDir string
 }
 
@@ -124,7 +127,7 @@ func newKiosque(t *testing.T, dataDir string) *kiosque {
 	mux.Handle("/media/{key}", h)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return &kiosque{Server: srv, store: st, dataDir: dataDir}
+	return &kiosque{Server: srv, store: st, handler: h, dataDir: dataDir}
 }
 
 // record records src as an import does, and returns its local path.
@@ -526,5 +529,157 @@ func TestImagesKeptBeforeAreServed(t *testing.T) {
 	}
 	if n := up.hitsOf("/photo.jpg"); n != 0 {
 		t.Errorf("the image kept bare was fetched %d times, want never", n)
+	}
+}
+
+// files lists the files of the media folder.
+func files(t *testing.T, dataDir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Join(dataDir, media.Folder))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// Close cancels the downloads under way and waits for them: nothing is
+// written after it returns, and nothing half-written stays.
+func TestCloseCancelsDownloads(t *testing.T) {
+	up := newUpstream(t)
+	dataDir := t.TempDir()
+	k := newKiosque(t, dataDir)
+	kept := k.record(t, up.URL+"/photo.png")
+	if res, _ := get(t, k.URL+kept); res.StatusCode != http.StatusOK {
+		t.Fatalf("first request: %d", res.StatusCode)
+	}
+	slow := k.record(t, up.URL+"/slow.png")
+	answered := make(chan int, 1)
+	go func() {
+		res, err := http.Get(k.URL + slow)
+		if err != nil {
+			answered <- 0
+			return
+		}
+		res.Body.Close()
+		answered <- res.StatusCode
+	}()
+	for up.hitsOf("/slow.png") == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	closed := make(chan struct{})
+	go func() {
+		k.handler.Close()
+		close(closed)
+	}()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close waits for a download the source never finishes")
+	}
+	if status := <-answered; status != http.StatusServiceUnavailable {
+		t.Errorf("the request of a download cancelled got %d, want 503", status)
+	}
+	close(up.gate) // the source would answer now: nothing is listening
+	if res, body := get(t, k.URL+k.record(t, up.URL+"/photo.jpg")); !isProblem(res, body, http.StatusServiceUnavailable) {
+		t.Errorf("a download asked for after Close: %d, want a 503 problem", res.StatusCode)
+	}
+	if res, _ := get(t, k.URL+kept); res.StatusCode != http.StatusOK {
+		t.Errorf("a kept image after Close: %d", res.StatusCode)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if got := files(t, dataDir); len(got) != 1 || got[0] != strings.TrimPrefix(kept, media.Prefix) {
+		t.Errorf("files after Close: %q, want only the image kept before", got)
+	}
+}
+
+// The files of writes a crash cut short are deleted when a handler
+// starts.
+func TestWritesCutShortAreDeletedAtStart(t *testing.T) {
+	up := newUpstream(t)
+	dataDir := t.TempDir()
+	k := newKiosque(t, dataDir)
+	kept := strings.TrimPrefix(k.record(t, up.URL+"/photo.png"), media.Prefix)
+	if res, _ := get(t, k.URL+media.Prefix+kept); res.StatusCode != http.StatusOK {
+		t.Fatalf("first request: %d", res.StatusCode)
+	}
+	left := []string{"." + kept + ".123456.tmp", ".0123456789abcdef0123456789abcdef.jpg.98765.tmp"}
+	for _, name := range append(left, "notes.txt") {
+		if err := os.WriteFile(filepath.Join(dataDir, media.Folder, name), up.png[:20], 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	newKiosque(t, dataDir)
+	if got := files(t, dataDir); !slices.Equal(got, []string{kept, "notes.txt"}) {
+		t.Errorf("files after a start: %q, want the kept image and the file the handler does not know", got)
+	}
+}
+
+// An image the store forgot (its article went) is no longer served, once
+// the handler hears that the store changed, and its file goes.
+func TestAForgottenImageIsNotServed(t *testing.T) {
+	up := newUpstream(t)
+	dataDir := t.TempDir()
+	k := newKiosque(t, dataDir)
+	path := k.record(t, up.URL+"/photo.png")
+	a := news.Article{Slug: "avec-photo", Title: "Avec photo", Category: "Sport", Lang: news.French,
+		Published: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC), Image: &news.Image{Src: path}}
+	if err := k.store.Put(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := get(t, k.URL+path); res.StatusCode != http.StatusOK {
+		t.Fatalf("first request: %d", res.StatusCode)
+	}
+	if err := k.store.Delete(context.Background(), a.Slug); err != nil {
+		t.Fatal(err)
+	}
+	k.handler.StoreChanged()
+	if res, body := get(t, k.URL+path); !isProblem(res, body, http.StatusNotFound) {
+		t.Errorf("an image no article shows: %d, want a 404 problem", res.StatusCode)
+	}
+	if got := files(t, dataDir); len(got) != 0 {
+		t.Errorf("files left: %q", got)
+	}
+	if n := up.hitsOf("/photo.png"); n != 1 {
+		t.Errorf("the source was asked %d times, want once", n)
+	}
+}
+
+// Collect deletes the files of the images the store no longer records,
+// and only those.
+func TestCollectDeletesTheImagesForgotten(t *testing.T) {
+	up := newUpstream(t)
+	dataDir := t.TempDir()
+	k := newKiosque(t, dataDir)
+	var paths []string
+	for i, src := range []string{up.URL + "/photo.png", up.URL + "/photo.jpg"} {
+		path := k.record(t, src)
+		paths = append(paths, path)
+		a := news.Article{Slug: fmt.Sprintf("article-%d", i), Title: "Avec photo", Category: "Sport", Lang: news.French,
+			Published: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC), Image: &news.Image{Src: path}}
+		if err := k.store.Put(context.Background(), a); err != nil {
+			t.Fatal(err)
+		}
+		if res, _ := get(t, k.URL+path); res.StatusCode != http.StatusOK {
+			t.Fatalf("first request: %d", res.StatusCode)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dataDir, media.Folder, "notes.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.store.Delete(context.Background(), "article-0"); err != nil {
+		t.Fatal(err)
+	}
+	n, err := k.handler.Collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{strings.TrimPrefix(paths[1], media.Prefix), "notes.txt"}
+	slices.Sort(want)
+	if got := files(t, dataDir); n != 1 || !slices.Equal(got, want) {
+		t.Errorf("collected %d; files left %q, want %q", n, got, want)
 	}
 }

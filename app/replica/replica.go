@@ -53,8 +53,10 @@ type Replica struct {
 	answers *answers.Cache
 	keeper  *keeper.Keeper
 	poller  *ingest.Poller // nil without sources
+	media   *media.Handler // nil without a data folder
 	log     *slog.Logger
 
+	changed       chan struct{} // the store changed since the images were last collected
 	leading       atomic.Bool   // this server is the leader
 	storeDown     atomic.Bool   // the store does not answer
 	listsReady    chan struct{} // closed once this server, leading, has the lists up to date
@@ -69,6 +71,7 @@ func New(c Config) (*Replica, error) {
 		keeper:     keeper.New(c.Store, c.Log),
 		log:        c.Log,
 		listsReady: make(chan struct{}),
+		changed:    make(chan struct{}, 1),
 	}
 	site := c.Site
 	site.Log, site.Store, site.Lists = c.Log, c.Store, c.Store
@@ -81,7 +84,7 @@ func New(c Config) (*Replica, error) {
 		if err != nil {
 			return nil, err
 		}
-		site.Media = h
+		site.Media, r.media = h, h
 	}
 	var err error
 	if r.site, err = server.New(site); err != nil {
@@ -110,12 +113,20 @@ func (r *Replica) Answers() *answers.Cache { return r.answers }
 func (r *Replica) ListsReady() <-chan struct{} { return r.listsReady }
 
 // Run does the replica's background work until ctx is done: it follows
-// the store's changes, watches whether the store answers, and leads when
-// no other server does.
+// the store's changes, watches whether the store answers, leads when no
+// other server does, and deletes the images no article shows any more.
+// Once ctx is done, it cancels the image downloads under way and returns
+// when they have ended.
 func (r *Replica) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	wg.Go(func() { r.follow(ctx) })
 	wg.Go(func() { r.watchHealth(ctx) })
 	wg.Go(func() { r.lead(ctx) })
+	if r.media != nil {
+		wg.Go(func() { r.collectImages(ctx) })
+	}
 	wg.Wait()
+	if r.media != nil {
+		r.media.Close()
+	}
 }
