@@ -35,9 +35,10 @@ type Pull struct {
 	NotModified bool
 	Articles    []store.Imported
 	Skipped     []Skipped
-	// RemoveMissing and Present: see store.Import.
+	// RemoveMissing, Present and Withdrawn: see store.Import.
 	RemoveMissing bool
 	Present       []string
+	Withdrawn     []string
 	// State is the source's state after this pull (validators, cursor),
 	// saved with the articles.
 	State store.SourceState
@@ -95,6 +96,7 @@ func Import(ctx context.Context, st store.SourceStore, src Source, progress Prog
 			Articles:      articles,
 			RemoveMissing: pull.RemoveMissing,
 			Present:       present,
+			Withdrawn:     pull.Withdrawn,
 			Media:         media,
 			State:         succeeded(pull.State, state, time.Now()),
 		})

@@ -36,6 +36,11 @@ type Import struct {
 	// imports leave it false.
 	RemoveMissing bool
 	Present       []string
+	// Withdrawn are items the source still has but no longer shows to
+	// the public (a post now password-protected): the origin's stored
+	// articles with these identities are removed, whatever RemoveMissing
+	// says, and none is inserted.
+	Withdrawn []string
 	// Media are the images the articles point at (see MediaStore),
 	// recorded with them: an article never points at an image that is not
 	// recorded. An image no stored article points at after the import

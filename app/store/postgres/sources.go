@@ -120,6 +120,7 @@ func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import, result *store
 		return nil
 	}
 
+	withdrawn := withdrawnSet(imp)
 	seen := make(map[string]bool, len(imp.Articles))
 	for _, item := range imp.Articles {
 		if item.OriginID == "" {
@@ -129,6 +130,9 @@ func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import, result *store
 			continue // a feed listing an item twice: the first one wins
 		}
 		seen[item.OriginID] = true
+		if withdrawn[item.OriginID] {
+			continue
+		}
 		if blocked.Holds(imp.Origin, item) {
 			result.Blocked = append(result.Blocked, item.OriginID)
 			continue
@@ -205,8 +209,9 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $
 // editedIDs are the ids of the stored articles that the import changes.
 func editedIDs(stored map[string]storedItem, imp store.Import) []int64 {
 	var ids []int64
+	withdrawn := withdrawnSet(imp)
 	for _, item := range imp.Articles {
-		if old, ok := stored[item.OriginID]; ok && old.hash != store.ContentHash(item.Article) {
+		if old, ok := stored[item.OriginID]; ok && !withdrawn[item.OriginID] && old.hash != store.ContentHash(item.Article) {
 			ids = append(ids, old.id)
 		}
 	}
@@ -283,13 +288,11 @@ func storedItems(ctx context.Context, tx pgx.Tx, origin string) (map[string]stor
 	return items, nil
 }
 
-// missing returns the stored items the import removes: with RemoveMissing,
-// those neither brought nor listed as present, in the order they were
-// stored.
+// missing returns the stored items the import removes, in the order they
+// were stored: those withdrawn, and with RemoveMissing those neither
+// brought nor listed as present.
 func missing(stored map[string]storedItem, imp store.Import) []storedItem {
-	if !imp.RemoveMissing {
-		return nil
-	}
+	withdrawn := withdrawnSet(imp)
 	keep := make(map[string]bool, len(imp.Present)+len(imp.Articles))
 	for _, id := range imp.Present {
 		keep[id] = true
@@ -299,7 +302,7 @@ func missing(stored map[string]storedItem, imp store.Import) []storedItem {
 	}
 	var gone []storedItem
 	for originID, it := range stored {
-		if !keep[originID] {
+		if withdrawn[originID] || (imp.RemoveMissing && !keep[originID]) {
 			gone = append(gone, it)
 		}
 	}
@@ -381,4 +384,13 @@ func fromNullable(t *time.Time) time.Time {
 		return time.Time{}
 	}
 	return t.UTC()
+}
+
+// withdrawnSet is imp.Withdrawn as a set.
+func withdrawnSet(imp store.Import) map[string]bool {
+	withdrawn := make(map[string]bool, len(imp.Withdrawn))
+	for _, id := range imp.Withdrawn {
+		withdrawn[id] = true
+	}
+	return withdrawn
 }

@@ -84,6 +84,7 @@ WHERE id = ?`)
 	}
 	defer update.Close()
 
+	withdrawn := withdrawnSet(imp)
 	seen := make(map[string]bool, len(imp.Articles))
 	for _, item := range imp.Articles {
 		if item.OriginID == "" {
@@ -93,6 +94,9 @@ WHERE id = ?`)
 			continue // a feed listing an item twice: the first one wins
 		}
 		seen[item.OriginID] = true
+		if withdrawn[item.OriginID] {
+			continue
+		}
 		if blocked.Holds(imp.Origin, item) {
 			result.Blocked = append(result.Blocked, item.OriginID)
 			continue
@@ -244,13 +248,11 @@ func storedItems(ctx context.Context, tx *sql.Tx, origin string) (map[string]sto
 	return items, nil
 }
 
-// missing returns the stored items the import removes: with RemoveMissing,
-// those neither brought nor listed as present, in the order they were
-// stored.
+// missing returns the stored items the import removes, in the order they
+// were stored: those withdrawn, and with RemoveMissing those neither
+// brought nor listed as present.
 func missing(stored map[string]storedItem, imp store.Import) []storedItem {
-	if !imp.RemoveMissing {
-		return nil
-	}
+	withdrawn := withdrawnSet(imp)
 	keep := make(map[string]bool, len(imp.Present)+len(imp.Articles))
 	for _, id := range imp.Present {
 		keep[id] = true
@@ -260,7 +262,7 @@ func missing(stored map[string]storedItem, imp store.Import) []storedItem {
 	}
 	var gone []storedItem
 	for originID, it := range stored {
-		if !keep[originID] {
+		if withdrawn[originID] || (imp.RemoveMissing && !keep[originID]) {
 			gone = append(gone, it)
 		}
 	}
@@ -344,4 +346,13 @@ func fromMillis(ms int64) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(ms).UTC()
+}
+
+// withdrawnSet is imp.Withdrawn as a set.
+func withdrawnSet(imp store.Import) map[string]bool {
+	withdrawn := make(map[string]bool, len(imp.Withdrawn))
+	for _, id := range imp.Withdrawn {
+		withdrawn[id] = true
+	}
+	return withdrawn
 }

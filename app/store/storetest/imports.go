@@ -13,6 +13,7 @@ func importTests() []test {
 	return []test{
 		{"UpdatesByIdentityAndKeepsSlug", testImportUpdatesByIdentity},
 		{"RemovesOnlyMissingItemsOfItsOrigin", testImportRemovesOnlyMissingItems},
+		{"RemovesWithdrawnItems", testImportRemovesWithdrawnItems},
 		{"SuffixesTakenSlugs", testImportSuffixesTakenSlugs},
 		{"RecreatedPostKeepsItsSlug", testImportRecreatedPostKeepsItsSlug},
 		{"CountsAnItemListedTwiceOnce", testImportCountsAnItemListedTwiceOnce},
@@ -321,5 +322,43 @@ func testSourceStateRoundTrip(t *testing.T, open Open) {
 	}
 	if got, err := st.SourceState(ctx, want.Key); err != nil || got != cleared {
 		t.Errorf("after clearing: got %+v, %v\nwant %+v", got, err, cleared)
+	}
+}
+
+// An item the source withdrew (a post now password-protected) is removed
+// at once, without a full listing, and even when listed as present.
+func testImportRemovesWithdrawnItems(t *testing.T, open Open) {
+	ctx := t.Context()
+	st, _ := open(t)
+	const origin = "wordpress:https://example.com"
+	if _, err := st.ApplyImport(ctx, store.Import{Origin: origin, Articles: []store.Imported{
+		imported("1", "un", "Un"), imported("2", "deux", "Deux"), imported("3", "trois", "Trois"),
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ApplyImport(ctx, store.Import{Origin: "feed:https://example.com/feed", Articles: []store.Imported{
+		imported("2", "deux-du-fil", "Deux"),
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := st.ApplyImport(ctx, store.Import{Origin: origin,
+		Articles:  []store.Imported{imported("3", "trois", "Trois, modifié"), imported("4", "quatre", "Quatre")},
+		Withdrawn: []string{"2", "3", "9"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Added) != 1 || res.Added[0] != "quatre" || len(res.Updated) != 0 || !slices.Equal(res.Removed, []string{"deux", "trois"}) {
+		t.Errorf("result: %+v", res)
+	}
+	if got := storedSlugs(t, st); !slices.Equal(got, []string{"deux-du-fil", "quatre", "un"}) {
+		t.Errorf("slugs = %v", got)
+	}
+	res, err = st.ApplyImport(ctx, store.Import{Origin: origin, RemoveMissing: true, Present: []string{"1", "2", "4"}, Withdrawn: []string{"4"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(res.Removed, []string{"quatre"}) {
+		t.Errorf("withdrawn while listed present: %+v", res)
 	}
 }
