@@ -35,9 +35,10 @@ type Pull struct {
 	NotModified bool
 	Articles    []store.Imported
 	Skipped     []Skipped
-	// RemoveMissing and Present: see store.Import.
+	// RemoveMissing, Present and Withdrawn: see store.Import.
 	RemoveMissing bool
 	Present       []string
+	Withdrawn     []string
 	// State is the source's state after this pull (validators, cursor),
 	// saved with the articles.
 	State store.SourceState
@@ -58,11 +59,11 @@ type Report struct {
 	Skipped []Skipped
 }
 
-// Import pulls src once and writes what it brought, the articles' images
-// pointed at /media/ paths and recorded in st, which must also be a
-// store.MediaStore (see putMedia). On failure the stored articles are
-// unchanged and the failure is recorded in the source's state (for backing
-// off); the error says which source failed and why.
+// Import pulls src once and writes what it brought in one transaction:
+// the articles, their images (pointed at /media/ paths and recorded), and
+// the source's state. On failure the stored articles are unchanged and
+// the failure is recorded in the source's state (for backing off); the
+// error says which source failed and why.
 func Import(ctx context.Context, st store.SourceStore, src Source, progress Progress) (Report, error) {
 	key := src.Key()
 	report := Report{Source: key}
@@ -90,15 +91,15 @@ func Import(ctx context.Context, st store.SourceStore, src Source, progress Prog
 			}
 		}
 		articles, media := selfHosted(articles)
-		if err = putMedia(ctx, st, media); err == nil {
-			report.ImportResult, err = st.ApplyImport(ctx, store.Import{
-				Origin:        key,
-				Articles:      articles,
-				RemoveMissing: pull.RemoveMissing,
-				Present:       present,
-				State:         succeeded(pull.State, state, time.Now()),
-			})
-		}
+		report.ImportResult, err = st.ApplyImport(ctx, store.Import{
+			Origin:        key,
+			Articles:      articles,
+			RemoveMissing: pull.RemoveMissing,
+			Present:       present,
+			Withdrawn:     pull.Withdrawn,
+			Media:         media,
+			State:         succeeded(pull.State, state, time.Now()),
+		})
 	}
 	if err != nil {
 		if ctx.Err() == nil { // a shutdown is not the source's failure
@@ -113,22 +114,6 @@ func Import(ctx context.Context, st store.SourceStore, src Source, progress Prog
 		return report, fmt.Errorf("import %s: %w", key, err)
 	}
 	return report, nil
-}
-
-// putMedia records the images the articles now point at, before the
-// articles are written: an image recorded for an import that then fails is
-// harmless, an article pointing at an unrecorded image is broken. The
-// store must be a store.MediaStore as well as a store.SourceStore (the
-// SQLite store is).
-func putMedia(ctx context.Context, st store.SourceStore, media []store.Media) error {
-	if len(media) == 0 {
-		return nil
-	}
-	ms, ok := st.(store.MediaStore)
-	if !ok {
-		return fmt.Errorf("record %d images: the store keeps no media (%T is no store.MediaStore)", len(media), st)
-	}
-	return ms.PutMedia(ctx, media...)
 }
 
 // succeeded returns the state to save after a successful pull: the pull's
@@ -169,5 +154,6 @@ func (r Report) LogValue() slog.Value {
 		slog.Int("removed", len(r.Removed)),
 		slog.Int("unchanged", r.Unchanged),
 		slog.Int("skipped", len(r.Skipped)),
+		slog.Int("blocked", len(r.Blocked)),
 	)
 }

@@ -340,7 +340,17 @@ func TestImportSkipsInvalidItemsWithReasons(t *testing.T) {
 	}
 }
 
-func TestImportNeedsAStoreThatKeepsMedia(t *testing.T) {
+// failingImports is a store whose imports fail when they are applied.
+type failingImports struct{ *sqlite.Store }
+
+func (failingImports) ApplyImport(context.Context, store.Import) (store.ImportResult, error) {
+	return store.ImportResult{}, errors.New("the disk is full")
+}
+
+// An import's images are recorded with its articles, in one transaction:
+// a store that keeps only sources is enough, and an import that fails
+// records no image.
+func TestImportRecordsItsImagesWithItsArticles(t *testing.T) {
 	st := openStore(t)
 	body := `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><language>fr</language>
 <item><title>Avec image</title><link>https://example.ma/avec-image</link><pubDate>Mon, 04 Mar 2024 10:00:00 +0000</pubDate>
@@ -349,23 +359,21 @@ func TestImportNeedsAStoreThatKeepsMedia(t *testing.T) {
 	srv := httptest.NewServer(ingesttest.NewFeed([]byte(body), "application/rss+xml", false))
 	defer srv.Close()
 	src, _ := feed.New(srv.URL, fetch.New(fetch.Options{}), ingest.NewCleaner(news.French))
+	want := "https://example.ma/img/a.jpg" // resolved against the item's link
 
-	// Only a SourceStore: the image could not be recorded, so nothing is
-	// written.
+	if _, err := ingest.Import(context.Background(), failingImports{st}, src, nil); err == nil {
+		t.Fatal("an import whose articles could not be written succeeded")
+	}
+	if got, err := st.MediaURL(context.Background(), media.Key(want)); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("an import that failed recorded its image: %q, %v", got, err)
+	}
+
 	sourcesOnly := struct{ store.SourceStore }{st}
-	if _, err := ingest.Import(context.Background(), sourcesOnly, src, nil); err == nil || !strings.Contains(err.Error(), "keeps no media") {
-		t.Errorf("err = %v, want one saying the store keeps no media", err)
-	}
-	if all, _ := st.All(context.Background()); len(all) != 0 {
-		t.Errorf("%d articles written", len(all))
-	}
-
-	report, err := ingest.Import(context.Background(), st, src, nil)
+	report, err := ingest.Import(context.Background(), sourcesOnly, src, nil)
 	if err != nil || len(report.Added) != 1 {
 		t.Fatalf("import: %+v, %v", report, err)
 	}
 	a, _ := st.Article(context.Background(), report.Added[0])
-	want := "https://example.ma/img/a.jpg" // resolved against the item's link
 	if !strings.Contains(a.HTML, `<img src="`+media.Path(want)+`"/>`) {
 		t.Errorf("html = %s", a.HTML)
 	}

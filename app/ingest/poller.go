@@ -49,8 +49,7 @@ type Poller struct {
 	notify  sync.Mutex // serializes OnChange
 }
 
-// NewPoller returns a Poller of sources writing to st, which must also be
-// a store.MediaStore when the sources' articles have images (see Import).
+// NewPoller returns a Poller of sources writing to st.
 func NewPoller(st store.SourceStore, sources []Source, opts PollerOptions) *Poller {
 	if opts.Interval <= 0 {
 		opts.Interval = 15 * time.Minute

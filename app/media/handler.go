@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,27 +39,51 @@ const accept = "image/webp,image/jpeg,image/png,image/gif;q=0.9,*/*;q=0.1"
 // errUpstream is a failure to get an image from its source: a 502.
 var errUpstream = errors.New("the image could not be fetched from its source")
 
+// DefaultMaxDownloads is how many images a Handler fetches at once unless
+// told otherwise.
+const DefaultMaxDownloads = 4
+
 // Options tune a Handler. Zero values take the defaults.
 type Options struct {
 	// Client fetches the images (default: MaxBytes, 20 seconds, public
 	// addresses only: image URLs come from imported content, and must not
 	// make the server reach into its own network).
 	Client *fetch.Client
+	// MaxDownloads bounds the images fetched at once (default
+	// DefaultMaxDownloads): a page of new articles asks for many images
+	// together, and each download holds up to MaxBytes in memory while it
+	// is checked. The others wait their turn.
+	MaxDownloads int
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 }
 
 // Handler serves GET /media/{key}: the image recorded under key, fetched
-// once and then served from disk, for good (a key names one URL).
+// once and then served from its file, as long as the store records it.
 type Handler struct {
 	store  store.MediaStore
 	dir    string
 	client *fetch.Client
 	log    *slog.Logger
+	slots  chan struct{} // one taken by each download under way
+
+	// Downloads run in life, which Close ends, and Close waits for them
+	// (running), so that none is left half-written.
+	life    context.Context
+	end     context.CancelFunc
+	running sync.WaitGroup
 
 	mu        sync.Mutex
+	closed    bool
 	downloads map[string]*download // by key: in flight, or failed lately
+	// sources are the URLs of the keys found recorded since the store last
+	// changed (StoreChanged): a key the store forgot is not served.
+	sources map[string]string
 }
+
+// maxSources bounds Handler.sources, which a store that never changes
+// would otherwise let grow with every image asked for.
+const maxSources = 100_000
 
 // download is one fetch of an image, which every request for its key
 // waits for.
@@ -67,13 +94,20 @@ type download struct {
 	failed time.Time // set, under Handler.mu, when err is
 }
 
+// image is an image just fetched.
 type image struct {
 	body        []byte
 	contentType string
+	tag         string
 }
 
+// errClosed answers the requests that need a download once Close began.
+var errClosed = errors.New("the server is stopping")
+
 // New returns a Handler serving the images recorded in st, kept in the
-// folder Folder of dataDir.
+// folder Folder of dataDir. The files of writes cut short (by a crash)
+// are deleted: only this handler writes to the folder, and it writes
+// nothing yet.
 func New(st store.MediaStore, dataDir string, opts Options) (*Handler, error) {
 	dir := filepath.Join(dataDir, Folder)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -82,10 +116,56 @@ func New(st store.MediaStore, dataDir string, opts Options) (*Handler, error) {
 	if opts.Client == nil {
 		opts.Client = fetch.New(fetch.Options{MaxBytes: MaxBytes, Timeout: 20 * time.Second, PublicOnly: true})
 	}
+	if opts.MaxDownloads <= 0 {
+		opts.MaxDownloads = DefaultMaxDownloads
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	return &Handler{store: st, dir: dir, client: opts.Client, log: opts.Logger, downloads: make(map[string]*download)}, nil
+	if err := removeTemporaryFiles(dir); err != nil {
+		return nil, err
+	}
+	life, end := context.WithCancel(context.Background())
+	return &Handler{store: st, dir: dir, client: opts.Client, log: opts.Logger,
+		slots: make(chan struct{}, opts.MaxDownloads), life: life, end: end,
+		downloads: make(map[string]*download), sources: make(map[string]string)}, nil
+}
+
+// removeTemporaryFiles deletes what writes cut short left in dir.
+func removeTemporaryFiles(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("read media folder %s: %w", dir, err)
+	}
+	for _, e := range entries {
+		if name := e.Name(); strings.HasPrefix(name, ".") && strings.HasSuffix(name, tmpSuffix) {
+			if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("remove a write cut short: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// Close cancels the downloads under way and waits for them to end: none
+// leaves a file behind. Requests that need a download get a 503 from then
+// on; kept images are still served.
+func (h *Handler) Close() {
+	h.mu.Lock()
+	h.closed = true
+	h.mu.Unlock()
+	h.end()
+	h.running.Wait()
+}
+
+// StoreChanged tells the handler that the store changed: an image it
+// served may have been forgotten (a takedown, an import that removed its
+// article), so each key is looked up again before it is served, and the
+// file of one forgotten is deleted.
+func (h *Handler) StoreChanged() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	clear(h.sources)
 }
 
 // ServeHTTP serves the image named by the path value "key": the handler
@@ -96,13 +176,29 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusNotFound, "no image has this name")
 		return
 	}
-	img, err := h.image(r.Context(), key)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
+	src, err := h.source(r.Context(), key)
+	if errors.Is(err, store.ErrNotFound) {
+		h.remove(key)
 		problem(w, http.StatusNotFound, "no image has this name")
 		return
+	}
+	// A store that does not answer does not stop the images kept from
+	// being served.
+	if kf, ok := h.openKept(key); ok {
+		defer kf.Close()
+		serve(w, r, kf.contentType, kf.tag, kf.body)
+		return
+	}
+	var img image
+	if err == nil {
+		img, err = h.fetched(r.Context(), key, src)
+	}
+	switch {
 	case errors.Is(err, errUpstream):
 		problem(w, http.StatusBadGateway, errUpstream.Error())
+		return
+	case errors.Is(err, errClosed):
+		problem(w, http.StatusServiceUnavailable, errClosed.Error())
 		return
 	case r.Context().Err() != nil:
 		problem(w, http.StatusServiceUnavailable, "the request ended before the image came")
@@ -112,34 +208,102 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusInternalServerError, "the server could not answer; it has been logged")
 		return
 	}
+	serve(w, r, img.contentType, img.tag, bytes.NewReader(img.body))
+}
+
+// source returns the URL recorded for key, or store.ErrNotFound.
+func (h *Handler) source(ctx context.Context, key string) (string, error) {
+	h.mu.Lock()
+	src, ok := h.sources[key]
+	h.mu.Unlock()
+	if ok {
+		return src, nil
+	}
+	src, err := h.store.MediaURL(ctx, key)
+	if err != nil {
+		return "", err
+	}
+	h.mu.Lock()
+	if len(h.sources) >= maxSources {
+		clear(h.sources)
+	}
+	h.sources[key] = src
+	h.mu.Unlock()
+	return src, nil
+}
+
+// remove deletes the file of a key the store forgot.
+func (h *Handler) remove(key string) {
+	err := os.Remove(filepath.Join(h.dir, key))
+	switch {
+	case err == nil:
+		h.log.Info("deleted an image no article shows any more", "key", key)
+	case !errors.Is(err, fs.ErrNotExist):
+		h.log.Warn("delete an image no article shows any more", "key", key, "err", err)
+	}
+}
+
+// Collect deletes the kept images that the store no longer records (no
+// article points at them any more), and returns how many. It is safe
+// while images are served and imports run: an image recorded again
+// meanwhile is only fetched again. Files it does not know are left alone.
+func (h *Handler) Collect(ctx context.Context) (int, error) {
+	entries, err := os.ReadDir(h.dir)
+	if err != nil {
+		return 0, fmt.Errorf("collect images: %w", err)
+	}
+	var keys []string
+	for _, e := range entries {
+		if ValidKey(e.Name()) && e.Type().IsRegular() {
+			keys = append(keys, e.Name())
+		}
+	}
+	recorded, err := h.store.RecordedMedia(ctx, keys)
+	if err != nil {
+		return 0, fmt.Errorf("collect images: %w", err)
+	}
+	deleted := 0
+	for _, key := range keys {
+		if recorded[key] {
+			continue
+		}
+		if err := os.Remove(filepath.Join(h.dir, key)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return deleted, fmt.Errorf("collect images: %w", err)
+		}
+		deleted++
+	}
+	return deleted, nil
+}
+
+// serve sends an image, its headers, and answers If-None-Match, Range and
+// HEAD, reading of body only what it sends.
+func serve(w http.ResponseWriter, r *http.Request, contentType, tag string, body io.ReadSeeker) {
 	hd := w.Header()
-	hd.Set("Content-Type", img.contentType)
+	hd.Set("Content-Type", contentType)
 	hd.Set("Cache-Control", "public, max-age=31536000, immutable")
-	hd.Set("ETag", etag.Of(img.body))
+	hd.Set("ETag", tag)
 	hd.Set("X-Content-Type-Options", "nosniff")
 	// Opened on its own, the image is a document with no rights at all.
 	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	hd.Set("Access-Control-Allow-Origin", "*")
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(img.body)) // answers If-None-Match, Range and HEAD
+	http.ServeContent(w, r, "", time.Time{}, body)
 }
 
-// image returns the image under key: from disk, else from its source.
-func (h *Handler) image(ctx context.Context, key string) (image, error) {
-	if img, ok := h.kept(key); ok {
-		return img, nil
-	}
-	src, err := h.store.MediaURL(ctx, key)
-	if err != nil {
-		return image{}, err
-	}
+// fetched returns the image under key, fetched from src.
+func (h *Handler) fetched(ctx context.Context, key, src string) (image, error) {
 	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return image{}, errClosed
+	}
 	d, ok := h.downloads[key]
 	if !ok || (!d.failed.IsZero() && time.Since(d.failed) >= retryFailedAfter) {
 		d = &download{done: make(chan struct{})}
 		h.downloads[key] = d
-		// Not tied to this request: others may be waiting for the image,
-		// and the client's timeout bounds it.
-		go h.download(context.WithoutCancel(ctx), key, src, d)
+		// Not tied to this request: others may be waiting for the image.
+		// The client's timeout bounds it, and Close ends it.
+		h.running.Add(1)
+		go h.download(key, src, d)
 	}
 	h.mu.Unlock()
 	select {
@@ -150,10 +314,24 @@ func (h *Handler) image(ctx context.Context, key string) (image, error) {
 	}
 }
 
-func (h *Handler) download(ctx context.Context, key, src string, d *download) {
-	img, err := h.fetch(ctx, key, src)
-	if err != nil {
-		h.log.WarnContext(ctx, "fetch media", "key", key, "url", src, "err", err)
+func (h *Handler) download(key, src string, d *download) {
+	defer h.running.Done()
+	var (
+		img image
+		err error
+	)
+	select {
+	case h.slots <- struct{}{}: // waits while MaxDownloads are under way
+		img, err = h.fetch(h.life, key, src)
+		<-h.slots
+	case <-h.life.Done():
+		err = errClosed
+	}
+	switch {
+	case err != nil && h.life.Err() != nil:
+		err = errClosed // cancelled: not the source's failure
+	case err != nil:
+		h.log.Warn("fetch media", "key", key, "url", src, "err", err)
 	}
 	h.mu.Lock()
 	d.image, d.err = img, err
@@ -168,9 +346,14 @@ func (h *Handler) download(ctx context.Context, key, src string, d *download) {
 
 // fetch gets the image from src, checks it is one, and keeps it on disk.
 func (h *Handler) fetch(ctx context.Context, key, src string) (image, error) {
-	// A download that ended while this one started has kept it.
-	if img, ok := h.kept(key); ok {
-		return img, nil
+	// A download that ended while this one started, or waited, has kept
+	// it.
+	if kf, ok := h.openKept(key); ok {
+		defer kf.Close()
+		body, err := io.ReadAll(kf.body)
+		if err == nil {
+			return image{body: body, contentType: kf.contentType, tag: kf.tag}, nil
+		}
 	}
 	res, err := h.client.Get(ctx, fetch.Request{URL: src, Accept: accept})
 	if err != nil {
@@ -180,42 +363,11 @@ func (h *Handler) fetch(ctx context.Context, key, src string) (image, error) {
 	if contentType == "" {
 		return image{}, fmt.Errorf("%w: %s is no JPEG, PNG, GIF, WebP or AVIF image (announced as %q)", errUpstream, src, res.Header.Get("Content-Type"))
 	}
-	if err := h.keep(key, res.Body); err != nil {
-		h.log.ErrorContext(ctx, "keep media", "key", key, "err", err) // served all the same
+	img := image{body: res.Body, contentType: contentType, tag: etag.Of(res.Body)}
+	if err := h.keep(key, img.contentType, img.tag, img.body); err != nil {
+		h.log.Error("keep media", "key", key, "err", err) // served all the same
 	}
-	return image{body: res.Body, contentType: contentType}, nil
-}
-
-// kept returns the image under key from disk. A file that is no image (a
-// write cut short by a crash) counts as missing, and is fetched again.
-func (h *Handler) kept(key string) (image, bool) {
-	body, err := os.ReadFile(filepath.Join(h.dir, key))
-	if err != nil {
-		return image{}, false
-	}
-	contentType := imageType(body)
-	return image{body: body, contentType: contentType}, contentType != ""
-}
-
-// keep writes the image to a temporary file renamed into place, so that
-// no reader ever sees half of it.
-func (h *Handler) keep(key string, body []byte) error {
-	f, err := os.CreateTemp(h.dir, "."+key+".*.tmp")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(body)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), filepath.Join(h.dir, key))
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("keep media %s: %w", key, err)
-	}
-	return nil
+	return img, nil
 }
 
 // problem sends an application/problem+json answer (RFC 9457), in the

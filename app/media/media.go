@@ -72,6 +72,15 @@ func imageType(b []byte) string {
 	return ""
 }
 
+// validType reports whether imageType may return t.
+func validType(t string) bool {
+	switch t {
+	case "image/jpeg", "image/png", "image/gif", "image/webp", "image/avif":
+		return true
+	}
+	return false
+}
+
 // isAVIF reports whether b starts with an ISO-BMFF ftyp box naming an AVIF
 // brand, major or compatible.
 func isAVIF(b []byte) bool {

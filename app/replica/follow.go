@@ -20,6 +20,7 @@ func (r *Replica) follow(ctx context.Context) {
 			r.keeper.SyncSoon()
 		}
 		r.answers.Drop()
+		r.imagesMayHaveGone()
 		if reconnected {
 			r.log.InfoContext(ctx, "following the store's changes again; kept answers dropped")
 		}
@@ -37,6 +38,51 @@ func (r *Replica) imported(ctx context.Context) {
 	}
 	// After the lists: Drop keeps no answer whose build began before it.
 	r.answers.Drop()
+	r.imagesMayHaveGone()
+}
+
+// imagesMayHaveGone tells the images' handler that the store changed: an
+// image no article shows any more (a takedown, a post removed) is served
+// no longer, and its file goes at the next collection.
+func (r *Replica) imagesMayHaveGone() {
+	if r.media == nil {
+		return
+	}
+	r.media.StoreChanged()
+	select {
+	case r.changed <- struct{}{}:
+	default: // one is pending already
+	}
+}
+
+// collectEvery is the least time between two collections of the images
+// no article shows any more: each reads the whole media folder.
+const collectEvery = 10 * time.Minute
+
+// collectImages deletes the files of the images the store no longer
+// records: at start, then after the store changed, at most every
+// collectEvery, until ctx is done. Each server keeps its own copies, and
+// collects its own.
+func (r *Replica) collectImages(ctx context.Context) {
+	for {
+		n, err := r.media.Collect(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			r.log.WarnContext(ctx, "collect the images no article shows", "err", err)
+		case n > 0:
+			r.log.InfoContext(ctx, "deleted the images no article shows any more", "images", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(collectEvery):
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.changed:
+		}
+	}
 }
 
 // watchHealth asks the store every healthEvery whether it answers, until

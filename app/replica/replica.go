@@ -35,8 +35,9 @@ type Config struct {
 	// server keeps its own copies. Empty: none are served.
 	DataDir string
 	// Fetch says how images are fetched (New sets their size and time
-	// limits).
-	Fetch fetch.Options
+	// limits), MediaDownloads how many at once (0: media's default).
+	Fetch          fetch.Options
+	MediaDownloads int
 	// CacheBytes bounds the memory of the kept answers.
 	CacheBytes int64
 	// Sources are polled every PollEvery by the leader.
@@ -55,8 +56,10 @@ type Replica struct {
 	answers *answers.Cache
 	keeper  *keeper.Keeper
 	poller  *ingest.Poller // nil without sources
+	media   *media.Handler // nil without a data folder
 	log     *slog.Logger
 
+	changed       chan struct{} // the store changed since the images were last collected
 	leading       atomic.Bool   // this server is the leader
 	sampleGone    atomic.Bool   // no sample article is left in the store
 	storeDown     atomic.Bool   // the store does not answer
@@ -72,6 +75,7 @@ func New(c Config) (*Replica, error) {
 		keeper:     keeper.New(c.Store, c.Log),
 		log:        c.Log,
 		listsReady: make(chan struct{}),
+		changed:    make(chan struct{}, 1),
 	}
 	site := c.Site
 	site.Log, site.Store, site.Lists = c.Log, c.Store, c.Store
@@ -80,11 +84,11 @@ func New(c Config) (*Replica, error) {
 	if c.DataDir != "" {
 		opts := c.Fetch
 		opts.MaxBytes, opts.Timeout = media.MaxBytes, 20*time.Second
-		h, err := media.New(c.Store, c.DataDir, media.Options{Client: fetch.New(opts), Logger: c.Log})
+		h, err := media.New(c.Store, c.DataDir, media.Options{Client: fetch.New(opts), MaxDownloads: c.MediaDownloads, Logger: c.Log})
 		if err != nil {
 			return nil, err
 		}
-		site.Media = h
+		site.Media, r.media = h, h
 	}
 	var err error
 	if r.site, err = server.New(site); err != nil {
@@ -119,14 +123,22 @@ func (r *Replica) Answers() *answers.Cache { return r.answers }
 func (r *Replica) ListsReady() <-chan struct{} { return r.listsReady }
 
 // Run does the replica's background work until ctx is done: it follows
-// the store's changes, watches whether the store answers, and leads when
-// no other server does.
+// the store's changes, watches whether the store answers, leads when no
+// other server does, and deletes the images no article shows any more.
+// Once ctx is done, it cancels the image downloads under way and returns
+// when they have ended.
 func (r *Replica) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	wg.Go(func() { r.follow(ctx) })
 	wg.Go(func() { r.watchHealth(ctx) })
 	wg.Go(func() { r.lead(ctx) })
+	if r.media != nil {
+		wg.Go(func() { r.collectImages(ctx) })
+	}
 	wg.Wait()
+	if r.media != nil {
+		r.media.Close()
+	}
 }
 
 // clearSample removes the bundled sample articles once a source brought

@@ -1,13 +1,20 @@
 package replica
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"image"
+	pngimage "image/png"
 	"io"
+	"io/fs"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -19,6 +26,7 @@ import (
 	"github.com/kiosque/kiosque/app/ingest/feed"
 	"github.com/kiosque/kiosque/app/ingest/fetch"
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
+	"github.com/kiosque/kiosque/app/media"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/sample"
 	"github.com/kiosque/kiosque/app/server"
@@ -263,5 +271,124 @@ func TestAnImportByThisServerShowsAtOnce(t *testing.T) {
 	<-imported
 	if !shows(t, base, second, paths...) {
 		t.Fatalf("right after the second import, %v do not show it", paths)
+	}
+}
+
+// A takedown by another process (`kiosque remove`) leaves the related
+// lists that named the article at once, drops the kept answers that show
+// it, and the leader's keeper then fills the lists it shortened.
+func TestATakedownLeavesTheListsAndTheKeptAnswers(t *testing.T) {
+	ctx := context.Background()
+	r, st, dir := testReplica(t)
+	base := serve(t, r)
+	lists, err := st.RelatedLists(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A neighbour shown in another article's list, whose answer is kept.
+	var owner, gone string
+	for _, slug := range slices.Sorted(maps.Keys(lists)) {
+		if len(lists[slug]) > 1 {
+			owner, gone = slug, lists[slug][0]
+			break
+		}
+	}
+	if gone == "" {
+		t.Fatal("no stored list names an article")
+	}
+	related := "/api/v1/articles/" + owner + "/related"
+	if !shows(t, base, `"slug":"`+gone+`"`, related) {
+		t.Fatalf("%s does not show %s before the takedown", related, gone)
+	}
+	length := len(lists[owner])
+
+	other, err := sqlite.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.Block(ctx, gone); err != nil {
+		t.Fatal(err)
+	}
+	list, err := other.RelatedList(ctx, owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(list, gone) {
+		t.Errorf("right after the takedown, the stored list of %s still names %s: %q", owner, gone, list)
+	}
+	for deadline := time.Now().Add(10 * time.Second); shows(t, base, `"slug":"`+gone+`"`, related); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s still shows %s, taken down", related, gone)
+		}
+	}
+	refilled := func() bool {
+		list, err := st.RelatedList(ctx, owner)
+		return err == nil && len(list) == length && !slices.Contains(list, gone)
+	}
+	for deadline := time.Now().Add(10 * time.Second); !refilled(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			list, _ := st.RelatedList(ctx, owner)
+			t.Fatalf("the keeper never filled the list of %s again: %q, want %d slugs without %s", owner, list, length, gone)
+		}
+	}
+}
+
+// The image of an article taken down by another process is served no
+// longer, and its file goes.
+func TestATakedownTakesTheImagesOut(t *testing.T) {
+	ctx := context.Background()
+	r, st, dir := testReplica(t)
+	base := serve(t, r)
+	var png bytes.Buffer
+	if err := pngimage.Encode(&png, image.NewGray(image.Rect(0, 0, 2, 2))); err != nil {
+		t.Fatal(err)
+	}
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write(png.Bytes()) }))
+	defer up.Close()
+	src := up.URL + "/photo.png"
+	a := news.Article{Slug: "a-retirer", Title: "À retirer", Category: "Société", Lang: news.French,
+		Published: time.Now().Add(-time.Hour), Image: &news.Image{Src: media.Path(src)}, URL: "https://example.ma/a-retirer"}
+	if err := st.PutMedia(ctx, store.Media{Key: media.Key(src), URL: src}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Put(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	status := func() int {
+		res, err := http.Get(base + media.Path(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if s := status(); s != http.StatusOK {
+		t.Fatalf("the image before the takedown: %d", s)
+	}
+	file := filepath.Join(dir, media.Folder, media.Key(src))
+	if _, err := os.Stat(file); err != nil {
+		t.Fatal(err)
+	}
+
+	other, err := sqlite.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	done, err := other.Block(ctx, a.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(done.Media, []string{media.Key(src)}) {
+		t.Errorf("takedown: images %q", done.Media)
+	}
+	for deadline := time.Now().Add(10 * time.Second); status() != http.StatusNotFound; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the image of the article taken down is still served")
+		}
+	}
+	if _, err := os.Stat(file); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("its file: %v, want it gone", err)
 	}
 }

@@ -3,13 +3,15 @@ package store
 import "context"
 
 // Backend is what a server needs of its store, SQLite or PostgreSQL: to
-// read and write articles, sources, images and related lists, to lock
-// across processes, and to hear of every commit by any writer.
+// read and write articles, sources, images, related lists and the block
+// list, to lock across processes, and to hear of every commit by any
+// writer.
 type Backend interface {
 	Store
 	SourceStore
 	MediaStore
 	Lists
+	Takedowns
 	Locker
 	ChangeCounter
 	Sizer

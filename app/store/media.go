@@ -12,6 +12,10 @@ type MediaStore interface {
 	PutMedia(ctx context.Context, media ...Media) error
 	// MediaURL returns the URL recorded for key, or ErrNotFound.
 	MediaURL(ctx context.Context, key string) (string, error)
+	// RecordedMedia returns which of keys are recorded. An image is
+	// forgotten when no article points at it any more (an import, a
+	// takedown): a server may then delete its copy.
+	RecordedMedia(ctx context.Context, keys []string) (map[string]bool, error)
 }
 
 // Media is an image of an imported article: the name Kiosque serves it

@@ -12,7 +12,7 @@ import (
 // that makes the next poll cheap and polite.
 type SourceStore interface {
 	// ApplyImport writes one import of one source in a single transaction:
-	// it applies whole or not at all, its State included.
+	// it applies whole or not at all, its Media and State included.
 	ApplyImport(ctx context.Context, imp Import) (ImportResult, error)
 	// SourceState returns what was saved for the source with this key, or
 	// a zero state (with Key set) for a source never seen.
@@ -46,6 +46,16 @@ type Import struct {
 	// imports leave it false.
 	RemoveMissing bool
 	Present       []string
+	// Withdrawn are items the source still has but no longer shows to
+	// the public (a post now password-protected): the origin's stored
+	// articles with these identities are removed, whatever RemoveMissing
+	// says, and none is inserted.
+	Withdrawn []string
+	// Media are the images the articles point at (see MediaStore),
+	// recorded with them: an article never points at an image that is not
+	// recorded. An image no stored article points at after the import
+	// (one of an article removed, or edited to show another) is forgotten.
+	Media []Media
 	// State is saved with the articles, so that an ETag or a sync cursor is
 	// never recorded for content that failed to be written.
 	State SourceState
@@ -67,6 +77,9 @@ type ImportResult struct {
 	Updated   []string
 	Removed   []string
 	Unchanged int
+	// Blocked are the items left out because they are on the block list
+	// (see Takedowns), by their identity at the source.
+	Blocked []string
 }
 
 // Changed reports whether the import added, updated or removed anything.

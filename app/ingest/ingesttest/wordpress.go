@@ -17,7 +17,9 @@ import (
 // WordPress answers like a WordPress site's REST API (/wp-json/ and
 // /wp-json/wp/v2/posts) from posts in memory: pagination with X-WP-Total
 // and X-WP-TotalPages, modified_after, orderby/order, _embed and _fields.
-// It is safe for concurrent use; tests change its posts between syncs.
+// As to a visitor who is not logged in, it lists only published posts
+// (status "publish"). It is safe for concurrent use; tests change its
+// posts between syncs.
 type WordPress struct {
 	// Name is the site's name in the /wp-json/ index.
 	Name string
@@ -33,6 +35,7 @@ type wpPost struct {
 	id       int64
 	date     time.Time
 	modified time.Time
+	public   bool // published: listed to everyone
 	raw      json.RawMessage
 }
 
@@ -52,6 +55,7 @@ func (w *WordPress) Put(post json.RawMessage) {
 		ID          int64  `json:"id"`
 		DateGMT     string `json:"date_gmt"`
 		ModifiedGMT string `json:"modified_gmt"`
+		Status      string `json:"status"`
 	}
 	if err := json.Unmarshal(post, &head); err != nil {
 		panic(fmt.Sprintf("ingesttest: not a WordPress post: %v", err))
@@ -60,7 +64,45 @@ func (w *WordPress) Put(post json.RawMessage) {
 	modified, _ := time.Parse("2006-01-02T15:04:05", head.ModifiedGMT)
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.posts[head.ID] = wpPost{id: head.ID, date: date, modified: modified, raw: post}
+	w.posts[head.ID] = wpPost{id: head.ID, date: date, modified: modified, public: head.Status == "" || head.Status == "publish", raw: post}
+}
+
+// Edit changes the post with this id as its publisher's editor does: it
+// applies change to the post's fields and sets its modification time.
+func (w *WordPress) Edit(id int64, modified time.Time, change func(post map[string]any)) {
+	w.mu.Lock()
+	p, ok := w.posts[id]
+	w.mu.Unlock()
+	if !ok {
+		panic(fmt.Sprintf("ingesttest: no post %d", id))
+	}
+	var post map[string]any
+	if err := json.Unmarshal(p.raw, &post); err != nil {
+		panic(fmt.Sprintf("ingesttest: post %d: %v", id, err))
+	}
+	change(post)
+	post["modified"] = modified.Format("2006-01-02T15:04:05")
+	post["modified_gmt"] = modified.UTC().Format("2006-01-02T15:04:05")
+	raw, err := json.Marshal(post)
+	if err != nil {
+		panic(fmt.Sprintf("ingesttest: post %d: %v", id, err))
+	}
+	w.Put(raw)
+}
+
+// Protect puts a password on the post with this id: WordPress still lists
+// it, with its content and excerpt empty and marked protected.
+func (w *WordPress) Protect(id int64, modified time.Time) {
+	w.Edit(id, modified, func(post map[string]any) {
+		post["content"] = map[string]any{"rendered": "", "protected": true}
+		post["excerpt"] = map[string]any{"rendered": "", "protected": true}
+	})
+}
+
+// SetStatus gives the post with this id a status: "private", "draft" or
+// "pending" take it out of the public listing.
+func (w *WordPress) SetStatus(id int64, status string, modified time.Time) {
+	w.Edit(id, modified, func(post map[string]any) { post["status"] = status })
 }
 
 // Delete removes the post with this id, as trashing it does.
@@ -128,7 +170,7 @@ func (w *WordPress) listPosts(rw http.ResponseWriter, r *http.Request) {
 	w.mu.Lock()
 	var posts []wpPost
 	for _, p := range w.posts {
-		if after.IsZero() || p.modified.After(after) {
+		if p.public && (after.IsZero() || p.modified.After(after)) {
 			posts = append(posts, p)
 		}
 	}

@@ -1,7 +1,8 @@
 // Package wordpress reads a WordPress site through its REST API as an
 // ingest source: every post the first time, then only the posts modified
-// since the last sync, with a periodic listing of all post ids to find
-// the deleted ones.
+// since the last sync, with a listing of all post ids (cheap: ids only) to
+// find the posts deleted, or made private or drafts again, which the
+// public listing no longer shows.
 package wordpress
 
 import (
@@ -23,7 +24,10 @@ import (
 // Options tune a Source. Zero values take the defaults.
 type Options struct {
 	// FullListEvery is how often an incremental sync also lists every post
-	// id, to find deleted posts (default 6 hours; negative: every sync).
+	// id, to find the posts gone from the public listing (deleted, private,
+	// drafts). By default (zero, or negative) every sync does: a page of
+	// 100 ids is cheap, and content its publisher withdrew must not stay
+	// public. A site too large for that may say how often instead.
 	FullListEvery time.Duration
 	// Overlap is subtracted from the last seen modification time when
 	// asking for changes: WordPress compares modified_after with the site's
@@ -62,9 +66,6 @@ func New(siteURL string, client *fetch.Client, clean *ingest.Cleaner, opts Optio
 	}
 	u.RawQuery, u.Fragment = "", ""
 	u.Path = strings.TrimSuffix(strings.TrimRight(u.Path, "/"), "/wp-json")
-	if opts.FullListEvery == 0 {
-		opts.FullListEvery = 6 * time.Hour
-	}
 	if opts.Overlap <= 0 {
 		opts.Overlap = 24 * time.Hour
 	}
@@ -108,7 +109,9 @@ func (s *Source) Pull(ctx context.Context, state store.SourceState, progress ing
 			next.Cursor = modified
 		}
 		if p.Content.Protected {
+			// Locked by its publisher: taken out, if it was imported.
 			pull.Skipped = append(pull.Skipped, ingest.Skipped{ID: idString(p.ID), Title: s.clean.Sanitizer().Text(p.Title.Rendered), Reason: "password protected"})
+			pull.Withdrawn = append(pull.Withdrawn, idString(p.ID))
 			return nil
 		}
 		imported, skipped := s.clean.Article(p.raw(name), s.site+"/")
@@ -133,7 +136,7 @@ func (s *Source) Pull(ctx context.Context, state store.SourceState, progress ing
 	case full:
 		pull.RemoveMissing, pull.Present = listing.consistent(), listing.list()
 		next.FullSync = started
-	case s.opts.FullListEvery < 0 || started.Sub(state.FullSync) >= s.opts.FullListEvery:
+	case s.opts.FullListEvery <= 0 || started.Sub(state.FullSync) >= s.opts.FullListEvery:
 		ids := newListing()
 		if err := s.pages(ctx, "_fields=id&"+url.Values{"per_page": {strconv.Itoa(perPage)}, "orderby": {"id"}, "order": {"asc"}}.Encode(), nil, func(raw json.RawMessage) error {
 			var p struct{ ID int64 }

@@ -223,6 +223,38 @@ func TestSecondSyncUpdatesEditedAndRemovesDeletedPosts(t *testing.T) {
 	}
 }
 
+// A post its publisher withdrew (deleted, password-protected, made
+// private or a draft again) is removed at the very next sync, by default.
+func TestWithdrawnPostsAreRemovedAtTheNextSync(t *testing.T) {
+	f := newFixture(t, wordpress.Options{})
+	f.sync(t)
+	later := time.Date(2024, 3, 10, 8, 0, 0, 0, time.UTC)
+	f.site.Protect(101, later)
+	f.site.SetStatus(102, "private", later)
+	f.site.SetStatus(103, "draft", later)
+	f.site.Delete(104)
+	report := f.sync(t)
+	removed := slices.Sorted(slices.Values(report.Removed))
+	want := []string{
+		"casablancas-new-tramway-line-opens",
+		"leconomie-marocaine-resiste-en-2024",
+		"tom-jerry-au-cinema",
+		"المغرب-يطلق-برنامجا-جديدا",
+	}
+	if !slices.Equal(removed, want) || len(report.Added)+len(report.Updated) != 0 {
+		t.Errorf("report: %+v; removed %q, want %q", report, removed, want)
+	}
+	if all, _ := f.store.All(context.Background()); len(all) != 1 {
+		t.Errorf("%d articles stored, want 1", len(all))
+	}
+	// Published again, without its password, it comes back.
+	f.site.Put(ingesttest.Posts(t, "wordpress/posts.json")[4])
+	f.site.Edit(101, later.Add(time.Hour), func(map[string]any) {})
+	if report := f.sync(t); !slices.Equal(report.Added, []string{"leconomie-marocaine-resiste-en-2024"}) {
+		t.Errorf("report after publishing again: %+v", report)
+	}
+}
+
 func TestIncrementalSyncWithoutListingKeepsDeletedPosts(t *testing.T) {
 	f := newFixture(t, wordpress.Options{FullListEvery: time.Hour})
 	f.sync(t)

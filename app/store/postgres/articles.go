@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -109,31 +110,29 @@ func (s *Store) ArticleByURL(ctx context.Context, u string) (news.Article, error
 	return a, nil
 }
 
-// ArticlesBySlug returns the stored articles among slugs, in their order.
+// slugsPerQuery bounds the slugs one query asks for: each is one array
+// parameter, which has no such limit as SQLite's variables, but a batch
+// keeps each query's answer, and the server's memory for it, bounded.
+const slugsPerQuery = 1000
+
+// ArticlesBySlug returns the stored articles among slugs, in their order,
+// asked for slugsPerQuery at a time.
 func (s *Store) ArticlesBySlug(ctx context.Context, slugs []string) ([]news.Article, error) {
-	if len(slugs) == 0 {
-		return nil, nil
-	}
-	rows, err := s.pool.Query(ctx, "SELECT "+columns+" FROM articles WHERE slug = ANY($1)", slugs)
-	if err != nil {
-		return nil, fmt.Errorf("read articles by slug: %w", err)
-	}
-	found, err := scanArticles(rows)
-	if err != nil {
-		return nil, fmt.Errorf("read articles by slug: %w", err)
-	}
-	bySlug := make(map[string]news.Article, len(found))
-	for _, a := range found {
-		bySlug[a.Slug] = a
-	}
-	ordered := make([]news.Article, 0, len(found))
-	for _, slug := range slugs {
-		if a, ok := bySlug[slug]; ok {
-			ordered = append(ordered, a)
-			delete(bySlug, slug) // a slug given twice is returned once
+	bySlug := make(map[string]news.Article, len(slugs))
+	for batch := range slices.Chunk(slugs, slugsPerQuery) {
+		rows, err := s.pool.Query(ctx, "SELECT "+columns+" FROM articles WHERE slug = ANY($1)", batch)
+		if err != nil {
+			return nil, fmt.Errorf("read articles by slug: %w", err)
+		}
+		found, err := scanArticles(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read articles by slug: %w", err)
+		}
+		for _, a := range found {
+			bySlug[a.Slug] = a
 		}
 	}
-	return ordered, nil
+	return store.InOrder(slugs, bySlug), nil
 }
 
 // Versions returns each article's content hash by slug.
@@ -202,7 +201,20 @@ func (s *Store) Put(ctx context.Context, articles ...news.Article) error {
 			return err
 		}
 	}
+	slugs := make([]string, len(articles))
+	for i, a := range articles {
+		slugs[i] = a.Slug
+	}
 	return s.write(ctx, "put articles", func(tx pgx.Tx) error {
+		// The images the articles pointed at before.
+		rows, err := tx.Query(ctx, "SELECT DISTINCT key FROM article_media JOIN articles ON id = article_id WHERE slug = ANY($1)", slugs)
+		if err != nil {
+			return err
+		}
+		replaced, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
 		for _, a := range articles {
 			f := articleFields(a)
 			if _, err := tx.Exec(ctx, `
@@ -220,22 +232,36 @@ ON CONFLICT (slug) DO UPDATE SET
 			); err != nil {
 				return fmt.Errorf("put article %q: %w", a.Slug, err)
 			}
+			if err := setArticleMedia(ctx, tx, a.Slug, store.MediaKeys(a)); err != nil {
+				return err
+			}
 		}
-		return nil
+		_, err = forgetUnusedMedia(ctx, tx, replaced)
+		return err
 	})
 }
 
-// Delete removes the article with this slug.
+// Delete removes the article with this slug, and forgets the images only
+// it pointed at.
 func (s *Store) Delete(ctx context.Context, slug string) error {
 	return s.write(ctx, "delete article "+strconv.Quote(slug), func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, "DELETE FROM articles WHERE slug = $1", slug)
+		var id int64
+		err := tx.QueryRow(ctx, "SELECT id FROM articles WHERE slug = $1", slug).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return store.ErrNotFound
+		}
 		if err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
-			return store.ErrNotFound
+		pointedAt, err := mediaOf(ctx, tx, []int64{id})
+		if err != nil {
+			return err
 		}
-		return nil
+		if _, err := tx.Exec(ctx, "DELETE FROM articles WHERE id = $1", id); err != nil {
+			return err
+		}
+		_, err = forgetUnusedMedia(ctx, tx, pointedAt)
+		return err
 	})
 }
 

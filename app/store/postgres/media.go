@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -22,13 +23,28 @@ func (s *Store) PutMedia(ctx context.Context, media ...store.Media) error {
 		}
 	}
 	return s.write(ctx, "record media", func(tx pgx.Tx) error {
-		for _, m := range media {
-			if _, err := tx.Exec(ctx, "INSERT INTO media (key, url) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", m.Key, m.URL); err != nil {
-				return fmt.Errorf("%q: %w", m.Key, err)
-			}
-		}
-		return nil
+		return recordMedia(ctx, tx, media)
 	})
+}
+
+// recordMedia records the media in tx; a key recorded keeps its URL.
+func recordMedia(ctx context.Context, tx pgx.Tx, media []store.Media) error {
+	if len(media) == 0 {
+		return nil
+	}
+	keys, urls := make([]string, len(media)), make([]string, len(media))
+	for i, m := range media {
+		if m.Key == "" || m.URL == "" {
+			return fmt.Errorf("record media %q: key and URL are both needed", m.Key)
+		}
+		keys[i], urls[i] = m.Key, m.URL
+	}
+	if _, err := tx.Exec(ctx, `
+INSERT INTO media (key, url) SELECT * FROM unnest($1::text[], $2::text[])
+ON CONFLICT (key) DO NOTHING`, keys, urls); err != nil {
+		return fmt.Errorf("record media: %w", err)
+	}
+	return nil
 }
 
 // MediaURL returns the URL recorded for key.
@@ -42,4 +58,24 @@ func (s *Store) MediaURL(ctx context.Context, key string) (string, error) {
 		return "", fmt.Errorf("read media %q: %w", key, err)
 	}
 	return u, nil
+}
+
+// RecordedMedia returns which of keys are recorded, asked for
+// slugsPerQuery at a time.
+func (s *Store) RecordedMedia(ctx context.Context, keys []string) (map[string]bool, error) {
+	recorded := make(map[string]bool)
+	for batch := range slices.Chunk(keys, slugsPerQuery) {
+		rows, err := s.pool.Query(ctx, "SELECT key FROM media WHERE key = ANY($1)", batch)
+		if err != nil {
+			return nil, fmt.Errorf("read recorded media: %w", err)
+		}
+		found, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return nil, fmt.Errorf("read recorded media: %w", err)
+		}
+		for _, key := range found {
+			recorded[key] = true
+		}
+	}
+	return recorded, nil
 }

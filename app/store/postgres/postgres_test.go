@@ -116,6 +116,42 @@ func TestOpen(t *testing.T) {
 		}
 	})
 
+	// Version 2 records the images of the articles stored before it, so
+	// that a takedown of one of them forgets the images only it used.
+	t.Run("MigrationToVersion2RecordsTheImagesOfStoredArticles", func(t *testing.T) {
+		t.Parallel()
+		url := cluster.CreateDatabase(t, "version2")
+		st := openStore(t, url, Options{})
+		const own, shared = "0123456789abcdef0123456789abcdef.jpg", "fedcba9876543210fedcba9876543210"
+		a := news.Article{Slug: "ancien", Title: "Ancien", Category: "Sport", Lang: news.French,
+			Published: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC), Image: &news.Image{Src: store.MediaPrefix + own},
+			HTML: `<p><img src="/media/` + shared + `" alt=""></p>`}
+		b := a
+		b.Slug, b.Image = "autre", nil
+		if err := st.Put(t.Context(), a, b); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.PutMedia(t.Context(), store.Media{Key: own, URL: "https://example.ma/a.jpg"}, store.Media{Key: shared, URL: "https://example.ma/s"}); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+		// Take the database back to version 1, as the previous binary left it.
+		if _, err := connect(t, url).Exec(t.Context(), "DROP TABLE article_media; DROP TABLE blocked; DELETE FROM kiosque_schema WHERE version > 1"); err != nil {
+			t.Fatal(err)
+		}
+		st = openStore(t, url, Options{})
+		done, err := st.Block(t.Context(), "ancien")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(done.Media) != 1 || done.Media[0] != own {
+			t.Errorf("images freed by the takedown of an article stored before version 2: %q, want %q", done.Media, own)
+		}
+		if _, err := st.MediaURL(t.Context(), shared); err != nil {
+			t.Errorf("the image another article uses was forgotten: %v", err)
+		}
+	})
+
 	t.Run("SlowStatementFailsAtTheTimeout", func(t *testing.T) {
 		t.Parallel()
 		url := cluster.CreateDatabase(t, "timeout")

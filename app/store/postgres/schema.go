@@ -6,6 +6,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/kiosque/kiosque/app/store"
 )
 
 // The schema, one step per version. A database at version N runs the steps
@@ -104,6 +106,39 @@ CREATE TRIGGER related_changed BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON 
 CREATE TRIGGER media_changed BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON media
 	FOR EACH STATEMENT EXECUTE FUNCTION kiosque_count_change();
 CREATE TRIGGER sources_changed BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON sources
+	FOR EACH STATEMENT EXECUTE FUNCTION kiosque_count_change();
+`,
+	// The block list (store.Takedowns): what a takedown removed, which
+	// imports skip, by URL (url_key is store.URLKey(url), '' for none) or
+	// by identity at the source ('' for an article not imported). And the
+	// images each article points at (store.MediaKeys), so that an image
+	// no article points at any more is found without reading every
+	// article: filled here for the articles stored so far.
+	2: `
+CREATE TABLE blocked (
+	id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	url       text NOT NULL,
+	url_key   text NOT NULL,
+	slug      text NOT NULL,
+	title     text NOT NULL,
+	origin    text NOT NULL,
+	origin_id text NOT NULL,
+	since     timestamptz NOT NULL
+);
+CREATE INDEX blocked_url ON blocked (url_key);
+CREATE INDEX blocked_slug ON blocked (slug);
+CREATE TABLE article_media (
+	article_id bigint NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+	key        text NOT NULL,
+	PRIMARY KEY (article_id, key)
+);
+CREATE INDEX article_media_key ON article_media (key);
+INSERT INTO article_media (article_id, key)
+SELECT DISTINCT a.id, m[1]
+FROM articles a, regexp_matches(a.html || ' ' || coalesce(a.image->>'src', ''), '` + store.MediaRefPattern + `', 'g') AS m;
+CREATE TRIGGER blocked_changed BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON blocked
+	FOR EACH STATEMENT EXECUTE FUNCTION kiosque_count_change();
+CREATE TRIGGER article_media_changed BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON article_media
 	FOR EACH STATEMENT EXECUTE FUNCTION kiosque_count_change();
 `,
 }

@@ -1,9 +1,11 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -44,11 +46,81 @@ func (s *Store) ApplyImport(ctx context.Context, imp store.Import) (store.Import
 	return result, nil
 }
 
+// writesPerBatch is how many inserts and updates an import sends in one
+// round trip.
+const writesPerBatch = 1000
+
 func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import, result *store.ImportResult) error {
 	stored, err := storedItems(ctx, tx, imp.Origin)
 	if err != nil {
 		return err
 	}
+	blocked, err := blocks(ctx, tx)
+	if err != nil {
+		return err
+	}
+	// Removed first: a post deleted and created again under its slug (a
+	// new id at the source) gets the slug back, not a numbered one.
+	gone := missing(stored, imp)
+	ids := make([]int64, len(gone))
+	for i, old := range gone {
+		ids[i] = old.id
+		result.Removed = append(result.Removed, old.slug)
+	}
+	// The images the articles removed or edited pointed at: those no
+	// article points at after the import are forgotten.
+	replaced, err := mediaOf(ctx, tx, append(ids, editedIDs(stored, imp)...))
+	if err != nil {
+		return err
+	}
+	for batch := range slices.Chunk(ids, slugsPerQuery) {
+		if _, err := tx.Exec(ctx, "DELETE FROM articles WHERE id = ANY($1)", batch); err != nil {
+			return fmt.Errorf("remove %d articles: %w", len(gone), err)
+		}
+	}
+
+	// The new items' slugs are looked up in batches, before anything is
+	// inserted: one lookup per item, while the table grows within the
+	// transaction, would keep the plan made for it when it was small (a
+	// sequential scan), and a first import of many articles would take
+	// quadratic time.
+	var wanted []string
+	for _, item := range imp.Articles {
+		if _, ok := stored[item.OriginID]; !ok && store.ValidSlug(item.Article.Slug) {
+			wanted = append(wanted, item.Article.Slug)
+		}
+	}
+	taken, err := takenSlugs(ctx, tx, wanted)
+	if err != nil {
+		return err
+	}
+
+	writes := &pgx.Batch{}
+	var writing []string // what each queued write does, for its error
+	flush := func() error {
+		if writes.Len() == 0 {
+			return nil
+		}
+		br := tx.SendBatch(ctx, writes)
+		for _, what := range writing {
+			if _, err := br.Exec(); err != nil {
+				br.Close()
+				return fmt.Errorf("%s: %w", what, err)
+			}
+		}
+		writes, writing = &pgx.Batch{}, nil
+		return br.Close()
+	}
+	queue := func(what, sql string, args ...any) error {
+		writes.Queue(sql, args...)
+		writing = append(writing, what)
+		if writes.Len() >= writesPerBatch {
+			return flush()
+		}
+		return nil
+	}
+
+	withdrawn := withdrawnSet(imp)
 	seen := make(map[string]bool, len(imp.Articles))
 	for _, item := range imp.Articles {
 		if item.OriginID == "" {
@@ -58,6 +130,13 @@ func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import, result *store
 			continue // a feed listing an item twice: the first one wins
 		}
 		seen[item.OriginID] = true
+		if withdrawn[item.OriginID] {
+			continue
+		}
+		if blocked.Holds(imp.Origin, item) {
+			result.Blocked = append(result.Blocked, item.OriginID)
+			continue
+		}
 		a := item.Article
 		hash := store.ContentHash(a)
 		if old, ok := stored[item.OriginID]; ok {
@@ -70,12 +149,15 @@ func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import, result *store
 				return err
 			}
 			f := articleFields(a)
-			if _, err := tx.Exec(ctx, `
+			if err := queue(fmt.Sprintf("update %q", a.Slug), `
 UPDATE articles SET url = $1, title = $2, excerpt = $3, body = $4, html = $5, category = $6, category_slug = $7,
 	tags = $8, author = $9, published = $10, updated = $11, lang = $12, image = $13, source = $14, content_hash = $15
 WHERE id = $16`, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
 				f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, hash, old.id); err != nil {
-				return fmt.Errorf("update %q: %w", a.Slug, err)
+				return err
+			}
+			if err := queueArticleMedia(queue, a.Slug, store.MediaKeys(a), true); err != nil {
+				return err
 			}
 			result.Updated = append(result.Updated, a.Slug)
 			continue
@@ -83,41 +165,57 @@ WHERE id = $16`, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.catego
 		if !store.ValidSlug(a.Slug) {
 			return store.Validate(a)
 		}
-		slug, err := freeSlug(ctx, tx, a.Slug)
-		if err != nil {
-			return err
+		if taken[a.Slug] {
+			if a.Slug, err = freeSlug(ctx, tx, a.Slug, taken); err != nil {
+				return err
+			}
 		}
-		a.Slug = slug
 		if err := store.Validate(a); err != nil {
 			return err
 		}
+		taken[a.Slug] = true // by this import, before its insert is sent
 		f := articleFields(a)
-		if _, err := tx.Exec(ctx, `
+		if err := queue(fmt.Sprintf("insert %q", a.Slug), `
 INSERT INTO articles (slug, url, title, excerpt, body, html, category, category_slug, tags, author, published, updated, lang, image, source, origin, origin_id, content_hash)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 			a.Slug, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
 			f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, imp.Origin, item.OriginID, hash); err != nil {
-			return fmt.Errorf("insert %q: %w", a.Slug, err)
+			return err
+		}
+		if err := queueArticleMedia(queue, a.Slug, store.MediaKeys(a), false); err != nil {
+			return err
 		}
 		result.Added = append(result.Added, a.Slug)
 	}
+	if err := flush(); err != nil {
+		return err
+	}
 
-	if imp.RemoveMissing {
-		present := make(map[string]bool, len(imp.Present))
-		for _, id := range imp.Present {
-			present[id] = true
-		}
-		for originID, old := range stored {
-			if seen[originID] || present[originID] {
-				continue
-			}
-			if _, err := tx.Exec(ctx, "DELETE FROM articles WHERE id = $1", old.id); err != nil {
-				return fmt.Errorf("remove %q: %w", old.slug, err)
-			}
-			result.Removed = append(result.Removed, old.slug)
-		}
+	// The images brought are recorded, then those no article points at
+	// any more are forgotten: the ones the removed and edited articles
+	// pointed at, and the ones of items skipped (blocked).
+	if err := recordMedia(ctx, tx, imp.Media); err != nil {
+		return err
+	}
+	for _, m := range imp.Media {
+		replaced = append(replaced, m.Key)
+	}
+	if _, err := forgetUnusedMedia(ctx, tx, replaced); err != nil {
+		return err
 	}
 	return saveSourceState(ctx, tx, imp.State)
+}
+
+// editedIDs are the ids of the stored articles that the import changes.
+func editedIDs(stored map[string]storedItem, imp store.Import) []int64 {
+	var ids []int64
+	withdrawn := withdrawnSet(imp)
+	for _, item := range imp.Articles {
+		if old, ok := stored[item.OriginID]; ok && !withdrawn[item.OriginID] && old.hash != store.ContentHash(item.Article) {
+			ids = append(ids, old.id)
+		}
+	}
+	return ids
 }
 
 // SourceState returns the saved state of the source, or a zero state.
@@ -220,31 +318,66 @@ func storedItems(ctx context.Context, tx pgx.Tx, origin string) (map[string]stor
 	return items, nil
 }
 
-// freeSlug returns want, or want with the first free numbered suffix.
-func freeSlug(ctx context.Context, tx pgx.Tx, want string) (string, error) {
-	candidates := make([]string, 0, 100)
-	for n := 1; n <= 100; n++ {
-		slug := want
-		if n > 1 {
-			suffix := "-" + strconv.Itoa(n)
-			slug = truncateSlug(want, 200-len(suffix)) + suffix
+// missing returns the stored items the import removes, in the order they
+// were stored: those withdrawn, and with RemoveMissing those neither
+// brought nor listed as present.
+func missing(stored map[string]storedItem, imp store.Import) []storedItem {
+	withdrawn := withdrawnSet(imp)
+	keep := make(map[string]bool, len(imp.Present)+len(imp.Articles))
+	for _, id := range imp.Present {
+		keep[id] = true
+	}
+	for _, item := range imp.Articles {
+		keep[item.OriginID] = true
+	}
+	var gone []storedItem
+	for originID, it := range stored {
+		if withdrawn[originID] || (imp.RemoveMissing && !keep[originID]) {
+			gone = append(gone, it)
 		}
-		candidates = append(candidates, slug)
+	}
+	slices.SortFunc(gone, func(a, b storedItem) int { return cmp.Compare(a.id, b.id) })
+	return gone
+}
+
+// takenSlugs returns which of slugs are stored, asked for slugsPerQuery
+// at a time.
+func takenSlugs(ctx context.Context, tx pgx.Tx, slugs []string) (map[string]bool, error) {
+	taken := make(map[string]bool)
+	for batch := range slices.Chunk(slugs, slugsPerQuery) {
+		rows, err := tx.Query(ctx, "SELECT slug FROM articles WHERE slug = ANY($1)", batch)
+		if err != nil {
+			return nil, fmt.Errorf("look up slugs: %w", err)
+		}
+		found, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return nil, fmt.Errorf("look up slugs: %w", err)
+		}
+		for _, slug := range found {
+			taken[slug] = true
+		}
+	}
+	return taken, nil
+}
+
+// freeSlug returns want with the first numbered suffix that is neither
+// stored nor in taken (the slugs of this import's inserts not sent yet).
+func freeSlug(ctx context.Context, tx pgx.Tx, want string, taken map[string]bool) (string, error) {
+	candidates := make([]string, 0, 99)
+	for n := 2; n <= 100; n++ {
+		suffix := "-" + strconv.Itoa(n)
+		candidates = append(candidates, truncateSlug(want, 200-len(suffix))+suffix)
 	}
 	rows, err := tx.Query(ctx, "SELECT slug FROM articles WHERE slug = ANY($1)", candidates)
 	if err != nil {
 		return "", fmt.Errorf("find a free slug for %q: %w", want, err)
 	}
-	taken, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	stored, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
 		return "", fmt.Errorf("find a free slug for %q: %w", want, err)
 	}
-	isTaken := make(map[string]bool, len(taken))
-	for _, slug := range taken {
-		isTaken[slug] = true
-	}
 	for _, slug := range candidates {
-		if !isTaken[slug] {
+		if !taken[slug] && !slices.Contains(stored, slug) {
 			return slug, nil
 		}
 	}
@@ -281,4 +414,13 @@ func fromNullable(t *time.Time) time.Time {
 		return time.Time{}
 	}
 	return t.UTC()
+}
+
+// withdrawnSet is imp.Withdrawn as a set.
+func withdrawnSet(imp store.Import) map[string]bool {
+	withdrawn := make(map[string]bool, len(imp.Withdrawn))
+	for _, id := range imp.Withdrawn {
+		withdrawn[id] = true
+	}
+	return withdrawn
 }

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/kiosque/kiosque/app/store"
 )
@@ -22,6 +24,20 @@ func (s *Store) PutMedia(ctx context.Context, media ...store.Media) error {
 		return fmt.Errorf("record media: %w", err)
 	}
 	defer tx.Rollback()
+	if err := recordMedia(ctx, tx, media); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("record media: %w", err)
+	}
+	return nil
+}
+
+// recordMedia records the media in tx; a key recorded keeps its URL.
+func recordMedia(ctx context.Context, tx *sql.Tx, media []store.Media) error {
+	if len(media) == 0 {
+		return nil
+	}
 	insert, err := tx.PrepareContext(ctx, "INSERT INTO media (key, url) VALUES (?, ?) ON CONFLICT (key) DO NOTHING")
 	if err != nil {
 		return fmt.Errorf("record media: %w", err)
@@ -34,9 +50,6 @@ func (s *Store) PutMedia(ctx context.Context, media ...store.Media) error {
 		if _, err := insert.ExecContext(ctx, m.Key, m.URL); err != nil {
 			return fmt.Errorf("record media %q: %w", m.Key, err)
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("record media: %w", err)
 	}
 	return nil
 }
@@ -52,4 +65,37 @@ func (s *Store) MediaURL(ctx context.Context, key string) (string, error) {
 		return "", fmt.Errorf("read media %q: %w", key, err)
 	}
 	return u, nil
+}
+
+// mediaPerQuery bounds the keys one query binds (see slugsPerQuery).
+const mediaPerQuery = 500
+
+// RecordedMedia returns which of keys are recorded, asked for
+// mediaPerQuery at a time.
+func (s *Store) RecordedMedia(ctx context.Context, keys []string) (map[string]bool, error) {
+	recorded := make(map[string]bool)
+	for batch := range slices.Chunk(keys, mediaPerQuery) {
+		args := make([]any, len(batch))
+		for i, key := range batch {
+			args[i] = key
+		}
+		marks := strings.TrimSuffix(strings.Repeat("?,", len(batch)), ",")
+		rows, err := s.db.QueryContext(ctx, "SELECT key FROM media WHERE key IN ("+marks+")", args...)
+		if err != nil {
+			return nil, fmt.Errorf("read recorded media: %w", err)
+		}
+		for rows.Next() {
+			var key string
+			if err := rows.Scan(&key); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read recorded media: %w", err)
+			}
+			recorded[key] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read recorded media: %w", err)
+		}
+	}
+	return recorded, nil
 }

@@ -3,8 +3,12 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strconv"
+
+	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/store"
 )
 
 // The schema, one step per version. A database at version N runs the steps
@@ -79,6 +83,76 @@ CREATE TABLE IF NOT EXISTS related (
 	list TEXT NOT NULL -- JSON array of slugs, best first
 ) WITHOUT ROWID;
 `,
+	// The block list (store.Takedowns): what a takedown removed, which
+	// imports skip, by URL (url_key is store.URLKey(url), '' for none) or
+	// by identity at the source ('' for an article not imported). And the
+	// images each article points at (store.MediaKeys), so that an image
+	// no article points at any more is found without reading every
+	// article: filled for the articles stored so far by recordArticleMedia. (IF
+	// NOT EXISTS, as in 3.)
+	6: `
+CREATE TABLE IF NOT EXISTS blocked (
+	id        INTEGER PRIMARY KEY,
+	url       TEXT NOT NULL,
+	url_key   TEXT NOT NULL,
+	slug      TEXT NOT NULL,
+	title     TEXT NOT NULL,
+	origin    TEXT NOT NULL,
+	origin_id TEXT NOT NULL,
+	since     INTEGER NOT NULL -- Unix milliseconds, UTC
+);
+CREATE INDEX IF NOT EXISTS blocked_url ON blocked (url_key);
+CREATE INDEX IF NOT EXISTS blocked_slug ON blocked (slug);
+CREATE TABLE IF NOT EXISTS article_media (
+	article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+	key        TEXT NOT NULL,
+	PRIMARY KEY (article_id, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS article_media_key ON article_media (key);
+`,
+}
+
+// afterMigration are the steps of a migration that SQL alone cannot take,
+// run in its transaction after its SQL.
+var afterMigration = map[int]func(ctx context.Context, tx *sql.Tx) error{
+	6: recordArticleMedia,
+}
+
+// recordArticleMedia fills article_media for the articles stored before it
+// existed.
+func recordArticleMedia(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, "SELECT id, html, image FROM articles WHERE instr(html, ?) > 0 OR instr(image, ?) > 0",
+		store.MediaPrefix, store.MediaPrefix)
+	if err != nil {
+		return fmt.Errorf("read the images of articles: %w", err)
+	}
+	refs := map[int64][]string{}
+	for rows.Next() {
+		var (
+			id    int64
+			a     news.Article
+			image sql.NullString
+		)
+		if err := rows.Scan(&id, &a.HTML, &image); err != nil {
+			rows.Close()
+			return fmt.Errorf("read the images of articles: %w", err)
+		}
+		if image.Valid {
+			a.Image = &news.Image{}
+			json.Unmarshal([]byte(image.String), a.Image) // a bad image points at nothing
+		}
+		refs[id] = store.MediaKeys(a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read the images of articles: %w", err)
+	}
+	for id, keys := range refs {
+		if _, err := setArticleMedia(ctx, tx, id, keys); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
@@ -98,6 +172,12 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("migrate to schema %d: %w", v, err)
+		}
+		if after, ok := afterMigration[v]; ok {
+			if err := after(ctx, tx); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("migrate to schema %d: %w", v, err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(v)); err != nil {
 			tx.Rollback()

@@ -3,9 +3,11 @@ package sqlite
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
 )
 
@@ -93,5 +95,46 @@ func TestMigrationToVersion3MakesSourcesFetchEverythingAgain(t *testing.T) {
 	}
 	if err := st.PutMedia(ctx, store.Media{Key: "ffff.jpg", URL: "https://example.ma/f.jpg"}); err != nil {
 		t.Errorf("media table after migration: %v", err)
+	}
+}
+
+// Version 6 records the images of the articles stored before it, so that
+// a takedown of one of them forgets the images only it used.
+func TestMigrationToVersion6RecordsTheImagesOfStoredArticles(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const own, shared = "0123456789abcdef0123456789abcdef.jpg", "fedcba9876543210fedcba9876543210"
+	a, b := testArticle("ancien"), testArticle("autre")
+	a.Image = &news.Image{Src: store.MediaPrefix + own}
+	a.HTML = `<p><img src="/media/` + shared + `" alt=""></p>`
+	b.HTML = a.HTML
+	if err := st.Put(ctx, a, b); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutMedia(ctx, store.Media{Key: own, URL: "https://example.ma/a.jpg"}, store.Media{Key: shared, URL: "https://example.ma/s"}); err != nil {
+		t.Fatal(err)
+	}
+	// Take the database back to version 5, as the previous binary left it.
+	for _, q := range []string{"DROP TABLE article_media", "DROP TABLE blocked", "PRAGMA user_version = 5"} {
+		if _, err := st.db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	st.Close()
+
+	st = openTemp(t, dir)
+	done, err := st.Block(ctx, "ancien")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(done.Media, []string{own}) {
+		t.Errorf("images freed by the takedown of an article stored before version 6: %q, want %q", done.Media, own)
+	}
+	if _, err := st.MediaURL(ctx, shared); err != nil {
+		t.Errorf("the image another article uses was forgotten: %v", err)
 	}
 }

@@ -1,11 +1,13 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -48,6 +50,24 @@ func (s *Store) ApplyImport(ctx context.Context, imp store.Import) (store.Import
 	if err != nil {
 		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
 	}
+	blocked, err := blocks(ctx, tx)
+	if err != nil {
+		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
+	}
+	// Removed first: a post deleted and created again under its slug (a
+	// new id at the source) gets the slug back, not a numbered one.
+	var replaced []string // the images of the articles removed or updated
+	for _, old := range missing(stored, imp) {
+		keys, err := mediaOf(ctx, tx, []int64{old.id})
+		if err != nil {
+			return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
+		}
+		replaced = append(replaced, keys...)
+		if _, err := tx.ExecContext(ctx, "DELETE FROM articles WHERE id = ?", old.id); err != nil {
+			return result, fmt.Errorf("apply import from %s: remove %q: %w", imp.Origin, old.slug, err)
+		}
+		result.Removed = append(result.Removed, old.slug)
+	}
 	insert, err := tx.PrepareContext(ctx, `
 INSERT INTO articles (slug, url, title, excerpt, body, html, category, category_slug, tags, author, published, updated, lang, image, source, origin, origin_id, content_hash)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
@@ -64,6 +84,7 @@ WHERE id = ?`)
 	}
 	defer update.Close()
 
+	withdrawn := withdrawnSet(imp)
 	seen := make(map[string]bool, len(imp.Articles))
 	for _, item := range imp.Articles {
 		if item.OriginID == "" {
@@ -73,6 +94,13 @@ WHERE id = ?`)
 			continue // a feed listing an item twice: the first one wins
 		}
 		seen[item.OriginID] = true
+		if withdrawn[item.OriginID] {
+			continue
+		}
+		if blocked.Holds(imp.Origin, item) {
+			result.Blocked = append(result.Blocked, item.OriginID)
+			continue
+		}
 		a := item.Article
 		hash := store.ContentHash(a)
 		if old, ok := stored[item.OriginID]; ok {
@@ -89,6 +117,11 @@ WHERE id = ?`)
 				f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, hash, old.id); err != nil {
 				return result, fmt.Errorf("apply import from %s: update %q: %w", imp.Origin, a.Slug, err)
 			}
+			before, err := setArticleMedia(ctx, tx, old.id, store.MediaKeys(a))
+			if err != nil {
+				return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
+			}
+			replaced = append(replaced, before...)
 			result.Updated = append(result.Updated, a.Slug)
 			continue
 		}
@@ -104,29 +137,36 @@ WHERE id = ?`)
 			return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
 		}
 		f := articleFields(a)
-		if _, err := insert.ExecContext(ctx, a.Slug, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
-			f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, imp.Origin, item.OriginID, hash); err != nil {
+		res, err := insert.ExecContext(ctx, a.Slug, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
+			f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, imp.Origin, item.OriginID, hash)
+		if err != nil {
 			return result, fmt.Errorf("apply import from %s: insert %q: %w", imp.Origin, a.Slug, err)
+		}
+		if keys := store.MediaKeys(a); len(keys) > 0 {
+			id, err := res.LastInsertId()
+			if err != nil {
+				return result, fmt.Errorf("apply import from %s: insert %q: %w", imp.Origin, a.Slug, err)
+			}
+			if err := addArticleMedia(ctx, tx, id, keys); err != nil {
+				return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
+			}
 		}
 		result.Added = append(result.Added, a.Slug)
 	}
 
-	if imp.RemoveMissing {
-		present := make(map[string]bool, len(imp.Present))
-		for _, id := range imp.Present {
-			present[id] = true
-		}
-		for originID, old := range stored {
-			if seen[originID] || present[originID] {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, "DELETE FROM articles WHERE id = ?", old.id); err != nil {
-				return result, fmt.Errorf("apply import from %s: remove %q: %w", imp.Origin, old.slug, err)
-			}
-			result.Removed = append(result.Removed, old.slug)
-		}
+	// The images brought are recorded, then those no article points at
+	// any more are forgotten: the ones the removed and edited articles
+	// pointed at, and the ones of items skipped (blocked).
+	if err := recordMedia(ctx, tx, imp.Media); err != nil {
+		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
 	}
-
+	for _, m := range imp.Media {
+		replaced = append(replaced, m.Key)
+	}
+	slices.Sort(replaced)
+	if _, err := forgetUnusedMedia(ctx, tx, slices.Compact(replaced)); err != nil {
+		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
+	}
 	if err := saveSourceState(ctx, tx, imp.State); err != nil {
 		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
 	}
@@ -238,6 +278,28 @@ func storedItems(ctx context.Context, tx *sql.Tx, origin string) (map[string]sto
 	return items, nil
 }
 
+// missing returns the stored items the import removes, in the order they
+// were stored: those withdrawn, and with RemoveMissing those neither
+// brought nor listed as present.
+func missing(stored map[string]storedItem, imp store.Import) []storedItem {
+	withdrawn := withdrawnSet(imp)
+	keep := make(map[string]bool, len(imp.Present)+len(imp.Articles))
+	for _, id := range imp.Present {
+		keep[id] = true
+	}
+	for _, item := range imp.Articles {
+		keep[item.OriginID] = true
+	}
+	var gone []storedItem
+	for originID, it := range stored {
+		if withdrawn[originID] || (imp.RemoveMissing && !keep[originID]) {
+			gone = append(gone, it)
+		}
+	}
+	slices.SortFunc(gone, func(a, b storedItem) int { return cmp.Compare(a.id, b.id) })
+	return gone
+}
+
 // freeSlug returns want, or want with the first free numbered suffix.
 func freeSlug(ctx context.Context, tx *sql.Tx, want string) (string, error) {
 	for n := 1; n <= 100; n++ {
@@ -314,4 +376,13 @@ func fromMillis(ms int64) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(ms).UTC()
+}
+
+// withdrawnSet is imp.Withdrawn as a set.
+func withdrawnSet(imp store.Import) map[string]bool {
+	withdrawn := make(map[string]bool, len(imp.Withdrawn))
+	for _, id := range imp.Withdrawn {
+		withdrawn[id] = true
+	}
+	return withdrawn
 }

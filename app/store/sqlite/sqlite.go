@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -183,36 +184,34 @@ func (s *Store) ArticleByURL(ctx context.Context, u string) (news.Article, error
 	return a, nil
 }
 
-// ArticlesBySlug returns the stored articles among slugs, in their order.
+// slugsPerQuery bounds the slugs one query binds: SQLite takes at most
+// 32,766 variables in a statement, and a first import may bring more
+// articles than that.
+const slugsPerQuery = 500
+
+// ArticlesBySlug returns the stored articles among slugs, in their order,
+// asked for slugsPerQuery at a time.
 func (s *Store) ArticlesBySlug(ctx context.Context, slugs []string) ([]news.Article, error) {
-	if len(slugs) == 0 {
-		return nil, nil
-	}
-	args := make([]any, len(slugs))
-	for i, slug := range slugs {
-		args[i] = slug
-	}
-	marks := strings.TrimSuffix(strings.Repeat("?,", len(slugs)), ",")
-	rows, err := s.db.QueryContext(ctx, "SELECT "+columns+" FROM articles WHERE slug IN ("+marks+")", args...)
-	if err != nil {
-		return nil, fmt.Errorf("read articles by slug: %w", err)
-	}
-	found, err := scanArticles(rows)
-	if err != nil {
-		return nil, fmt.Errorf("read articles by slug: %w", err)
-	}
-	bySlug := make(map[string]news.Article, len(found))
-	for _, a := range found {
-		bySlug[a.Slug] = a
-	}
-	ordered := make([]news.Article, 0, len(found))
-	for _, slug := range slugs {
-		if a, ok := bySlug[slug]; ok {
-			ordered = append(ordered, a)
-			delete(bySlug, slug) // a slug given twice is returned once
+	bySlug := make(map[string]news.Article, len(slugs))
+	for batch := range slices.Chunk(slugs, slugsPerQuery) {
+		args := make([]any, len(batch))
+		for i, slug := range batch {
+			args[i] = slug
+		}
+		marks := strings.TrimSuffix(strings.Repeat("?,", len(batch)), ",")
+		rows, err := s.db.QueryContext(ctx, "SELECT "+columns+" FROM articles WHERE slug IN ("+marks+")", args...)
+		if err != nil {
+			return nil, fmt.Errorf("read articles by slug: %w", err)
+		}
+		found, err := scanArticles(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read articles by slug: %w", err)
+		}
+		for _, a := range found {
+			bySlug[a.Slug] = a
 		}
 	}
-	return ordered, nil
+	return store.InOrder(slugs, bySlug), nil
 }
 
 // Versions returns each article's content hash by slug (or its update
@@ -299,19 +298,30 @@ ON CONFLICT (slug) DO UPDATE SET
 	category_slug = excluded.category_slug, tags = excluded.tags,
 	author = excluded.author, published = excluded.published,
 	updated = excluded.updated, lang = excluded.lang, image = excluded.image,
-	source = excluded.source, content_hash = excluded.content_hash`)
+	source = excluded.source, content_hash = excluded.content_hash
+RETURNING id`)
 	if err != nil {
 		return fmt.Errorf("put articles: %w", err)
 	}
 	defer stmt.Close()
+	var replaced []string // the images the articles pointed at before
 	for _, a := range articles {
 		f := articleFields(a)
-		if _, err := stmt.ExecContext(ctx,
+		var id int64
+		if err := stmt.QueryRowContext(ctx,
 			a.Slug, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
 			f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, store.ContentHash(a),
-		); err != nil {
+		).Scan(&id); err != nil {
 			return fmt.Errorf("put article %q: %w", a.Slug, err)
 		}
+		before, err := setArticleMedia(ctx, tx, id, store.MediaKeys(a))
+		if err != nil {
+			return fmt.Errorf("put article %q: %w", a.Slug, err)
+		}
+		replaced = append(replaced, before...)
+	}
+	if _, err := forgetUnusedMedia(ctx, tx, replaced); err != nil {
+		return fmt.Errorf("put articles: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("put articles: %w", err)
@@ -319,14 +329,34 @@ ON CONFLICT (slug) DO UPDATE SET
 	return nil
 }
 
-// Delete removes the article with this slug.
+// Delete removes the article with this slug, and forgets the images only
+// it pointed at.
 func (s *Store) Delete(ctx context.Context, slug string) error {
-	res, err := s.db.ExecContext(ctx, "DELETE FROM articles WHERE slug = ?", slug)
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("delete article %q: %w", slug, err)
 	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
+	defer tx.Rollback()
+	var id int64
+	err = tx.QueryRowContext(ctx, "SELECT id FROM articles WHERE slug = ?", slug).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("delete article %q: %w", slug, store.ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("delete article %q: %w", slug, err)
+	}
+	pointedAt, err := mediaOf(ctx, tx, []int64{id})
+	if err != nil {
+		return fmt.Errorf("delete article %q: %w", slug, err)
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM articles WHERE id = ?", id); err != nil {
+		return fmt.Errorf("delete article %q: %w", slug, err)
+	}
+	if _, err := forgetUnusedMedia(ctx, tx, pointedAt); err != nil {
+		return fmt.Errorf("delete article %q: %w", slug, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("delete article %q: %w", slug, err)
 	}
 	return nil
 }

@@ -58,6 +58,18 @@ func testChangeCountChangesWithEveryWrite(t *testing.T, open Open) {
 		{"related list removed", func(ctx context.Context) error {
 			return st.PutRelatedLists(ctx, map[string][]string{"a": nil})
 		}},
+		{"takedown", func(ctx context.Context) error {
+			_, err := st.Block(ctx, "b")
+			return err
+		}},
+		{"takedown of a URL alone", func(ctx context.Context) error {
+			_, err := st.Block(ctx, "https://example.com/ailleurs")
+			return err
+		}},
+		{"unblock", func(ctx context.Context) error {
+			_, err := st.Unblock(ctx, "b")
+			return err
+		}},
 	}
 	for _, w := range writes {
 		seen, own := changeCount(t, other), changeCount(t, st)
@@ -92,6 +104,7 @@ func testChangeCountUnchangedByReads(t *testing.T, open Open) {
 		st.RelatedLists(ctx)
 		st.SourceState(ctx, "feed:x")
 		st.MediaURL(ctx, "aaaa.jpg")
+		st.Blocked(ctx)
 		changeCount(t, st)
 	}
 	if after := changeCount(t, other); after != before {

@@ -13,7 +13,9 @@ func importTests() []test {
 	return []test{
 		{"UpdatesByIdentityAndKeepsSlug", testImportUpdatesByIdentity},
 		{"RemovesOnlyMissingItemsOfItsOrigin", testImportRemovesOnlyMissingItems},
+		{"RemovesWithdrawnItems", testImportRemovesWithdrawnItems},
 		{"SuffixesTakenSlugs", testImportSuffixesTakenSlugs},
+		{"RecreatedPostKeepsItsSlug", testImportRecreatedPostKeepsItsSlug},
 		{"CountsAnItemListedTwiceOnce", testImportCountsAnItemListedTwiceOnce},
 		{"IsAllOrNothing", testImportIsAllOrNothing},
 		{"RefusesBadImports", testImportRefusesBadImports},
@@ -149,6 +151,38 @@ func testImportSuffixesTakenSlugs(t *testing.T, open Open) {
 	}
 	if len(res.Added) != 1 || len(res.Added[0]) > 200 || !store.ValidSlug(res.Added[0]) || res.Added[0][len(res.Added[0])-2:] != "-2" {
 		t.Errorf("long slug suffixed as %q", res.Added)
+	}
+}
+
+// A post deleted and created again under the same slug (a new id at the
+// source) keeps the slug, so that its old URL still answers: the import
+// removes before it inserts.
+func testImportRecreatedPostKeepsItsSlug(t *testing.T, open Open) {
+	ctx := t.Context()
+	st, _ := open(t)
+	const origin = "wordpress:https://example.com"
+	if _, err := st.ApplyImport(ctx, store.Import{Origin: origin, Articles: []store.Imported{
+		imported("1", "meteo", "Météo"), imported("2", "sport", "Sport"),
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := st.ApplyImport(ctx, store.Import{
+		Origin:        origin,
+		Articles:      []store.Imported{imported("3", "meteo", "Météo, de nouveau")},
+		RemoveMissing: true,
+		Present:       []string{"2", "3"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(res.Added, []string{"meteo"}) || !slices.Equal(res.Removed, []string{"meteo"}) {
+		t.Errorf("added %v and removed %v, want meteo both times", res.Added, res.Removed)
+	}
+	if got := storedSlugs(t, st); !slices.Equal(got, []string{"meteo", "sport"}) {
+		t.Errorf("slugs = %v, want [meteo sport]", got)
+	}
+	if a, err := st.Article(ctx, "meteo"); err != nil || a.Title != "Météo, de nouveau" {
+		t.Errorf("meteo is %q, %v; want the new post", a.Title, err)
 	}
 }
 
@@ -319,5 +353,43 @@ func testListsSourcesWithTheirArticles(t *testing.T, open Open) {
 	}
 	if !slices.Equal(list, want) {
 		t.Errorf("got %+v\nwant %+v", list, want)
+	}
+}
+
+// An item the source withdrew (a post now password-protected) is removed
+// at once, without a full listing, and even when listed as present.
+func testImportRemovesWithdrawnItems(t *testing.T, open Open) {
+	ctx := t.Context()
+	st, _ := open(t)
+	const origin = "wordpress:https://example.com"
+	if _, err := st.ApplyImport(ctx, store.Import{Origin: origin, Articles: []store.Imported{
+		imported("1", "un", "Un"), imported("2", "deux", "Deux"), imported("3", "trois", "Trois"),
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ApplyImport(ctx, store.Import{Origin: "feed:https://example.com/feed", Articles: []store.Imported{
+		imported("2", "deux-du-fil", "Deux"),
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := st.ApplyImport(ctx, store.Import{Origin: origin,
+		Articles:  []store.Imported{imported("3", "trois", "Trois, modifié"), imported("4", "quatre", "Quatre")},
+		Withdrawn: []string{"2", "3", "9"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Added) != 1 || res.Added[0] != "quatre" || len(res.Updated) != 0 || !slices.Equal(res.Removed, []string{"deux", "trois"}) {
+		t.Errorf("result: %+v", res)
+	}
+	if got := storedSlugs(t, st); !slices.Equal(got, []string{"deux-du-fil", "quatre", "un"}) {
+		t.Errorf("slugs = %v", got)
+	}
+	res, err = st.ApplyImport(ctx, store.Import{Origin: origin, RemoveMissing: true, Present: []string{"1", "2", "4"}, Withdrawn: []string{"4"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(res.Removed, []string{"quatre"}) {
+		t.Errorf("withdrawn while listed present: %+v", res)
 	}
 }

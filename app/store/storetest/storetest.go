@@ -18,6 +18,7 @@ type Store interface {
 	store.SourceStore
 	store.MediaStore
 	store.Lists
+	store.Takedowns
 	store.Locker
 	store.ChangeCounter
 	store.Sizer
@@ -57,8 +58,10 @@ func Run(t *testing.T, open Open, skips ...Skip) {
 		{"Articles", articleTests()},
 		{"Versions", versionTests()},
 		{"Imports", importTests()},
+		{"Large", largeTests()},
 		{"Media", mediaTests()},
 		{"Lists", listTests()},
+		{"Takedowns", takedownTests()},
 		{"Locker", lockerTests()},
 		{"ChangeCount", changeCountTests()},
 		{"Watch", watchTests()},

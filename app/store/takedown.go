@@ -1,0 +1,157 @@
+package store
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/kiosque/kiosque/app/news"
+)
+
+// Takedowns takes articles out of the store for good, as a legal takedown
+// asks: a blocked article is removed, and imports skip it from then on,
+// until it is unblocked.
+type Takedowns interface {
+	// Block removes the articles ref names and puts them on the block
+	// list, in one transaction that counts as a change (every server drops
+	// what it keeps). ref is the slug of a stored article, or the URL of
+	// an article's page at its source, read as ArticleByURL reads it (http
+	// or https, with or without a trailing slash). Every article at that
+	// URL goes (a slug names its article's URL too); a URL is blocked even
+	// if no article is stored under it. The related lists that name a
+	// removed article lose it in the same transaction, and the images only
+	// removed articles pointed at are forgotten (Takedown.Media). Blocking
+	// what is blocked already removes nothing and is no error. A slug no
+	// article has is ErrNotFound; a ref that is neither a slug nor an http
+	// or https URL is ErrInvalid.
+	Block(ctx context.Context, ref string) (Takedown, error)
+	// Unblock takes the entries ref names (a slug or a URL, as Block takes
+	// them) off the block list, in one transaction, and returns them; none
+	// is ErrNotFound. It brings nothing back by itself: the sources the
+	// entries came from forget their validators and cursor (every source,
+	// for a URL blocked before any import brought it), so that their next
+	// import fetches every item again.
+	Unblock(ctx context.Context, ref string) ([]Block, error)
+	// Blocked returns the block list, the latest entry first.
+	Blocked(ctx context.Context) ([]Block, error)
+}
+
+// Block is an entry of the block list: what imports skip.
+type Block struct {
+	// URL is the article's page at its source, as it was stored; an
+	// imported item whose URL is this one, the scheme and a trailing
+	// slash aside, is skipped. Empty for an article that had none.
+	URL string
+	// Slug and Title are the removed article's, for people to read; empty
+	// for a URL blocked while no article was stored under it.
+	Slug  string
+	Title string
+	// Origin and OriginID are the removed article's identity at its source
+	// (see Import): an item with this identity is skipped too, whatever
+	// its URL has become. Empty for an article that was not imported.
+	Origin   string
+	OriginID string
+	// Since is when it was blocked.
+	Since time.Time
+}
+
+// Takedown is what Block did.
+type Takedown struct {
+	// Blocked are the entries added: one per article removed, or one for
+	// a URL under which no article was stored. None when ref was blocked
+	// already.
+	Blocked []Block
+	// Removed are the slugs of the articles removed.
+	Removed []string
+	// Media are the keys of the images (under /media/) that the removed
+	// articles pointed at and no stored article does any more: they are
+	// no longer recorded, and their files may be deleted.
+	Media []string
+}
+
+// URLKey is u as the block list and ArticleByURL compare URLs: without its
+// scheme (http or https), fragment or trailing slash. ok is false for a
+// URL that is not http or https.
+func URLKey(u string) (key string, ok bool) {
+	u, _, _ = strings.Cut(u, "#")
+	rest, ok := strings.CutPrefix(u, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(u, "http://"); !ok {
+			return "", false
+		}
+	}
+	rest = strings.TrimSuffix(rest, "/")
+	return rest, rest != ""
+}
+
+// URLForms are the URLs that URLKey gives key for, as stored articles may
+// hold them.
+func URLForms(key string) []string {
+	return []string{"https://" + key, "https://" + key + "/", "http://" + key, "http://" + key + "/"}
+}
+
+// MediaPrefix is the path the images of imported articles are served
+// under (app/media serves it; ingest points images at it).
+const MediaPrefix = "/media/"
+
+// mediaRef finds the images an article points at under MediaPrefix, in
+// any of its text: a mention that is no image (a link) is kept too, which
+// only keeps an image longer.
+var mediaRef = regexp.MustCompile(`/media/([0-9a-f]{32}(?:\.(?:jpg|png|gif|webp|avif))?)`)
+
+// MediaRefPattern is mediaRef for a database that matches regular
+// expressions itself (PostgreSQL's regexp_matches), to find the images of
+// articles stored before stores recorded them.
+const MediaRefPattern = `/media/([0-9a-f]{32}(?:\.(?:jpg|png|gif|webp|avif))?)`
+
+// MediaKeys returns the keys of the images under MediaPrefix that a points
+// at, its illustration and the images of its HTML, each once, sorted.
+func MediaKeys(a news.Article) []string {
+	var keys []string
+	texts := []string{a.HTML}
+	if a.Image != nil {
+		texts = append(texts, a.Image.Src)
+	}
+	for _, text := range texts {
+		if !strings.Contains(text, MediaPrefix) {
+			continue
+		}
+		for _, m := range mediaRef.FindAllStringSubmatch(text, -1) {
+			keys = append(keys, m[1])
+		}
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+// Blocks is the block list as an import reads it.
+type Blocks struct {
+	urls       map[string]bool
+	identities map[[2]string]bool
+}
+
+// NewBlocks indexes the entries of a block list.
+func NewBlocks(entries []Block) Blocks {
+	b := Blocks{urls: map[string]bool{}, identities: map[[2]string]bool{}}
+	for _, e := range entries {
+		if key, ok := URLKey(e.URL); ok {
+			b.urls[key] = true
+		}
+		if e.Origin != "" {
+			b.identities[[2]string{e.Origin, e.OriginID}] = true
+		}
+	}
+	return b
+}
+
+// Holds reports whether an item of origin is blocked: by its URL or by
+// its identity at the source.
+func (b Blocks) Holds(origin string, item Imported) bool {
+	if b.identities[[2]string{origin, item.OriginID}] {
+		return true
+	}
+	key, ok := URLKey(item.Article.URL)
+	return ok && b.urls[key]
+}
