@@ -50,6 +50,10 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = ingestCommand(ctx, args, getenv, stdout, stderr)
 	case "sources":
 		err = sourcesCommand(ctx, args, getenv, stdout, stderr)
+	case "remove":
+		err = removeCommand(ctx, args, getenv, stdout, stderr)
+	case "restore":
+		err = restoreCommand(ctx, args, getenv, stdout, stderr)
 	case "backup":
 		err = backupCommand(ctx, args, getenv, stdout, stderr)
 	case "eval-related":

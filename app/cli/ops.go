@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/kiosque/kiosque/app/media"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/store/sqlite"
 )
@@ -128,4 +129,120 @@ func backupCommand(ctx context.Context, args []string, getenv func(string) strin
 	}
 	fmt.Fprintf(stdout, "Backed up %s to %s in %s.\n", filepath.Join(where.dataDir, sqlite.FileName), path, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// removeCommand runs `kiosque remove`: a takedown. The article leaves the
+// store, the related lists and the block list keeps it out of imports; the
+// servers sharing the store hear of it at once and drop what they keep.
+func removeCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var (
+		where storeFlags
+		byURL string
+	)
+	fs := newFlagSet("remove", "Usage: kiosque remove [-data DIR | -store postgres://…] SLUG\n       kiosque remove [-data DIR | -store postgres://…] -url URL\n\nTakes an article down for good, as a legal takedown asks: out of the API, the pages,\nthe widgets and the related lists of every server, its images deleted. Its URL goes\non the store's block list, so that imports skip it until `kiosque restore`.\n", stderr)
+	where.register(fs)
+	fs.StringVar(&byURL, "url", "", "the article's address at its source, instead of its slug")
+	if err := parseWithEnv(fs, args, getenv); err != nil {
+		return err
+	}
+	var ref string
+	switch {
+	case byURL != "" && fs.NArg() == 0:
+		ref = byURL
+	case byURL == "" && fs.NArg() == 1:
+		ref = fs.Arg(0)
+	default:
+		return errors.New("remove: name one article: its slug (kiosque remove SLUG) or its address (kiosque remove -url URL)")
+	}
+	st, err := openExistingStore(ctx, where)
+	if err != nil {
+		return fmt.Errorf("remove: %w", err)
+	}
+	defer st.Close()
+	done, err := st.Block(ctx, ref)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return fmt.Errorf("remove: no article has the slug %q (give its address with -url to block it before it is imported)", ref)
+	case errors.Is(err, store.ErrInvalid):
+		return fmt.Errorf("remove: %q is neither a slug nor an http(s) address", ref)
+	case err != nil:
+		return fmt.Errorf("remove: %w", err)
+	}
+	// This server's copies of the images go now; other servers delete
+	// theirs when they hear of the change.
+	for _, key := range done.Media {
+		if err := os.Remove(filepath.Join(where.dataDir, media.Folder, key)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			fmt.Fprintf(stderr, "kiosque remove: image %s not deleted: %v\n", key, err)
+		}
+	}
+	if len(done.Blocked) == 0 {
+		fmt.Fprintf(stdout, "%s was removed and blocked already.\n", ref)
+		return nil
+	}
+	for _, b := range done.Blocked {
+		what := b.URL
+		if b.Slug != "" {
+			what = fmt.Sprintf("%s %q (%s)", b.Slug, b.Title, b.URL)
+		}
+		fmt.Fprintf(stdout, "Removed and blocked %s.\n", what)
+	}
+	if len(done.Removed) > 0 {
+		fmt.Fprintf(stdout, "Purge its CDN keys if a CDN caches this site; `kiosque restore %s` lets the next import bring it back.\n", ref)
+	}
+	return nil
+}
+
+// restoreCommand runs `kiosque restore`: the entries leave the block
+// list, and the next import of their source brings them back.
+func restoreCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var where storeFlags
+	fs := newFlagSet("restore", "Usage: kiosque restore [-data DIR | -store postgres://…] SLUG|URL\n       kiosque restore [-data DIR | -store postgres://…] -list\n\nTakes a removed article off the block list: the next import of its source brings it back.\n", stderr)
+	where.register(fs)
+	list := fs.Bool("list", false, "list the blocked articles instead")
+	if err := parseWithEnv(fs, args, getenv); err != nil {
+		return err
+	}
+	if (*list && fs.NArg() != 0) || (!*list && fs.NArg() != 1) {
+		return errors.New("restore: name one removed article, by its slug or its address, or give -list")
+	}
+	st, err := openExistingStore(ctx, where)
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	defer st.Close()
+	if *list {
+		blocked, err := st.Blocked(ctx)
+		if err != nil {
+			return fmt.Errorf("restore: %w", err)
+		}
+		if len(blocked) == 0 {
+			fmt.Fprintln(stdout, "Nothing is blocked.")
+			return nil
+		}
+		w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(w, "SINCE\tSLUG\tURL\tTITLE")
+		for _, b := range blocked {
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", when(b.Since), dash(b.Slug), dash(b.URL), dash(b.Title))
+		}
+		return w.Flush()
+	}
+	restored, err := st.Unblock(ctx, fs.Arg(0))
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("restore: %q is not blocked (kiosque restore -list shows what is)", fs.Arg(0))
+	}
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	for _, b := range restored {
+		fmt.Fprintf(stdout, "Unblocked %s: the next import of its source brings it back.\n", dash(b.URL))
+	}
+	return nil
+}
+
+// dash shows an empty field as "-".
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

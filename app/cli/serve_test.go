@@ -8,10 +8,13 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -252,4 +255,26 @@ func shows(t *testing.T, base, text string, paths ...string) bool {
 		}
 	}
 	return true
+}
+
+// The first signal stops the server gracefully; the second, at once.
+func TestASecondSignalStopsAtOnce(t *testing.T) {
+	signals := make(chan os.Signal, 2)
+	stopped, exited := make(chan struct{}), make(chan struct{})
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	go stopOnSignals(context.Background(), log, signals, func() { close(stopped) }, func() { close(exited) })
+
+	signals <- syscall.SIGTERM
+	<-stopped
+	select {
+	case <-exited:
+		t.Fatal("the first signal exited at once")
+	case <-time.After(100 * time.Millisecond):
+	}
+	signals <- os.Interrupt
+	select {
+	case <-exited:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the second signal did not exit")
+	}
 }
