@@ -66,7 +66,7 @@ postgres:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (echo "Installing Debian's PostgreSQL for the tests" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
 
 test: lint $(WASM) $(CHROMIUM) $(AXE) postgres
-	KIOSQUE_AXE=$(CURDIR)/$(AXE) $(GO) test -count=1 ./...
+	KIOSQUE_AXE=$(CURDIR)/$(AXE) $(GO) test -count=1 -timeout 30m ./...
 
 # gofmt, go vet (server and wasm), staticcheck, and the rule that the wasm
 # links no server-only package.

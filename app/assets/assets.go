@@ -140,10 +140,29 @@ func (a *Assets) hashAll() string {
 	return strings.Trim(etag.Of(all.Bytes()), `"`)
 }
 
-// precompressed reads name+ext when it holds body, compressed: a file left
-// by an earlier build must not be served. (Modification times cannot tell:
-// files built into the binary have none.)
+// precompressed reads name+ext when it was made from body: a file left by
+// an earlier build must not be served. Files on disk tell by their times
+// (it must not be older than name); files built into the binary have
+// none, and are decompressed and compared, once, at start.
 func precompressed(web fs.FS, name, ext string, body []byte) []byte {
+	src, err := fs.Stat(web, name)
+	if err != nil {
+		return nil
+	}
+	pre, err := fs.Stat(web, name+ext)
+	if err != nil {
+		return nil
+	}
+	if !src.ModTime().IsZero() && !pre.ModTime().IsZero() {
+		if pre.ModTime().Before(src.ModTime()) {
+			return nil
+		}
+		packed, err := fs.ReadFile(web, name+ext)
+		if err != nil {
+			return nil
+		}
+		return packed
+	}
 	packed, err := fs.ReadFile(web, name+ext)
 	if err != nil {
 		return nil

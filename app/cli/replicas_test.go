@@ -88,8 +88,8 @@ func startProcess(t *testing.T, cmd *exec.Cmd, name string) *process {
 	case r.url = <-serving:
 	case err := <-r.done:
 		t.Fatalf("%s ended before serving: %v\n%s", name, err, r.log)
-	case <-time.After(30 * time.Second):
-		t.Fatalf("%s did not serve within 30 s:\n%s", name, r.log)
+	case <-time.After(60 * time.Second):
+		t.Fatalf("%s did not serve within 60 s:\n%s", name, r.log)
 	}
 	return r
 }

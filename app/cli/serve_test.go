@@ -60,7 +60,7 @@ func serveWith(t *testing.T, getenv func(string) string, args ...string) (string
 	go func() {
 		done <- Run(ctx, append([]string{"serve", "-addr", "127.0.0.1:0"}, args...), getenv, stdout, stderr)
 	}()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		if u, ok := printed(stdout.String(), "Kiosque is serving on "); ok {
 			return u, stderr, func() error {
