@@ -275,6 +275,24 @@ func (h *Handler) Collect(ctx context.Context) (int, error) {
 	return deleted, nil
 }
 
+// DeleteKept deletes the files of the images under keys kept in the data
+// folder dataDir, as a takedown's command does for the images the store
+// forgot (store.Takedown.Media): a server on that folder serves them no
+// longer anyway, and other servers collect their own copies. A key
+// recorded again meanwhile is only fetched again.
+func DeleteKept(dataDir string, keys []string) error {
+	for _, key := range keys {
+		if !ValidKey(key) {
+			return fmt.Errorf("delete kept image %q: no image has this name", key)
+		}
+		err := os.Remove(filepath.Join(dataDir, Folder, key))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("delete kept image: %w", err)
+		}
+	}
+	return nil
+}
+
 // serve sends an image, its headers, and answers If-None-Match, Range and
 // HEAD, reading of body only what it sends.
 func serve(w http.ResponseWriter, r *http.Request, contentType, tag string, body io.ReadSeeker) {

@@ -683,3 +683,28 @@ func TestCollectDeletesTheImagesForgotten(t *testing.T) {
 		t.Errorf("collected %d; files left %q, want %q", n, got, want)
 	}
 }
+
+// DeleteKept deletes the files of the keys given, and only those.
+func TestDeleteKept(t *testing.T) {
+	up := newUpstream(t)
+	dataDir := t.TempDir()
+	k := newKiosque(t, dataDir)
+	var keys []string
+	for _, src := range []string{up.URL + "/photo.png", up.URL + "/photo.jpg"} {
+		path := k.record(t, src)
+		if res, _ := get(t, k.URL+path); res.StatusCode != http.StatusOK {
+			t.Fatalf("first request: %d", res.StatusCode)
+		}
+		keys = append(keys, strings.TrimPrefix(path, media.Prefix))
+	}
+	never := media.Key(up.URL + "/never.png")
+	if err := media.DeleteKept(dataDir, []string{keys[0], never}); err != nil {
+		t.Fatal(err)
+	}
+	if got := files(t, dataDir); !slices.Equal(got, keys[1:]) {
+		t.Errorf("files left: %q, want %q", got, keys[1:])
+	}
+	if err := media.DeleteKept(dataDir, []string{"../" + sqlite.FileName}); err == nil {
+		t.Error("a name that is no key was deleted")
+	}
+}

@@ -79,6 +79,32 @@ func (s *Sanitizer) HTML(raw, base string) string {
 	return strings.TrimSpace(s.body.Sanitize(buf.String()))
 }
 
+// Stored returns html as a store keeps it: under the allow-list of HTML,
+// with the images Kiosque serves itself (src="/media/…", as ingest points
+// them) kept, but without HTML's other work (resolving URLs, making
+// paragraphs of text). HTML's output, its images pointed at /media/, goes
+// through unchanged; anything else loses what the allow-list refuses, so
+// that no writer of the store can store a script.
+func (s *Sanitizer) Stored(html string) string {
+	if html == "" {
+		return ""
+	}
+	// The allow-list takes only absolute URLs: the local images cross it
+	// under a name no site has, and come back.
+	html = localImage.ReplaceAllString(FixUTF8(html), `src="https://local.kiosque.invalid/media/$1"`)
+	html = s.body.Sanitize(html)
+	return strings.TrimSpace(localImageAbroad.ReplaceAllString(html, `src="/media/$1"`))
+}
+
+// localImage is the src of an image Kiosque serves itself: /media/ and a
+// key as app/media makes them (32 hex digits, maybe an extension). Any
+// other relative src is dropped. localImageAbroad is it while the
+// allow-list runs (.invalid is reserved: no site is on it).
+var (
+	localImage       = regexp.MustCompile(`src="/media/([0-9a-f]{32}(?:\.(?:jpg|png|gif|webp|avif))?)"`)
+	localImageAbroad = regexp.MustCompile(`src="https://local\.kiosque\.invalid/media/([0-9a-f]{32}(?:\.(?:jpg|png|gif|webp|avif))?)"`)
+)
+
 // Text returns the plain text of an HTML fragment (a title, a name): tags
 // stripped, entities decoded, whitespace collapsed.
 func (s *Sanitizer) Text(raw string) string {

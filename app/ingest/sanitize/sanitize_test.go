@@ -1,6 +1,7 @@
 package sanitize_test
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -141,5 +142,42 @@ func TestFixUTF8(t *testing.T) {
 	got := sanitize.FixUTF8("ok \xff\xfe mal\x00 formé\x1b\n")
 	if !utf8.ValidString(got) || got != "ok \uFFFD mal formé\n" {
 		t.Errorf("FixUTF8 = %q", got)
+	}
+}
+
+// Stored keeps what HTML made as it is, and makes anything else inert.
+func TestStored(t *testing.T) {
+	s := sanitize.New()
+	inputs := []string{string(ingesttest.Fixture(t, "hostile/payloads.html"))}
+	for _, p := range ingesttest.Posts(t, "wordpress/posts.json") {
+		var post struct{ Content struct{ Rendered string } }
+		if err := json.Unmarshal(p, &post); err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, post.Content.Rendered)
+	}
+	for _, in := range inputs {
+		safe := s.HTML(in, "https://example.ma/2024/03/post/")
+		if got := s.Stored(safe); got != safe {
+			t.Errorf("HTML's output changed when stored:\n %s\n->\n %s", safe, got)
+		}
+		raw := s.Stored(in)
+		if err := ingesttest.CheckInert(raw); err != nil {
+			t.Errorf("%v in\n%s", err, raw)
+		}
+	}
+	local := `<p><img src="/media/0123456789abcdef0123456789abcdef.webp" alt=""/></p>`
+	if got := s.Stored(local); got != local {
+		t.Errorf("a local image: %s", got)
+	}
+	for in, want := range map[string]string{
+		`<p><img src="/media/../kiosque.db" alt=""/></p>`: `<p><img alt=""/></p>`,
+		`<p><img src="/web/x.png" alt=""/></p>`:           `<p><img alt=""/></p>`,
+		`<p>du texte</p><script>x</script>`:               `<p>du texte</p>`,
+		``:                                                ``,
+	} {
+		if got := s.Stored(in); got != want {
+			t.Errorf("Stored(%s) = %s, want %s", in, got, want)
+		}
 	}
 }

@@ -228,11 +228,11 @@ ON CONFLICT (slug) DO UPDATE SET
 	updated = excluded.updated, lang = excluded.lang, image = excluded.image,
 	source = excluded.source, content_hash = excluded.content_hash`,
 				a.Slug, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
-				f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, store.ContentHash(a),
+				f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, f.hash,
 			); err != nil {
 				return fmt.Errorf("put article %q: %w", a.Slug, err)
 			}
-			if err := setArticleMedia(ctx, tx, a.Slug, store.MediaKeys(a)); err != nil {
+			if err := setArticleMedia(ctx, tx, a.Slug, f.media); err != nil {
 				return err
 			}
 		}
@@ -325,16 +325,20 @@ func scanArticles(rows pgx.Rows) ([]news.Article, error) {
 	return articles, rows.Err()
 }
 
-// fields are an article's column values, as Put writes them.
+// fields are an article's column values, as Put writes them, its content
+// hash and the images it points at.
 type fields struct {
-	url, title, excerpt, html, category, categorySlug, author, lang, source string
-	body, tags                                                              string // JSON
-	image                                                                   any    // JSON, or nil for NULL
-	published, updated                                                      time.Time
+	url, title, excerpt, html, category, categorySlug, author, lang, source, hash string
+	body, tags                                                                    string // JSON
+	image                                                                         any    // JSON, or nil for NULL
+	published, updated                                                            time.Time
+	media                                                                         []string
 }
 
+// articleFields are the values stored for a: store.Stored(a), its HTML
+// sanitized.
 func articleFields(a news.Article) fields {
-	a = store.Normalize(a)
+	a = store.Stored(a)
 	body, _ := json.Marshal(nonNil(a.Body))
 	tags, _ := json.Marshal(nonNil(a.Tags))
 	var image any
@@ -349,8 +353,8 @@ func articleFields(a news.Article) fields {
 	return fields{
 		url: a.URL, title: a.Title, excerpt: a.Excerpt, body: string(body), html: a.HTML,
 		category: a.Category, categorySlug: store.Slugify(a.Category), tags: string(tags),
-		author: a.Author, lang: string(a.Lang), source: a.Source,
-		published: toMillis(a.Published), updated: toMillis(updated), image: image,
+		author: a.Author, lang: string(a.Lang), source: a.Source, hash: store.HashStored(a),
+		published: toMillis(a.Published), updated: toMillis(updated), image: image, media: store.MediaKeys(a),
 	}
 }
 

@@ -67,9 +67,14 @@ func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import, result *store
 		ids[i] = old.id
 		result.Removed = append(result.Removed, old.slug)
 	}
+	// Each article as it is stored, its HTML sanitized once.
+	prepared := make([]fields, len(imp.Articles))
+	for i, item := range imp.Articles {
+		prepared[i] = articleFields(item.Article)
+	}
 	// The images the articles removed or edited pointed at: those no
 	// article points at after the import are forgotten.
-	replaced, err := mediaOf(ctx, tx, append(ids, editedIDs(stored, imp)...))
+	replaced, err := mediaOf(ctx, tx, append(ids, editedIDs(stored, imp, prepared)...))
 	if err != nil {
 		return err
 	}
@@ -122,7 +127,7 @@ func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import, result *store
 
 	withdrawn := withdrawnSet(imp)
 	seen := make(map[string]bool, len(imp.Articles))
-	for _, item := range imp.Articles {
+	for i, item := range imp.Articles {
 		if item.OriginID == "" {
 			return fmt.Errorf("%w %q: origin id is empty", store.ErrInvalid, item.Article.Slug)
 		}
@@ -137,10 +142,9 @@ func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import, result *store
 			result.Blocked = append(result.Blocked, item.OriginID)
 			continue
 		}
-		a := item.Article
-		hash := store.ContentHash(a)
+		a, f := item.Article, prepared[i]
 		if old, ok := stored[item.OriginID]; ok {
-			if old.hash == hash {
+			if old.hash == f.hash {
 				result.Unchanged++
 				continue
 			}
@@ -148,15 +152,14 @@ func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import, result *store
 			if err := store.Validate(a); err != nil {
 				return err
 			}
-			f := articleFields(a)
 			if err := queue(fmt.Sprintf("update %q", a.Slug), `
 UPDATE articles SET url = $1, title = $2, excerpt = $3, body = $4, html = $5, category = $6, category_slug = $7,
 	tags = $8, author = $9, published = $10, updated = $11, lang = $12, image = $13, source = $14, content_hash = $15
 WHERE id = $16`, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
-				f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, hash, old.id); err != nil {
+				f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, f.hash, old.id); err != nil {
 				return err
 			}
-			if err := queueArticleMedia(queue, a.Slug, store.MediaKeys(a), true); err != nil {
+			if err := queueArticleMedia(queue, a.Slug, f.media, true); err != nil {
 				return err
 			}
 			result.Updated = append(result.Updated, a.Slug)
@@ -174,15 +177,14 @@ WHERE id = $16`, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.catego
 			return err
 		}
 		taken[a.Slug] = true // by this import, before its insert is sent
-		f := articleFields(a)
 		if err := queue(fmt.Sprintf("insert %q", a.Slug), `
 INSERT INTO articles (slug, url, title, excerpt, body, html, category, category_slug, tags, author, published, updated, lang, image, source, origin, origin_id, content_hash)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 			a.Slug, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
-			f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, imp.Origin, item.OriginID, hash); err != nil {
+			f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, imp.Origin, item.OriginID, f.hash); err != nil {
 			return err
 		}
-		if err := queueArticleMedia(queue, a.Slug, store.MediaKeys(a), false); err != nil {
+		if err := queueArticleMedia(queue, a.Slug, f.media, false); err != nil {
 			return err
 		}
 		result.Added = append(result.Added, a.Slug)
@@ -206,12 +208,13 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $
 	return saveSourceState(ctx, tx, imp.State)
 }
 
-// editedIDs are the ids of the stored articles that the import changes.
-func editedIDs(stored map[string]storedItem, imp store.Import) []int64 {
+// editedIDs are the ids of the stored articles that the import changes;
+// prepared are its articles' fields.
+func editedIDs(stored map[string]storedItem, imp store.Import, prepared []fields) []int64 {
 	var ids []int64
 	withdrawn := withdrawnSet(imp)
-	for _, item := range imp.Articles {
-		if old, ok := stored[item.OriginID]; ok && !withdrawn[item.OriginID] && old.hash != store.ContentHash(item.Article) {
+	for i, item := range imp.Articles {
+		if old, ok := stored[item.OriginID]; ok && !withdrawn[item.OriginID] && old.hash != prepared[i].hash {
 			ids = append(ids, old.id)
 		}
 	}

@@ -102,9 +102,9 @@ WHERE id = ?`)
 			continue
 		}
 		a := item.Article
-		hash := store.ContentHash(a)
+		f := articleFields(a)
 		if old, ok := stored[item.OriginID]; ok {
-			if old.hash == hash {
+			if old.hash == f.hash {
 				result.Unchanged++
 				continue
 			}
@@ -112,12 +112,11 @@ WHERE id = ?`)
 			if err := store.Validate(a); err != nil {
 				return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
 			}
-			f := articleFields(a)
 			if _, err := update.ExecContext(ctx, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
-				f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, hash, old.id); err != nil {
+				f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, f.hash, old.id); err != nil {
 				return result, fmt.Errorf("apply import from %s: update %q: %w", imp.Origin, a.Slug, err)
 			}
-			before, err := setArticleMedia(ctx, tx, old.id, store.MediaKeys(a))
+			before, err := setArticleMedia(ctx, tx, old.id, f.media)
 			if err != nil {
 				return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
 			}
@@ -136,13 +135,12 @@ WHERE id = ?`)
 		if err := store.Validate(a); err != nil {
 			return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
 		}
-		f := articleFields(a)
 		res, err := insert.ExecContext(ctx, a.Slug, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
-			f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, imp.Origin, item.OriginID, hash)
+			f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, imp.Origin, item.OriginID, f.hash)
 		if err != nil {
 			return result, fmt.Errorf("apply import from %s: insert %q: %w", imp.Origin, a.Slug, err)
 		}
-		if keys := store.MediaKeys(a); len(keys) > 0 {
+		if keys := f.media; len(keys) > 0 {
 			id, err := res.LastInsertId()
 			if err != nil {
 				return result, fmt.Errorf("apply import from %s: insert %q: %w", imp.Origin, a.Slug, err)
@@ -336,15 +334,19 @@ func truncateSlug(s string, n int) string {
 	return s
 }
 
-// fields are an article's column values, as Put writes them.
+// fields are an article's column values, as Put writes them, its content
+// hash and the images it points at.
 type fields struct {
-	url, title, excerpt, body, html, category, categorySlug, tags, author, lang, source string
-	published, updated                                                                  int64
-	image                                                                               any
+	url, title, excerpt, body, html, category, categorySlug, tags, author, lang, source, hash string
+	published, updated                                                                        int64
+	image                                                                                     any
+	media                                                                                     []string
 }
 
+// articleFields are the values stored for a: store.Stored(a), its HTML
+// sanitized.
 func articleFields(a news.Article) fields {
-	a = store.Normalize(a)
+	a = store.Stored(a)
 	body, _ := json.Marshal(nonNil(a.Body))
 	tags, _ := json.Marshal(nonNil(a.Tags))
 	var image any
@@ -359,8 +361,8 @@ func articleFields(a news.Article) fields {
 	return fields{
 		url: a.URL, title: a.Title, excerpt: a.Excerpt, body: string(body), html: a.HTML,
 		category: a.Category, categorySlug: store.Slugify(a.Category), tags: string(tags),
-		author: a.Author, lang: string(a.Lang), source: a.Source,
-		published: a.Published.UnixMilli(), updated: updated.UnixMilli(), image: image,
+		author: a.Author, lang: string(a.Lang), source: a.Source, hash: store.HashStored(a),
+		published: a.Published.UnixMilli(), updated: updated.UnixMilli(), image: image, media: store.MediaKeys(a),
 	}
 }
 

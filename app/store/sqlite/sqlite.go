@@ -310,11 +310,11 @@ RETURNING id`)
 		var id int64
 		if err := stmt.QueryRowContext(ctx,
 			a.Slug, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
-			f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, store.ContentHash(a),
+			f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, f.hash,
 		).Scan(&id); err != nil {
 			return fmt.Errorf("put article %q: %w", a.Slug, err)
 		}
-		before, err := setArticleMedia(ctx, tx, id, store.MediaKeys(a))
+		before, err := setArticleMedia(ctx, tx, id, f.media)
 		if err != nil {
 			return fmt.Errorf("put article %q: %w", a.Slug, err)
 		}

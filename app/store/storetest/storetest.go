@@ -56,6 +56,7 @@ type test struct {
 func Run(t *testing.T, open Open, skips ...Skip) {
 	groups := []group{
 		{"Articles", articleTests()},
+		{"SafeHTML", safeHTMLTests()},
 		{"Versions", versionTests()},
 		{"Imports", importTests()},
 		{"Large", largeTests()},
