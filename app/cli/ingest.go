@@ -175,8 +175,12 @@ func printReport(w io.Writer, r ingest.Report) {
 		fmt.Fprintf(w, "%s: unchanged since the last import\n", r.Source)
 		return
 	}
-	fmt.Fprintf(w, "%s: %d added, %d updated, %d removed, %d unchanged, %d skipped\n",
+	fmt.Fprintf(w, "%s: %d added, %d updated, %d removed, %d unchanged, %d skipped",
 		r.Source, len(r.Added), len(r.Updated), len(r.Removed), r.Unchanged, len(r.Skipped))
+	if len(r.Blocked) > 0 {
+		fmt.Fprintf(w, ", %d blocked (kiosque restore -list)", len(r.Blocked))
+	}
+	fmt.Fprintln(w)
 	const maxListed = 20
 	for i, s := range r.Skipped {
 		if i == maxListed {

@@ -170,10 +170,8 @@ func removeCommand(ctx context.Context, args []string, getenv func(string) strin
 	}
 	// This server's copies of the images go now; other servers delete
 	// theirs when they hear of the change.
-	for _, key := range done.Media {
-		if err := os.Remove(filepath.Join(where.dataDir, media.Folder, key)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			fmt.Fprintf(stderr, "kiosque remove: image %s not deleted: %v\n", key, err)
-		}
+	if err := media.DeleteKept(where.dataDir, done.Media); err != nil {
+		fmt.Fprintf(stderr, "kiosque remove: %v (the server deletes it at its next collection)\n", err)
 	}
 	if len(done.Blocked) == 0 {
 		fmt.Fprintf(stdout, "%s was removed and blocked already.\n", ref)

@@ -105,9 +105,13 @@ func TestRemoveTakesAnArticleDownForGood(t *testing.T) {
 	took := eventually(t, 3*time.Second, "the article leaves every answer", isGone)
 	t.Logf("the takedown showed after %s", took.Round(time.Millisecond))
 
-	// The next import does not bring it back.
-	if err := Run(context.Background(), []string{"ingest", "-data", data, "-feed", src.URL}, noEnv, io.Discard, io.Discard); err != nil {
+	// The next import does not bring it back, and says why.
+	out.Reset()
+	if err := Run(context.Background(), []string{"ingest", "-data", data, "-feed", src.URL}, noEnv, &out, io.Discard); err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "1 blocked") {
+		t.Errorf("ingest does not say it skipped a blocked article: %q", out.String())
 	}
 	time.Sleep(1500 * time.Millisecond) // past the server's watch of the store
 	if !isGone() {
