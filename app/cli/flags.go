@@ -27,19 +27,29 @@ type listFlag interface {
 	isList()
 }
 
-// newFlagSet makes a command's flag set, whose -h says what the command
+// command is a command's flags. Those marked local name what one
+// invocation acts on (remove -url): the environment never sets them.
+type command struct {
+	*flag.FlagSet
+	local map[string]bool
+}
+
+// newCommand makes a command's flags, whose -h says what the command
 // does, then lists each flag with its environment variable.
-func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		out := fs.Output()
+func newCommand(name, synopsis string, stderr io.Writer) *command {
+	c := &command{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError), local: map[string]bool{}}
+	c.SetOutput(stderr)
+	c.Usage = func() {
+		out := c.Output()
 		fmt.Fprint(out, synopsis)
-		fmt.Fprintf(out, "\nFlags (each also read from the environment variable beside it; a flag given wins):\n")
-		fs.VisitAll(func(f *flag.Flag) {
+		fmt.Fprintf(out, "\nFlags (those with a variable beside them are also read from the environment; a flag given wins):\n")
+		c.VisitAll(func(f *flag.Flag) {
 			kind, usage := flag.UnquoteUsage(f)
-			fmt.Fprintf(out, "  -%s %s\t%s\n", f.Name, kind, envName(f.Name))
-			fmt.Fprintf(out, "    \t%s", strings.ReplaceAll(usage, "\n", "\n    \t"))
+			fmt.Fprintf(out, "  -%s %s", f.Name, kind)
+			if !c.local[f.Name] {
+				fmt.Fprintf(out, "\t%s", envName(f.Name))
+			}
+			fmt.Fprintf(out, "\n    \t%s", strings.ReplaceAll(usage, "\n", "\n    \t"))
 			switch {
 			case f.DefValue == "" || f.DefValue == "false" || f.DefValue == "0":
 			case kind == "string":
@@ -50,22 +60,29 @@ func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 			fmt.Fprintln(out)
 		})
 	}
-	return fs
+	return c
 }
 
-// parseWithEnv parses args into fs; each flag they do not give takes its
-// value from the environment, read with getenv, when set there.
-func parseWithEnv(fs *flag.FlagSet, args []string, getenv func(string) string) error {
-	if err := fs.Parse(args); err != nil {
+// localFlag marks flags the environment does not set.
+func (c *command) localFlag(names ...string) {
+	for _, n := range names {
+		c.local[n] = true
+	}
+}
+
+// parse parses args; each flag they do not give, and that is not local,
+// takes its value from the environment, read with getenv, when set there.
+func (c *command) parse(args []string, getenv func(string) string) error {
+	if err := c.Parse(args); err != nil {
 		return err
 	}
 	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	c.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var err error
-	fs.VisitAll(func(f *flag.Flag) {
+	c.VisitAll(func(f *flag.Flag) {
 		name := envName(f.Name)
 		value := getenv(name)
-		if given[f.Name] || value == "" || err != nil {
+		if given[f.Name] || c.local[f.Name] || value == "" || err != nil {
 			return
 		}
 		values := []string{value}
@@ -74,12 +91,20 @@ func parseWithEnv(fs *flag.FlagSet, args []string, getenv func(string) string) e
 		}
 		for _, v := range values {
 			if e := f.Value.Set(v); e != nil {
-				err = fmt.Errorf("%s: %s=%q: %w", fs.Name(), name, value, e)
+				err = fmt.Errorf("%s: %s=%q: %w", c.Name(), name, value, e)
 				return
 			}
 		}
 	})
 	return err
+}
+
+// given reports whether the flag named name was set, on the command line
+// or in the environment.
+func (c *command) given(name string, getenv func(string) string) bool {
+	set := false
+	c.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set || (!c.local[name] && getenv(envName(name)) != "")
 }
 
 // prefixList is a list of CIDRs, given separated by commas.
@@ -106,6 +131,10 @@ func (p *prefixList) Set(v string) error {
 				return fmt.Errorf("%q: want a CIDR such as 10.0.0.0/8, or an address", part)
 			}
 			prefix = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		// Peers are compared unmapped (::ffff:10.0.0.1 is 10.0.0.1).
+		if addr := prefix.Addr(); addr.Is4In6() && prefix.Bits() >= 96 {
+			prefix = netip.PrefixFrom(addr.Unmap(), prefix.Bits()-96)
 		}
 		*p = append(*p, prefix.Masked())
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/kiosque/kiosque/app/ingest/fetch"
 	"github.com/kiosque/kiosque/app/ingest/wordpress"
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/sample"
 )
 
 // ingestConfig is what `kiosque ingest` is told on its command line.
@@ -39,14 +40,16 @@ func parseIngestFlags(args []string, getenv func(string) string, stderr io.Write
 		c    ingestConfig
 		lang string
 	)
-	fs := newFlagSet("ingest", "Usage: kiosque ingest [-data DIR | -store postgres://…] -feed URL | -wordpress URL\n\nImports articles once, then prints what changed.\n", stderr)
+	fs := newCommand("ingest", "Usage: kiosque ingest [-data DIR | -store postgres://…] -feed URL | -wordpress URL\n\nImports articles once, then prints what changed.\n", stderr)
 	fs.StringVar(&c.dataDir, "data", "./data", "folder of the SQLite store")
 	fs.StringVar(&c.storeURL, "store", "", "a PostgreSQL store, postgres://user@host/db; default: SQLite in the -data folder")
 	fs.StringVar(&c.feed, "feed", "", "URL of an RSS 2.0 or Atom feed")
 	fs.StringVar(&c.wordpress, "wordpress", "", "URL of a WordPress site (its REST API is read)")
-	fs.StringVar(&lang, "lang", "fr", "language of items that neither declare one nor show one clearly: fr, ar or en")
+	fs.StringVar(&lang, "source-lang", "fr", "language of items that neither declare one nor show one clearly: fr, ar or en")
+	oldName := fs.String("lang", "", "the same as -source-lang (an older name)")
+	fs.localFlag("feed", "wordpress", "lang")
 	fs.DurationVar(&c.timeout, "timeout", fetch.DefaultTimeout, "timeout of each request")
-	if err := parseWithEnv(fs, args, getenv); err != nil {
+	if err := fs.parse(args, getenv); err != nil {
 		return c, err
 	}
 	switch {
@@ -59,9 +62,12 @@ func parseIngestFlags(args []string, getenv func(string) string, stderr io.Write
 	case c.timeout <= 0:
 		return c, fmt.Errorf("ingest: -timeout %s: must be positive", c.timeout)
 	}
+	if *oldName != "" {
+		lang = *oldName
+	}
 	l, ok := news.ParseLang(lang)
 	if !ok {
-		return c, fmt.Errorf("ingest: -lang %q: want fr, ar or en", lang)
+		return c, fmt.Errorf("ingest: -source-lang %q: want fr, ar or en", lang)
 	}
 	c.lang = l
 	return c, nil
@@ -116,6 +122,16 @@ func ingestCommand(ctx context.Context, args []string, getenv func(string) strin
 		return err
 	}
 	printReport(stdout, report)
+	// The sample never mixes with a publisher's articles.
+	if len(report.Put()) > 0 {
+		n, err := sample.Clear(ctx, st)
+		if err != nil {
+			return fmt.Errorf("ingest: the import is stored, but the sample articles were not removed: %w", err)
+		}
+		if n > 0 {
+			fmt.Fprintf(stdout, "Removed the %d sample articles: the store holds the publisher's own now.\n", n)
+		}
+	}
 	return nil
 }
 

@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"text/tabwriter"
 	"time"
@@ -29,33 +28,23 @@ func (s *storeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.storeURL, "store", "", "a PostgreSQL store, postgres://user@host/db; default: SQLite in the -data folder")
 }
 
-// openExistingStore opens the store of an operation, which has nothing
-// to do on a store that does not exist yet.
+// openExistingStore opens the store of an operation run beside a server:
+// it must exist, and an operation never migrates it (a server of this
+// release does, when it starts).
 func openExistingStore(ctx context.Context, where storeFlags) (store.Backend, error) {
 	if where.storeURL == "" {
-		if err := storeExists(where.dataDir); err != nil {
-			return nil, err
-		}
+		return sqlite.OpenAsIs(ctx, where.dataDir)
 	}
 	return openStore(ctx, where.storeURL, where.dataDir)
-}
-
-// storeExists says whether the data folder holds a SQLite store.
-func storeExists(dataDir string) error {
-	path := filepath.Join(dataDir, sqlite.FileName)
-	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("no store at %s: give the server's data folder with -data, or its database with -store", path)
-	}
-	return nil
 }
 
 // sourcesCommand runs `kiosque sources`: each source polled, with its
 // health and its stored articles.
 func sourcesCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var where storeFlags
-	fs := newFlagSet("sources", "Usage: kiosque sources [-data DIR | -store postgres://…]\n\nLists each source polled: its last success, its last error, the failures in a row,\nand how many of its articles are stored.\n", stderr)
-	where.register(fs)
-	if err := parseWithEnv(fs, args, getenv); err != nil {
+	fs := newCommand("sources", "Usage: kiosque sources [-data DIR | -store postgres://…]\n\nLists each source polled: its last success, its last error, the failures in a row,\nand how many of its articles are stored.\n", stderr)
+	where.register(fs.FlagSet)
+	if err := fs.parse(args, getenv); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -98,9 +87,9 @@ func when(t time.Time) string {
 // the SQLite store.
 func backupCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var where storeFlags
-	fs := newFlagSet("backup", "Usage: kiosque backup [-data DIR] FILE\n\nCopies the SQLite store to FILE, consistently, while servers and imports use it.\nTo restore: stop the server, put FILE in an empty data folder as "+sqlite.FileName+", start it.\nA PostgreSQL store is backed up with PostgreSQL's own tools (pg_dump).\n", stderr)
-	where.register(fs)
-	if err := parseWithEnv(fs, args, getenv); err != nil {
+	fs := newCommand("backup", "Usage: kiosque backup [-data DIR] FILE\n\nCopies the SQLite store to FILE, consistently, while servers and imports use it.\nTo restore: stop the server, put FILE in an empty data folder as "+sqlite.FileName+", start it.\nA PostgreSQL store is backed up with PostgreSQL's own tools (pg_dump).\n", stderr)
+	where.register(fs.FlagSet)
+	if err := fs.parse(args, getenv); err != nil {
 		return err
 	}
 	if where.storeURL != "" {
@@ -115,16 +104,8 @@ func backupCommand(ctx context.Context, args []string, getenv func(string) strin
 			return fmt.Errorf("backup: %s is the store itself; give another file", path)
 		}
 	}
-	if err := storeExists(where.dataDir); err != nil {
-		return fmt.Errorf("backup: %w", err)
-	}
-	st, err := sqlite.Open(ctx, where.dataDir)
-	if err != nil {
-		return fmt.Errorf("backup: %w", err)
-	}
-	defer st.Close()
 	start := time.Now()
-	if err := st.Backup(ctx, path); err != nil {
+	if err := sqlite.Backup(ctx, where.dataDir, path); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
 	fmt.Fprintf(stdout, "Backed up %s to %s in %s.\n", filepath.Join(where.dataDir, sqlite.FileName), path, time.Since(start).Round(time.Millisecond))
@@ -139,10 +120,11 @@ func removeCommand(ctx context.Context, args []string, getenv func(string) strin
 		where storeFlags
 		byURL string
 	)
-	fs := newFlagSet("remove", "Usage: kiosque remove [-data DIR | -store postgres://…] SLUG\n       kiosque remove [-data DIR | -store postgres://…] -url URL\n\nTakes an article down for good, as a legal takedown asks: out of the API, the pages,\nthe widgets and the related lists of every server, its images deleted. Its URL goes\non the store's block list, so that imports skip it until `kiosque restore`.\n", stderr)
-	where.register(fs)
+	fs := newCommand("remove", "Usage: kiosque remove [-data DIR | -store postgres://…] SLUG\n       kiosque remove [-data DIR | -store postgres://…] -url URL\n\nTakes an article down for good, as a legal takedown asks: out of the API, the pages,\nthe widgets and the related lists of every server, its images deleted. Its URL goes\non the store's block list, so that imports skip it until `kiosque restore`.\n", stderr)
+	where.register(fs.FlagSet)
 	fs.StringVar(&byURL, "url", "", "the article's address at its source, instead of its slug")
-	if err := parseWithEnv(fs, args, getenv); err != nil {
+	fs.localFlag("url")
+	if err := fs.parse(args, getenv); err != nil {
 		return err
 	}
 	var ref string
@@ -168,14 +150,16 @@ func removeCommand(ctx context.Context, args []string, getenv func(string) strin
 	case err != nil:
 		return fmt.Errorf("remove: %w", err)
 	}
-	// This server's copies of the images go now; other servers delete
-	// theirs when they hear of the change.
-	if err := media.DeleteKept(where.dataDir, done.Media); err != nil {
-		fmt.Fprintf(stderr, "kiosque remove: %v (the server deletes it at its next collection)\n", err)
+	// The copies of its images in this data folder go now; servers delete
+	// theirs when they hear of the change (with PostgreSQL, each server
+	// keeps its own folder: only one named with -data is cleaned here).
+	var keptImages error
+	if where.storeURL == "" || fs.given("data", getenv) {
+		keptImages = media.DeleteKept(where.dataDir, done.Media)
 	}
 	if len(done.Blocked) == 0 {
 		fmt.Fprintf(stdout, "%s was removed and blocked already.\n", ref)
-		return nil
+		return keptImages
 	}
 	for _, b := range done.Blocked {
 		what := b.URL
@@ -187,6 +171,9 @@ func removeCommand(ctx context.Context, args []string, getenv func(string) strin
 	if len(done.Removed) > 0 {
 		fmt.Fprintf(stdout, "Purge its CDN keys if a CDN caches this site; `kiosque restore %s` lets the next import bring it back.\n", ref)
 	}
+	if keptImages != nil {
+		return fmt.Errorf("remove: the article is removed, but its image files are not deleted (the server deletes them at its next collection): %w", keptImages)
+	}
 	return nil
 }
 
@@ -194,10 +181,11 @@ func removeCommand(ctx context.Context, args []string, getenv func(string) strin
 // list, and the next import of their source brings them back.
 func restoreCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var where storeFlags
-	fs := newFlagSet("restore", "Usage: kiosque restore [-data DIR | -store postgres://…] SLUG|URL\n       kiosque restore [-data DIR | -store postgres://…] -list\n\nTakes a removed article off the block list: the next import of its source brings it back.\n", stderr)
-	where.register(fs)
+	fs := newCommand("restore", "Usage: kiosque restore [-data DIR | -store postgres://…] SLUG|URL\n       kiosque restore [-data DIR | -store postgres://…] -list\n\nTakes a removed article off the block list: the next import of its source brings it back.\n", stderr)
+	where.register(fs.FlagSet)
 	list := fs.Bool("list", false, "list the blocked articles instead")
-	if err := parseWithEnv(fs, args, getenv); err != nil {
+	fs.localFlag("list")
+	if err := fs.parse(args, getenv); err != nil {
 		return err
 	}
 	if (*list && fs.NArg() != 0) || (!*list && fs.NArg() != 1) {

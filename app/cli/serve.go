@@ -67,7 +67,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		c    serveConfig
 		lang string
 	)
-	fs := newFlagSet("serve", serveSynopsis, stderr)
+	fs := newCommand("serve", serveSynopsis, stderr)
 	fs.StringVar(&c.addr, "addr", ":8080", "address to listen on")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", "", `private address of /metrics, in Prometheus' format ("127.0.0.1:9090"); default: none`)
 	fs.StringVar(&c.dataDir, "data", "./data", "folder of the SQLite store, and of the images this server keeps")
@@ -86,7 +86,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.DurationVar(&c.pollEvery, "poll", 15*time.Minute, "how often to poll each source")
 	fs.StringVar(&c.sourceLang, "source-lang", "fr", "language of sources that do not declare one: fr, ar or en")
 	fs.IntVar(&c.cacheMB, "cache-size", answers.DefaultMaxBytes>>20, "megabytes of memory for kept answers (pages, widgets, JSON)")
-	if err := parseWithEnv(fs, args, getenv); err != nil {
+	if err := fs.parse(args, getenv); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
@@ -132,7 +132,9 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	signals := make(chan os.Signal, 2)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(signals)
-	go stopOnSignals(ctx, log, signals, stop, func() { os.Exit(1) })
+	finished := make(chan struct{})
+	defer close(finished)
+	go stopOnSignals(ctx, log, signals, finished, stop, func() { os.Exit(1) })
 
 	web, err := c.webFiles()
 	if err != nil {
@@ -154,10 +156,11 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	if err != nil {
 		return err
 	}
-	// Background work ends before the store closes.
+	// Background work (imports, images, metrics) goes on while open
+	// requests finish, and ends before the store closes.
 	var background sync.WaitGroup
 	defer background.Wait()
-	work, stopWork := context.WithCancel(ctx)
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
 	background.Go(func() { r.Run(work) })
 
@@ -177,6 +180,7 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 			ln.Close()
 			return fmt.Errorf("listen on %s for the metrics: %w", c.metricsAddr, err)
 		}
+		warnIfPublic(log, metricsLn.Addr())
 		log.Info("serving the metrics", "url", "http://"+displayAddr(metricsLn.Addr())+"/metrics")
 		fmt.Fprintf(stdout, "Metrics are on http://%s/metrics\n", displayAddr(metricsLn.Addr()))
 		background.Go(func() { serveMetrics(work, log, metricsLn, m) })
@@ -186,24 +190,39 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	fmt.Fprintf(stdout, "Kiosque is serving on http://%s\n", displayAddr(ln.Addr()))
 
 	err = front.Serve(ctx, ln, r.Site(), opts)
+	stopWork()
+	background.Wait()
 	log.Info("stopped", "err", err)
 	return err
 }
 
 // stopOnSignals stops the server gracefully at the first signal, and at
 // once (exitNow) at the second: whoever sends it does not want to wait for
-// the requests and imports in flight.
-func stopOnSignals(ctx context.Context, log *slog.Logger, signals <-chan os.Signal, stop, exitNow func()) {
+// the requests and imports in flight. It returns when finished is closed.
+func stopOnSignals(ctx context.Context, log *slog.Logger, signals <-chan os.Signal, finished <-chan struct{}, stop, exitNow func()) {
 	select {
 	case sig := <-signals:
 		log.Info("stopping: requests in flight may finish; a second signal stops at once", "signal", sig.String())
 		stop()
 	case <-ctx.Done():
+	case <-finished:
 		return
 	}
-	sig := <-signals
-	log.Warn("stopping at once", "signal", sig.String())
-	exitNow()
+	select {
+	case sig := <-signals:
+		log.Warn("stopping at once", "signal", sig.String())
+		exitNow()
+	case <-finished:
+	}
+}
+
+// warnIfPublic warns when the metrics listen where anyone may read them.
+func warnIfPublic(log *slog.Logger, addr net.Addr) {
+	tcp, ok := addr.(*net.TCPAddr)
+	if ok && (tcp.IP.IsLoopback() || tcp.IP.IsPrivate()) {
+		return
+	}
+	log.Warn("the metrics listen on a public address: give -metrics-addr a loopback or private address, or firewall it", "addr", addr.String())
 }
 
 // webFiles are the files the site serves as they are: those built into
@@ -223,8 +242,11 @@ func (c serveConfig) webFiles() (fs.FS, error) {
 }
 
 // fillSample puts the bundled sample into an empty store when asked
-// (-sample), or when nothing else would fill it (no -source), and names
-// the site after it when the sample is what it shows.
+// (-sample), or when nothing else would fill it (no -source). A store that
+// holds a publisher's articles beside the sample (an import by
+// `kiosque ingest` while the sample showed) loses the sample, unless it was
+// asked for. The site is named after the sample only when the sample is
+// all it will show.
 func (c *serveConfig) fillSample(ctx context.Context, log *slog.Logger, st store.Store) error {
 	if c.sample || len(c.sources) == 0 {
 		n, err := sample.Fill(ctx, st)
@@ -235,16 +257,29 @@ func (c *serveConfig) fillSample(ctx context.Context, log *slog.Logger, st store
 			log.Info("filled the empty store with the bundled sample", "articles", n)
 		}
 	}
-	if c.site != "" {
-		return nil
-	}
-	c.site = "Kiosque"
 	shown, err := sample.Stored(ctx, st)
 	if err != nil {
 		return err
 	}
-	if len(shown) > 0 {
-		c.site = sample.SiteName
+	if len(shown) > 0 && !c.sample {
+		page, err := st.Articles(ctx, store.Query{Limit: len(shown) + 1})
+		if err != nil {
+			return err
+		}
+		if len(page.Articles) > len(shown) { // the publisher's own are there
+			n, err := sample.Clear(ctx, st)
+			if err != nil {
+				return err
+			}
+			log.Info("removed the sample articles: the store holds the publisher's own", "articles", n)
+			shown = nil
+		}
+	}
+	if c.site == "" {
+		c.site = "Kiosque"
+		if len(shown) > 0 && len(c.sources) == 0 {
+			c.site = sample.SiteName
+		}
 	}
 	return nil
 }
@@ -263,22 +298,26 @@ func (c serveConfig) warnOfForwardedHeaders(log *slog.Logger, addr net.Addr) {
 }
 
 // serveMetrics serves /metrics on its own listener, apart from the site,
-// until ctx is done.
+// until ctx is done, and returns once the scrapes under way are answered.
 func serveMetrics(ctx context.Context, log *slog.Logger, ln net.Listener, m *metrics.Metrics) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.Handler())
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second}
-	go func() {
-		<-ctx.Done()
-		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(shutdown)
-	}()
-	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		log.Error("metrics stopped", "err", err)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		log.Error("the metrics stopped", "err", err)
+		return
+	case <-ctx.Done():
 	}
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		srv.Close()
+	}
+	<-served
 }
-
 // displayAddr turns a listening address into one a browser can open.
 func displayAddr(a net.Addr) string {
 	host, port, err := net.SplitHostPort(a.String())

@@ -63,16 +63,19 @@ func serveWith(t *testing.T, getenv func(string) string, args ...string) (string
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		if u, ok := printed(stdout.String(), "Kiosque is serving on "); ok {
-			return u, stderr, func() error {
+			// stop may be called again (deferred too): it returns what serve
+			// returned.
+			stop := sync.OnceValue(func() error {
 				cancel()
 				select {
 				case err := <-done:
 					return err
 				case <-time.After(15 * time.Second):
-					t.Fatal("serve did not stop")
+					t.Error("serve did not stop")
 					return nil
 				}
-			}
+			})
+			return u, stderr, stop
 		}
 		select {
 		case err := <-done:
@@ -262,7 +265,9 @@ func TestASecondSignalStopsAtOnce(t *testing.T) {
 	signals := make(chan os.Signal, 2)
 	stopped, exited := make(chan struct{}), make(chan struct{})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	go stopOnSignals(context.Background(), log, signals, func() { close(stopped) }, func() { close(exited) })
+	finished := make(chan struct{})
+	defer close(finished)
+	go stopOnSignals(context.Background(), log, signals, finished, func() { close(stopped) }, func() { close(exited) })
 
 	signals <- syscall.SIGTERM
 	<-stopped

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
 	"github.com/kiosque/kiosque/app/sample"
+	"github.com/kiosque/kiosque/app/store"
+	"github.com/kiosque/kiosque/app/store/sqlite"
 )
 
 // relatedSlugs reads the related list the API gives for slug.
@@ -102,7 +105,7 @@ func TestRemoveTakesAnArticleDownForGood(t *testing.T) {
 		}
 		return true
 	}
-	took := eventually(t, 3*time.Second, "the article leaves every answer", isGone)
+	took := eventually(t, 10*time.Second, "the article leaves every answer", isGone)
 	t.Logf("the takedown showed after %s", took.Round(time.Millisecond))
 
 	// The next import does not bring it back, and says why.
@@ -113,7 +116,15 @@ func TestRemoveTakesAnArticleDownForGood(t *testing.T) {
 	if !strings.Contains(out.String(), "1 blocked") {
 		t.Errorf("ingest does not say it skipped a blocked article: %q", out.String())
 	}
-	time.Sleep(1500 * time.Millisecond) // past the server's watch of the store
+	st, err := sqlite.OpenAsIs(context.Background(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.Article(context.Background(), gone)
+	st.Close()
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("after the next import, the store holds the article removed: %v", err)
+	}
 	if !isGone() {
 		t.Fatal("the article came back with the next import")
 	}
@@ -139,7 +150,7 @@ func TestRemoveTakesAnArticleDownForGood(t *testing.T) {
 	if err := Run(context.Background(), []string{"ingest", "-data", data, "-feed", src.URL}, noEnv, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 3*time.Second, "the restored article comes back", func() bool {
+	eventually(t, 10*time.Second, "the restored article comes back", func() bool {
 		status, _ := get(t, base, "/api/v1/articles/"+gone)
 		return status == http.StatusOK
 	})

@@ -5,8 +5,13 @@ package cli
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"runtime"
 	"runtime/debug"
+	"strings"
+
+	"github.com/kiosque/kiosque/app/etag"
+	"github.com/kiosque/kiosque/web"
 )
 
 // goAppModule is the module of the interface's framework, whose version
@@ -15,6 +20,9 @@ const goAppModule = "github.com/maxence-charriere/go-app/v10"
 
 // release is what a binary says of how it was built.
 type release struct {
+	// Version names the release as the servers and the update notice do:
+	// the content hash of the built-in wasm; empty without one.
+	Version  string
 	Revision string // the commit, "+ changes" when built from a changed tree
 	Time     string // the commit's time
 	GoApp    string // go-app's version
@@ -24,6 +32,9 @@ type release struct {
 // thisRelease reads the build information Go records in the binary.
 func thisRelease() release {
 	r := release{Revision: "unknown (built outside a git checkout)", GoApp: "unknown", Go: runtime.Version()}
+	if wasm, err := fs.ReadFile(web.Files(), "app.wasm"); err == nil {
+		r.Version = strings.Trim(etag.Of(wasm), `"`)
+	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return r
@@ -58,7 +69,10 @@ func versionCommand(args []string, stdout io.Writer) error {
 		return fmt.Errorf("version: unexpected argument %q", args[0])
 	}
 	r := thisRelease()
-	fmt.Fprintf(stdout, "kiosque %s", r.Revision)
+	if r.Version == "" {
+		r.Version = "none (built without app.wasm)"
+	}
+	fmt.Fprintf(stdout, "release %s\ncommit  %s", r.Version, r.Revision)
 	if r.Time != "" {
 		fmt.Fprintf(stdout, " (%s)", r.Time)
 	}

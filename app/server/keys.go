@@ -1,9 +1,11 @@
 package server
 
 import (
+	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/kiosque/kiosque/app/answers"
@@ -149,15 +151,28 @@ func (s *server) originOf(req Request) string {
 	if req.TLS {
 		scheme = "https"
 	}
-	if s.trusts(req.Peer) {
-		if p := strings.ToLower(firstForwarded(req.ForwardedProto)); p == "https" || p == "http" {
-			scheme = p
+	if !s.trusts(req.Peer) {
+		if req.ForwardedProto != "" || req.ForwardedHost != "" {
+			s.ignoredForwarded(req.Peer)
 		}
-		if h := firstForwarded(req.ForwardedHost); validHost(h) {
-			host = h
-		}
+		return scheme + "://" + host
+	}
+	if p := strings.ToLower(lastForwarded(req.ForwardedProto)); p == "https" || p == "http" {
+		scheme = p
+	}
+	if h := lastForwarded(req.ForwardedHost); validHost(h) {
+		host = h
 	}
 	return scheme + "://" + host
+}
+
+// ignoredForwarded logs, once, that forwarded headers came from an
+// address not trusted: behind a proxy, the URLs then name the proxy's view
+// of the server until -trusted-proxies or -public-url is set.
+func (s *server) ignoredForwarded(peer netip.Addr) {
+	if s.warnedForwarded.CompareAndSwap(false, true) {
+		s.Log.Warn("ignoring X-Forwarded-Proto and X-Forwarded-Host from an address not trusted: URLs name the request's own scheme and host; behind a proxy, set -public-url or -trusted-proxies", "from", peer.String())
+	}
 }
 
 // trusts reports whether peer is one of the trusted proxies.
@@ -170,19 +185,50 @@ func (s *server) trusts(peer netip.Addr) bool {
 	return false
 }
 
-// firstForwarded is the first value of a forwarded header, the one the
-// proxy nearest the client wrote.
-func firstForwarded(v string) string {
-	first, _, _ := strings.Cut(v, ",")
-	return strings.TrimSpace(first)
+// lastForwarded is the last value of a forwarded header: the one the
+// trusted proxy nearest this server wrote (a proxy that appends leaves
+// the client's values before its own).
+func lastForwarded(v string) string {
+	if i := strings.LastIndexByte(v, ','); i >= 0 {
+		v = v[i+1:]
+	}
+	return strings.TrimSpace(v)
 }
 
-// validHost reports whether h is a host[:port] and nothing else, so that
-// it may go into a URL as it is.
+// validHost reports whether h is a host name or an IP address, with an
+// optional port, and nothing else, so that it may go into a URL as it is.
 func validHost(h string) bool {
 	if h == "" || len(h) > 255 {
 		return false
 	}
-	u, err := url.Parse("http://" + h)
-	return err == nil && u.Host == h && u.User == nil && u.Path == "" && u.RawQuery == "" && u.Fragment == ""
+	host, port := h, ""
+	if strings.HasPrefix(h, "[") || strings.Count(h, ":") == 1 {
+		var err error
+		if host, port, err = net.SplitHostPort(h); err != nil {
+			if !strings.HasPrefix(h, "[") || !strings.HasSuffix(h, "]") {
+				return false
+			}
+			host, port = h[1:len(h)-1], ""
+		}
+		if port != "" || strings.HasSuffix(h, ":") {
+			n, err := strconv.Atoi(port)
+			if err != nil || n < 1 || n > 65535 || strconv.Itoa(n) != port {
+				return false
+			}
+		}
+	}
+	if addr, err := netip.ParseAddr(host); err == nil {
+		return addr.Zone() == "" && (addr.Is4() || strings.HasPrefix(h, "["))
+	}
+	for label := range strings.SplitSeq(host, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, c := range []byte(label) {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }

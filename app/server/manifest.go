@@ -54,7 +54,7 @@ func webManifest(cfg Config, resolve func(string) string) ([]byte, error) {
 		ID:              "/",
 		Name:            cfg.Site,
 		ShortName:       cfg.Site,
-		Description:     cfg.Description,
+		Description:     cfg.describe(),
 		Lang:            string(cfg.Lang),
 		Dir:             "auto",
 		StartURL:        "/",

@@ -115,9 +115,9 @@ func (s *server) oembed() http.Handler {
 				return answers.Answer{}, err
 			}
 			a, err := jsonAnswer(answer, viewKeys(v))
-			if s.PublicURL == "" {
-				// The URLs in the answer follow the scheme the proxy reports.
-				a.Header.Set("Vary", "X-Forwarded-Proto")
+			if s.PublicURL == "" && len(s.TrustedProxies) > 0 {
+				// The URLs in the answer follow what the proxy reports.
+				a.Header.Set("Vary", "X-Forwarded-Proto, X-Forwarded-Host")
 			}
 			return a, err
 		})

@@ -194,8 +194,9 @@ func (s *server) pageAnswer(ctx context.Context, page string, reader news.Lang, 
 	if params.ReaderLangMatters(page) {
 		addVary(h, "Accept-Language")
 	}
-	if s.PublicURL == "" && canonical != "" {
-		addVary(h, "X-Forwarded-Proto") // the links name the scheme
+	if s.PublicURL == "" && len(s.TrustedProxies) > 0 && canonical != "" {
+		addVary(h, "X-Forwarded-Proto") // the links name the origin the proxy reports
+		addVary(h, "X-Forwarded-Host")
 	}
 	if status != http.StatusOK {
 		h.Set("Cache-Control", "no-store")

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"sync/atomic"
 
 	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/assets"
@@ -69,6 +70,9 @@ type server struct {
 	common http.Header
 	// fixed are the static files served at paths other sites name.
 	fixed map[string]*answers.Ready
+	// warnedForwarded is set once the log said that forwarded headers
+	// came from an address not trusted.
+	warnedForwarded atomic.Bool
 }
 
 // Server is the whole site: a handler of every request, and the answers
@@ -88,9 +92,6 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Lang == "" {
 		cfg.Lang = news.French
-	}
-	if cfg.Description == "" {
-		cfg.Description = ui.SiteDescription(cfg.Lang)
 	}
 	if cfg.FrameAncestors == "" {
 		cfg.FrameAncestors = "*"
@@ -114,6 +115,15 @@ func New(cfg Config) (*Server, error) {
 	mux := http.NewServeMux()
 	s.addRoutes(mux)
 	return &Server{server: s, handler: withRecover(cfg.Log, withLog(cfg.Log, withHeaders(common, mux)))}, nil
+}
+
+// describe is what the site says it is: the publisher's description, or
+// a line in the site's language.
+func (c Config) describe() string {
+	if c.Description != "" {
+		return c.Description
+	}
+	return ui.SiteDescription(c.Lang)
 }
 
 // commonHeaders are the headers every answer carries. The API and the
@@ -141,7 +151,7 @@ func loadAssets(cfg Config, common http.Header) (*assets.Assets, error) {
 		Name:            cfg.Site,
 		ShortName:       cfg.Site,
 		Title:           cfg.Site,
-		Description:     cfg.Description,
+		Description:     cfg.describe(),
 		Lang:            string(cfg.Lang),
 		BackgroundColor: lightBackground,
 		ThemeColor:      accent,

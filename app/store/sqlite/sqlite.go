@@ -52,17 +52,51 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create data folder %s: %w", dir, err)
 	}
-	path := filepath.Join(dir, FileName)
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-	db, err := sql.Open("sqlite", dsn)
+	db, path, err := openDB(dir)
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", path, err)
+		return nil, err
 	}
 	if err := migrate(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	return &Store{db: db, dir: dir}, nil
+}
+
+// OpenAsIs opens the store in the folder dir, which must exist, without
+// changing its schema: for the operations run beside a server (sources,
+// takedowns), which must not migrate a store under an older server. A
+// schema of another version than this program's is refused.
+func OpenAsIs(ctx context.Context, dir string) (*Store, error) {
+	path := filepath.Join(dir, FileName)
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("no store at %s: %w", path, err)
+	}
+	db, path, err := openDB(dir)
+	if err != nil {
+		return nil, err
+	}
+	var version int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: read schema version: %w", path, err)
+	}
+	if latest := len(migrations) - 1; version != latest {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: its schema is version %d, this program's is %d: use the kiosque that serves it (a server of this release migrates the store when it starts)", path, version, latest)
+	}
+	return &Store{db: db, dir: dir}, nil
+}
+
+// openDB opens the database file of the folder dir.
+func openDB(dir string) (*sql.DB, string, error) {
+	path := filepath.Join(dir, FileName)
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, path, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return db, path, nil
 }
 
 // Close closes the database.
@@ -437,17 +471,31 @@ func decodeCursor(c string) (published, id int64, err error) {
 	return published, id, nil
 }
 
-// Backup writes a consistent copy of the store to the file path while
-// others read and write it (SQLite's VACUUM INTO), then moves it into
-// place, so that path holds a whole copy or nothing. The copy is a store
-// of its own: put it in an empty data folder as kiosque.db to restore it.
-func (s *Store) Backup(ctx context.Context, path string) error {
+// Backup writes a consistent copy of the store in the folder dir to the
+// file path while others read and write it (SQLite's VACUUM INTO), then
+// moves it into place, so that path holds a whole copy or nothing. It
+// neither migrates nor checks the schema: the copy is the store as it is,
+// which an older server may still be using. Put it in an empty data folder
+// as kiosque.db to restore it.
+func Backup(ctx context.Context, dir, path string) error {
+	if _, err := os.Stat(filepath.Join(dir, FileName)); err != nil {
+		return fmt.Errorf("no store at %s: %w", filepath.Join(dir, FileName), err)
+	}
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("back up to %s: the file exists; give a new name", path)
 	}
+	db, _, err := openDB(dir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
 	partial := path + ".partial"
 	os.Remove(partial) // left by a backup that was killed
-	if _, err := s.db.ExecContext(ctx, "VACUUM INTO ?", partial); err != nil {
+	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", partial); err != nil {
+		os.Remove(partial)
+		return fmt.Errorf("back up to %s: %w", path, err)
+	}
+	if err := syncFile(partial); err != nil {
 		os.Remove(partial)
 		return fmt.Errorf("back up to %s: %w", path, err)
 	}
@@ -455,5 +503,19 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 		os.Remove(partial)
 		return fmt.Errorf("back up to %s: %w", path, err)
 	}
+	// The rename lasts once the folder is written.
+	if err := syncFile(filepath.Dir(path)); err != nil {
+		return fmt.Errorf("back up to %s: %w", path, err)
+	}
 	return nil
+}
+
+// syncFile flushes a file, or a folder's entries, to the disk.
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
 }

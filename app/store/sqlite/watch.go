@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -40,6 +41,11 @@ func (s *Store) WatchChanges(ctx context.Context, changed func(reconnected bool)
 
 // Ping tells whether the store answers.
 func (s *Store) Ping(ctx context.Context) error {
-	var one int
-	return s.db.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+	// The schema's version is read from the file: a store whose file went
+	// or cannot be read fails, where SELECT 1 would not.
+	var version int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("ask the store: %w", err)
+	}
+	return nil
 }
