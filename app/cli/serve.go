@@ -318,6 +318,7 @@ func serveMetrics(ctx context.Context, log *slog.Logger, ln net.Listener, m *met
 	}
 	<-served
 }
+
 // displayAddr turns a listening address into one a browser can open.
 func displayAddr(a net.Addr) string {
 	host, port, err := net.SplitHostPort(a.String())
