@@ -73,7 +73,7 @@ lint:
 	GOBIN=$(CURDIR)/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 	bin/staticcheck ./...
 	GOOS=js GOARCH=wasm bin/staticcheck . ./app/ui/... ./app/news/...
-	@! GOOS=js GOARCH=wasm $(GO) list -deps . | grep -E '/app/(store|related|ingest|server|sample|answers|assets)|modernc.org/sqlite|bluemonday|gofeed|andybalholm/brotli|tdewolff/minify|valyala/fasthttp|jackc/pgx|/app/front' \
+	@! GOOS=js GOARCH=wasm $(GO) list -deps . | grep -E '/app/(store|related|ingest|server|sample|answers|assets|replica|front|media)|modernc.org/sqlite|bluemonday|gofeed|andybalholm/brotli|tdewolff/minify|valyala/fasthttp|jackc/pgx' \
 		|| (echo "the wasm links server-only packages" && false)
 
 # One table: the wasm next to go-app's hello world, throughput and p99
@@ -94,7 +94,7 @@ bench-go:
 
 # The README's screenshots, taken by the browser tests.
 screenshots: $(WASM) $(CHROMIUM)
-	KIOSQUE_SCREENSHOTS=docs/screenshots $(GO) test -count=1 -run TestScreenshots .
+	KIOSQUE_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run TestScreenshots ./app/browsertest
 
 clean:
 	rm -rf bin $(WASM) $(WASM).br $(WASM).gz

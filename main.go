@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/kiosque/kiosque/app/cli"
 	"github.com/kiosque/kiosque/app/ui"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -18,7 +19,7 @@ func main() {
 	app.Route("/saved", app.NewZeroComponentFactory(&ui.SavedPage{}))
 	app.RunWhenOnBrowser() // in the browser, this never returns
 
-	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	if err := cli.Run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "kiosque:", err)
 		os.Exit(1)
 	}

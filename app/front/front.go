@@ -57,6 +57,25 @@ type Options struct {
 	ReadBuffer int
 }
 
+// DefaultOptions bound the server's work: a request is read within 10
+// seconds and answered within 30, an idle connection stays 30 seconds, and
+// a shutdown lets open requests finish for 10 seconds. An answer of up to
+// 32 KB (a widget's document, plain) leaves in one write; a request's head
+// may take 8 KB (some publishers' cookies are large); an open connection
+// holds both buffers.
+func DefaultOptions(log *slog.Logger) Options {
+	return Options{
+		Log:          log,
+		Grace:        10 * time.Second,
+		ReadTimeout:  10 * time.Second,
+		WriteTimeout: 30 * time.Second,
+		IdleTimeout:  30 * time.Second,
+		MaxBodyBytes: 1 << 20,
+		WriteBuffer:  32 << 10,
+		ReadBuffer:   8 << 10,
+	}
+}
+
 // Serve serves ln until ctx is done, then shuts down gracefully: the
 // listener closes, idle connections close, and open requests get
 // o.Grace to finish before their connections are cut.

@@ -1,6 +1,8 @@
 // Package params reads the query parameters that the server and the
-// browser share: the canonical form of a query, which names a page or an
-// answer whatever order its parameters came in.
+// browser share: the widget's options, themes and languages, whole numbers
+// in a range, and the canonical form of a query, which names a page or an
+// answer whatever order its parameters came in. A value it refuses is an
+// *Error that names its parameter.
 package params
 
 import (

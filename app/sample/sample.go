@@ -5,11 +5,13 @@ package sample
 
 import (
 	"bytes"
+	"context"
 	_ "embed"
 	"encoding/json"
 	"fmt"
 
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/store"
 )
 
 //go:embed articles.json
@@ -26,4 +28,24 @@ func Articles() ([]news.Article, error) {
 		return nil, fmt.Errorf("decode sample articles: %w", err)
 	}
 	return articles, nil
+}
+
+// Fill puts the sample articles into st when it holds none, and says how
+// many it put.
+func Fill(ctx context.Context, st store.Store) (int, error) {
+	page, err := st.Articles(ctx, store.Query{Limit: 1})
+	if err != nil {
+		return 0, fmt.Errorf("fill the store with the sample: %w", err)
+	}
+	if len(page.Articles) > 0 {
+		return 0, nil
+	}
+	articles, err := Articles()
+	if err != nil {
+		return 0, err
+	}
+	if err := st.Put(ctx, articles...); err != nil {
+		return 0, fmt.Errorf("fill the store with the sample: %w", err)
+	}
+	return len(articles), nil
 }

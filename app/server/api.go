@@ -6,13 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/params"
 	"github.com/kiosque/kiosque/app/store"
-	"github.com/kiosque/kiosque/app/ui"
 )
 
 // Limits of the API's lists.
@@ -30,11 +28,11 @@ func (s *server) listArticles() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.keep(w, r, func(ctx context.Context) (answers.Answer, error) {
 			q, _ := url.ParseQuery(params.Canonical(r.URL.RawQuery, "category", "cursor", "lang", "limit"))
-			limit, err := intParam(q, "limit", defaultListLimit, 1, maxListLimit)
+			limit, err := params.Int(q, "limit", defaultListLimit, 1, maxListLimit)
 			if err != nil {
 				return answers.Answer{}, err
 			}
-			lang, err := ui.ParseLangParam(q.Get("lang"))
+			lang, err := params.ParseLang(q.Get("lang"))
 			if err != nil {
 				return answers.Answer{}, err
 			}
@@ -45,7 +43,7 @@ func (s *server) listArticles() http.Handler {
 				Cursor:   q.Get("cursor"),
 			})
 			if errors.Is(err, store.ErrBadCursor) {
-				return answers.Answer{}, &ui.ParamError{Param: "cursor", Value: q.Get("cursor"), Reason: "not a cursor this API gave"}
+				return answers.Answer{}, &params.Error{Param: "cursor", Value: q.Get("cursor"), Reason: "not a cursor this API gave"}
 			}
 			if err != nil {
 				return answers.Answer{}, err
@@ -80,7 +78,7 @@ func (s *server) relatedArticles() http.Handler {
 		slug := r.PathValue("slug")
 		s.keep(w, r, func(ctx context.Context) (answers.Answer, error) {
 			q, _ := url.ParseQuery(params.Canonical(r.URL.RawQuery, "limit"))
-			limit, err := intParam(q, "limit", defaultRelatedLimit, 1, maxRelatedLimit)
+			limit, err := params.Int(q, "limit", defaultRelatedLimit, 1, maxRelatedLimit)
 			if err != nil {
 				return answers.Answer{}, err
 			}
@@ -126,7 +124,7 @@ func (s *server) getView() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		page, ok := viewedPage(r.URL.RawQuery)
 		if !ok {
-			badParam(w, &ui.ParamError{Param: "path", Value: page, Reason: "must be a path of this site"})
+			badParam(w, &params.Error{Param: "path", Value: page, Reason: "must be a path of this site"})
 			return
 		}
 		reader := s.readerLang(requestOf(r), page)
@@ -139,7 +137,7 @@ func (s *server) getView() http.Handler {
 				return answers.Answer{}, notFound(v.Error)
 			}
 			a, err := jsonAnswer(v, viewKeys(v))
-			if ui.ReaderLangMatters(page) {
+			if params.ReaderLangMatters(page) {
 				a.Header.Set("Vary", "Accept-Language")
 			}
 			return a, err
@@ -190,22 +188,9 @@ func (s *server) related(ctx context.Context, a news.Article, limit int) ([]news
 	return articles[:min(limit, len(articles))], nil
 }
 
-// intParam reads a whole-number parameter in [lo, hi], or def if absent.
-func intParam(q url.Values, name string, def, lo, hi int) (int, error) {
-	s, ok := q[name]
-	if !ok {
-		return def, nil
-	}
-	n, err := strconv.Atoi(s[0])
-	if err != nil || n < lo || n > hi {
-		return 0, &ui.ParamError{Param: name, Value: s[0], Reason: fmt.Sprintf("must be a whole number from %d to %d", lo, hi)}
-	}
-	return n, nil
-}
-
 func badParam(w http.ResponseWriter, err error) {
 	p := Problem{Status: http.StatusBadRequest, Detail: err.Error()}
-	var pe *ui.ParamError
+	var pe *params.Error
 	if errors.As(err, &pe) {
 		p.Param = pe.Param
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/kiosque/kiosque/app/negotiate"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/params"
-	"github.com/kiosque/kiosque/app/ui"
 )
 
 // Request is what decides which prepared answer a request gets. The
@@ -92,7 +91,7 @@ func (s *server) keyOf(req Request) (string, bool) {
 		}
 	case path == "/", path == "/embed", path == "/saved",
 		strings.HasPrefix(path, "/a/") && len(path) > 3 && !strings.Contains(path[3:], "/"):
-		page := ui.CanonicalPage(path, req.RawQuery)
+		page := params.CanonicalPage(path, req.RawQuery)
 		origin := ""
 		if s.PublicURL == "" && strings.HasPrefix(page, "/a/") {
 			origin = s.originOf(req)
@@ -110,14 +109,14 @@ func viewedPage(rawQuery string) (string, bool) {
 	if raw == "" || err != nil || target.Scheme != "" || target.Host != "" || len(raw) > 2048 || raw[0] != '/' {
 		return raw, false
 	}
-	return ui.CanonicalPage(target.Path, target.RawQuery), true
+	return params.CanonicalPage(target.Path, target.RawQuery), true
 }
 
 // readerLang is the language the reader's browser asks for, when the page
 // speaks it: "" when the page's language comes from elsewhere, so that its
 // answer is kept once, not once per language.
 func (s *server) readerLang(req Request, page string) news.Lang {
-	if !ui.ReaderLangMatters(page) {
+	if !params.ReaderLangMatters(page) {
 		return ""
 	}
 	return negotiate.Lang(req.AcceptLanguage)

@@ -105,12 +105,12 @@ func (s *server) oembed() http.Handler {
 				return answers.Answer{}, err
 			}
 			answer, v, status, err := s.oembedFor(ctx, embed, origin, req)
-			var pe *ui.ParamError
+			var pe *params.Error
 			switch {
 			case status == http.StatusNotFound:
 				return answers.Answer{}, notFound("no article or widget of this site at this URL")
 			case errors.As(err, &pe):
-				return answers.Answer{}, &ui.ParamError{Param: "url", Value: req.target.String(), Reason: "a widget URL with " + pe.Error()}
+				return answers.Answer{}, &params.Error{Param: "url", Value: req.target.String(), Reason: "a widget URL with " + pe.Error()}
 			case err != nil:
 				return answers.Answer{}, err
 			}
@@ -129,7 +129,7 @@ func parseOEmbedRequest(q url.Values) (oembedRequest, error) {
 	raw := q.Get("url")
 	u, err := url.Parse(raw)
 	if raw == "" || len(raw) > 2048 || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return req, &ui.ParamError{Param: "url", Value: raw, Reason: "must be the absolute http(s) URL of an article or a widget"}
+		return req, &params.Error{Param: "url", Value: raw, Reason: "must be the absolute http(s) URL of an article or a widget"}
 	}
 	req.target = u
 	for _, p := range []struct {
@@ -139,7 +139,7 @@ func parseOEmbedRequest(q url.Values) (oembedRequest, error) {
 		if _, ok := q[p.name]; !ok {
 			continue
 		}
-		if *p.dst, err = intParam(q, p.name, 0, 1, 100_000); err != nil {
+		if *p.dst, err = params.Int(q, p.name, 0, 1, 100_000); err != nil {
 			return req, err
 		}
 	}
@@ -216,7 +216,7 @@ func widgetTarget(q url.Values) *url.URL {
 
 // oembedFor builds the answer for the widget at embed, and returns the
 // widget's view with it. Its status is 404 when the widget's article does
-// not exist; a bad option is a *ui.ParamError.
+// not exist; a bad option is a *params.Error.
 func (s *server) oembedFor(ctx context.Context, embed *url.URL, origin string, req oembedRequest) (OEmbed, ui.View, int, error) {
 	v, status, err := s.buildView(ctx, embed.String(), "")
 	if err != nil || status != http.StatusOK {
@@ -267,11 +267,11 @@ func (s *server) oembedFor(ctx context.Context, embed *url.URL, origin string, r
 // in Chromium on the sample: a consumer that cannot resize the frame then
 // shows the widget whole, and one that can barely moves its page. The
 // loader (web/embed.js) reserves the same.
-func widgetHeight(o ui.EmbedOptions, width int) int {
+func widgetHeight(o params.Embed, width int) int {
 	switch o.Layout {
-	case ui.LayoutCarousel:
+	case params.LayoutCarousel:
 		return 440
-	case ui.LayoutCards:
+	case params.LayoutCards:
 		cards := o.Limit
 		if o.Article != "" {
 			cards++ // the article, then its related ones

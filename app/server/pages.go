@@ -16,6 +16,7 @@ import (
 	"github.com/kiosque/kiosque/app/assets"
 	"github.com/kiosque/kiosque/app/etag"
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/params"
 	"github.com/kiosque/kiosque/app/ui"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/tdewolff/minify/v2"
@@ -126,7 +127,7 @@ func (p *pageRenderer) render(v ui.View, canonical, oembed, wasm string) ([]byte
 func (s *server) page() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		req := requestOf(r)
-		page := ui.CanonicalPage(r.URL.Path, r.URL.RawQuery)
+		page := params.CanonicalPage(r.URL.Path, r.URL.RawQuery)
 		s.keep(w, r, func(ctx context.Context) (answers.Answer, error) {
 			return s.pageAnswer(ctx, page, s.readerLang(req, page), s.originOf(req))
 		})
@@ -136,7 +137,7 @@ func (s *server) page() http.Handler {
 // notFoundPage answers the site's not-found page, which is never kept.
 func (s *server) notFoundPage(w http.ResponseWriter, r *http.Request) {
 	req := requestOf(r)
-	page := ui.CanonicalPage(r.URL.Path, r.URL.RawQuery)
+	page := params.CanonicalPage(r.URL.Path, r.URL.RawQuery)
 	a, err := s.pageAnswer(r.Context(), page, s.readerLang(req, page), s.originOf(req))
 	if err != nil {
 		a = s.problemFor(r.Context(), r, err)
@@ -151,7 +152,7 @@ func (s *server) notFoundPage(w http.ResponseWriter, r *http.Request) {
 // whose browser asks for reader, on a server reached at origin.
 func (s *server) pageAnswer(ctx context.Context, page string, reader news.Lang, origin string) (answers.Answer, error) {
 	v, status, err := s.buildView(ctx, page, reader)
-	var pe *ui.ParamError
+	var pe *params.Error
 	if errors.As(err, &pe) {
 		v.Lang = firstLang(v.Lang)
 		v.Error = pe.Error()
@@ -175,9 +176,9 @@ func (s *server) pageAnswer(ctx context.Context, page string, reader news.Lang, 
 	case v.Embed != nil:
 		wasm = string(v.Embed.Wasm)
 	case strings.HasPrefix(v.Path, "/saved"):
-		wasm = string(ui.WasmIdle)
+		wasm = string(params.WasmIdle)
 	default:
-		wasm = string(ui.WasmIntent)
+		wasm = string(params.WasmIntent)
 	}
 	body, err := s.pages.render(v, canonical, oembed, wasm)
 	if err != nil {
@@ -190,7 +191,7 @@ func (s *server) pageAnswer(ctx context.Context, page string, reader news.Lang, 
 	if !widget {
 		h.Set("X-Frame-Options", "SAMEORIGIN")
 	}
-	if ui.ReaderLangMatters(page) {
+	if params.ReaderLangMatters(page) {
 		addVary(h, "Accept-Language")
 	}
 	if s.PublicURL == "" && canonical != "" {

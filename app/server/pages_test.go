@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kiosque/kiosque/app/htmlq"
+	"github.com/kiosque/kiosque/app/htmltest"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/ui"
 	"golang.org/x/net/html"
@@ -16,7 +16,7 @@ import (
 
 func parsePage(t *testing.T, body []byte) *html.Node {
 	t.Helper()
-	doc, err := htmlq.Parse(string(body))
+	doc, err := htmltest.Parse(string(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,10 +25,10 @@ func parsePage(t *testing.T, body []byte) *html.Node {
 
 // Short names for the queries the tests make.
 var (
-	elements  = htmlq.All
-	attribute = htmlq.Attr
-	text      = htmlq.Text
-	hasClass  = htmlq.Class
+	elements  = htmltest.All
+	attribute = htmltest.Attr
+	text      = htmltest.Text
+	hasClass  = htmltest.Class
 )
 
 // embeddedView reads the view a page carries for the wasm's first render.

@@ -7,7 +7,7 @@ import (
 	"net/http"
 
 	"github.com/kiosque/kiosque/app/answers"
-	"github.com/kiosque/kiosque/app/ui"
+	"github.com/kiosque/kiosque/app/params"
 )
 
 // Browsers keep an answer a minute; shared caches (a publisher's CDN) five,
@@ -76,11 +76,11 @@ func (e *statusError) Error() string { return e.detail }
 
 func notFound(detail string) error { return &statusError{http.StatusNotFound, detail} }
 
-// problemFor is the problem answer of a failed build: a *ui.ParamError is a
+// problemFor is the problem answer of a failed build: a *params.Error is a
 // 400 naming the parameter, a *statusError has its status, and anything
 // else is a 500, logged, whose detail tells the client nothing of it.
 func (s *server) problemFor(ctx context.Context, r *http.Request, err error) answers.Answer {
-	var pe *ui.ParamError
+	var pe *params.Error
 	var se *statusError
 	switch {
 	case errors.As(err, &pe):

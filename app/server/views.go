@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/params"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/ui"
 )
@@ -15,18 +16,18 @@ import (
 // buildView gathers what the page at page (a path and its canonical query,
 // ui.CanonicalPage) shows, straight from the store; reader is the language
 // the reader's browser asks for, on pages that speak it. It returns the
-// HTTP status the page answers with; a bad parameter is a *ui.ParamError.
+// HTTP status the page answers with; a bad parameter is a *params.Error.
 func (s *server) buildView(ctx context.Context, page string, reader news.Lang) (ui.View, int, error) {
 	v := ui.View{Path: page, Site: s.Site}
 	target, err := url.Parse(page)
 	if err != nil {
-		return v, http.StatusBadRequest, &ui.ParamError{Param: "path", Value: page, Reason: "not a path of this site"}
+		return v, http.StatusBadRequest, &params.Error{Param: "path", Value: page, Reason: "not a path of this site"}
 	}
 	q := target.Query()
-	if v.Theme, err = ui.ParseTheme(q.Get("theme")); err != nil {
+	if v.Theme, err = params.ParseTheme(q.Get("theme")); err != nil {
 		return v, http.StatusBadRequest, err
 	}
-	asked, err := ui.ParseLangParam(q.Get("lang"))
+	asked, err := params.ParseLang(q.Get("lang"))
 	if err != nil {
 		return v, http.StatusBadRequest, err
 	}
@@ -66,7 +67,7 @@ func (s *server) homeView(ctx context.Context, v ui.View, q url.Values) (ui.View
 			}
 		}
 		if v.Category == nil {
-			return v, http.StatusBadRequest, &ui.ParamError{Param: "category", Value: slug, Reason: "no such section"}
+			return v, http.StatusBadRequest, &params.Error{Param: "category", Value: slug, Reason: "no such section"}
 		}
 	}
 	query := store.Query{Lang: v.Filter, Limit: defaultListLimit, Cursor: q.Get("cursor")}
@@ -75,7 +76,7 @@ func (s *server) homeView(ctx context.Context, v ui.View, q url.Values) (ui.View
 	}
 	page, err := s.Store.Articles(ctx, query)
 	if errors.Is(err, store.ErrBadCursor) {
-		return v, http.StatusBadRequest, &ui.ParamError{Param: "cursor", Value: query.Cursor, Reason: "not a cursor this site gave"}
+		return v, http.StatusBadRequest, &params.Error{Param: "cursor", Value: query.Cursor, Reason: "not a cursor this site gave"}
 	}
 	if err != nil {
 		return v, 0, err
@@ -115,7 +116,7 @@ func (s *server) articleView(ctx context.Context, v ui.View, slug string, asked 
 // shared cache that ignores Vary can't serve one reader's language to
 // another.
 func (s *server) embedView(ctx context.Context, v ui.View, q url.Values) (ui.View, int, error) {
-	o, err := ui.ParseEmbedOptions(q)
+	o, err := params.ParseEmbed(q)
 	if err != nil {
 		return v, http.StatusBadRequest, err
 	}
@@ -142,7 +143,7 @@ func (s *server) embedView(ctx context.Context, v ui.View, q url.Values) (ui.Vie
 	default:
 		v.Lang = firstLang(o.Lang, news.French)
 		query := store.Query{Limit: o.Limit}
-		if o.Layout == ui.LayoutBoth {
+		if o.Layout == params.LayoutBoth {
 			query.Limit++ // one featured card above a full carousel
 		}
 		if o.Category != "" {
@@ -156,7 +157,7 @@ func (s *server) embedView(ctx context.Context, v ui.View, q url.Values) (ui.Vie
 				}
 			}
 			if v.Category == nil {
-				return v, http.StatusBadRequest, &ui.ParamError{Param: "category", Value: o.Category, Reason: "no such section"}
+				return v, http.StatusBadRequest, &params.Error{Param: "category", Value: o.Category, Reason: "no such section"}
 			}
 			query.Category = v.Category.Slug
 		}

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"net/url"
 	"syscall/js"
+
+	"github.com/kiosque/kiosque/app/params"
 )
 
 // embeddedView reads the view the server embedded in the page, so that the
@@ -103,7 +105,7 @@ func currentPage() string {
 	if err != nil {
 		return ""
 	}
-	return CanonicalPage(u.Path, u.RawQuery)
+	return params.CanonicalPage(u.Path, u.RawQuery)
 }
 
 // showDocument sets the language, direction and theme of the whole document,

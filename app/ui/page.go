@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/kiosque/kiosque/app/params"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -51,7 +52,7 @@ func (s *viewState) nav(ctx app.Context) {
 // pageOf is the page the app shows, as CanonicalPage names it.
 func pageOf(ctx app.Context) string {
 	u := ctx.Page().URL()
-	return CanonicalPage(u.Path, u.RawQuery)
+	return params.CanonicalPage(u.Path, u.RawQuery)
 }
 
 func (s *viewState) load(ctx app.Context, path string) {

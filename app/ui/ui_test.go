@@ -5,8 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kiosque/kiosque/app/htmlq"
+	"github.com/kiosque/kiosque/app/htmltest"
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/params"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"golang.org/x/net/html"
 )
@@ -30,7 +31,7 @@ func testArticle(slug string, lang news.Lang) news.Article {
 // parse prerenders c and parses it as a browser would.
 func parse(t *testing.T, c app.UI) *html.Node {
 	t.Helper()
-	doc, err := htmlq.Parse("<!DOCTYPE html><html><body>" + app.HTMLString(c) + "</body></html>")
+	doc, err := htmltest.Parse("<!DOCTYPE html><html><body>" + app.HTMLString(c) + "</body></html>")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,10 +40,10 @@ func parse(t *testing.T, c app.UI) *html.Node {
 
 // Short names for the queries the tests make.
 var (
-	find   = htmlq.All
-	attrOf = htmlq.Attr
-	textOf = htmlq.Text
-	tagIs  = htmlq.Tag
+	find   = htmltest.All
+	attrOf = htmltest.Attr
+	textOf = htmltest.Text
+	tagIs  = htmltest.Tag
 )
 
 func TestHostileTextStaysInertWhenPrerendered(t *testing.T) {
@@ -109,8 +110,8 @@ func TestWidgetSpeaksTheReadersLanguage(t *testing.T) {
 		t.Run(string(tc.lang), func(t *testing.T) {
 			source := testArticle("source", news.French)
 			v := View{
-				Path: "/embed?article=source", Lang: tc.lang, Theme: ThemeDark,
-				Embed:   &EmbedOptions{Article: "source", Limit: 3, Theme: ThemeDark, Layout: LayoutBoth, Target: "_top"},
+				Path: "/embed?article=source", Lang: tc.lang, Theme: params.ThemeDark,
+				Embed:   &params.Embed{Article: "source", Limit: 3, Theme: params.ThemeDark, Layout: params.LayoutBoth, Target: "_top"},
 				Article: &source,
 				Related: []news.Article{testArticle("r1", news.French), testArticle("r2", news.Arabic), testArticle("r3", news.English)},
 			}
@@ -162,13 +163,13 @@ func TestWidgetSpeaksTheReadersLanguage(t *testing.T) {
 
 func TestWidgetLayouts(t *testing.T) {
 	list := []news.Article{testArticle("a", news.French), testArticle("b", news.French), testArticle("c", news.French)}
-	for layout, want := range map[Layout]struct{ grid, slides int }{
-		LayoutCards:    {3, 0},
-		LayoutCarousel: {0, 3},
-		LayoutBoth:     {1, 2},
+	for layout, want := range map[params.Layout]struct{ grid, slides int }{
+		params.LayoutCards:    {3, 0},
+		params.LayoutCarousel: {0, 3},
+		params.LayoutBoth:     {1, 2},
 	} {
-		v := View{Path: "/embed", Lang: news.French, Theme: ThemeAuto, Articles: list,
-			Embed: &EmbedOptions{Limit: 3, Layout: layout, Theme: ThemeAuto, Target: "_blank"}}
+		v := View{Path: "/embed", Lang: news.French, Theme: params.ThemeAuto, Articles: list,
+			Embed: &params.Embed{Limit: 3, Layout: layout, Theme: params.ThemeAuto, Target: "_blank"}}
 		doc := parse(t, &Widget{View: v})
 		grid := find(doc, func(n *html.Node) bool {
 			return n.Data == "article" && n.Parent != nil && strings.Contains(attrOf(n.Parent, "class"), "card-grid")
@@ -197,36 +198,6 @@ func TestImagesDeclareTheirSize(t *testing.T) {
 	img := find(doc, tagIs("img"))[0]
 	if attrOf(img, "width") != "1200" || attrOf(img, "height") != "675" || attrOf(img, "loading") != "lazy" {
 		t.Errorf("img attributes: %v", img.Attr)
-	}
-}
-
-func TestParseEmbedOptions(t *testing.T) {
-	good := []struct {
-		query string
-		want  EmbedOptions
-	}{
-		{"", EmbedOptions{Limit: 6, Theme: ThemeAuto, Layout: LayoutBoth, Target: "_top", Wasm: WasmIntent}},
-		{"article=x&limit=12&theme=dark&lang=ar&layout=carousel&target=_blank&wasm=eager",
-			EmbedOptions{Article: "x", Limit: 12, Theme: ThemeDark, Lang: news.Arabic, Layout: LayoutCarousel, Target: "_blank", Wasm: WasmEager}},
-		{"category=sport&lang=EN-gb&wasm=idle", EmbedOptions{Category: "sport", Limit: 6, Theme: ThemeAuto, Lang: news.English, Layout: LayoutBoth, Target: "_top", Wasm: WasmIdle}},
-	}
-	for _, tc := range good {
-		got, err := ParseEmbedOptions(mustQuery(t, tc.query))
-		if err != nil || got != tc.want {
-			t.Errorf("%q: got %+v, %v; want %+v", tc.query, got, err, tc.want)
-		}
-	}
-	bad := map[string]string{
-		"limit=0": "limit", "limit=13": "limit", "limit=abc": "limit", "theme=blue": "theme",
-		"lang=de": "lang", "layout=grid": "layout", "target=_parent": "target", "article=a&category=b": "category",
-		"wasm=false": "wasm", "wasm=now": "wasm",
-	}
-	for query, param := range bad {
-		_, err := ParseEmbedOptions(mustQuery(t, query))
-		pe, ok := err.(*ParamError)
-		if !ok || pe.Param != param {
-			t.Errorf("%q: got %v, want an error naming %s", query, err, param)
-		}
 	}
 }
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/params"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -39,7 +40,7 @@ func (w *Widget) Render() app.UI {
 		label = words.alsoLike
 	case len(v.Articles) > 0:
 		featured, listed = v.Articles[:1], v.Articles[1:]
-		if o.Layout != LayoutBoth {
+		if o.Layout != params.LayoutBoth {
 			featured, listed = nil, v.Articles
 		}
 		if v.Category != nil {
@@ -49,9 +50,9 @@ func (w *Widget) Render() app.UI {
 
 	var cards, carousel app.UI
 	switch o.Layout {
-	case LayoutCards:
+	case params.LayoutCards:
 		cards = cardGrid(append(featured, listed...), v.Lang, o.Target, "widget-cards")
-	case LayoutCarousel:
+	case params.LayoutCarousel:
 		carousel = &Carousel{ID: "related", Label: label, Lang: v.Lang, Articles: listed, External: true, Target: o.Target}
 	default:
 		cards = cardGrid(featured, v.Lang, o.Target, "widget-cards widget-featured")

@@ -9,7 +9,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
-	"github.com/kiosque/kiosque/app/htmlq"
+	"github.com/kiosque/kiosque/app/htmltest"
 	"github.com/kiosque/kiosque/app/media"
 )
 
@@ -73,9 +73,9 @@ func checkNode(n *html.Node) error {
 				}
 			}
 		}
-		if n.Data == "a" && htmlq.Attr(n, "href") != "" {
-			if rel := strings.Fields(htmlq.Attr(n, "rel")); !contains(rel, "nofollow") || !contains(rel, "noopener") {
-				return fmt.Errorf("link to %s has rel=%q, want nofollow noopener", htmlq.Attr(n, "href"), htmlq.Attr(n, "rel"))
+		if n.Data == "a" && htmltest.Attr(n, "href") != "" {
+			if rel := strings.Fields(htmltest.Attr(n, "rel")); !contains(rel, "nofollow") || !contains(rel, "noopener") {
+				return fmt.Errorf("link to %s has rel=%q, want nofollow noopener", htmltest.Attr(n, "href"), htmltest.Attr(n, "rel"))
 			}
 		}
 	}

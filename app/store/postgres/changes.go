@@ -21,10 +21,13 @@ func (s *Store) ChangeCount(ctx context.Context) (int64, error) {
 }
 
 // How WatchChanges waits between attempts to connect again: from the
-// first delay, doubled at each failure up to the last.
+// first delay, doubled at each failure up to the last. The last is short:
+// until it listens again, a replica does not see other writers' changes,
+// and replicas must agree within 2 seconds of the database's return. One
+// connection attempt a second is nothing to a database coming back.
 const (
 	firstRetry = 200 * time.Millisecond
-	lastRetry  = 5 * time.Second
+	lastRetry  = time.Second
 )
 
 // idlePing is how long WatchChanges waits for a notification before it

@@ -1,26 +1,445 @@
-//go:build !wasm
+package browsertest
 
-package main
+// The harness: Kiosque's servers, Chromium, and partner sites.
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
+	"log/slog"
 	"math"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"slices"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/kiosque/kiosque/app/answers"
+	"github.com/kiosque/kiosque/app/front"
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/replica"
+	"github.com/kiosque/kiosque/app/sample"
+	"github.com/kiosque/kiosque/app/server"
+	"github.com/kiosque/kiosque/app/store"
+	"github.com/kiosque/kiosque/app/store/sqlite"
 	"github.com/kiosque/kiosque/build/cmd/demo/wordpress"
 )
+
+const seedSlug = "hammouchi-examine-a-vienne-les-defis-du-terrorisme"
+
+// chromium is Debian's Chromium; the tests never download a browser.
+const chromium = "/usr/bin/chromium"
+
+// startKiosque serves the bundled sample, and the articles given, from a
+// temporary store with the real site, web files and built wasm, through
+// the front the binary serves with (app/front).
+func startKiosque(tb testing.TB, extra ...news.Article) *liveServer {
+	tb.Helper()
+	return startKiosqueWithStore(tb, func(st *sqlite.Store) {
+		if err := st.Put(context.Background(), extra...); err != nil {
+			tb.Fatal(err)
+		}
+	})
+}
+
+// startKiosqueWithStore is startKiosque with a store that fill prepares.
+func startKiosqueWithStore(tb testing.TB, fill func(*sqlite.Store)) *liveServer {
+	tb.Helper()
+	return serveSite(tb, newSite(tb, fill))
+}
+
+// startKiosqueHoldingWasm is startKiosque, except that requests for the
+// wasm wait until release is called: a test can act while the app is on
+// its way.
+func startKiosqueHoldingWasm(tb testing.TB) (srv *liveServer, release func()) {
+	tb.Helper()
+	held := &heldWasm{Site: newSite(tb, func(*sqlite.Store) {}), held: make(chan struct{})}
+	srv = serveSite(tb, held)
+	tb.Cleanup(held.release)
+	return srv, held.release
+}
+
+// heldWasm is a site whose wasm waits until it is released.
+type heldWasm struct {
+	front.Site
+	held chan struct{}
+	once sync.Once
+}
+
+func (h *heldWasm) release() { h.once.Do(func() { close(h.held) }) }
+
+func (h *heldWasm) wait(path string) {
+	if strings.HasSuffix(path, ".wasm") {
+		<-h.held
+	}
+}
+
+func (h *heldWasm) Lookup(req server.Request) (*answers.Ready, bool) {
+	h.wait(req.Path)
+	return h.Site.Lookup(req)
+}
+
+func (h *heldWasm) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.wait(r.URL.Path)
+	h.Site.ServeHTTP(w, r)
+}
+
+// webDir is the web folder, with the built wasm, seen from this package.
+const webDir = "../../web"
+
+// newSite is the real site over a temporary store with the sample and
+// what fill adds.
+func newSite(tb testing.TB, fill func(*sqlite.Store)) *server.Server {
+	tb.Helper()
+	data := tb.TempDir()
+	st := openSample(tb, data)
+	tb.Cleanup(func() { st.Close() })
+	fill(st)
+	r, _ := runReplica(tb, st, data, webDir)
+	return r.Site()
+}
+
+// openSample opens the SQLite store in data, filled with the sample if
+// empty.
+func openSample(tb testing.TB, data string) *sqlite.Store {
+	tb.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, data)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := sample.Fill(ctx, st); err != nil {
+		st.Close()
+		tb.Fatal(err)
+	}
+	return st
+}
+
+// runReplica puts a server together over st, with the web files in web,
+// and runs its background work until stop is called or the test ends; it
+// waits until it leads with its related lists up to date.
+func runReplica(tb testing.TB, st store.Backend, data, web string) (r *replica.Replica, stop func()) {
+	tb.Helper()
+	if _, err := os.Stat(filepath.Join(web, "app.wasm")); err != nil {
+		tb.Fatalf("%s/app.wasm is missing: build it first (make test does)", web)
+	}
+	r, err := replica.New(replica.Config{
+		Log:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Store:      st,
+		Site:       server.Config{Web: os.DirFS(web), Site: "Kiosque Démo", FrameAncestors: "*"},
+		DataDir:    data,
+		CacheBytes: 64 << 20,
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r.Run(ctx)
+	}()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			<-done
+		})
+	}
+	tb.Cleanup(stop)
+	select {
+	case <-r.ListsReady():
+	case <-time.After(30 * time.Second):
+		tb.Fatal("the server never led, or its related lists were never up to date")
+	}
+	return r, stop
+}
+
+// liveServer is a site served on loopback through app/front, as the
+// binary serves it.
+type liveServer struct {
+	URL  string
+	stop context.CancelFunc
+	done chan error
+	once sync.Once
+}
+
+// serveSite serves site on a free port of 127.0.0.1 until the test ends.
+func serveSite(tb testing.TB, site front.Site) *liveServer {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return serveOn(tb, ln, site, time.Second)
+}
+
+// serveOn serves site on ln; grace is how long a stop lets open requests
+// finish.
+func serveOn(tb testing.TB, ln net.Listener, site front.Site, grace time.Duration) *liveServer {
+	tb.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &liveServer{URL: "http://" + ln.Addr().String(), stop: cancel, done: make(chan error, 1)}
+	opts := front.DefaultOptions(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	opts.Grace = grace
+	go func() { s.done <- front.Serve(ctx, ln, site, opts) }()
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// Close stops the server and waits until it has.
+func (s *liveServer) Close() {
+	s.once.Do(func() {
+		s.stop()
+		<-s.done
+	})
+}
+
+// browser is a headless Chromium tab with a fresh profile, which records
+// the host of every request the page makes.
+type browser struct {
+	ctx      context.Context
+	mu       sync.Mutex
+	requests []string
+}
+
+func newBrowser(t *testing.T) *browser {
+	t.Helper()
+	if _, err := os.Stat(chromium); err != nil {
+		t.Fatalf("%s is missing: install Debian's chromium (make test does)", chromium)
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chromium),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("lang", "en-US"),
+		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")),
+		chromedp.WindowSize(900, 1000),
+	)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+
+	b := &browser{ctx: ctx}
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
+			b.mu.Lock()
+			b.requests = append(b.requests, e.Request.URL)
+			b.mu.Unlock()
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	// Scroll without animation, so positions can be read at once.
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// otherHosts lists the requests that went to another host than host.
+func (b *browser) otherHosts(host string) []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []string
+	for _, r := range b.requests {
+		u, err := url.Parse(r)
+		if err != nil || (u.Scheme != "data" && u.Host != host) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (b *browser) run(t *testing.T, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func eval[T any](t *testing.T, b *browser, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("%s: %v", js, err)
+	}
+	return v
+}
+
+// waitFor polls a JavaScript expression until it is true. A navigation
+// while it waits is no error: the expression is asked again of the new page.
+func waitFor(t *testing.T, b *browser, js string) {
+	t.Helper()
+	var err error
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		var ok bool
+		if ok, err = chromedp.Run(b.ctx, chromedp.Evaluate[bool](js)); err == nil && ok {
+			return
+		}
+		if b.ctx.Err() != nil {
+			break
+		}
+	}
+	t.Fatalf("waiting for %s: never true (last error: %v)", js, err)
+}
+
+// appRunning is true once the app has taken the page over.
+const appRunning = `document.documentElement.dataset.kiosque === "ready"`
+
+// appFilesLoaded lists the app's files (go-app's scripts, the wasm) that
+// the page in b has fetched.
+func appFilesLoaded(t *testing.T, b *browser) []string {
+	t.Helper()
+	return eval[[]string](t, b, `performance.getEntriesByType("resource").map(e => e.name).filter(n => /\/(app\.js|wasm_exec\.js)$|\.wasm$/.test(new URL(n).pathname))`)
+}
+
+// startApp shows the intent a reader's pointer would, on which the widget
+// starts its app (web/kiosque.js), and waits until the app has taken over.
+func startApp(t *testing.T, b *browser) {
+	t.Helper()
+	b.run(t, chromedp.Evaluate[chromedp.Void](`document.body.dispatchEvent(new PointerEvent("pointerover", {bubbles: true}))`))
+	waitFor(t, b, appRunning)
+}
+
+const cardTexts = `Array.from(document.querySelectorAll(".card")).map(c => c.innerText)`
+
+// carouselState reads the carousel's slide index and scroll position.
+const carouselState = `(() => {
+	const c = document.querySelector(".carousel"), t = c.querySelector(".carousel-track"), s = t.children;
+	return {current: +c.dataset.current, left: t.scrollLeft, step: s[1].offsetLeft - s[0].offsetLeft, slides: s.length};
+})()`
+
+type carousel struct {
+	Current int
+	Left    float64
+	Step    float64
+	Slides  int
+}
+
+func mustHost(t *testing.T, raw string) string {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Host
+}
+
+func arabicSlug(t *testing.T) string {
+	t.Helper()
+	articles, err := sample.Articles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range articles {
+		if a.Lang == news.Arabic {
+			return a.Slug
+		}
+	}
+	t.Fatal("the sample has no Arabic article")
+	return ""
+}
+
+// kiosqueAt serves Kiosque from webDir on a fixed address, so that a test
+// can stop it and start another release where the browser expects it.
+type kiosqueAt struct {
+	addr, dataDir string
+	srv           *liveServer
+	background    func() // stops the server's background work
+	st            *sqlite.Store
+}
+
+func newKiosqueAt(t *testing.T) *kiosqueAt {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	k := &kiosqueAt{addr: addr, dataDir: t.TempDir()}
+	t.Cleanup(k.stop)
+	return k
+}
+
+func (k *kiosqueAt) url() string { return "http://" + k.addr }
+
+func (k *kiosqueAt) start(t *testing.T, web string) {
+	t.Helper()
+	st := openSample(t, k.dataDir)
+	r, stop := runReplica(t, st, k.dataDir, web)
+	k.background = stop
+	var (
+		ln  net.Listener
+		err error
+	)
+	for try := 0; ; try++ { // the port may linger a moment after a stop
+		if ln, err = net.Listen("tcp", k.addr); err == nil || try == 50 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Stopped, it is gone at once: no grace for open requests.
+	k.srv, k.st = serveOn(t, ln, r.Site(), 0), st
+}
+
+func (k *kiosqueAt) stop() {
+	if k.srv != nil {
+		k.srv.Close()
+		k.background()
+		k.st.Close()
+		k.srv, k.st = nil, nil
+	}
+}
+
+// copyWeb copies the web folder, the built wasm included.
+func copyWeb(t *testing.T, from string) string {
+	t.Helper()
+	to := filepath.Join(t.TempDir(), "web")
+	err := filepath.WalkDir(from, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		body, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), body, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return to
+}
 
 // Browser tests of the widget on other sites: on a partner's page through
 // the loader (/embed.js), and in a WordPress post through oEmbed. The
@@ -269,275 +688,6 @@ func cardsVisible(t *testing.T, host, inside *browser, box string) {
 	}
 	if eval[bool](t, host, `Array.from(document.querySelectorAll("#`+box+` > a")).some(a => a.getBoundingClientRect().height > 0)`) {
 		t.Errorf("%s: the fallback link still shows beside the frame", box)
-	}
-}
-
-func TestEmbedLoadsNearTheViewportAndFitsItsContent(t *testing.T) {
-	p := startPartnerSite(t)
-	b := newBrowser(t)
-	b.run(t, chromedp.Navigate(p.host+"/page/long"))
-	waitFor(t, b, `window.Kiosque && document.querySelector("#first").style.minHeight !== ""`)
-
-	// Far from the viewport: the fallback only, with its height reserved.
-	if n := eval[int](t, b, `document.querySelectorAll("iframe").length`); n != 0 {
-		t.Fatalf("%d frames before the widgets came near", n)
-	}
-	reserved := eval[float64](t, b, `document.querySelector("#first").getBoundingClientRect().height`)
-	if reserved < 400 {
-		t.Errorf("the first container reserves %.0f px before its frame loads", reserved)
-	}
-	b.run(t, chromedp.Evaluate[chromedp.Void](`scrollTo(0, document.querySelector("#first").offsetTop - innerHeight - 500)`))
-	time.Sleep(300 * time.Millisecond)
-	if n := eval[int](t, b, `document.querySelectorAll("iframe").length`); n != 0 {
-		t.Fatalf("%d frames with the first widget 500 px below the view", n)
-	}
-
-	// Near it: the frame is made, and swapped in before it is reached.
-	b.run(t, chromedp.Evaluate[chromedp.Void](`scrollTo(0, document.querySelector("#first").offsetTop - innerHeight - 100)`))
-	waitFor(t, b, `document.querySelector("#first iframe") !== null`)
-	if n := eval[int](t, b, `document.querySelectorAll("#second iframe").length`); n != 0 {
-		t.Errorf("the second widget, far below, has a frame already")
-	}
-	attrs := eval[map[string]string](t, b, `(() => { const f = document.querySelector("#first iframe");
-		return {title: f.title, loading: f.loading, referrerpolicy: f.referrerPolicy, src: f.src}; })()`)
-	if attrs["title"] == "" || attrs["loading"] != "lazy" || attrs["referrerpolicy"] == "" || !strings.HasPrefix(attrs["src"], p.widget+"/embed?article="+seedSlug) {
-		t.Errorf("frame attributes: %v", attrs)
-	}
-	waitFor(t, b, `document.querySelector("#first").dataset.kiosqueState === "ready"`)
-
-	if src := eval[string](t, b, `document.querySelector("#first iframe").src`); !strings.Contains(src, "lang=fr") {
-		t.Errorf("the frame %s does not speak the page's language (html lang=fr)", src)
-	}
-
-	b.run(t, chromedp.Evaluate[chromedp.Void](`document.querySelector("#first").scrollIntoView()`))
-	first := frame(t, b, "#first iframe")
-	cardsVisible(t, b, first, "first")
-	frameFits(t, b, first, "#first iframe")
-	// A reader who only reads never loads the app.
-	time.Sleep(time.Second)
-	if loaded := appFilesLoaded(t, first); len(loaded) > 0 || eval[bool](t, first, appRunning) {
-		t.Errorf("the widget loaded its app with no intent from the reader: %v", loaded)
-	}
-	// The pointer over it: the app takes over, and the frame still fits.
-	pointInFrame(t, b, first, "#first iframe", ".carousel")
-	waitFor(t, first, appRunning)
-	wide := frameFits(t, b, first, "#first iframe")
-
-	// Straight to the second widget: made and swapped in while in view.
-	b.run(t, chromedp.Evaluate[chromedp.Void](`document.querySelector("#second").scrollIntoView()`))
-	waitFor(t, b, `document.querySelector("#second").dataset.kiosqueState === "ready"`)
-	second := frame(t, b, "#second iframe")
-	cardsVisible(t, b, second, "second")
-	frameFits(t, b, second, "#second iframe")
-
-	time.Sleep(500 * time.Millisecond) // late shifts
-	cls := eval[float64](t, b, `shifts.reduce((a, b) => a + b, 0)`)
-	t.Logf("cumulative layout shift of the partner's page: %.4f", cls)
-	if cls > 0.1 {
-		t.Errorf("cumulative layout shift %.3f, want at most 0.1 (shifts %v)", cls, eval[[]float64](t, b, `shifts`))
-	}
-	// The measure sees shifts: one made on purpose counts (and is taken back).
-	b.run(t, chromedp.Evaluate[chromedp.Void](`document.querySelector("#second").insertAdjacentHTML("afterend", '<div id="shift" style="height:200px"></div>')`))
-	waitFor(t, b, fmt.Sprintf(`shifts.reduce((a, b) => a + b, 0) > %f`, cls+0.01))
-	b.run(t, chromedp.Evaluate[chromedp.Void](`document.querySelector("#shift").remove()`))
-
-	// A narrower window: the widget stacks its featured card, and grows.
-	b.run(t, chromedp.EmulateViewport(420, 1000), chromedp.Evaluate[chromedp.Void](`document.querySelector("#first").scrollIntoView()`))
-	waitFor(t, first, `innerWidth < 420`)
-	var narrow float64
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if narrow = frameFits(t, b, first, "#first iframe"); narrow > wide+50 {
-			break
-		}
-	}
-	if narrow <= wide+50 {
-		t.Errorf("after narrowing the window the frame is %.0f px high, was %.0f: it did not follow its content", narrow, wide)
-	}
-	frameFits(t, b, second, "#second iframe")
-}
-
-func TestEmbedIgnoresHeightsFromOtherWindows(t *testing.T) {
-	p := startPartnerSite(t)
-	b := newBrowser(t)
-	b.run(t, chromedp.Navigate(p.host+"/page/two"))
-	waitFor(t, b, `document.querySelectorAll("[data-kiosque-state=ready]").length === 2`)
-	first, second := frame(t, b, "#first iframe"), frame(t, b, "#second iframe")
-	id := strings.TrimPrefix(eval[string](t, b, `new URL(document.querySelector("#first iframe").src).hash`), "#kiosque=")
-	height := frameFits(t, b, first, "#first iframe")
-	const spoofed = 1234
-
-	spoofs := 0
-	unchanged := func(what string) {
-		t.Helper()
-		spoofs++
-		waitFor(t, b, fmt.Sprintf(`spoofsDone >= %d`, spoofs))
-		if got := eval[float64](t, b, `document.querySelector("#first iframe").getBoundingClientRect().height`); got != height {
-			t.Errorf("%s: the frame went from %.0f to %.0f px", what, height, got)
-		}
-	}
-	post := fmt.Sprintf(`parent.postMessage({type: "kiosque:resize", version: 1, id: %s, height: %d}, "*");
-		parent.postMessage({type: "spoof:done"}, "*")`, jsString(id), spoofed)
-	spoofPage := fmt.Sprintf("%s/spoof.html?id=%s&height=%d", p.other, id, spoofed)
-
-	// A frame of another origin, naming the widget's frame.
-	b.run(t, chromedp.Evaluate[chromedp.Void](`(() => { const f = document.createElement("iframe"); f.src = `+jsString(spoofPage)+`; document.body.append(f); })()`))
-	unchanged("a message from another origin")
-
-	// Another window of the widget's origin: the other widget's frame.
-	second.run(t, chromedp.Evaluate[chromedp.Void](post))
-	unchanged("a message from the other widget's frame")
-
-	// The frame itself may: the check above could have seen a change.
-	first.run(t, chromedp.Evaluate[chromedp.Void](post))
-	spoofs++
-	waitFor(t, b, fmt.Sprintf(`spoofsDone >= %d`, spoofs))
-	if got := eval[float64](t, b, `document.querySelector("#first iframe").getBoundingClientRect().height`); got != spoofed {
-		t.Fatalf("the frame's own message left it at %.0f px, want %d", got, spoofed)
-	}
-	height = spoofed
-
-	// The frame, navigated to another origin: its window, not the widget.
-	first.run(t, chromedp.Evaluate[chromedp.Void](`location.href = `+jsString(strings.Replace(spoofPage, "height=1234", "height=555", 1))))
-	unchanged("a message from the frame's window once on another origin")
-}
-
-func TestEmbedOptionsAndLateContainers(t *testing.T) {
-	p := startPartnerSite(t)
-	b := newBrowser(t)
-	b.run(t, chromedp.Navigate(p.host+"/page/two"))
-	waitFor(t, b, `document.querySelectorAll("[data-kiosque-state=ready]").length === 2`)
-
-	// The page's <meta> defaults, and a container's attribute over them.
-	for _, tc := range []struct{ box, theme string }{{"first", "dark"}, {"second", "light"}} {
-		src, err := url.Parse(eval[string](t, b, `document.querySelector("#`+tc.box+` iframe").src`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if q := src.Query(); q.Get("theme") != tc.theme || q.Get("limit") != "3" {
-			t.Errorf("%s: frame options %v, want theme=%s and the page's limit=3", tc.box, q, tc.theme)
-		}
-		if theme := eval[string](t, frame(t, b, "#"+tc.box+" iframe"), `document.documentElement.dataset.theme`); theme != tc.theme {
-			t.Errorf("%s: the widget shows the %s theme, want %s", tc.box, theme, tc.theme)
-		}
-	}
-
-	// A single-page app adds a container, and the loader a second time.
-	b.run(t, chromedp.Evaluate[chromedp.Void](`(() => {
-		const box = document.createElement("div");
-		box.className = "kiosque-embed"; box.id = "later";
-		box.dataset.category = "sport"; box.dataset.layout = "cards"; box.dataset.limit = "2";
-		box.innerHTML = '<a href="/">Sport</a>';
-		document.querySelector("main").prepend(box);
-		const again = document.createElement("script");
-		again.src = document.querySelector("script[src$='/embed.js']").src;
-		again.onload = () => { window.loadedAgain = true; };
-		document.body.append(again);
-	})()`))
-	waitFor(t, b, `document.querySelector("#later").dataset.kiosqueState === "ready"`)
-	later := frame(t, b, "#later iframe")
-	if n := eval[int](t, later, `document.querySelectorAll(".card").length`); n != 2 {
-		t.Errorf("the added widget shows %d cards, want data-limit=2", n)
-	}
-	waitFor(t, b, `window.loadedAgain === true`)
-	b.run(t, chromedp.Evaluate[chromedp.Void](`Kiosque.load()`))
-	time.Sleep(300 * time.Millisecond)
-	if got := eval[[]int](t, b, `Array.from(document.querySelectorAll(".kiosque-embed")).map(b => b.querySelectorAll("iframe").length)`); !slices.Equal(got, []int{1, 1, 1}) {
-		t.Errorf("frames per container %v, want one each", got)
-	}
-}
-
-func TestEmbedInAWordPressPost(t *testing.T) {
-	p := startPartnerSite(t)
-	b := newBrowser(t)
-	b.run(t, chromedp.Navigate(p.host+"/wordpress"))
-	const wpFrame = "iframe.wp-embedded-content"
-	if eval[string](t, b, `document.querySelector("`+wpFrame+`").getAttribute("sandbox")`) != "allow-scripts" {
-		t.Fatal("the frame is not sandboxed as WordPress does")
-	}
-	// WordPress shows the frame once it has posted its height with the secret.
-	waitFor(t, b, `!document.querySelector("`+wpFrame+`").hasAttribute("style")`)
-	inside := frame(t, b, wpFrame)
-	// The reader's pointer comes over the widget: its app starts, sandbox
-	// and all.
-	b.run(t, chromedp.Evaluate[chromedp.Void](`document.querySelector("`+wpFrame+`").scrollIntoView()`))
-	pointInFrame(t, b, inside, wpFrame, ".carousel")
-	waitFor(t, inside, appRunning)
-	if origin := eval[string](t, inside, `self.origin`); origin != "null" {
-		t.Errorf("the frame's origin is %q, want the opaque null of a sandbox", origin)
-	}
-	if eval[bool](t, b, `getComputedStyle(document.querySelector("blockquote.wp-embedded-content")).display !== "none"`) {
-		t.Error("the fallback quote still shows")
-	}
-	cards := eval[int](t, inside, `document.querySelectorAll(".card").length`)
-	if cards < 3 {
-		t.Errorf("the frame shows %d cards", cards)
-	}
-	doc := eval[float64](t, inside, documentHeight)
-	want := math.Min(1000, math.Max(200, doc))
-	var got float64
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if got = eval[float64](t, b, `document.querySelector("`+wpFrame+`").getBoundingClientRect().height`); math.Abs(got-want) <= 2 {
-			break
-		}
-	}
-	if math.Abs(got-want) > 2 {
-		t.Errorf("the frame is %.0f px high for a document of %.0f px, want %.0f", got, doc, want)
-	}
-
-	// A card: WordPress follows a link to the frame's own host.
-	b.run(t, chromedp.Evaluate[chromedp.Void](`document.querySelector("`+wpFrame+`").scrollIntoView()`))
-	clickInFrame(t, b, inside, wpFrame, ".widget-featured .card")
-	waitLocation(t, b, p.widget+"/a/"+seedSlug)
-}
-
-// A card for an article whose page is on the publisher's site leaves
-// WordPress's frame through /go/{slug} on the widget's host, which
-// WordPress follows, and lands on the publisher's page.
-func TestEmbedInAWordPressPostOpensThePublishersPage(t *testing.T) {
-	p := startPartnerSite(t)
-	b := newBrowser(t)
-	b.run(t, chromedp.Navigate(p.host+"/wordpress?article="+p.exclusive.Slug))
-	const wpFrame = "iframe.wp-embedded-content"
-	waitFor(t, b, `!document.querySelector("`+wpFrame+`").hasAttribute("style")`)
-	inside := frame(t, b, wpFrame)
-	// A click as soon as the pointer is there, whether or not the app has
-	// started by then: both ways the card leaves the frame.
-	b.run(t, chromedp.Evaluate[chromedp.Void](`document.querySelector("`+wpFrame+`").scrollIntoView()`))
-	clickInFrame(t, b, inside, wpFrame, ".widget-featured .card")
-	waitLocation(t, b, p.exclusive.URL)
-}
-
-func TestEmbedCardsOpenThePublishersPage(t *testing.T) {
-	p := startPartnerSite(t)
-	for _, target := range []string{"", "_top", "_blank"} {
-		t.Run("target="+target, func(t *testing.T) {
-			b := newBrowser(t)
-			page := p.host + "/page/links?target=" + target
-			b.run(t, chromedp.Navigate(page))
-			waitFor(t, b, `document.querySelector("#first").dataset.kiosqueState === "ready"`)
-			inside := frame(t, b, "#first iframe")
-			// Once the app has taken over, which also handles clicks.
-			pointInFrame(t, b, inside, "#first iframe", ".widget-featured .card")
-			waitFor(t, inside, appRunning)
-			link := eval[map[string]string](t, inside, `(() => { const a = document.querySelector(".widget-featured .card-link");
-				return {href: a.href, target: a.target, rel: a.rel}; })()`)
-			wantTarget := target
-			if wantTarget == "" {
-				wantTarget = "_top"
-			}
-			if link["href"] != p.exclusive.URL || link["target"] != wantTarget || !strings.Contains(link["rel"], "noopener") {
-				t.Fatalf("the card links %v, want %s in %s with rel=noopener", link, p.exclusive.URL, wantTarget)
-			}
-			clickInFrame(t, b, inside, "#first iframe", ".widget-featured .card")
-			if wantTarget == "_top" {
-				waitLocation(t, b, p.exclusive.URL)
-				return
-			}
-			waitTab(t, b, p.exclusive.URL)
-			if at := eval[string](t, b, `location.href`); at != page {
-				t.Errorf("the partner's page went to %s", at)
-			}
-		})
 	}
 }
 

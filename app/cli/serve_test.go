@@ -1,6 +1,6 @@
 //go:build !wasm
 
-package main
+package cli
 
 import (
 	"bufio"
@@ -9,11 +9,13 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/kiosque/kiosque/app/ingest/ingesttest"
 	"github.com/kiosque/kiosque/app/sample"
 	"github.com/kiosque/kiosque/app/store/sqlite"
 )
@@ -44,7 +46,9 @@ func serveUntilCancelled(t *testing.T, args ...string) (string, func() error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, append([]string{"serve", "-addr", "127.0.0.1:0"}, args...), stdout, stderr) }()
+	go func() {
+		done <- Run(ctx, append([]string{"serve", "-addr", "127.0.0.1:0"}, args...), noEnv, stdout, stderr)
+	}()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		line, _ := bufio.NewReader(strings.NewReader(stdout.String())).ReadString('\n')
@@ -95,7 +99,7 @@ func TestServeFillsAnEmptyStoreOnceAndStopsCleanly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, stop := serveUntilCancelled(t, "-data", data, "-web", "web")
+	base, stop := serveUntilCancelled(t, "-data", data, "-web", webDir)
 	res, err := http.Get(base + "/healthz")
 	if err != nil || res.StatusCode != http.StatusOK {
 		t.Fatalf("healthz: %v %v", res, err)
@@ -117,7 +121,7 @@ func TestServeFillsAnEmptyStoreOnceAndStopsCleanly(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.Close()
-	base, stop = serveUntilCancelled(t, "-data", data, "-web", "web")
+	base, stop = serveUntilCancelled(t, "-data", data, "-web", webDir)
 	if n := countArticles(t, base); n != len(articles)-1 {
 		t.Errorf("after a restart: %d articles, want %d", n, len(articles)-1)
 	}
@@ -142,13 +146,69 @@ func TestCommandLineErrorsAreReadable(t *testing.T) {
 		{[]string{"eval-related", "/nonexistent.tsv"}, "no such file"},
 		{[]string{"ingest"}, "ingest"},
 	} {
-		err := run(context.Background(), tc.args, io.Discard, io.Discard)
+		err := Run(context.Background(), tc.args, noEnv, io.Discard, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("kiosque %s: got %v, want an error saying %q", strings.Join(tc.args, " "), err, tc.want)
 		}
 	}
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"help"}, &out, io.Discard); err != nil || !strings.Contains(out.String(), "kiosque [serve]") {
+	if err := Run(context.Background(), []string{"help"}, noEnv, &out, io.Discard); err != nil || !strings.Contains(out.String(), "kiosque [serve]") {
 		t.Errorf("help: %v %q", err, out.String())
 	}
+}
+
+// The pages, the widget and the API a running server keeps change when
+// another process (here `kiosque ingest`, on its own connection to the
+// store) imports an article: within the watcher's period of a second.
+func TestAnImportByAnotherProcessShowsWithinASecondOrTwo(t *testing.T) {
+	data := t.TempDir()
+	base, stop := serveUntilCancelled(t, "-data", data, "-web", webDir)
+	defer stop()
+	paths := []string{"/", "/embed?category=societe&lang=fr", "/api/v1/articles"}
+	const title = "Une nouvelle arrivée par une autre porte"
+	if shows(t, base, title, paths[:1]...) {
+		t.Fatal("the article shows before its import")
+	}
+	for range 2 { // kept, and asked again from memory
+		shows(t, base, title, paths...)
+	}
+	feed := httptest.NewServer(ingesttest.NewFeed(ingesttest.FreshFeed(title), "application/rss+xml", false))
+	defer feed.Close()
+	if err := Run(context.Background(), []string{"ingest", "-data", data, "-feed", feed.URL}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	imported := time.Now()
+	for !shows(t, base, title, paths...) {
+		if time.Since(imported) > 5*time.Second {
+			t.Fatalf("5 s after the import, %v do not all show the new article", paths)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Logf("the import showed after %s", time.Since(imported).Round(time.Millisecond))
+}
+
+// webDir is the web folder, with the built wasm, seen from this package.
+const webDir = "../../web"
+
+// seedSlug is the article of ../shared/seeds, in the sample.
+const seedSlug = "hammouchi-examine-a-vienne-les-defis-du-terrorisme"
+
+// noEnv is an environment with nothing set.
+func noEnv(string) string { return "" }
+
+// shows reports whether the answers at every path show text.
+func shows(t *testing.T, base, text string, paths ...string) bool {
+	t.Helper()
+	for _, p := range paths {
+		res, err := http.Get(base + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if !strings.Contains(string(body), text) {
+			return false
+		}
+	}
+	return true
 }

@@ -1,6 +1,6 @@
 //go:build !wasm
 
-package main
+package cli
 
 import (
 	"bufio"
@@ -36,15 +36,15 @@ import (
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "kiosque")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd := exec.Command("go", "build", "-o", bin, "github.com/kiosque/kiosque")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("build kiosque: %v\n%s", err, out)
 	}
 	return bin
 }
 
-// replica is a `kiosque serve` process.
-type replica struct {
+// process is a `kiosque serve` process, one replica.
+type process struct {
 	name string
 	url  string
 	cmd  *exec.Cmd
@@ -54,10 +54,10 @@ type replica struct {
 
 // startReplica runs `kiosque serve` with args, on a free port, until the
 // test ends.
-func startReplica(t *testing.T, bin, name string, args ...string) *replica {
+func startReplica(t *testing.T, bin, name string, args ...string) *process {
 	t.Helper()
-	r := &replica{name: name, log: &syncBuffer{}, done: make(chan error, 1)}
-	r.cmd = exec.Command(bin, append([]string{"serve", "-addr", "127.0.0.1:0", "-web", "web"}, args...)...)
+	r := &process{name: name, log: &syncBuffer{}, done: make(chan error, 1)}
+	r.cmd = exec.Command(bin, append([]string{"serve", "-addr", "127.0.0.1:0", "-web", webDir}, args...)...)
 	r.cmd.Stderr = r.log
 	r.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stdout, err := r.cmd.StdoutPipe()
@@ -89,18 +89,18 @@ func startReplica(t *testing.T, bin, name string, args ...string) *replica {
 }
 
 // stop ends the replica as a service manager would (SIGTERM).
-func (r *replica) stop(t *testing.T) {
+func (r *process) stop(t *testing.T) {
 	t.Helper()
 	r.signal(syscall.SIGTERM)
 }
 
 // kill ends the replica at once, as a crash or a lost machine would.
-func (r *replica) kill(t *testing.T) {
+func (r *process) kill(t *testing.T) {
 	t.Helper()
 	r.signal(syscall.SIGKILL)
 }
 
-func (r *replica) signal(sig syscall.Signal) {
+func (r *process) signal(sig syscall.Signal) {
 	if r.cmd.ProcessState != nil {
 		return
 	}
@@ -113,15 +113,15 @@ func (r *replica) signal(sig syscall.Signal) {
 	}
 }
 
-func (r *replica) String() string { return r.name }
+func (r *process) String() string { return r.name }
 
 // logged counts the lines of the replica's log that hold text.
-func (r *replica) logged(text string) int {
+func (r *process) logged(text string) int {
 	return strings.Count(r.log.String(), text)
 }
 
 // get fetches a path of the replica and returns the status and body.
-func (r *replica) get(t *testing.T, path string) (int, string) {
+func (r *process) get(t *testing.T, path string) (int, string) {
 	t.Helper()
 	res, err := http.Get(r.url + path)
 	if err != nil {
@@ -237,7 +237,7 @@ func TestReplicasAgree(t *testing.T) {
 	if !strings.HasPrefix(picture, "/media/") {
 		t.Fatalf("the imported article's picture is %q, want a /media/ path", picture)
 	}
-	for _, r := range []*replica{a, b} {
+	for _, r := range []*process{a, b} {
 		if status, _ := r.get(t, picture); status != http.StatusOK {
 			t.Errorf("%s %s: %d", r, picture, status)
 		}
@@ -282,7 +282,7 @@ func TestReplicasRideOutADatabaseOutage(t *testing.T) {
 	b := startReplica(t, bin, "B", "-store", db, "-data", t.TempDir(), "-log-level", "info")
 	pages := []string{"/", "/a/" + seedSlug, "/embed?article=" + seedSlug + "&lang=fr", "/api/v1/articles", "/api/v1/articles/" + seedSlug + "/related"}
 	kept := map[string]string{}
-	for _, r := range []*replica{a, b} {
+	for _, r := range []*process{a, b} {
 		for _, p := range pages {
 			status, body := r.get(t, p)
 			if status != http.StatusOK {
@@ -295,7 +295,7 @@ func TestReplicasRideOutADatabaseOutage(t *testing.T) {
 	cluster.Stop(t)
 	down := time.Now()
 	for time.Since(down) < 5*time.Second {
-		for _, r := range []*replica{a, b} {
+		for _, r := range []*process{a, b} {
 			for _, p := range pages {
 				if status, body := r.get(t, p); status != http.StatusOK || body != kept[r.name+p] {
 					t.Fatalf("%s %s with the store down: %d, the kept answer %v", r, p, status, body == kept[r.name+p])
@@ -309,7 +309,7 @@ func TestReplicasRideOutADatabaseOutage(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	cluster.Restart(t)
-	for _, r := range []*replica{a, b} {
+	for _, r := range []*process{a, b} {
 		eventually(t, 20*time.Second, r.name+" /healthz never answered 200 again", func() bool {
 			status, _ := r.get(t, "/healthz")
 			return status == http.StatusOK
@@ -329,7 +329,7 @@ func TestReplicasRideOutADatabaseOutage(t *testing.T) {
 	if err := st.Put(context.Background(), fresh); err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range []*replica{a, b} {
+	for _, r := range []*process{a, b} {
 		eventually(t, 3*time.Second, r.name+" does not show a change made after the outage", func() bool {
 			_, body := r.get(t, "/api/v1/articles")
 			return strings.Contains(body, fresh.Title)

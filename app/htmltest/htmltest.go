@@ -1,6 +1,6 @@
-// Package htmlq finds elements in parsed HTML, as a browser would see the
-// page: the tests of pages and the checks of imported content use it.
-package htmlq
+// Package htmltest finds elements in parsed HTML, as a browser would see
+// the page. It is for tests only: of pages, and of imported content.
+package htmltest
 
 import (
 	"strings"

@@ -1,6 +1,4 @@
-//go:build !wasm
-
-package main
+package replica
 
 import (
 	"context"
@@ -16,14 +14,14 @@ const healthEvery = 2 * time.Second
 // dropped, and the leader's list keeper is asked to apply what changed
 // (its writes drop the answers again). A store out of reach and back may
 // have missed telling of changes: then too.
-func (k *kiosque) follow(ctx context.Context) {
-	k.st.WatchChanges(ctx, func(reconnected bool) {
-		if k.leading.Load() {
-			k.keeper.syncSoon()
+func (r *Replica) follow(ctx context.Context) {
+	r.st.WatchChanges(ctx, func(reconnected bool) {
+		if r.leading.Load() {
+			r.keeper.SyncSoon()
 		}
-		k.answers.Drop()
+		r.answers.Drop()
 		if reconnected {
-			k.log.InfoContext(ctx, "following the store's changes again; kept answers dropped")
+			r.log.InfoContext(ctx, "following the store's changes again; kept answers dropped")
 		}
 	})
 }
@@ -31,21 +29,21 @@ func (k *kiosque) follow(ctx context.Context) {
 // imported is what this server's own import calls for: the lists first,
 // then the kept answers, so that what it imported shows at once, related
 // lists and all.
-func (k *kiosque) imported(ctx context.Context) {
-	if k.leading.Load() {
-		if err := k.keeper.sync(ctx); err != nil && ctx.Err() == nil {
-			k.log.WarnContext(ctx, "related lists not updated", "err", err)
+func (r *Replica) imported(ctx context.Context) {
+	if r.leading.Load() {
+		if err := r.keeper.Sync(ctx); err != nil && ctx.Err() == nil {
+			r.log.WarnContext(ctx, "related lists not updated", "err", err)
 		}
 	}
 	// After the lists: Drop keeps no answer whose build began before it.
-	k.answers.Drop()
+	r.answers.Drop()
 }
 
 // watchHealth asks the store every healthEvery whether it answers, until
 // ctx is done. A server whose store is out of reach keeps answering what
 // it kept; the log says what is wrong once, and once that it is over,
 // rather than at every request that fails meanwhile.
-func (k *kiosque) watchHealth(ctx context.Context) {
+func (r *Replica) watchHealth(ctx context.Context) {
 	ticker := time.NewTicker(healthEvery)
 	defer ticker.Stop()
 	for {
@@ -55,27 +53,27 @@ func (k *kiosque) watchHealth(ctx context.Context) {
 		case <-ticker.C:
 		}
 		check, cancel := context.WithTimeout(ctx, healthEvery)
-		err := k.st.Ping(check)
+		err := r.st.Ping(check)
 		cancel()
 		switch {
 		case err != nil && ctx.Err() == nil:
-			k.markStoreDown(ctx, err)
-		case err == nil && k.storeDown.CompareAndSwap(true, false):
-			k.log.InfoContext(ctx, "the store answers again")
+			r.markStoreDown(ctx, err)
+		case err == nil && r.storeDown.CompareAndSwap(true, false):
+			r.log.InfoContext(ctx, "the store answers again")
 		}
 	}
 }
 
 // storeFailing is asked when a request failed: is the store out of reach?
 // If it just went, the log says so, once.
-func (k *kiosque) storeFailing(ctx context.Context) bool {
-	if k.storeDown.Load() {
+func (r *Replica) storeFailing(ctx context.Context) bool {
+	if r.storeDown.Load() {
 		return true
 	}
 	check, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
-	if err := k.st.Ping(check); err != nil {
-		k.markStoreDown(ctx, err)
+	if err := r.st.Ping(check); err != nil {
+		r.markStoreDown(ctx, err)
 		return true
 	}
 	return false
@@ -83,8 +81,8 @@ func (k *kiosque) storeFailing(ctx context.Context) bool {
 
 // markStoreDown notes that the store does not answer, and says so in the
 // log if it is news.
-func (k *kiosque) markStoreDown(ctx context.Context, err error) {
-	if k.storeDown.CompareAndSwap(false, true) {
-		k.log.ErrorContext(ctx, "the store does not answer: serving what is kept in memory, /healthz answers 503", "err", err)
+func (r *Replica) markStoreDown(ctx context.Context, err error) {
+	if r.storeDown.CompareAndSwap(false, true) {
+		r.log.ErrorContext(ctx, "the store does not answer: serving what is kept in memory, /healthz answers 503", "err", err)
 	}
 }

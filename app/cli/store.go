@@ -1,6 +1,6 @@
 //go:build !wasm
 
-package main
+package cli
 
 import (
 	"context"
@@ -12,23 +12,8 @@ import (
 	"github.com/kiosque/kiosque/app/store/sqlite"
 )
 
-// backend is what a server needs of its store, SQLite or PostgreSQL.
-type backend interface {
-	store.Store
-	store.SourceStore
-	store.MediaStore
-	store.Lists
-	store.Locker
-	store.ChangeCounter
-	// WatchChanges calls changed on every commit by any writer until ctx
-	// is done; reconnected says that changes may have been missed.
-	WatchChanges(ctx context.Context, changed func(reconnected bool))
-	// Ping tells whether the store answers.
-	Ping(ctx context.Context) error
-}
-
 // openStore opens PostgreSQL at storeURL, else SQLite in the data folder.
-func openStore(ctx context.Context, storeURL, dataDir string) (backend, error) {
+func openStore(ctx context.Context, storeURL, dataDir string) (store.Backend, error) {
 	if storeURL == "" {
 		return sqlite.Open(ctx, dataDir)
 	}

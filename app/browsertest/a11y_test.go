@@ -1,6 +1,4 @@
-//go:build !wasm
-
-package main
+package browsertest
 
 import (
 	"os"
@@ -14,7 +12,7 @@ func axeScript(t *testing.T) string {
 	t.Helper()
 	path := os.Getenv("KIOSQUE_AXE")
 	if path == "" {
-		path = "build/cache/axe-core/axe.min.js"
+		path = "../../build/cache/axe-core/axe.min.js"
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {

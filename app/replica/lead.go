@@ -1,6 +1,4 @@
-//go:build !wasm
-
-package main
+package replica
 
 import (
 	"context"
@@ -20,21 +18,21 @@ const leaderRetry = 5 * time.Second
 
 // lead leads whenever this server may, until ctx is done: it waits for the
 // leader's lock, and leads while it holds it.
-func (k *kiosque) lead(ctx context.Context) {
+func (r *Replica) lead(ctx context.Context) {
 	for ctx.Err() == nil {
-		lock := k.awaitLeadership(ctx)
+		lock := r.awaitLeadership(ctx)
 		if lock == nil {
 			return
 		}
-		k.leadWhileHeld(ctx, lock)
+		r.leadWhileHeld(ctx, lock)
 	}
 }
 
 // awaitLeadership tries the leader's lock every leaderRetry until it gets
 // it, or ctx is done (then it returns nil).
-func (k *kiosque) awaitLeadership(ctx context.Context) store.Lock {
+func (r *Replica) awaitLeadership(ctx context.Context) store.Lock {
 	for {
-		lock, ok, err := k.st.TryLock(ctx, leaderLock)
+		lock, ok, err := r.st.TryLock(ctx, leaderLock)
 		if ok && ctx.Err() != nil { // taken as the server stops
 			lock.Release()
 			return nil
@@ -42,8 +40,8 @@ func (k *kiosque) awaitLeadership(ctx context.Context) store.Lock {
 		if ok {
 			return lock
 		}
-		if err != nil && ctx.Err() == nil && !k.storeDown.Load() {
-			k.log.WarnContext(ctx, "cannot tell whether another server leads", "err", err)
+		if err != nil && ctx.Err() == nil && !r.storeDown.Load() {
+			r.log.WarnContext(ctx, "cannot tell whether another server leads", "err", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -56,34 +54,34 @@ func (k *kiosque) awaitLeadership(ctx context.Context) store.Lock {
 // leadWhileHeld leads until ctx is done or the lock is lost (a database
 // restart ends it, and another server may take it): the list keeper builds
 // its index and keeps the stored lists in step, and the sources are polled.
-func (k *kiosque) leadWhileHeld(ctx context.Context, lock store.Lock) {
+func (r *Replica) leadWhileHeld(ctx context.Context, lock store.Lock) {
 	defer lock.Release()
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	go func() {
 		select {
 		case <-lock.Lost():
-			k.log.WarnContext(ctx, "lost the leader's lock: following until it can be taken again")
+			r.log.WarnContext(ctx, "lost the leader's lock: following until it can be taken again")
 			stop()
 		case <-ctx.Done():
 		}
 	}()
-	k.log.InfoContext(ctx, "leading: importing the sources and keeping the related lists")
-	k.leading.Store(true)
-	defer k.leading.Store(false)
+	r.log.InfoContext(ctx, "leading: importing the sources and keeping the related lists")
+	r.leading.Store(true)
+	defer r.leading.Store(false)
 
 	kept := make(chan struct{})
 	go func() {
 		defer close(kept)
 		for ctx.Err() == nil {
-			err := k.keeper.start(ctx)
+			err := r.keeper.Start(ctx)
 			if err == nil {
-				k.listsUpToDate.Do(func() { close(k.listsReady) })
-				k.keeper.follow(ctx)
+				r.listsUpToDate.Do(func() { close(r.listsReady) })
+				r.keeper.Follow(ctx)
 				return
 			}
 			if ctx.Err() == nil {
-				k.log.ErrorContext(ctx, "keeping the related lists", "err", err)
+				r.log.ErrorContext(ctx, "keeping the related lists", "err", err)
 			}
 			select {
 			case <-ctx.Done():
@@ -91,8 +89,8 @@ func (k *kiosque) leadWhileHeld(ctx context.Context, lock store.Lock) {
 			}
 		}
 	}()
-	if k.poller != nil {
-		k.poller.Run(ctx)
+	if r.poller != nil {
+		r.poller.Run(ctx)
 	}
 	<-ctx.Done()
 	<-kept

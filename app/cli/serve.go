@@ -1,6 +1,6 @@
 //go:build !wasm
 
-package main
+package cli
 
 import (
 	"context"
@@ -9,22 +9,19 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/front"
-	"github.com/kiosque/kiosque/app/ingest"
 	"github.com/kiosque/kiosque/app/ingest/fetch"
-	"github.com/kiosque/kiosque/app/media"
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/replica"
 	"github.com/kiosque/kiosque/app/sample"
 	"github.com/kiosque/kiosque/app/server"
 	"github.com/kiosque/kiosque/app/store"
@@ -48,13 +45,13 @@ type serveConfig struct {
 	storeURL       string
 }
 
-func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
+func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
 	var c serveConfig
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", ":8080", "address to listen on")
 	fs.StringVar(&c.dataDir, "data", "./data", "folder of the SQLite store, and of the images this server keeps")
-	fs.StringVar(&c.storeURL, "store", os.Getenv("KIOSQUE_STORE"), "a PostgreSQL store shared by several servers, postgres://user@host/db (also KIOSQUE_STORE); default: SQLite in the -data folder")
+	fs.StringVar(&c.storeURL, "store", getenv("KIOSQUE_STORE"), "a PostgreSQL store shared by several servers, postgres://user@host/db (also KIOSQUE_STORE); default: SQLite in the -data folder")
 	fs.StringVar(&c.webDir, "web", "./web", "folder of the static files and the built app.wasm")
 	fs.StringVar(&c.site, "site", "Kiosque Démo", "the publisher's name, shown in titles")
 	fs.StringVar(&c.frameAncestors, "frame-ancestors", "*", `sites allowed to frame the widget, as a CSP source list ("https://a.example https://b.example")`)
@@ -94,8 +91,8 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	return c, nil
 }
 
-func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	c, err := parseServeFlags(args, stderr)
+func serveCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, err := parseServeFlags(args, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -109,11 +106,15 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	defer st.Close()
 	if c.sample {
-		if err := fillWithSample(ctx, st, log); err != nil {
+		n, err := sample.Fill(ctx, st)
+		if err != nil {
 			return err
 		}
+		if n > 0 {
+			log.Info("filled the empty store with the bundled sample", "articles", n)
+		}
 	}
-	k, err := newKiosque(log, st, c)
+	r, err := newReplica(log, st, c)
 	if err != nil {
 		return err
 	}
@@ -122,7 +123,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	defer background.Wait()
 	work, stopWork := context.WithCancel(ctx)
 	defer stopWork()
-	background.Go(func() { k.run(work) })
+	background.Go(func() { r.Run(work) })
 
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
@@ -131,123 +132,9 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	log.Info("serving", "url", "http://"+displayAddr(ln.Addr()), "store", c.storeName())
 	fmt.Fprintf(stdout, "Kiosque is serving on http://%s\n", displayAddr(ln.Addr()))
 
-	err = front.Serve(ctx, ln, k.site, frontOptions(log))
+	err = front.Serve(ctx, ln, r.Site(), front.DefaultOptions(log))
 	log.Info("stopped", "err", err)
 	return err
-}
-
-// frontOptions bound the HTTP server's work: a request is read within 10
-// seconds and answered within 30, an idle connection stays 30 seconds, and
-// a shutdown lets open requests finish for 10 seconds. An answer of up to
-// 32 KB (a widget's document, plain) leaves in one write; a request's head
-// may take 8 KB (some publishers' cookies are large); an open connection
-// holds both buffers.
-func frontOptions(log *slog.Logger) front.Options {
-	return front.Options{
-		Log:          log,
-		Grace:        10 * time.Second,
-		ReadTimeout:  10 * time.Second,
-		WriteTimeout: 30 * time.Second,
-		IdleTimeout:  30 * time.Second,
-		MaxBodyBytes: 1 << 20,
-		WriteBuffer:  32 << 10,
-		ReadBuffer:   8 << 10,
-	}
-}
-
-// kiosque is the server put together: the site, and what keeps what it
-// derives from the store (the kept answers, the related lists) in step
-// with the store.
-type kiosque struct {
-	st      backend
-	site    *server.Server
-	answers *answers.Cache
-	keeper  *listKeeper
-	poller  *ingest.Poller // nil without sources
-	log     *slog.Logger
-
-	leading       atomic.Bool   // this server is the leader
-	storeDown     atomic.Bool   // the store does not answer
-	listsReady    chan struct{} // closed once this server, leading, has the lists up to date
-	listsUpToDate sync.Once
-}
-
-// newKiosque puts the server together, with the images of imported
-// articles kept in the data folder (each server keeps its own copies).
-func newKiosque(log *slog.Logger, st backend, c serveConfig) (*kiosque, error) {
-	k := &kiosque{
-		st:         st,
-		answers:    answers.NewCache(int64(c.cacheMB) << 20),
-		keeper:     newListKeeper(st, log),
-		log:        log,
-		listsReady: make(chan struct{}),
-	}
-	var images http.Handler // none without a data folder to keep them in
-	if c.dataDir != "" {
-		client := fetch.New(fetch.Options{MaxBytes: media.MaxBytes, Timeout: 20 * time.Second, PublicOnly: !c.mediaPrivate})
-		h, err := media.New(st, c.dataDir, media.Options{Client: client, Logger: log})
-		if err != nil {
-			return nil, err
-		}
-		images = h
-	}
-	site, err := server.New(server.Config{
-		Log:            log,
-		Store:          st,
-		Lists:          st,
-		Health:         st.Ping,
-		StoreFailing:   k.storeFailing,
-		Web:            os.DirFS(c.webDir),
-		Site:           c.site,
-		FrameAncestors: c.frameAncestors,
-		PublicURL:      c.publicURL,
-		Media:          images,
-		Answers:        k.answers,
-	})
-	if err != nil {
-		return nil, err
-	}
-	k.site = site
-	if len(c.sources) > 0 {
-		lang, _ := news.ParseLang(c.sourceLang)
-		// What an import changed shows at once.
-		imported := func(ctx context.Context, change ingest.Change) { k.imported(ctx) }
-		if k.poller, err = newPoller(log, st, c.sources, c.pollEvery, lang, imported); err != nil {
-			return nil, err
-		}
-	}
-	return k, nil
-}
-
-// run does the server's background work until ctx is done: it follows the
-// store's changes, watches whether the store answers, and leads when no
-// other server does.
-func (k *kiosque) run(ctx context.Context) {
-	var wg sync.WaitGroup
-	wg.Go(func() { k.follow(ctx) })
-	wg.Go(func() { k.watchHealth(ctx) })
-	wg.Go(func() { k.lead(ctx) })
-	wg.Wait()
-}
-
-// fillWithSample puts the bundled sample articles into an empty store.
-func fillWithSample(ctx context.Context, st store.Store, log *slog.Logger) error {
-	page, err := st.Articles(ctx, store.Query{Limit: 1})
-	if err != nil {
-		return err
-	}
-	if len(page.Articles) > 0 {
-		return nil
-	}
-	articles, err := sample.Articles()
-	if err != nil {
-		return err
-	}
-	if err := st.Put(ctx, articles...); err != nil {
-		return fmt.Errorf("fill the store with the sample: %w", err)
-	}
-	log.Info("filled the empty store with the bundled sample", "articles", len(articles))
-	return nil
 }
 
 // displayAddr turns a listening address into one a browser can open.
@@ -257,4 +144,28 @@ func displayAddr(a net.Addr) string {
 		return "localhost:" + port
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// newReplica puts the server together from its command line.
+func newReplica(log *slog.Logger, st store.Backend, c serveConfig) (*replica.Replica, error) {
+	lang, _ := news.ParseLang(c.sourceLang)
+	sources, err := newSources(log, c.sources, lang)
+	if err != nil {
+		return nil, err
+	}
+	return replica.New(replica.Config{
+		Log:   log,
+		Store: st,
+		Site: server.Config{
+			Web:            os.DirFS(c.webDir),
+			Site:           c.site,
+			FrameAncestors: c.frameAncestors,
+			PublicURL:      c.publicURL,
+		},
+		DataDir:    c.dataDir,
+		Fetch:      fetch.Options{PublicOnly: !c.mediaPrivate},
+		CacheBytes: int64(c.cacheMB) << 20,
+		Sources:    sources,
+		PollEvery:  c.pollEvery,
+	})
 }

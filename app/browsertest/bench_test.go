@@ -1,6 +1,4 @@
-//go:build !wasm
-
-package main
+package browsertest
 
 import (
 	"bytes"
@@ -20,7 +18,7 @@ import (
 // with an empty cache each time (a fresh browser profile per run). It also
 // reports the loader's size, plain and gzipped.
 //
-//	go test -run '^$' -bench EmbedFirstCard -benchtime 20x .
+//	go test -run '^$' -bench EmbedFirstCard -benchtime 20x ./app/browsertest
 func BenchmarkEmbedFirstCard(b *testing.B) {
 	p := startPartnerSite(b)
 	raw, zipped := embedScriptSizes(b, p.widget)

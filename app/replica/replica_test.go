@@ -1,31 +1,44 @@
-//go:build !wasm
-
-package main
+package replica
 
 import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/kiosque/kiosque/app/answers"
+	"github.com/kiosque/kiosque/app/front"
 	"github.com/kiosque/kiosque/app/ingest"
+	"github.com/kiosque/kiosque/app/ingest/feed"
+	"github.com/kiosque/kiosque/app/ingest/fetch"
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/sample"
+	"github.com/kiosque/kiosque/app/server"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/store/sqlite"
 )
 
-// testKiosque is a server over a temporary SQLite store with the sample,
+// testReplica is a replica over a temporary SQLite store with the sample,
 // with its background work running (it leads: the store is its own) and
 // its related lists up to date.
-func testKiosque(t *testing.T) (*kiosque, *sqlite.Store, string) {
+func testReplica(t *testing.T) (*Replica, *sqlite.Store, string) {
+	t.Helper()
+	st, dir := sampleStore(t)
+	r := newTestReplica(t, st, dir)
+	run(t, r)
+	return r, st, dir
+}
+
+// sampleStore is a temporary SQLite store with the sample.
+func sampleStore(t *testing.T) (*sqlite.Store, string) {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -34,16 +47,66 @@ func testKiosque(t *testing.T) (*kiosque, *sqlite.Store, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if err := fillWithSample(ctx, st, log); err != nil {
+	if _, err := sample.Fill(ctx, st); err != nil {
 		t.Fatal(err)
 	}
-	k, err := newKiosque(log, st, serveConfig{dataDir: dir, webDir: "web", site: "Kiosque", frameAncestors: "*"})
+	return st, dir
+}
+
+func newTestReplica(t *testing.T, st *sqlite.Store, dir string) *Replica {
+	t.Helper()
+	r, err := New(Config{
+		Log:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Store:      st,
+		Site:       server.Config{Web: os.DirFS("../../web"), Site: "Kiosque", FrameAncestors: "*"},
+		DataDir:    dir,
+		CacheBytes: 64 << 20,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	runKiosque(t, k)
-	return k, st, dir
+	return r
+}
+
+// run runs r's background work until the test ends, and waits until it
+// leads with its related lists up to date.
+func run(t *testing.T, r *Replica) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r.Run(ctx)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	select {
+	case <-r.ListsReady():
+	case <-time.After(30 * time.Second):
+		t.Fatal("the replica never led, or its related lists were never up to date")
+	}
+}
+
+// serve serves r's site on loopback through app/front, as the binary
+// does, until the test ends.
+func serve(t *testing.T, r *Replica) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	opts := front.DefaultOptions(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	opts.Grace = time.Second
+	go func() { done <- front.Serve(ctx, ln, r.Site(), opts) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	return "http://" + ln.Addr().String()
 }
 
 // Another writer (a second process in real life) changes the store; the
@@ -51,7 +114,7 @@ func testKiosque(t *testing.T) (*kiosque, *sqlite.Store, string) {
 // go.
 func TestListsFollowOtherWriters(t *testing.T) {
 	ctx := context.Background()
-	k, st, dir := testKiosque(t)
+	r, st, dir := testReplica(t)
 	articles, err := sample.Articles()
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +141,7 @@ func TestListsFollowOtherWriters(t *testing.T) {
 		"Les services de sécurité marocains, présents dans les instances internationales de lutte contre le terrorisme, partagent leur expérience de la coopération sécuritaire avec leurs partenaires.",
 	}
 	twin.Published = seed.Published.Add(24 * time.Hour)
-	keepOne(t, k.answers)
+	keepOne(t, r.answers)
 	if err := other.Put(ctx, twin); err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +160,7 @@ func TestListsFollowOtherWriters(t *testing.T) {
 			t.Fatalf("the new article never joined its twin's stored list: %v", list)
 		}
 	}
-	if s := k.answers.Stats(); s.Answers != 0 {
+	if s := r.answers.Stats(); s.Answers != 0 {
 		t.Errorf("%d answers still kept after the store changed", s.Answers)
 	}
 	lists, err := st.RelatedLists(ctx)
@@ -131,30 +194,19 @@ func keepOne(t *testing.T, kept *answers.Cache) {
 // The server drops nothing while the store does not change.
 func TestAnswersStayWhileNothingChanges(t *testing.T) {
 	ctx := context.Background()
-	k, st, _ := testKiosque(t)
+	r, st, _ := testReplica(t)
 	time.Sleep(1500 * time.Millisecond) // the lists' own writes are followed
-	keepOne(t, k.answers)
-	drops := k.answers.Stats().Drops
+	keepOne(t, r.answers)
+	drops := r.answers.Stats().Drops
 	for range 3 {
 		if _, err := st.Articles(ctx, store.Query{Limit: 5}); err != nil { // reads are no change
 			t.Fatal(err)
 		}
 		time.Sleep(time.Second)
 	}
-	if s := k.answers.Stats(); s.Answers != 1 || s.Drops != drops {
+	if s := r.answers.Stats(); s.Answers != 1 || s.Drops != drops {
 		t.Errorf("the answers were dropped with no change to the store: %+v", s)
 	}
-}
-
-// freshFeed is an RSS feed of one article published now, titled title.
-func freshFeed(title string) []byte {
-	return []byte(`<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0"><channel><title>Le Quotidien</title><link>https://quotidien.example</link><description>Les nouvelles</description><language>fr-FR</language>
-<item><title>` + title + `</title><link>https://quotidien.example/` + store.Slugify(title) + `/</link>
-<pubDate>` + time.Now().UTC().Add(-time.Minute).Format(time.RFC1123Z) + `</pubDate><category>Société</category>
-<guid isPermaLink="false">https://quotidien.example/?p=` + store.Slugify(title) + `</guid>
-<description>Un résumé de la nouvelle.</description></item>
-</channel></rss>`)
 }
 
 // shows reports whether the answers at every path show text.
@@ -174,80 +226,42 @@ func shows(t *testing.T, base, text string, paths ...string) bool {
 	return true
 }
 
-// The pages, the widget and the API a running server keeps change when
-// another process (here `kiosque ingest`, on its own connection to the
-// store) imports an article: within the watcher's period of a second.
-func TestAnImportByAnotherProcessShowsWithinASecondOrTwo(t *testing.T) {
-	data := t.TempDir()
-	base, stop := serveUntilCancelled(t, "-data", data, "-web", "web")
-	defer stop()
-	paths := []string{"/", "/embed?category=societe&lang=fr", "/api/v1/articles"}
-	const title = "Une nouvelle arrivée par une autre porte"
-	if shows(t, base, title, paths[:1]...) {
-		t.Fatal("the article shows before its import")
-	}
-	for range 2 { // kept, and asked again from memory
-		shows(t, base, title, paths...)
-	}
-	feed := httptest.NewServer(ingesttest.NewFeed(freshFeed(title), "application/rss+xml", false))
-	defer feed.Close()
-	if err := run(context.Background(), []string{"ingest", "-data", data, "-feed", feed.URL}, io.Discard, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	imported := time.Now()
-	for !shows(t, base, title, paths...) {
-		if time.Since(imported) > 5*time.Second {
-			t.Fatalf("5 s after the import, %v do not all show the new article", paths)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Logf("the import showed after %s", time.Since(imported).Round(time.Millisecond))
-}
-
 // What this server's own poller imports shows at once: the import drops
 // the kept answers before the poller goes on (nothing follows the store's
 // changes here).
 func TestAnImportByThisServerShowsAtOnce(t *testing.T) {
 	ctx := context.Background()
-	data := t.TempDir()
-	st, err := sqlite.Open(ctx, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if err := fillWithSample(ctx, st, log); err != nil {
-		t.Fatal(err)
-	}
-	k, err := newKiosque(log, st, serveConfig{dataDir: data, webDir: "web", site: "Kiosque", frameAncestors: "*"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := serveSite(t, k.site)
+	st, data := sampleStore(t)
+	r := newTestReplica(t, st, data)
+	base := serve(t, r)
 	paths := []string{"/", "/embed?category=societe&lang=fr", "/api/v1/articles"}
 	const first, second = "Une première nouvelle du fil", "Une seconde nouvelle du fil"
-	source := ingesttest.NewFeed(freshFeed(first), "application/rss+xml", false)
-	feed := httptest.NewServer(source)
-	defer feed.Close()
-
-	imported := make(chan struct{}, 4)
-	poller, err := newPoller(log, st, []string{"feed:" + feed.URL}, 300*time.Millisecond, news.French, func(ctx context.Context, c ingest.Change) {
-		k.imported(ctx)
-		imported <- struct{}{}
-	})
+	source := ingesttest.NewFeed(ingesttest.FreshFeed(first), "application/rss+xml", false)
+	feedServer := httptest.NewServer(source)
+	defer feedServer.Close()
+	src, err := feed.New(feedServer.URL, fetch.New(fetch.Options{}), ingest.NewCleaner(news.French))
 	if err != nil {
 		t.Fatal(err)
 	}
+	imported := make(chan struct{}, 4)
+	poller := ingest.NewPoller(st, []ingest.Source{src}, ingest.PollerOptions{
+		Interval: 300 * time.Millisecond,
+		OnChange: func(ctx context.Context, c ingest.Change) {
+			r.imported(ctx)
+			imported <- struct{}{}
+		},
+		Logger: r.log,
+	})
 	pollCtx, stopPolling := context.WithCancel(ctx)
 	defer stopPolling()
 	go poller.Run(pollCtx)
 	<-imported
-	if !shows(t, srv.URL, first, paths...) {
+	if !shows(t, base, first, paths...) {
 		t.Fatalf("right after the first import, %v do not show it", paths)
 	}
-	source.SetBody(freshFeed(second))
+	source.SetBody(ingesttest.FreshFeed(second))
 	<-imported
-	if !shows(t, srv.URL, second, paths...) {
+	if !shows(t, base, second, paths...) {
 		t.Fatalf("right after the second import, %v do not show it", paths)
 	}
 }

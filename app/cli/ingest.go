@@ -1,6 +1,6 @@
 //go:build !wasm
 
-package main
+package cli
 
 import (
 	"context"
@@ -35,7 +35,7 @@ type ingestConfig struct {
 	timeout   time.Duration
 }
 
-func parseIngestFlags(args []string, stderr io.Writer) (ingestConfig, error) {
+func parseIngestFlags(args []string, getenv func(string) string, stderr io.Writer) (ingestConfig, error) {
 	var (
 		c    ingestConfig
 		lang string
@@ -47,7 +47,7 @@ func parseIngestFlags(args []string, stderr io.Writer) (ingestConfig, error) {
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&c.dataDir, "data", "./data", "folder of the SQLite store")
-	fs.StringVar(&c.storeURL, "store", os.Getenv("KIOSQUE_STORE"), "a PostgreSQL store, postgres://user@host/db (also KIOSQUE_STORE); default: SQLite in the -data folder")
+	fs.StringVar(&c.storeURL, "store", getenv("KIOSQUE_STORE"), "a PostgreSQL store, postgres://user@host/db (also KIOSQUE_STORE); default: SQLite in the -data folder")
 	fs.StringVar(&c.feed, "feed", "", "URL of an RSS 2.0 or Atom feed")
 	fs.StringVar(&c.wordpress, "wordpress", "", "URL of a WordPress site (its REST API is read)")
 	fs.StringVar(&lang, "lang", "fr", "language of items that neither declare one nor show one clearly: fr, ar or en")
@@ -75,8 +75,8 @@ func parseIngestFlags(args []string, stderr io.Writer) (ingestConfig, error) {
 
 // ingestCommand runs `kiosque ingest`: one import of one source into the
 // store, with a progress bar on a terminal and a summary at the end.
-func ingestCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	c, err := parseIngestFlags(args, stderr)
+func ingestCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, err := parseIngestFlags(args, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -212,10 +212,8 @@ func (s *sourceFlags) Set(v string) error {
 	return nil
 }
 
-// newPoller returns a Poller of the sources named by specs (as -source
-// gives them), polling every interval and calling onChange after each
-// import that changed articles. Run it with `go poller.Run(ctx)`.
-func newPoller(log *slog.Logger, st backend, specs []string, interval time.Duration, lang news.Lang, onChange func(context.Context, ingest.Change)) (*ingest.Poller, error) {
+// newSources returns the sources named by specs, as -source gives them.
+func newSources(log *slog.Logger, specs []string, lang news.Lang) ([]ingest.Source, error) {
 	client := fetch.New(fetch.Options{})
 	clean := ingest.NewCleaner(lang)
 	var sources []ingest.Source
@@ -238,5 +236,5 @@ func newPoller(log *slog.Logger, st backend, specs []string, interval time.Durat
 		}
 		sources = append(sources, src)
 	}
-	return ingest.NewPoller(st, sources, ingest.PollerOptions{Interval: interval, OnChange: onChange, Logger: log, Locker: st}), nil
+	return sources, nil
 }

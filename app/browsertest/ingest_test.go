@@ -1,6 +1,4 @@
-//go:build !wasm
-
-package main
+package browsertest
 
 import (
 	"context"

@@ -1,6 +1,8 @@
-//go:build !wasm
-
-package main
+// Package keeper keeps each article's "you may also like" list in the
+// store in step with the articles. It holds the related index, which only
+// it needs: every server reads the lists from the store. One server runs
+// it, the leader of those that share a store.
+package keeper
 
 import (
 	"context"
@@ -16,8 +18,8 @@ import (
 	"github.com/kiosque/kiosque/app/store"
 )
 
-// listStore is what the list keeper reads and writes.
-type listStore interface {
+// Store is what the keeper reads and writes.
+type Store interface {
 	store.Reader
 	store.Lists
 }
@@ -28,14 +30,12 @@ type listStore interface {
 // touched.
 const refreshEvery = 30 * time.Minute
 
-// listKeeper keeps each article's "you may also like" list in the store in
-// step with the articles. It holds the related index, which only it needs:
-// every server reads the lists from the store. It runs on the leader.
-type listKeeper struct {
-	st    listStore
+// Keeper keeps the stored related lists in step with the articles.
+type Keeper struct {
+	st    Store
 	index *related.Index
 	log   *slog.Logger
-	poke  chan struct{} // asks follow to sync
+	poke  chan struct{} // asks Follow to sync
 
 	mu        sync.Mutex
 	ready     bool
@@ -44,23 +44,24 @@ type listKeeper struct {
 	stale     bool // articles changed since the last full refresh
 }
 
-func newListKeeper(st listStore, log *slog.Logger) *listKeeper {
-	return &listKeeper{st: st, index: related.NewIndex(related.DefaultOptions()), log: log, poke: make(chan struct{}, 1)}
+// New returns a keeper of st's lists; Start builds its index.
+func New(st Store, log *slog.Logger) *Keeper {
+	return &Keeper{st: st, index: related.NewIndex(related.DefaultOptions()), log: log, poke: make(chan struct{}, 1)}
 }
 
-// syncSoon asks follow to sync: whoever notices a change need not wait
+// SyncSoon asks Follow to sync: whoever notices a change need not wait
 // for the lists (the keeper's own writes are a change too, and drop the
 // kept answers again).
-func (k *listKeeper) syncSoon() {
+func (k *Keeper) SyncSoon() {
 	select {
 	case k.poke <- struct{}{}:
 	default: // one is pending already
 	}
 }
 
-// follow syncs when asked, and refreshes every list once stale, until ctx
+// Follow syncs when asked, and refreshes every list once stale, until ctx
 // is done. The leader runs it once its lists are up to date.
-func (k *listKeeper) follow(ctx context.Context) {
+func (k *Keeper) Follow(ctx context.Context) {
 	ticker := time.NewTicker(time.Minute)
 	defer ticker.Stop()
 	for {
@@ -70,17 +71,17 @@ func (k *listKeeper) follow(ctx context.Context) {
 		case <-k.poke:
 		case <-ticker.C:
 		}
-		if err := k.sync(ctx); err != nil && ctx.Err() == nil {
+		if err := k.Sync(ctx); err != nil && ctx.Err() == nil {
 			k.log.WarnContext(ctx, "related lists not updated", "err", err)
 		}
 	}
 }
 
-// start builds the index from every stored article, makes the stored
+// Start builds the index from every stored article, makes the stored
 // lists what it computes, then applies what changed meanwhile. A server
 // answers from the stored lists while it runs (44 seconds for 100,000
 // articles).
-func (k *listKeeper) start(ctx context.Context) error {
+func (k *Keeper) Start(ctx context.Context) error {
 	begun := time.Now()
 	versions, err := k.st.Versions(ctx)
 	if err != nil {
@@ -105,10 +106,10 @@ func (k *listKeeper) start(ctx context.Context) error {
 	return k.syncLocked(ctx)
 }
 
-// sync applies to the index, and to the stored lists, what changed in the
+// Sync applies to the index, and to the stored lists, what changed in the
 // store since the last sync: the articles added, edited or removed by any
-// writer. Before start is done it does nothing: start catches up.
-func (k *listKeeper) sync(ctx context.Context) error {
+// writer. Before Start is done it does nothing: Start catches up.
+func (k *Keeper) Sync(ctx context.Context) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if !k.ready {
@@ -123,7 +124,7 @@ func (k *listKeeper) sync(ctx context.Context) error {
 	return nil
 }
 
-func (k *listKeeper) syncLocked(ctx context.Context) error {
+func (k *Keeper) syncLocked(ctx context.Context) error {
 	now, err := k.st.Versions(ctx)
 	if err != nil {
 		return fmt.Errorf("keep related lists: %w", err)
@@ -167,7 +168,7 @@ func (k *listKeeper) syncLocked(ctx context.Context) error {
 
 // refresh recomputes every list and stores those that differ from the
 // stored ones, and removes the lists of articles gone.
-func (k *listKeeper) refresh(ctx context.Context) error {
+func (k *Keeper) refresh(ctx context.Context) error {
 	lists := k.index.Lists(k.index.Slugs())
 	k.index.Dirty() // all of them, just computed
 	stored, err := k.st.RelatedLists(ctx)

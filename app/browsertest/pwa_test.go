@@ -1,11 +1,7 @@
-//go:build !wasm
-
-package main
+package browsertest
 
 import (
-	"context"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -18,76 +14,9 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-	"github.com/kiosque/kiosque/app/store/sqlite"
 )
 
 const alOmraneSlug = "al-omrane-inaugure-son-agence-renovee-a-paris"
-
-// kiosqueAt serves Kiosque from webDir on a fixed address, so that a test
-// can stop it and start another release where the browser expects it.
-type kiosqueAt struct {
-	addr, dataDir string
-	srv           *liveServer
-	background    func() // stops the server's background work
-	st            *sqlite.Store
-}
-
-func newKiosqueAt(t *testing.T) *kiosqueAt {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	k := &kiosqueAt{addr: addr, dataDir: t.TempDir()}
-	t.Cleanup(k.stop)
-	return k
-}
-
-func (k *kiosqueAt) url() string { return "http://" + k.addr }
-
-func (k *kiosqueAt) start(t *testing.T, webDir string) {
-	t.Helper()
-	if _, err := os.Stat(filepath.Join(webDir, "app.wasm")); err != nil {
-		t.Fatalf("%s/app.wasm is missing: build it first (make test does)", webDir)
-	}
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, k.dataDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if err := fillWithSample(ctx, st, log); err != nil {
-		t.Fatal(err)
-	}
-	kq, err := newKiosque(log, st, serveConfig{dataDir: k.dataDir, webDir: webDir, site: "Kiosque Démo", frameAncestors: "*"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	k.background = runKiosque(t, kq)
-	var ln net.Listener
-	for try := 0; ; try++ { // the port may linger a moment after a stop
-		if ln, err = net.Listen("tcp", k.addr); err == nil || try == 50 {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Stopped, it is gone at once: no grace for open requests.
-	k.srv, k.st = serveOn(t, ln, kq.site, 0), st
-}
-
-func (k *kiosqueAt) stop() {
-	if k.srv != nil {
-		k.srv.Close()
-		k.background()
-		k.st.Close()
-		k.srv, k.st = nil, nil
-	}
-}
 
 // goOffline cuts the browser from the network, its service worker too,
 // and stops the server, so nothing can come but from the caches.
@@ -112,7 +41,7 @@ func ptr[T any](v T) *T { return &v }
 func openInstalled(t *testing.T) (*kiosqueAt, *browser) {
 	t.Helper()
 	k := newKiosqueAt(t)
-	k.start(t, "web")
+	k.start(t, webDir)
 	b := newBrowser(t)
 	open(t, b, k.url()+"/")
 	waitControlled(t, b)
@@ -242,7 +171,7 @@ func TestUpdateIsOfferedNotForced(t *testing.T) {
 
 	// A new build: the same site with another style sheet.
 	k.stop()
-	next := copyWeb(t, "web")
+	next := copyWeb(t, webDir)
 	f, err := os.OpenFile(filepath.Join(next, "kiosque.css"), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -274,30 +203,6 @@ func TestUpdateIsOfferedNotForced(t *testing.T) {
 	if err != nil || !kept {
 		t.Errorf("the first release's style sheet %s was not kept for its offline pages (%v)", oldStyle, err)
 	}
-}
-
-// copyWeb copies the web folder, the built wasm included.
-func copyWeb(t *testing.T, from string) string {
-	t.Helper()
-	to := filepath.Join(t.TempDir(), "web")
-	err := filepath.WalkDir(from, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(to, rel), 0o755)
-		}
-		body, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(to, rel), body, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return to
 }
 
 func TestWidgetInASandboxedCrossOriginFrame(t *testing.T) {

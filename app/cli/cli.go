@@ -1,6 +1,9 @@
 //go:build !wasm
 
-package main
+// Package cli is Kiosque's command line: serving, importing, and the
+// operations a publisher runs on a store. It is the server side of main;
+// the wasm links only its stub.
+package cli
 
 import (
 	"context"
@@ -22,8 +25,9 @@ Usage:
 Run "kiosque COMMAND -h" for a command's flags.
 `
 
-// run parses the command line and runs a command.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// Run parses the command line and runs a command. Settings not given as
+// flags are read with getenv (os.Getenv).
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	command := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		command, args = args[0], args[1:]
@@ -31,9 +35,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var err error
 	switch command {
 	case "serve":
-		err = serveCommand(ctx, args, stdout, stderr)
+		err = serveCommand(ctx, args, getenv, stdout, stderr)
 	case "ingest":
-		err = ingestCommand(ctx, args, stdout, stderr)
+		err = ingestCommand(ctx, args, getenv, stdout, stderr)
 	case "eval-related":
 		err = evalRelatedCommand(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":

@@ -1,0 +1,187 @@
+package params
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/kiosque/kiosque/app/news"
+)
+
+// Error names a query parameter whose value is not accepted. The API
+// answers it as a 400 problem that names the parameter; a page shows it.
+type Error struct {
+	Param  string
+	Value  string
+	Reason string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("parameter %s=%q: %s", e.Param, e.Value, e.Reason)
+}
+
+// Theme is the colour scheme of a page.
+type Theme string
+
+// The themes; ThemeAuto follows the reader's system (prefers-color-scheme).
+const (
+	ThemeAuto  Theme = "auto"
+	ThemeLight Theme = "light"
+	ThemeDark  Theme = "dark"
+)
+
+// ParseTheme reads a theme parameter; empty means auto.
+func ParseTheme(s string) (Theme, error) {
+	switch Theme(s) {
+	case "", ThemeAuto:
+		return ThemeAuto, nil
+	case ThemeLight, ThemeDark:
+		return Theme(s), nil
+	}
+	return "", &Error{"theme", s, "must be light, dark or auto"}
+}
+
+// ParseLang reads a lang parameter; empty means none given.
+func ParseLang(s string) (news.Lang, error) {
+	if s == "" {
+		return "", nil
+	}
+	l, ok := news.ParseLang(s)
+	if !ok {
+		return "", &Error{"lang", s, "must be fr, ar or en"}
+	}
+	return l, nil
+}
+
+// Int reads a whole-number parameter in [lo, hi], or def if absent.
+func Int(q url.Values, name string, def, lo, hi int) (int, error) {
+	s, ok := q[name]
+	if !ok {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s[0])
+	if err != nil || n < lo || n > hi {
+		return 0, &Error{name, s[0], fmt.Sprintf("must be a whole number from %d to %d", lo, hi)}
+	}
+	return n, nil
+}
+
+// Layout says what the widget shows.
+type Layout string
+
+// The widget's layouts.
+const (
+	LayoutCards    Layout = "cards"
+	LayoutCarousel Layout = "carousel"
+	LayoutBoth     Layout = "both"
+)
+
+// Wasm says when a page starts the app (web/kiosque.js reads it from the
+// document): until then the prerendered page works on its own.
+type Wasm string
+
+// When the app starts.
+const (
+	// WasmIntent waits for the reader to show intent: the pointer over the
+	// widget, focus or a key in it, a touch. The widget's default: most
+	// partner page views never need the app.
+	WasmIntent Wasm = "intent"
+	// WasmIdle starts it once the page has loaded, when the browser is
+	// idle: the site's own pages.
+	WasmIdle Wasm = "idle"
+	// WasmEager starts it at once.
+	WasmEager Wasm = "eager"
+)
+
+// Embed are the options of the widget, from the query of /embed.
+type Embed struct {
+	Article  string    `json:"article,omitempty"`  // slug of the article the widget is about
+	Category string    `json:"category,omitempty"` // or the section it lists
+	Limit    int       `json:"limit"`
+	Theme    Theme     `json:"theme"`
+	Lang     news.Lang `json:"lang,omitempty"` // empty: the content's
+	Layout   Layout    `json:"layout"`
+	Target   string    `json:"target"` // where card links open: _top or _blank
+	Wasm     Wasm      `json:"wasm"`
+}
+
+// Limits of the widget's list.
+const (
+	DefaultEmbedLimit = 6
+	MaxEmbedLimit     = 12
+)
+
+// ParseEmbed reads the query of /embed. Absent parameters take their
+// defaults; a present one with a bad value is an *Error naming it.
+func ParseEmbed(q url.Values) (Embed, error) {
+	o := Embed{
+		Article:  q.Get("article"),
+		Category: q.Get("category"),
+		Limit:    DefaultEmbedLimit,
+		Layout:   LayoutBoth,
+		Target:   "_top",
+		Wasm:     WasmIntent,
+	}
+	if o.Article != "" && o.Category != "" {
+		return o, &Error{"category", o.Category, "give article or category, not both"}
+	}
+	var err error
+	if o.Limit, err = Int(q, "limit", DefaultEmbedLimit, 1, MaxEmbedLimit); err != nil {
+		return o, err
+	}
+	if o.Theme, err = ParseTheme(q.Get("theme")); err != nil {
+		return o, err
+	}
+	if o.Lang, err = ParseLang(q.Get("lang")); err != nil {
+		return o, err
+	}
+	switch s := q.Get("layout"); Layout(s) {
+	case "":
+	case LayoutCards, LayoutCarousel, LayoutBoth:
+		o.Layout = Layout(s)
+	default:
+		return o, &Error{"layout", s, "must be cards, carousel or both"}
+	}
+	switch s := q.Get("target"); s {
+	case "":
+	case "_top", "_blank":
+		o.Target = s
+	default:
+		return o, &Error{"target", s, "must be _top or _blank"}
+	}
+	switch s := q.Get("wasm"); Wasm(s) {
+	case "":
+	case WasmIntent, WasmIdle, WasmEager:
+		o.Wasm = Wasm(s)
+	default:
+		return o, &Error{"wasm", s, "must be intent, idle or eager"}
+	}
+	return o, nil
+}
+
+// CanonicalPage is a page of the site, from its path (decoded, as
+// url.URL.Path holds it) and raw query, in canonical form: the path
+// escaped as url.URL escapes it, and the canonical form of its query
+// (Canonical), only the parameters the page reads, in order. The server
+// keeps a page's answer under it and writes it in the page's view; the
+// browser compares it with its own address.
+func CanonicalPage(path, rawQuery string) string {
+	path = (&url.URL{Path: path}).EscapedPath()
+	switch {
+	case path == "/embed":
+		return CanonicalURI(path, rawQuery, "article", "category", "lang", "layout", "limit", "target", "theme", "wasm")
+	case path == "/":
+		return CanonicalURI(path, rawQuery, "category", "cursor", "lang", "theme")
+	}
+	return CanonicalURI(path, rawQuery, "lang", "theme")
+}
+
+// ReaderLangMatters reports whether the page at path (and query) speaks
+// the reader's language when none is asked for: the front page and the
+// saved list do; an article page speaks its article's, and the widget the
+// language of its content or of the partner's page.
+func ReaderLangMatters(page string) bool {
+	path, _, _ := strings.Cut(page, "?")
+	return !strings.HasPrefix(path, "/a/") && path != "/embed"
+}

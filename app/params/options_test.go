@@ -1,0 +1,47 @@
+package params
+
+import (
+	"net/url"
+	"testing"
+
+	"github.com/kiosque/kiosque/app/news"
+)
+
+func TestParseEmbed(t *testing.T) {
+	good := []struct {
+		query string
+		want  Embed
+	}{
+		{"", Embed{Limit: 6, Theme: ThemeAuto, Layout: LayoutBoth, Target: "_top", Wasm: WasmIntent}},
+		{"article=x&limit=12&theme=dark&lang=ar&layout=carousel&target=_blank&wasm=eager",
+			Embed{Article: "x", Limit: 12, Theme: ThemeDark, Lang: news.Arabic, Layout: LayoutCarousel, Target: "_blank", Wasm: WasmEager}},
+		{"category=sport&lang=EN-gb&wasm=idle", Embed{Category: "sport", Limit: 6, Theme: ThemeAuto, Lang: news.English, Layout: LayoutBoth, Target: "_top", Wasm: WasmIdle}},
+	}
+	for _, tc := range good {
+		got, err := ParseEmbed(mustQuery(t, tc.query))
+		if err != nil || got != tc.want {
+			t.Errorf("%q: got %+v, %v; want %+v", tc.query, got, err, tc.want)
+		}
+	}
+	bad := map[string]string{
+		"limit=0": "limit", "limit=13": "limit", "limit=abc": "limit", "theme=blue": "theme",
+		"lang=de": "lang", "layout=grid": "layout", "target=_parent": "target", "article=a&category=b": "category",
+		"wasm=false": "wasm", "wasm=now": "wasm",
+	}
+	for query, param := range bad {
+		_, err := ParseEmbed(mustQuery(t, query))
+		pe, ok := err.(*Error)
+		if !ok || pe.Param != param {
+			t.Errorf("%q: got %v, want an error naming %s", query, err, param)
+		}
+	}
+}
+
+func mustQuery(t *testing.T, q string) url.Values {
+	t.Helper()
+	v, err := url.ParseQuery(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}

@@ -1,0 +1,120 @@
+// Package replica is one Kiosque server among those that share a store
+// (one alone on SQLite is the simplest case). It puts the site together
+// with what the server keeps of the store in memory, and keeps that in
+// step with the store: the kept answers are dropped on every commit by
+// any writer, and whichever server leads imports from the sources and
+// keeps the related lists.
+package replica
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/kiosque/kiosque/app/answers"
+	"github.com/kiosque/kiosque/app/ingest"
+	"github.com/kiosque/kiosque/app/ingest/fetch"
+	"github.com/kiosque/kiosque/app/media"
+	"github.com/kiosque/kiosque/app/related/keeper"
+	"github.com/kiosque/kiosque/app/server"
+	"github.com/kiosque/kiosque/app/store"
+)
+
+// Config is what a replica is made of.
+type Config struct {
+	Log   *slog.Logger
+	Store store.Backend
+	// Site holds the site's settings (name, web files, URLs, framing).
+	// New fills in what comes from the replica: the store, the related
+	// lists, health, the kept answers and the images.
+	Site server.Config
+	// DataDir is where the images of imported articles are kept; each
+	// server keeps its own copies. Empty: none are served.
+	DataDir string
+	// Fetch says how images are fetched (New sets their size and time
+	// limits).
+	Fetch fetch.Options
+	// CacheBytes bounds the memory of the kept answers.
+	CacheBytes int64
+	// Sources are polled every PollEvery by the leader.
+	Sources   []ingest.Source
+	PollEvery time.Duration
+}
+
+// Replica is a server put together: the site, and what keeps what it
+// derives from the store (the kept answers, the related lists) in step
+// with the store.
+type Replica struct {
+	st      store.Backend
+	site    *server.Server
+	answers *answers.Cache
+	keeper  *keeper.Keeper
+	poller  *ingest.Poller // nil without sources
+	log     *slog.Logger
+
+	leading       atomic.Bool   // this server is the leader
+	storeDown     atomic.Bool   // the store does not answer
+	listsReady    chan struct{} // closed once this server, leading, has the lists up to date
+	listsUpToDate sync.Once
+}
+
+// New puts a replica together. Run does its background work.
+func New(c Config) (*Replica, error) {
+	r := &Replica{
+		st:         c.Store,
+		answers:    answers.NewCache(c.CacheBytes),
+		keeper:     keeper.New(c.Store, c.Log),
+		log:        c.Log,
+		listsReady: make(chan struct{}),
+	}
+	site := c.Site
+	site.Log, site.Store, site.Lists = c.Log, c.Store, c.Store
+	site.Health, site.StoreFailing = c.Store.Ping, r.storeFailing
+	site.Answers = r.answers
+	if c.DataDir != "" {
+		opts := c.Fetch
+		opts.MaxBytes, opts.Timeout = media.MaxBytes, 20*time.Second
+		h, err := media.New(c.Store, c.DataDir, media.Options{Client: fetch.New(opts), Logger: c.Log})
+		if err != nil {
+			return nil, err
+		}
+		site.Media = h
+	}
+	var err error
+	if r.site, err = server.New(site); err != nil {
+		return nil, err
+	}
+	if len(c.Sources) > 0 {
+		r.poller = ingest.NewPoller(c.Store, c.Sources, ingest.PollerOptions{
+			Interval: c.PollEvery,
+			// What an import changed shows at once.
+			OnChange: func(ctx context.Context, _ ingest.Change) { r.imported(ctx) },
+			Logger:   c.Log,
+			Locker:   c.Store,
+		})
+	}
+	return r, nil
+}
+
+// Site is the site this replica serves.
+func (r *Replica) Site() *server.Server { return r.site }
+
+// Answers are the answers this replica keeps.
+func (r *Replica) Answers() *answers.Cache { return r.answers }
+
+// ListsReady is closed once this replica leads with the related lists
+// up to date.
+func (r *Replica) ListsReady() <-chan struct{} { return r.listsReady }
+
+// Run does the replica's background work until ctx is done: it follows
+// the store's changes, watches whether the store answers, and leads when
+// no other server does.
+func (r *Replica) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Go(func() { r.follow(ctx) })
+	wg.Go(func() { r.watchHealth(ctx) })
+	wg.Go(func() { r.lead(ctx) })
+	wg.Wait()
+}
