@@ -39,6 +39,14 @@ func newTestServer(t *testing.T, extra ...news.Article) *httptest.Server {
 // newTestServerWith is newTestServer with a configuration that set changes.
 func newTestServerWith(t *testing.T, set func(*Config), extra ...news.Article) *httptest.Server {
 	t.Helper()
+	srv := httptest.NewServer(newTestHandler(t, set, extra...))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// newTestHandler is the handler newTestServerWith serves.
+func newTestHandler(t testing.TB, set func(*Config), extra ...news.Article) http.Handler {
+	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, t.TempDir())
 	if err != nil {
@@ -75,9 +83,7 @@ func newTestServerWith(t *testing.T, set func(*Config), extra ...news.Article) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv
+	return h
 }
 
 // withoutWasm hides the built wasm, which these tests do not load: reading
