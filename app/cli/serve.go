@@ -81,6 +81,11 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		}
 		c.publicURL = u.Scheme + "://" + u.Host
 	}
+	ancestors, err := server.ParseFrameAncestors(c.frameAncestors)
+	if err != nil {
+		return c, fmt.Errorf("serve: -frame-ancestors %q: %w", c.frameAncestors, err)
+	}
+	c.frameAncestors = ancestors
 	if _, ok := news.ParseLang(c.sourceLang); !ok {
 		return c, fmt.Errorf("serve: -source-lang %q: want fr, ar or en", c.sourceLang)
 	}

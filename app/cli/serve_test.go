@@ -148,6 +148,8 @@ func TestCommandLineErrorsAreReadable(t *testing.T) {
 		{[]string{"eval-related"}, "give exactly one TSV file"},
 		{[]string{"eval-related", "/nonexistent.tsv"}, "no such file"},
 		{[]string{"ingest"}, "ingest"},
+		{[]string{"serve", "-frame-ancestors", "https://a.example, https://b.example"}, "separate the sites with spaces, not commas"},
+		{[]string{"serve", "-frame-ancestors", "https://a.example/?x"}, `-frame-ancestors "https://a.example/?x": https://a.example/?x: not a source`},
 		{[]string{"serve", "-media-ports", "80,x"}, "want ports from 1 to 65535"},
 		{[]string{"serve", "-media-ports", "0"}, "want ports from 1 to 65535"},
 		{[]string{"serve", "-media-ports", "70000"}, "want ports from 1 to 65535"},

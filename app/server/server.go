@@ -76,6 +76,11 @@ func New(cfg Config) (*Server, error) {
 	if cfg.FrameAncestors == "" {
 		cfg.FrameAncestors = "*"
 	}
+	ancestors, err := ParseFrameAncestors(cfg.FrameAncestors)
+	if err != nil {
+		return nil, fmt.Errorf("server: frame ancestors %q: %w", cfg.FrameAncestors, err)
+	}
+	cfg.FrameAncestors = ancestors
 	if cfg.Answers == nil {
 		cfg.Answers = answers.NewCache(answers.DefaultMaxBytes)
 	}
