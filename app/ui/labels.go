@@ -26,6 +26,8 @@ type labels struct {
 	loadFailed    string
 	retry         string
 	notFound      string
+	badSetting    string // "… the setting %s …": a page asked with a value it does not take
+	failed        string // the server could not build the page
 	home          string
 	empty         string
 	more          string
@@ -61,6 +63,8 @@ var labelsByLang = map[news.Lang]labels{
 		loadFailed:    "Impossible de charger les articles.",
 		retry:         "Réessayer",
 		notFound:      "Cet article est introuvable.",
+		badSetting:    "Ce contenu ne peut pas être affiché : le réglage « %s » n’est pas valide.",
+		failed:        "Ce contenu ne peut pas être affiché pour le moment. Réessayez dans quelques instants.",
 		home:          "Accueil",
 		empty:         "Aucun article pour le moment.",
 		more:          "Plus d’articles",
@@ -95,6 +99,8 @@ var labelsByLang = map[news.Lang]labels{
 		loadFailed:    "تعذّر تحميل المقالات.",
 		retry:         "إعادة المحاولة",
 		notFound:      "هذا المقال غير موجود.",
+		badSetting:    "تعذّر عرض هذا المحتوى: الإعداد «%s» غير صالح.",
+		failed:        "تعذّر عرض هذا المحتوى حاليا. أعد المحاولة بعد قليل.",
 		home:          "الرئيسية",
 		empty:         "لا توجد مقالات حاليا.",
 		more:          "مزيد من المقالات",
@@ -129,6 +135,8 @@ var labelsByLang = map[news.Lang]labels{
 		loadFailed:    "Could not load the articles.",
 		retry:         "Try again",
 		notFound:      "This article cannot be found.",
+		badSetting:    "This content cannot be shown: the setting “%s” is not valid.",
+		failed:        "This content cannot be shown right now. Try again in a moment.",
 		home:          "Home",
 		empty:         "No articles yet.",
 		more:          "More articles",
@@ -186,3 +194,13 @@ func categoryName(c news.Category, l news.Lang) string {
 
 // NotFoundText says, in language l, that a page does not exist.
 func NotFoundText(l news.Lang) string { return labelsFor(l).notFound }
+
+// BadSettingText says, in language l, that a page was asked with a value
+// of the parameter param that it does not take (a partner's widget
+// options): readers see it, so it names the setting but no more.
+func BadSettingText(l news.Lang, param string) string {
+	return fmt.Sprintf(labelsFor(l).badSetting, param)
+}
+
+// FailedText says, in language l, that the page could not be built.
+func FailedText(l news.Lang) string { return labelsFor(l).failed }
