@@ -35,6 +35,7 @@ type labels struct {
 	langName      string // the language's own name
 	save          string
 	saved         string
+	saveRefused   string
 	savedTitle    string
 	savedEmpty    string
 	offline       string
@@ -72,6 +73,7 @@ var labelsByLang = map[news.Lang]labels{
 		langName:      "Français",
 		save:          "Lire plus tard",
 		saved:         "Enregistré pour plus tard",
+		saveRefused:   "Votre navigateur refuse de garder la liste « Lire plus tard » (mémoire pleine ou navigation privée).",
 		savedTitle:    "Articles enregistrés",
 		savedEmpty:    "Aucun article enregistré. Le bouton « Lire plus tard » d’un article le garde ici, même hors ligne.",
 		offline:       "Vous êtes hors ligne : vous lisez une copie enregistrée.",
@@ -108,6 +110,7 @@ var labelsByLang = map[news.Lang]labels{
 		langName:      "العربية",
 		save:          "اقرأ لاحقا",
 		saved:         "محفوظ للقراءة لاحقا",
+		saveRefused:   "يرفض متصفحك حفظ قائمة «اقرأ لاحقا» (الذاكرة ممتلئة أو التصفح خاص).",
 		savedTitle:    "المقالات المحفوظة",
 		savedEmpty:    "لا توجد مقالات محفوظة. زر «اقرأ لاحقا» في المقال يحفظه هنا، حتى دون اتصال.",
 		offline:       "أنت غير متصل: تقرأ نسخة محفوظة.",
@@ -144,6 +147,7 @@ var labelsByLang = map[news.Lang]labels{
 		langName:      "English",
 		save:          "Read later",
 		saved:         "Saved for later",
+		saveRefused:   "Your browser refuses to keep the “Read later” list (its storage is full, or this is private browsing).",
 		savedTitle:    "Saved articles",
 		savedEmpty:    "No saved articles. An article’s “Read later” button keeps it here, even offline.",
 		offline:       "You are offline: you are reading a saved copy.",
