@@ -230,13 +230,14 @@ func TestHostileArticleStaysInertOnEveryRoute(t *testing.T) {
 	hostile := `Guillemets "doubles" & <script>window.pwned=1</script> \ '<img src=x onerror=window.pwned=1>`
 	a := news.Article{
 		Slug: "hostile", Title: hostile, Excerpt: hostile, Body: []string{hostile},
-		Category: "Société", Tags: []string{hostile}, Author: hostile,
+		Category: hostile, Tags: []string{hostile}, Author: hostile,
 		Published: time.Now().Add(-time.Hour), Lang: news.French, Source: hostile,
 		URL:   `javascript:window.pwned=1`,
 		Image: &news.Image{Src: `/web/images/x.svg" onerror="window.pwned=1`, Alt: hostile, Width: 1200, Height: 675},
 	}
 	srv := newTestServer(t, a)
-	for _, path := range []string{"/", "/a/hostile", "/embed?article=hostile", "/embed?category=societe", "/?category=societe"} {
+	section := store.Slugify(hostile)
+	for _, path := range []string{"/", "/a/hostile", "/embed?article=hostile", "/embed?category=" + section, "/embed?category=" + section + "&layout=carousel", "/?category=" + section} {
 		res, body := get(t, srv.URL+path)
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("%s: %d", path, res.StatusCode)
@@ -274,6 +275,14 @@ func TestHostileArticleStaysInertOnEveryRoute(t *testing.T) {
 		}
 		if v := embeddedView(t, doc); v.Path == "" {
 			t.Errorf("%s: the embedded view did not survive the page", path)
+		}
+		if strings.HasSuffix(path, "layout=carousel") {
+			// The section's name labels the carousel, inside aria-label="…".
+			tracks := elements(doc, hasClass("carousel-track"))
+			headings := elements(doc, hasClass("carousel-heading"))
+			if len(tracks) != 1 || attribute(tracks[0], "aria-label") != hostile || len(headings) != 1 || text(headings[0]) != hostile {
+				t.Errorf("%s: the carousel is not named by the section's name as written (%d tracks, %d headings)", path, len(tracks), len(headings))
+			}
 		}
 	}
 }
