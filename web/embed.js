@@ -3,17 +3,31 @@
 //   <script async src="https://widget.example/embed.js"></script>
 // and each such container gets an iframe of the widget (/embed) once it nears
 // the viewport, sized to the widget's height as the widget reports it.
+//
+// A page may embed widgets of several Kiosque servers (publishers), each
+// with its own loader: a container is the server's its fallback link
+// points to, when that server's loader is on the page; any other container
+// is the first loader's.
 (function () {
   "use strict";
-  if (window.Kiosque) {
-    // Pasted twice: the first copy already watches the page.
-    window.Kiosque.load();
-    return;
-  }
   var script = document.currentScript || document.querySelector('script[src*="/embed.js"]');
   // The widget's address: frames are made there, and only its origin may
   // resize them.
   var base = new URL(script.src, location.href), origin = base.origin;
+  // The loaders on the page, by origin; Kiosque.load() runs each.
+  var registry = window.Kiosque;
+  if (!registry || !(registry.loaders instanceof Map)) {
+    registry = window.Kiosque = {
+      loaders: new Map(),
+      first: origin,
+      load: function () { registry.loaders.forEach(function (load) { load(); }); }
+    };
+  }
+  if (registry.loaders.has(origin)) {
+    // Pasted twice: the first copy already watches the page.
+    registry.load();
+    return;
+  }
   var options = ["article", "category", "limit", "theme", "lang", "layout", "target", "wasm"];
   var frames = new Map(); // frame id → {box, frame}
   var count = 0;
@@ -62,8 +76,27 @@
     return Math.floor(rows * ((width - 24 - (columns - 1) * 20) / columns * 9 / 16 + 265)) + 4;
   }
 
+  // serverOf is the origin of the server a container is for: that of its
+  // fallback link, when a loader of that server is on the page (running,
+  // or still to run: its script is there), else the first loader's.
+  function serverOf(box) {
+    var link = box.querySelector("a[href]"), at;
+    try {
+      at = link && new URL(link.href).origin;
+    } catch (e) {
+      at = "";
+    }
+    if (!at || at === "null") return registry.first;
+    if (registry.loaders.has(at)) return at;
+    var scripts = document.querySelectorAll("script[src]");
+    for (var i = 0; i < scripts.length; i++) {
+      if (/\/embed\.js$/.test(scripts[i].src.split(/[?#]/)[0]) && new URL(scripts[i].src, location.href).origin === at) return at;
+    }
+    return registry.first;
+  }
+
   function prepare(box) {
-    if (box.kiosque) return;
+    if (box.kiosque || serverOf(box) !== origin) return;
     box.kiosque = true;
     // The partner's CSS may reserve the height already (a widget above the
     // fold must: this script runs after the first paint).
@@ -120,7 +153,7 @@
     Array.prototype.forEach.call(document.querySelectorAll(".kiosque-embed"), prepare);
   }
 
-  window.Kiosque = { load: load };
+  registry.loaders.set(origin, load);
   addEventListener("message", resize);
   load();
   // Containers added later, by the page or a single-page app.

@@ -7,12 +7,14 @@
   var root = document.documentElement;
   var framed = window.parent !== window;
 
-  // In a sandboxed frame (WordPress's oEmbed iframes) reading localStorage
-  // throws, and go-app's start-up would crash and blank the page: give it
-  // storage that lives in memory instead.
+  // In a sandboxed frame (WordPress's oEmbed iframes), and where the reader
+  // blocks the site's data, reading localStorage throws, and go-app's
+  // start-up would crash and blank the page: give it storage that lives in
+  // memory instead. It says so: what must last (the saved list) is refused.
   function memoryStorage() {
     var data = new Map();
     return {
+      kiosqueInMemory: true,
       get length() { return data.size; },
       key: function (i) { return Array.from(data.keys())[i] ?? null; },
       getItem: function (k) { return data.has(String(k)) ? data.get(String(k)) : null; },

@@ -3,6 +3,8 @@ package browsertest
 import (
 	"fmt"
 	"math"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -278,5 +280,62 @@ func TestEmbedCardsOpenThePublishersPage(t *testing.T) {
 				t.Errorf("the partner's page went to %s", at)
 			}
 		})
+	}
+}
+
+// Two publishers' widgets on one page, each from its own Kiosque server
+// with its own loader: each loader makes the frames of the containers that
+// link to its server, and only those; a container that links to neither
+// gets one frame, from one of them. Messages naming frames by ids that are
+// the names of Object's own properties are ignored, not thrown on.
+func TestEmbedsOfTwoServersOnOnePage(t *testing.T) {
+	p := startPartnerSite(t)
+	second := startKiosque(t).URL // another origin: 127.0.0.1 and its own port
+	page := hostPage{Widget: p.widget, Others: []string{second}, Boxes: []hostBox{
+		{ID: "first", Article: seedSlug, Fallback: p.widget + "/a/" + seedSlug, Title: "Hammouchi à Vienne"},
+		{ID: "second", Category: "culture", Layout: "carousel", Fallback: second + "/?category=culture", Title: "Culture"},
+		{ID: "third", Article: seedSlug, Layout: "cards", Fallback: second + "/a/" + seedSlug, Title: "Hammouchi à Vienne"},
+		{ID: "neither", Category: "sport", Layout: "cards", Fallback: "/sport", Title: "Sport"},
+	}}
+	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if err := hostHTML.Execute(w, page); err != nil {
+			t.Error(err)
+		}
+	}))
+	defer host.Close()
+
+	b := newBrowser(t)
+	// Tall enough that every container is near the view.
+	b.run(t, chromedp.EmulateViewport(900, 6000), chromedp.Navigate(host.URL+"/page"))
+	b.run(t, chromedp.Evaluate[chromedp.Void](`window.errors = []; addEventListener("error", e => errors.push(e.message))`))
+	waitFor(t, b, `document.querySelectorAll("[data-kiosque-state=ready]").length === 4`)
+	for box, server := range map[string]string{"first": p.widget, "second": second, "third": second} {
+		if src := eval[string](t, b, `document.querySelector("#`+box+` iframe").src`); !strings.HasPrefix(src, server+"/embed?") {
+			t.Errorf("#%s: a frame of %s, want one of its own server %s", box, src, server)
+		}
+	}
+	if src := eval[string](t, b, `document.querySelector("#neither iframe").src`); !strings.HasPrefix(src, p.widget+"/embed?") && !strings.HasPrefix(src, second+"/embed?") {
+		t.Errorf("#neither: a frame of %s", src)
+	}
+	time.Sleep(300 * time.Millisecond)
+	b.run(t, chromedp.Evaluate[chromedp.Void](`Kiosque.load()`))
+	if got := eval[[]int](t, b, `Array.from(document.querySelectorAll(".kiosque-embed")).map(b => b.querySelectorAll("iframe").length)`); !slices.Equal(got, []int{1, 1, 1, 1}) {
+		t.Errorf("frames per container %v, want one each", got)
+	}
+	if n := eval[int](t, b, `Kiosque.loaders.size`); n != 2 {
+		t.Errorf("%d loaders on the page, want 2", n)
+	}
+
+	height := eval[float64](t, b, `document.querySelector("#first iframe").getBoundingClientRect().height`)
+	b.run(t, chromedp.Evaluate[chromedp.Void](`["__proto__", "constructor", "hasOwnProperty", "toString", "valueOf"].forEach(id =>
+		postMessage({type: "kiosque:resize", version: 1, id: id, height: 77}, "*"));
+		postMessage({type: "spoof:done"}, "*")`))
+	waitFor(t, b, `spoofsDone >= 1`)
+	if errs := eval[[]string](t, b, `errors`); len(errs) > 0 {
+		t.Errorf("messages naming Object's properties threw: %v", errs)
+	}
+	if got := eval[float64](t, b, `document.querySelector("#first iframe").getBoundingClientRect().height`); got != height {
+		t.Errorf("a message from the page resized a frame from %.0f to %.0f px", height, got)
 	}
 }

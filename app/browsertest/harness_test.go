@@ -463,6 +463,7 @@ type hostBox struct {
 
 type hostPage struct {
 	Widget string
+	Others []string          // other Kiosque servers whose loaders the page has, after Widget's
 	Spacer int               // px of page before each widget and after the last
 	Meta   map[string]string // the page's defaults: <meta name="kiosque:NAME">
 	Boxes  []hostBox
@@ -511,7 +512,8 @@ function loaderStart() {
 {{end}}
 </main>
 <script async src="{{.Widget}}/embed.js"></script>
-</body></html>
+{{range .Others}}<script async src="{{.}}/embed.js"></script>
+{{end}}</body></html>
 `))
 
 // spoofHTML is a page of another origin that claims to be a widget's frame.

@@ -232,3 +232,57 @@ func TestWidgetInASandboxedCrossOriginFrame(t *testing.T) {
 		t.Errorf("the frame's origin is %q, want an opaque one", origin)
 	}
 }
+
+// "Read later" when the browser refuses to keep the list, its storage full
+// or none for this site (private browsing, site data blocked): the button
+// stays as it was and says so, in the page's language; once the browser
+// takes the list again, it saves.
+func TestReadLaterSaysWhenStorageRefuses(t *testing.T) {
+	k := startKiosque(t)
+	refused := func(b *browser, how string) {
+		t.Helper()
+		b.run(t, chromedp.Click(".save-button"))
+		waitFor(t, b, `document.querySelector(".save-refused").textContent !== ""`)
+		said := eval[string](t, b, `document.querySelector(".save-refused").textContent`)
+		if !strings.Contains(said, "navigateur refuse") || eval[string](t, b, `document.querySelector(".save-refused").getAttribute("role")`) != "alert" {
+			t.Errorf("%s: the page says %q", how, said)
+		}
+		if pressed := eval[string](t, b, `document.querySelector(".save-button").getAttribute("aria-pressed")`); pressed != "false" {
+			t.Errorf("%s: the button claims the article is saved (aria-pressed=%s)", how, pressed)
+		}
+		if label := eval[string](t, b, `document.querySelector(".save-button").textContent`); label != "Lire plus tard" {
+			t.Errorf("%s: the button reads %q", how, label)
+		}
+	}
+
+	// Storage full: setItem throws.
+	b := newBrowser(t)
+	open(t, b, k.URL+"/a/"+seedSlug)
+	b.run(t, chromedp.Evaluate[chromedp.Void](`window.realSetItem = Storage.prototype.setItem;
+		Storage.prototype.setItem = function () { throw new DOMException("The quota has been exceeded.", "QuotaExceededError"); }`))
+	refused(b, "storage full")
+
+	// Room again: the article is saved, and the page stops saying otherwise.
+	b.run(t, chromedp.Evaluate[chromedp.Void](`Storage.prototype.setItem = window.realSetItem`))
+	b.run(t, chromedp.Click(".save-button"))
+	waitFor(t, b, `document.querySelector(".save-button").getAttribute("aria-pressed") === "true"`)
+	if said := eval[string](t, b, `document.querySelector(".save-refused").textContent`); said != "" {
+		t.Errorf("saved, the page still says %q", said)
+	}
+	if saved := eval[string](t, b, `localStorage.getItem("kiosque:saved") || ""`); !strings.Contains(saved, seedSlug) {
+		t.Errorf("the saved list holds %q", saved)
+	}
+
+	// No storage for the site: reading localStorage throws from the start,
+	// and the page runs on a stand-in that forgets everything when it
+	// closes (web/kiosque.js), which keeps no saved list.
+	b = newBrowser(t)
+	if _, err := chromedp.Call(b.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+		Source: `Object.defineProperty(window, "localStorage", {configurable: true,
+			get() { throw new DOMException("The operation is insecure.", "SecurityError"); }})`,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	open(t, b, k.URL+"/a/"+seedSlug)
+	refused(b, "no storage")
+}

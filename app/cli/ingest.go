@@ -33,6 +33,7 @@ type ingestConfig struct {
 	wordpress string
 	lang      news.Lang
 	timeout   time.Duration
+	envProxy  bool
 }
 
 func parseIngestFlags(args []string, getenv func(string) string, stderr io.Writer) (ingestConfig, error) {
@@ -49,6 +50,7 @@ func parseIngestFlags(args []string, getenv func(string) string, stderr io.Write
 	oldName := fs.String("lang", "", "the same as -source-lang (an older name)")
 	fs.localFlag("feed", "wordpress", "lang")
 	fs.DurationVar(&c.timeout, "timeout", fetch.DefaultTimeout, "timeout of each request")
+	fs.BoolVar(&c.envProxy, "fetch-env-proxy", false, "fetch through the proxy HTTPS_PROXY, HTTP_PROXY and NO_PROXY name; off, they are ignored")
 	if err := fs.parse(args, getenv); err != nil {
 		return c, err
 	}
@@ -86,7 +88,7 @@ func ingestCommand(ctx context.Context, args []string, getenv func(string) strin
 	defer stop()
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
-	client := fetch.New(fetch.Options{Timeout: c.timeout})
+	client := fetch.New(fetch.Options{Timeout: c.timeout, UseEnvProxy: c.envProxy})
 	clean := ingest.NewCleaner(c.lang)
 	var src ingest.Source
 	if c.feed != "" {
@@ -227,8 +229,8 @@ func (s *sourceFlags) Set(v string) error {
 }
 
 // newSources returns the sources named by specs, as -source gives them.
-func newSources(log *slog.Logger, specs []string, lang news.Lang) ([]ingest.Source, error) {
-	client := fetch.New(fetch.Options{})
+func newSources(log *slog.Logger, specs []string, lang news.Lang, opts fetch.Options) ([]ingest.Source, error) {
+	client := fetch.New(opts)
 	clean := ingest.NewCleaner(lang)
 	var sources []ingest.Source
 	for _, spec := range specs {

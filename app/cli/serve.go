@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -46,6 +47,8 @@ type serveConfig struct {
 	publicURL      string
 	trustedProxies prefixList
 	mediaPrivate   bool
+	mediaPorts     portsFlag
+	envProxy       bool
 	sample         bool
 	logLevel       slog.Level
 	sources        sourceFlags
@@ -80,6 +83,8 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&c.publicURL, "public-url", "", `the scheme and host readers reach this server at ("https://widget.example"); default: each request's own`)
 	fs.Var(&c.trustedProxies, "trusted-proxies", `addresses of the proxies whose X-Forwarded-Proto and X-Forwarded-Host to believe, as CIDRs ("10.0.0.0/8,127.0.0.1/32"); ignored with -public-url`)
 	fs.BoolVar(&c.mediaPrivate, "media-private", false, "let article images be fetched from private addresses (a publisher on an intranet); off, images come only from the public internet")
+	fs.Var(&c.mediaPorts, "media-ports", "the only `ports` article images are fetched from, such as 80,443,8443 (default 80,443; any with -media-private)")
+	fs.BoolVar(&c.envProxy, "fetch-env-proxy", false, "fetch sources and images through the proxy HTTPS_PROXY, HTTP_PROXY and NO_PROXY name; off, they are ignored")
 	fs.BoolVar(&c.sample, "sample", false, "fill an empty store with the bundled sample articles, even with -source (removed once a source brings articles); without it, only an empty store with no -source is filled")
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "the `level` of logs: debug, info, warn or error")
 	fs.Var(&c.sources, "source", "a `source` to poll: feed:URL or wordpress:URL (repeatable; in the environment, separated by spaces)")
@@ -103,6 +108,11 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	if c.lang, ok = news.ParseLang(lang); !ok {
 		return c, fmt.Errorf("serve: -lang %q: want fr, ar or en", lang)
 	}
+	ancestors, err := server.ParseFrameAncestors(c.frameAncestors)
+	if err != nil {
+		return c, fmt.Errorf("serve: -frame-ancestors %q: %w", c.frameAncestors, err)
+	}
+	c.frameAncestors = ancestors
 	if _, ok := news.ParseLang(c.sourceLang); !ok {
 		return c, fmt.Errorf("serve: -source-lang %q: want fr, ar or en", c.sourceLang)
 	}
@@ -331,7 +341,7 @@ func displayAddr(a net.Addr) string {
 // newReplica puts the server together from its command line.
 func newReplica(log *slog.Logger, st store.Backend, web fs.FS, m *metrics.Metrics, c serveConfig) (*replica.Replica, error) {
 	lang, _ := news.ParseLang(c.sourceLang)
-	sources, err := newSources(log, c.sources, lang)
+	sources, err := newSources(log, c.sources, lang, fetch.Options{UseEnvProxy: c.envProxy})
 	if err != nil {
 		return nil, err
 	}
@@ -352,10 +362,40 @@ func newReplica(log *slog.Logger, st store.Backend, web fs.FS, m *metrics.Metric
 			TrustedProxies: c.trustedProxies,
 		},
 		DataDir:    c.dataDir,
-		Fetch:      fetch.Options{PublicOnly: !c.mediaPrivate},
+		Fetch:      c.imageFetch(),
 		CacheBytes: int64(c.cacheMB) << 20,
 		Sources:    sources,
 		PollEvery:  c.pollEvery,
 		Polled:     polled,
 	})
+}
+
+// imageFetch is how the images of imported articles are fetched: from the
+// public internet only, unless -media-private, on -media-ports.
+func (c serveConfig) imageFetch() fetch.Options {
+	return fetch.Options{PublicOnly: !c.mediaPrivate, Ports: c.mediaPorts, UseEnvProxy: c.envProxy}
+}
+
+// portsFlag is a comma-separated list of TCP ports ("80,443").
+type portsFlag []uint16
+
+func (p *portsFlag) String() string {
+	ports := make([]string, len(*p))
+	for i, port := range *p {
+		ports[i] = strconv.Itoa(int(port))
+	}
+	return strings.Join(ports, ",")
+}
+
+func (p *portsFlag) Set(v string) error {
+	var ports portsFlag
+	for _, s := range strings.Split(v, ",") {
+		n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 16)
+		if err != nil || n == 0 {
+			return fmt.Errorf("%q: want ports from 1 to 65535, separated by commas, such as 80,443", v)
+		}
+		ports = append(ports, uint16(n))
+	}
+	*p = ports
+	return nil
 }

@@ -12,12 +12,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/kiosque/kiosque/app/ingest/fetch"
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
 	"github.com/kiosque/kiosque/app/sample"
 	"github.com/kiosque/kiosque/app/store/sqlite"
@@ -176,6 +179,11 @@ func TestCommandLineErrorsAreReadable(t *testing.T) {
 		{[]string{"eval-related"}, "give exactly one TSV file"},
 		{[]string{"eval-related", "/nonexistent.tsv"}, "no such file"},
 		{[]string{"ingest"}, "ingest"},
+		{[]string{"serve", "-frame-ancestors", "https://a.example, https://b.example"}, "separate the sites with spaces, not commas"},
+		{[]string{"serve", "-frame-ancestors", "https://a.example/?x"}, `-frame-ancestors "https://a.example/?x": https://a.example/?x: not a source`},
+		{[]string{"serve", "-media-ports", "80,x"}, "want ports from 1 to 65535"},
+		{[]string{"serve", "-media-ports", "0"}, "want ports from 1 to 65535"},
+		{[]string{"serve", "-media-ports", "70000"}, "want ports from 1 to 65535"},
 	} {
 		err := Run(context.Background(), tc.args, noEnv, io.Discard, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -200,6 +208,65 @@ func TestCommandLineErrorsAreReadable(t *testing.T) {
 	for _, want := range []string{"-public-url", "KIOSQUE_PUBLIC_URL", "-trusted-proxies", "KIOSQUE_TRUSTED_PROXIES", "KIOSQUE_METRICS_ADDR", "KIOSQUE_SITE"} {
 		if !strings.Contains(flags.String(), want) {
 			t.Errorf("serve -h does not name %s:\n%s", want, flags.String())
+		}
+	}
+}
+
+func TestFetchFlagsReachTheImageFetches(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want fetch.Options
+	}{
+		{nil, fetch.Options{PublicOnly: true}},
+		{[]string{"-media-ports", "80,443,8443"}, fetch.Options{PublicOnly: true, Ports: []uint16{80, 443, 8443}}},
+		{[]string{"-media-private", "-media-ports", "8080"}, fetch.Options{Ports: []uint16{8080}}},
+		{[]string{"-fetch-env-proxy"}, fetch.Options{PublicOnly: true, UseEnvProxy: true}},
+	} {
+		c, err := parseServeFlags(tc.args, noEnv, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.imageFetch(); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("serve %v: images fetched with %+v, want %+v", tc.args, got, tc.want)
+		}
+	}
+}
+
+// Sources are fetched through the environment's proxy only when
+// -fetch-env-proxy asks: a host that only the proxy reaches is imported
+// then, and not otherwise.
+func TestSourcesGoThroughTheEnvironmentsProxyOnlyWhenAsked(t *testing.T) {
+	const title = "Une nouvelle venue par le proxy"
+	feed := ingesttest.NewFeed(ingesttest.FreshFeed(title), "application/rss+xml", false)
+	var proxied atomic.Int32
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Host != "feed.invalid" {
+			http.Error(w, "not a proxy request for feed.invalid", http.StatusBadGateway)
+			return
+		}
+		proxied.Add(1)
+		feed.ServeHTTP(w, r)
+	}))
+	defer proxy.Close()
+	t.Setenv("HTTP_PROXY", proxy.URL)
+	t.Setenv("NO_PROXY", "")
+
+	data := t.TempDir()
+	ingest := []string{"ingest", "-data", data, "-feed", "http://feed.invalid/feed", "-timeout", "5s"}
+	if err := Run(context.Background(), ingest, noEnv, io.Discard, io.Discard); err == nil || proxied.Load() != 0 {
+		t.Fatalf("ingest without -fetch-env-proxy: %v, %d requests through the proxy; want none, and an error", err, proxied.Load())
+	}
+	if err := Run(context.Background(), append(ingest, "-fetch-env-proxy"), noEnv, io.Discard, io.Discard); err != nil || proxied.Load() == 0 {
+		t.Fatalf("ingest -fetch-env-proxy: %v, %d requests through the proxy", err, proxied.Load())
+	}
+
+	proxied.Store(0)
+	base, stop := serveUntilCancelled(t, "-data", t.TempDir(), "-web", webDir, "-sample=false",
+		"-source", "feed:http://feed.invalid/feed", "-fetch-env-proxy")
+	defer stop()
+	for start := time.Now(); !shows(t, base, title, "/api/v1/articles"); time.Sleep(50 * time.Millisecond) {
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("serve -fetch-env-proxy: the source's article does not show after 10 s (%d requests through the proxy)", proxied.Load())
 		}
 	}
 }

@@ -29,10 +29,12 @@ import (
 // Site is what the front serves: a handler of every request, and the
 // answers prepared ahead, which Lookup finds without building anything.
 // Lookup must not keep the strings of the request it is given: they are
-// the front's buffers.
+// the front's buffers. CommonHeader is what every answer carries, the
+// front's own answers to requests it could not read too.
 type Site interface {
 	http.Handler
 	Lookup(req server.Request) (*answers.Ready, bool)
+	CommonHeader() http.Header
 }
 
 // Options bound the front's work.
@@ -101,6 +103,7 @@ func Serve(ctx context.Context, ln net.Listener, site Site, o Options) error {
 		ReadBufferSize:        o.ReadBuffer,
 		CloseOnShutdown:       true,
 		Logger:                logger{o.Log},
+		ErrorHandler:          f.unreadable,
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(conns) }()

@@ -132,7 +132,7 @@ func do(t *testing.T, method, u string, header ...string) (*http.Response, []byt
 // The headers a prepared answer must carry the same whichever way it is
 // served.
 var compared = []string{"Content-Type", "Content-Encoding", "Content-Length", "Etag", "Vary", "Cache-Control",
-	"Surrogate-Key", "Cache-Tag", "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "Access-Control-Allow-Origin"}
+	"Surrogate-Key", "Cache-Tag", "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy", "Access-Control-Allow-Origin"}
 
 // The first request of a route is built by the site's handler; the next
 // ones come from memory, and must be the same answer.
@@ -230,6 +230,7 @@ type handlerOnly http.HandlerFunc
 
 func (h handlerOnly) ServeHTTP(w http.ResponseWriter, r *http.Request) { h(w, r) }
 func (handlerOnly) Lookup(server.Request) (*answers.Ready, bool)       { return nil, false }
+func (handlerOnly) CommonHeader() http.Header                          { return nil }
 
 // A shutdown lets open requests finish within the grace, and cuts them
 // past it; nothing new is taken meanwhile.

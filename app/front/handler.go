@@ -2,11 +2,15 @@ package front
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 
+	"github.com/kiosque/kiosque/app/server"
 	"github.com/valyala/fasthttp"
 )
 
@@ -17,7 +21,7 @@ import (
 func (f *front) viaHandler(ctx *fasthttp.RequestCtx) {
 	r, err := f.request(ctx)
 	if err != nil {
-		ctx.Error("bad request: "+err.Error(), http.StatusBadRequest)
+		f.problem(ctx, http.StatusBadRequest, "the request's target is not a URL: "+err.Error())
 		return
 	}
 	w := &responseWriter{ctx: ctx, header: http.Header{}}
@@ -25,6 +29,41 @@ func (f *front) viaHandler(ctx *fasthttp.RequestCtx) {
 	if !w.wroteHeader {
 		w.WriteHeader(http.StatusOK)
 	}
+}
+
+// unreadable answers a request fasthttp could not read (its default
+// answer carries none of the site's headers): too large a head, a
+// timeout, or not HTTP.
+func (f *front) unreadable(ctx *fasthttp.RequestCtx, err error) {
+	var small *fasthttp.ErrSmallBuffer
+	var netErr net.Error
+	switch {
+	case errors.As(err, &small):
+		f.problem(ctx, http.StatusRequestHeaderFieldsTooLarge, "the request's head is too large")
+	case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		f.problem(ctx, http.StatusRequestEntityTooLarge, "the request's body is too large")
+	case errors.As(err, &netErr) && netErr.Timeout():
+		f.problem(ctx, http.StatusRequestTimeout, "the request took too long to arrive")
+	default:
+		f.problem(ctx, http.StatusBadRequest, "the request could not be read as HTTP")
+	}
+}
+
+// problem writes an application/problem+json answer with the site's
+// headers.
+func (f *front) problem(ctx *fasthttp.RequestCtx, status int, detail string) {
+	ctx.Response.Reset()
+	rh := &ctx.Response.Header
+	for name, values := range f.site.CommonHeader() {
+		for _, v := range values {
+			rh.Add(name, v)
+		}
+	}
+	rh.Set("Cache-Control", "no-store")
+	ctx.SetStatusCode(status)
+	body, _ := json.Marshal(server.Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail})
+	ctx.SetContentType("application/problem+json")
+	ctx.SetBody(append(body, '\n'))
 }
 
 // request is the net/http form of fasthttp's request.

@@ -11,7 +11,8 @@ import (
 )
 
 // Canonical returns the canonical form of a raw query: of the parameters
-// named in known, the first non-empty value of each, escaped as
+// named in known, the first value of each (as url.Values.Get and
+// URLSearchParams.get read it) unless it is empty, escaped as
 // url.QueryEscape does, in the order of known (give them sorted, and the
 // form is the one url.Values.Encode and URLSearchParams.sort make). Anything else
 // (tracking parameters, a repeated name) is dropped: it does not change

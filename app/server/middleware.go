@@ -7,12 +7,12 @@ import (
 )
 
 // withHeaders sets the headers every answer carries (commonHeaders), but
-// Access-Control-Allow-Origin on other methods than GET and HEAD. Answers
-// prepared ahead carry them already.
+// Access-Control-Allow-Origin on other methods than GET, HEAD and OPTIONS
+// (the preflight of a GET). Answers prepared ahead carry them already.
 func withHeaders(common http.Header, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		readOnly := r.Method == http.MethodGet || r.Method == http.MethodHead
+		readOnly := r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions
 		for name, values := range common {
 			if readOnly || name != "Access-Control-Allow-Origin" {
 				h[name] = values // shared: http.Header.Set replaces a slice, never writes into it

@@ -152,13 +152,22 @@ func (s *server) notFoundPage(w http.ResponseWriter, r *http.Request) {
 // whose browser asks for reader, on a server reached at origin.
 func (s *server) pageAnswer(ctx context.Context, page string, reader news.Lang, origin string) (answers.Answer, error) {
 	v, status, err := s.buildView(ctx, page, reader)
+	// A page that cannot show what it was asked for says so in its
+	// reader's words, never in the API's (the widget's frame shows it on a
+	// partner's page): the language asked for when it can be read.
 	var pe *params.Error
-	if errors.As(err, &pe) {
-		v.Lang = firstLang(v.Lang, s.Lang)
-		v.Error = pe.Error()
-		v.Article, v.Articles, v.Related = nil, nil, nil
-	} else if err != nil {
-		return answers.Answer{}, err
+	switch {
+	case errors.As(err, &pe):
+		v.Lang = firstLang(v.Lang, askedLang(page), s.Lang)
+		v.Error = ui.BadSettingText(v.Lang, pe.Param)
+	case err != nil:
+		s.logFailure(ctx, err, "page", page)
+		v.Lang = firstLang(v.Lang, askedLang(page), s.Lang)
+		v.Error = ui.FailedText(v.Lang)
+		status = http.StatusInternalServerError
+	}
+	if err != nil {
+		v.Article, v.Articles, v.Related, v.Category, v.Categories, v.Next = nil, nil, nil, nil, nil, ""
 	}
 	canonical, oembed := "", ""
 	if v.Article != nil && v.Embed == nil {

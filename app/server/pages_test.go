@@ -1,7 +1,9 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"regexp"
 	"strings"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/kiosque/kiosque/app/htmltest"
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/ui"
 	"golang.org/x/net/html"
 )
@@ -140,19 +143,101 @@ func TestBadPageParametersGetA400Page(t *testing.T) {
 	}
 }
 
+// A widget asked with options it does not take, or whose store fails,
+// says so inside the partner's frame in the reader's language, never in
+// the API's English.
+func TestWidgetErrorsSpeakTheReadersLanguage(t *testing.T) {
+	failing := false
+	srv := newTestServerWith(t, func(c *Config) { c.Store = failingStore{Reader: c.Store, failing: &failing} })
+	words := map[news.Lang]string{news.French: "réglage", news.Arabic: "الإعداد", news.English: "setting"}
+	failedWords := map[news.Lang]string{news.French: "pour le moment", news.Arabic: "حاليا", news.English: "right now"}
+	check := func(path string, status int, lang news.Lang, want ...string) {
+		t.Helper()
+		res, body := get(t, srv.URL+path)
+		doc := parsePage(t, body)
+		alerts := elements(doc, func(n *html.Node) bool { return attribute(n, "role") == "alert" })
+		roots := elements(doc, htmltest.Tag("html"))
+		if res.StatusCode != status || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") || len(alerts) != 1 || len(roots) != 1 {
+			t.Fatalf("%s: %d %s with %d alerts, want %d and one alert in a page", path, res.StatusCode, res.Header.Get("Content-Type"), len(alerts), status)
+		}
+		said := text(alerts[0])
+		for _, w := range want {
+			if !strings.Contains(said, w) {
+				t.Errorf("%s: the frame says %q, want %q in it", path, said, w)
+			}
+		}
+		for _, english := range []string{"must be", "parameter", "no such", "server could not"} {
+			if strings.Contains(said, english) {
+				t.Errorf("%s: the frame says %q, the API's words", path, said)
+			}
+		}
+		if got := attribute(roots[0], "lang"); got != string(lang) {
+			t.Errorf("%s: the page speaks %q, want %q", path, got, lang)
+		}
+		if title := text(elements(doc, htmltest.Tag("title"))[0]); !strings.Contains(title, said) {
+			t.Errorf("%s: the frame's title %q does not say it", path, title)
+		}
+	}
+	for _, lang := range []news.Lang{news.French, news.Arabic, news.English} {
+		check("/embed?limit=99&lang="+string(lang), http.StatusBadRequest, lang, words[lang], "limit")
+		check("/embed?lang="+string(lang)+"&theme=neon", http.StatusBadRequest, lang, words[lang], "theme")
+		check("/embed?category=nope&lang="+string(lang), http.StatusBadRequest, lang, words[lang], "category")
+	}
+	check("/embed?lang=de", http.StatusBadRequest, news.French, words[news.French], "lang")
+	check("/?cursor=x&lang=ar", http.StatusBadRequest, news.Arabic, words[news.Arabic], "cursor")
+
+	failing = true
+	for _, lang := range []news.Lang{news.French, news.Arabic, news.English} {
+		check("/embed?article="+seedSlug+"&lang="+string(lang), http.StatusInternalServerError, lang, failedWords[lang])
+		check("/embed?category=sport&lang="+string(lang), http.StatusInternalServerError, lang, failedWords[lang])
+	}
+	check("/?lang=ar", http.StatusInternalServerError, news.Arabic, failedWords[news.Arabic])
+}
+
+// failingStore fails every read while *failing is set, as a store out of
+// reach does.
+type failingStore struct {
+	store.Reader
+	failing *bool
+}
+
+var errStoreDown = errors.New("the store is out of reach")
+
+func (f failingStore) Article(ctx context.Context, slug string) (news.Article, error) {
+	if *f.failing {
+		return news.Article{}, errStoreDown
+	}
+	return f.Reader.Article(ctx, slug)
+}
+
+func (f failingStore) Articles(ctx context.Context, q store.Query) (store.Page, error) {
+	if *f.failing {
+		return store.Page{}, errStoreDown
+	}
+	return f.Reader.Articles(ctx, q)
+}
+
+func (f failingStore) Categories(ctx context.Context) ([]news.Category, error) {
+	if *f.failing {
+		return nil, errStoreDown
+	}
+	return f.Reader.Categories(ctx)
+}
+
 // The payloads try to set window.pwned: a browser test would see it; here
 // the parsed page must hold the text as written and no script of its own.
 func TestHostileArticleStaysInertOnEveryRoute(t *testing.T) {
 	hostile := `Guillemets "doubles" & <script>window.pwned=1</script> \ '<img src=x onerror=window.pwned=1>`
 	a := news.Article{
 		Slug: "hostile", Title: hostile, Excerpt: hostile, Body: []string{hostile},
-		Category: "Société", Tags: []string{hostile}, Author: hostile,
+		Category: hostile, Tags: []string{hostile}, Author: hostile,
 		Published: time.Now().Add(-time.Hour), Lang: news.French, Source: hostile,
 		URL:   `javascript:window.pwned=1`,
 		Image: &news.Image{Src: `/web/images/x.svg" onerror="window.pwned=1`, Alt: hostile, Width: 1200, Height: 675},
 	}
 	srv := newTestServer(t, a)
-	for _, path := range []string{"/", "/a/hostile", "/embed?article=hostile", "/embed?category=societe", "/?category=societe"} {
+	section := store.Slugify(hostile)
+	for _, path := range []string{"/", "/a/hostile", "/embed?article=hostile", "/embed?category=" + section, "/embed?category=" + section + "&layout=carousel", "/?category=" + section} {
 		res, body := get(t, srv.URL+path)
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("%s: %d", path, res.StatusCode)
@@ -190,6 +275,14 @@ func TestHostileArticleStaysInertOnEveryRoute(t *testing.T) {
 		}
 		if v := embeddedView(t, doc); v.Path == "" {
 			t.Errorf("%s: the embedded view did not survive the page", path)
+		}
+		if strings.HasSuffix(path, "layout=carousel") {
+			// The section's name labels the carousel, inside aria-label="…".
+			tracks := elements(doc, hasClass("carousel-track"))
+			headings := elements(doc, hasClass("carousel-heading"))
+			if len(tracks) != 1 || attribute(tracks[0], "aria-label") != hostile || len(headings) != 1 || text(headings[0]) != hostile {
+				t.Errorf("%s: the carousel is not named by the section's name as written (%d tracks, %d headings)", path, len(tracks), len(headings))
+			}
 		}
 	}
 }

@@ -88,10 +88,16 @@ func (s *server) problemFor(ctx context.Context, r *http.Request, err error) ans
 	case errors.As(err, &se):
 		return problemAnswer(Problem{Status: se.status, Detail: se.detail})
 	}
-	if s.StoreFailing == nil || !s.StoreFailing(ctx) { // else the log says so once
-		s.Log.ErrorContext(ctx, "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
+	s.logFailure(ctx, err, "method", r.Method, "path", r.URL.Path)
 	return problemAnswer(Problem{Status: http.StatusInternalServerError, Detail: "the server could not answer; it has been logged"})
+}
+
+// logFailure logs a request that failed, with what names it, unless the
+// store is out of reach: the log then says so once, not at every request.
+func (s *server) logFailure(ctx context.Context, err error, names ...any) {
+	if s.StoreFailing == nil || !s.StoreFailing(ctx) {
+		s.Log.ErrorContext(ctx, "request failed", append(names, "err", err)...)
+	}
 }
 
 func problemAnswer(p Problem) answers.Answer {

@@ -32,16 +32,38 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("/", onlyGet(s.staticOrNotFound()))
 }
 
-// onlyGet answers other methods than GET and HEAD with 405.
+// onlyGet answers GET and HEAD with h; OPTIONS, which browsers send
+// before a cross-origin request with other headers than the plainest (a
+// partner's script that sends If-None-Match), with what may be asked; and
+// other methods with 405.
 func onlyGet(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
+		switch r.Method {
+		case http.MethodGet, http.MethodHead:
+			h.ServeHTTP(w, r)
+		case http.MethodOptions:
+			preflight(w)
+		default:
+			w.Header().Set("Allow", allowedMethods)
 			problem(w, http.StatusMethodNotAllowed, "this resource answers GET and HEAD only")
-			return
 		}
-		h.ServeHTTP(w, r)
 	})
+}
+
+const allowedMethods = "GET, HEAD, OPTIONS"
+
+// preflight answers a CORS preflight: any origin may read, with any
+// header (the answers are public and no request carries credentials), and
+// browsers keep the answer as long as they will (Chromium 2 hours).
+// withHeaders adds Access-Control-Allow-Origin.
+func preflight(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Allow", allowedMethods)
+	h.Set("Access-Control-Allow-Methods", "GET, HEAD")
+	h.Set("Access-Control-Allow-Headers", "*")
+	h.Set("Access-Control-Max-Age", "86400")
+	h.Set("Cache-Control", "public, max-age=86400")
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // healthz says whether this server can answer: it asks the store, so that

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"sync/atomic"
 
 	"github.com/kiosque/kiosque/app/answers"
@@ -96,10 +97,15 @@ func New(cfg Config) (*Server, error) {
 	if cfg.FrameAncestors == "" {
 		cfg.FrameAncestors = "*"
 	}
+	ancestors, err := ParseFrameAncestors(cfg.FrameAncestors)
+	if err != nil {
+		return nil, fmt.Errorf("server: frame ancestors %q: %w", cfg.FrameAncestors, err)
+	}
+	cfg.FrameAncestors = ancestors
 	if cfg.Answers == nil {
 		cfg.Answers = answers.NewCache(answers.DefaultMaxBytes)
 	}
-	common := commonHeaders()
+	common := commonHeaders(cfg.PublicURL)
 	assets, err := loadAssets(cfg, common)
 	if err != nil {
 		return nil, err
@@ -126,13 +132,26 @@ func (c Config) describe() string {
 	return ui.SiteDescription(c.Lang)
 }
 
+// CommonHeader returns the headers every answer of the site carries, for
+// the answers a front writes itself (a request it could not read). It
+// must not be changed.
+func (s *Server) CommonHeader() http.Header { return s.common }
+
 // commonHeaders are the headers every answer carries. The API and the
 // files may be read from any origin: they are public, and sandboxed frames
-// come from origin null. No cookies are ever set.
-func commonHeaders() http.Header {
+// come from origin null. No cookies are ever set. The pages use none of
+// the browser's powerful features, and say so, for a frame on a partner's
+// page too. Served at an https public URL, browsers are told to come back
+// only over https, for a year (not the publisher's other hosts: they are
+// not ours to speak for).
+func commonHeaders(publicURL string) http.Header {
 	h := http.Header{}
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
+	if strings.HasPrefix(publicURL, "https://") {
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
 	h.Set("Access-Control-Allow-Origin", "*")
 	return h
 }

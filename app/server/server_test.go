@@ -39,6 +39,14 @@ func newTestServer(t *testing.T, extra ...news.Article) *httptest.Server {
 // newTestServerWith is newTestServer with a configuration that set changes.
 func newTestServerWith(t *testing.T, set func(*Config), extra ...news.Article) *httptest.Server {
 	t.Helper()
+	srv := httptest.NewServer(newTestHandler(t, set, extra...))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// newTestHandler is the handler newTestServerWith serves.
+func newTestHandler(t testing.TB, set func(*Config), extra ...news.Article) http.Handler {
+	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, t.TempDir())
 	if err != nil {
@@ -75,9 +83,7 @@ func newTestServerWith(t *testing.T, set func(*Config), extra ...news.Article) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv
+	return h
 }
 
 // withoutWasm hides the built wasm, which these tests do not load: reading
@@ -256,10 +262,37 @@ func TestWrongMethodIs405(t *testing.T) {
 				t.Fatal(err)
 			}
 			res.Body.Close()
-			if res.StatusCode != http.StatusMethodNotAllowed || res.Header.Get("Allow") != "GET, HEAD" ||
+			if res.StatusCode != http.StatusMethodNotAllowed || res.Header.Get("Allow") != "GET, HEAD, OPTIONS" ||
 				res.Header.Get("Content-Type") != "application/problem+json" {
 				t.Errorf("%s %s: got %d, Allow %q", method, path, res.StatusCode, res.Header.Get("Allow"))
 			}
+		}
+	}
+}
+
+// A partner's script that reads the API with a header browsers do not
+// send on their own (If-None-Match, to revalidate what it kept) is
+// preceded by a preflight: it gets leave to read, from any origin.
+func TestPreflightsGetLeaveToRead(t *testing.T) {
+	srv := newTestServer(t)
+	for _, path := range []string{
+		"/api/v1/articles", "/api/v1/articles/" + seedSlug, "/api/v1/articles/" + seedSlug + "/related",
+		"/api/v1/categories", "/api/v1/view?path=%2F", "/api/v1/nothing-here", "/oembed", "/embed",
+	} {
+		req, _ := http.NewRequest(http.MethodOptions, srv.URL+path, nil)
+		req.Header.Set("Origin", "https://partner.example")
+		req.Header.Set("Access-Control-Request-Method", "GET")
+		req.Header.Set("Access-Control-Request-Headers", "if-none-match,x-partner")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		h := res.Header
+		if res.StatusCode != http.StatusNoContent || h.Get("Access-Control-Allow-Origin") != "*" ||
+			!strings.Contains(h.Get("Access-Control-Allow-Methods"), "GET") || h.Get("Access-Control-Allow-Headers") != "*" ||
+			h.Get("Access-Control-Max-Age") == "" || h.Get("Allow") != "GET, HEAD, OPTIONS" {
+			t.Errorf("OPTIONS %s: %d, headers %v", path, res.StatusCode, h)
 		}
 	}
 }

@@ -194,6 +194,17 @@ func (s *server) relatedTo(ctx context.Context, a news.Article, limit int) ([]ne
 	return news.Summaries(related), err
 }
 
+// askedLang is the language the page's query asks for, if it is one.
+func askedLang(page string) news.Lang {
+	_, query, _ := strings.Cut(page, "?")
+	q, _ := url.ParseQuery(query)
+	l, err := params.ParseLang(q.Get("lang"))
+	if err != nil {
+		return ""
+	}
+	return l
+}
+
 // firstLang returns the first language given.
 func firstLang(langs ...news.Lang) news.Lang {
 	for _, l := range langs {

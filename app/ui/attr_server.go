@@ -21,7 +21,16 @@ const ariaTrue = "&#116;rue"
 // that quoting would touch, and every character with meaning in HTML, is
 // written as a character reference, which quoting leaves alone and the
 // browser turns back into the text as written.
+//
+// go-app also trims attribute values, and writes "true" bare, as a boolean
+// attribute, which HTML reads as empty: attr trims first, as the browser's
+// go-app does (escaped spaces would escape the trim), and writes "true" as
+// ariaTrue.
 func attr(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "true" {
+		return ariaTrue
+	}
 	if !needsEscape(s) {
 		return s
 	}

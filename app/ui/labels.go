@@ -27,6 +27,8 @@ type labels struct {
 	loadFailed    string
 	retry         string
 	notFound      string
+	badSetting    string // "… the setting %s …": a page asked with a value it does not take
+	failed        string // the server could not build the page
 	home          string
 	empty         string
 	more          string
@@ -34,6 +36,7 @@ type labels struct {
 	langName      string // the language's own name
 	save          string
 	saved         string
+	saveRefused   string
 	savedTitle    string
 	savedEmpty    string
 	offline       string
@@ -63,6 +66,8 @@ var labelsByLang = map[news.Lang]labels{
 		loadFailed:    "Impossible de charger les articles.",
 		retry:         "Réessayer",
 		notFound:      "Cet article est introuvable.",
+		badSetting:    "Ce contenu ne peut pas être affiché : le réglage « %s » n’est pas valide.",
+		failed:        "Ce contenu ne peut pas être affiché pour le moment. Réessayez dans quelques instants.",
 		home:          "Accueil",
 		empty:         "Aucun article pour le moment.",
 		more:          "Plus d’articles",
@@ -70,6 +75,7 @@ var labelsByLang = map[news.Lang]labels{
 		langName:      "Français",
 		save:          "Lire plus tard",
 		saved:         "Enregistré pour plus tard",
+		saveRefused:   "Votre navigateur refuse de garder la liste « Lire plus tard » (mémoire pleine ou navigation privée).",
 		savedTitle:    "Articles enregistrés",
 		savedEmpty:    "Aucun article enregistré. Le bouton « Lire plus tard » d’un article le garde ici, même hors ligne.",
 		offline:       "Vous êtes hors ligne : vous lisez une copie enregistrée.",
@@ -98,6 +104,8 @@ var labelsByLang = map[news.Lang]labels{
 		loadFailed:    "تعذّر تحميل المقالات.",
 		retry:         "إعادة المحاولة",
 		notFound:      "هذا المقال غير موجود.",
+		badSetting:    "تعذّر عرض هذا المحتوى: الإعداد «%s» غير صالح.",
+		failed:        "تعذّر عرض هذا المحتوى حاليا. أعد المحاولة بعد قليل.",
 		home:          "الرئيسية",
 		empty:         "لا توجد مقالات حاليا.",
 		more:          "مزيد من المقالات",
@@ -105,6 +113,7 @@ var labelsByLang = map[news.Lang]labels{
 		langName:      "العربية",
 		save:          "اقرأ لاحقا",
 		saved:         "محفوظ للقراءة لاحقا",
+		saveRefused:   "يرفض متصفحك حفظ قائمة «اقرأ لاحقا» (الذاكرة ممتلئة أو التصفح خاص).",
 		savedTitle:    "المقالات المحفوظة",
 		savedEmpty:    "لا توجد مقالات محفوظة. زر «اقرأ لاحقا» في المقال يحفظه هنا، حتى دون اتصال.",
 		offline:       "أنت غير متصل: تقرأ نسخة محفوظة.",
@@ -133,6 +142,8 @@ var labelsByLang = map[news.Lang]labels{
 		loadFailed:    "Could not load the articles.",
 		retry:         "Try again",
 		notFound:      "This article cannot be found.",
+		badSetting:    "This content cannot be shown: the setting “%s” is not valid.",
+		failed:        "This content cannot be shown right now. Try again in a moment.",
 		home:          "Home",
 		empty:         "No articles yet.",
 		more:          "More articles",
@@ -140,6 +151,7 @@ var labelsByLang = map[news.Lang]labels{
 		langName:      "English",
 		save:          "Read later",
 		saved:         "Saved for later",
+		saveRefused:   "Your browser refuses to keep the “Read later” list (its storage is full, or this is private browsing).",
 		savedTitle:    "Saved articles",
 		savedEmpty:    "No saved articles. An article’s “Read later” button keeps it here, even offline.",
 		offline:       "You are offline: you are reading a saved copy.",
@@ -190,3 +202,13 @@ func categoryName(c news.Category, l news.Lang) string {
 
 // NotFoundText says, in language l, that a page does not exist.
 func NotFoundText(l news.Lang) string { return labelsFor(l).notFound }
+
+// BadSettingText says, in language l, that a page was asked with a value
+// of the parameter param that it does not take (a partner's widget
+// options): readers see it, so it names the setting but no more.
+func BadSettingText(l news.Lang, param string) string {
+	return fmt.Sprintf(labelsFor(l).badSetting, param)
+}
+
+// FailedText says, in language l, that the page could not be built.
+func FailedText(l news.Lang) string { return labelsFor(l).failed }

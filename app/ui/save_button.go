@@ -9,13 +9,15 @@ import (
 
 // SaveButton keeps an article for later: in the reader's saved list, and
 // with its page, its view and its picture in the browser's cache, so that
-// it opens offline.
+// it opens offline. When the browser refuses to store the list (full, or
+// private browsing), the button stays as it was and says so.
 type SaveButton struct {
 	app.Compo
 	Article news.Article
 	Lang    news.Lang
 
-	saved bool
+	saved   bool
+	refused bool // the browser refused the last change
 }
 
 // OnMount reads whether the article is saved already.
@@ -40,12 +42,20 @@ func (b *SaveButton) Render() app.UI {
 	if b.saved {
 		label = words.saved
 	}
-	return app.Button().
-		Type("button").
-		Class("button save-button").
-		Aria("pressed", b.saved).
-		OnClick(b.toggle).
-		Text(label)
+	refusal := ""
+	if b.refused {
+		refusal = words.saveRefused
+	}
+	return app.Span().Class("save").Body(
+		app.Button().
+			Type("button").
+			Class("button save-button").
+			Aria("pressed", b.saved).
+			OnClick(b.toggle).
+			Text(label),
+		// Always in the page, so that screen readers hear what comes in it.
+		app.Span().Class("save-refused").Role("alert").Text(refusal),
+	)
 }
 
 func (b *SaveButton) toggle(ctx app.Context, e app.Event) {
@@ -57,14 +67,21 @@ func (b *SaveButton) toggle(ctx app.Context, e app.Event) {
 			kept = append(kept, a)
 		}
 	}
-	b.saved = !b.saved
-	if b.saved {
+	save := !b.saved
+	if save {
 		kept = append([]news.Article{b.Article.Summary()}, kept...)
+	}
+	if err := storeSaved(kept); err != nil {
+		app.Logf("kiosque: read later %s: %v", b.Article.Slug, err)
+		b.refused = true
+		return
+	}
+	b.saved, b.refused = save, false
+	if save {
 		keepOffline(urls)
 	} else {
 		dropOffline(urls)
 	}
-	storeSaved(kept)
 }
 
 // offlineURLs are what an article needs to open offline: its page, the

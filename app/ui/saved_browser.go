@@ -5,6 +5,8 @@ package ui
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"syscall/js"
 	"time"
 
@@ -34,13 +36,26 @@ func savedArticles() (list []news.Article) {
 	return list
 }
 
-func storeSaved(list []news.Article) {
-	defer func() { recover() }()
+// storeSaved stores the reader's saved list. The browser may refuse: its
+// storage full (QuotaExceededError), or none in private browsing or a
+// sandboxed frame, where even reading localStorage throws.
+func storeSaved(list []news.Article) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("the browser refused to store the saved list: %v", v)
+		}
+	}()
 	b, err := json.Marshal(list)
 	if err != nil {
-		return
+		return err
 	}
-	js.Global().Get("localStorage").Call("setItem", savedKey, string(b))
+	storage := js.Global().Get("localStorage")
+	if storage.Get("kiosqueInMemory").Truthy() {
+		// web/kiosque.js's stand-in: the list would be gone with the page.
+		return errors.New("the browser keeps no storage for this site")
+	}
+	storage.Call("setItem", savedKey, string(b))
+	return nil
 }
 
 // keepOffline asks the browser to keep the pages and files of a saved

@@ -13,7 +13,7 @@ import (
 
 func savedArticles() []news.Article { return nil }
 
-func storeSaved([]news.Article) {}
+func storeSaved([]news.Article) error { return nil }
 
 func keepOffline([]string) {}
 

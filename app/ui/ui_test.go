@@ -89,6 +89,9 @@ func TestAttrEscapesWhatGoQuotingWouldMangle(t *testing.T) {
 		"x & y":       "x &amp; y",
 		"zw\u200cnj":  "zw&#8204;nj",
 		"bad\xffutf8": "bad\uFFFDutf8",
+		"true":        ariaTrue,
+		" true\r\n":   ariaTrue,
+		"\u00a0x\n":   "x",
 	} {
 		if got := attr(in); got != want {
 			t.Errorf("attr(%q) = %q, want %q", in, got, want)

@@ -9,11 +9,10 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/netip"
+	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -56,16 +55,25 @@ type Options struct {
 	Timeout   time.Duration // for a whole request, body included
 	MaxBytes  int64         // largest body read
 	UserAgent string        // UserAgent("") if empty
-	// PublicOnly refuses to connect to loopback, private, link-local and
-	// unspecified addresses, whatever a name resolves to: for URLs that come
+	// PublicOnly refuses to connect to any address of the IANA
+	// special-purpose registries (loopback, private, carrier NAT and cloud
+	// metadata, link-local, benchmarking, reserved, multicast, NAT64, 6to4,
+	// Teredo…), checked on every connection after name resolution, so
+	// redirects and names that change are checked too: for URLs that come
 	// from imported content, which must not reach the server's own network.
 	PublicOnly bool
+	// Ports are the only ports connected to. Nil (or empty) means 80 and
+	// 443 with PublicOnly, any port without.
+	Ports []uint16
+	// UseEnvProxy sends requests through the proxy the environment names
+	// (HTTPS_PROXY, HTTP_PROXY, NO_PROXY); without it they are ignored.
+	// With PublicOnly or Ports the proxy itself may be anywhere, and each
+	// target is checked before it is asked of the proxy, its name resolved
+	// here (one that does not resolve here is refused).
+	UseEnvProxy bool
 	// Transport is for tests; nil uses a transport with its own timeouts.
 	Transport http.RoundTripper
 }
-
-// ErrNotPublic is returned for a connection PublicOnly refused.
-var ErrNotPublic = errors.New("address is not on the public internet")
 
 // Client fetches documents. It is safe for concurrent use.
 type Client struct {
@@ -87,12 +95,18 @@ func New(opts Options) *Client {
 	}
 	if opts.Transport == nil {
 		dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
-		if opts.PublicOnly {
-			dialer.Control = refuseNonPublic
+		g := newGuard(opts)
+		var proxy func(*http.Request) (*url.URL, error) // none unless asked: a proxy sees past the guard
+		if opts.UseEnvProxy {
+			proxy = g.envProxy()
+		}
+		dial := dialer.DialContext
+		if g.restricts() {
+			dial = g.dial(dialer)
 		}
 		opts.Transport = &http.Transport{
-			Proxy:                 http.ProxyFromEnvironment,
-			DialContext:           dialer.DialContext,
+			Proxy:                 proxy,
+			DialContext:           dial,
 			TLSHandshakeTimeout:   10 * time.Second,
 			ResponseHeaderTimeout: opts.Timeout,
 			IdleConnTimeout:       90 * time.Second,
@@ -209,23 +223,4 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		return t.Sub(now)
 	}
 	return 0
-}
-
-// refuseNonPublic checks the address a connection is about to be made to,
-// after name resolution, so a name cannot point somewhere else later.
-func refuseNonPublic(network, address string, _ syscall.RawConn) error {
-	host, _, err := net.SplitHostPort(address)
-	if err != nil {
-		return err
-	}
-	ip, err := netip.ParseAddr(host)
-	if err != nil {
-		return fmt.Errorf("connect to %s: %w", address, ErrNotPublic)
-	}
-	ip = ip.Unmap()
-	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() {
-		return fmt.Errorf("connect to %s: %w", address, ErrNotPublic)
-	}
-	return nil
 }

@@ -160,7 +160,8 @@ func TestPublicOnlyRefusesTheServersOwnNetwork(t *testing.T) {
 	}))
 	defer srv.Close()
 	port := srv.URL[strings.LastIndex(srv.URL, ":")+1:]
-	public := New(Options{PublicOnly: true})
+	// Its port allowed, so that the address is what is refused.
+	public := New(Options{PublicOnly: true, Ports: []uint16{portOf(t, srv.URL)}})
 	for _, u := range []string{srv.URL, "http://localhost:" + port, "http://[::1]:" + port, "http://0.0.0.0:" + port} {
 		if _, err := public.Get(context.Background(), Request{URL: u}); !errors.Is(err, ErrNotPublic) {
 			t.Errorf("%s: got %v, want ErrNotPublic", u, err)

@@ -68,7 +68,10 @@ func (s *Sanitizer) HTML(raw, base string) string {
 	for _, n := range nodes {
 		root.AppendChild(n)
 	}
-	baseURL, _ := url.Parse(base)
+	baseURL, err := url.Parse(base)
+	if err != nil || base == "" {
+		baseURL = nil
+	}
 	prepare(root, baseURL)
 	var buf bytes.Buffer
 	for n := root.FirstChild; n != nil; n = n.NextSibling {
@@ -178,6 +181,15 @@ func Excerpt(text string, max int) string {
 // URL returns raw resolved against base as an absolute http(s) URL, or ""
 // if it is anything else (javascript:, data:, unparseable).
 func URL(raw, base string) string {
+	b, err := url.Parse(base)
+	if err != nil || base == "" {
+		b = nil
+	}
+	return absolute(raw, b)
+}
+
+// absolute is URL with base parsed (nil for none).
+func absolute(raw string, base *url.URL) string {
 	raw = strings.TrimSpace(FixUTF8(raw))
 	if raw == "" {
 		return ""
@@ -186,8 +198,8 @@ func URL(raw, base string) string {
 	if err != nil {
 		return ""
 	}
-	if b, err := url.Parse(base); err == nil && base != "" {
-		u = b.ResolveReference(u)
+	if base != nil {
+		u = base.ResolveReference(u)
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return ""
@@ -305,30 +317,21 @@ func isImageWithoutSource(n *html.Node, base *url.URL) bool {
 	}
 	for _, a := range n.Attr {
 		if a.Namespace == "" && a.Key == "src" {
-			var b string
-			if base != nil {
-				b = base.String()
-			}
-			return URL(a.Val, b) == ""
+			return absolute(a.Val, base) == ""
 		}
 	}
 	return true
 }
 
+// resolveAttr makes the URL in attribute key absolute, or empties it (and
+// the policy drops it) when it is not an http(s) URL with a host: "http:x"
+// or "https:/x" would otherwise pass as http URLs, and a browser would read
+// them as relative to the widget's own page, opening inside its frame.
 func resolveAttr(n *html.Node, key string, base *url.URL) {
 	for i, a := range n.Attr {
-		if a.Namespace != "" || a.Key != key {
-			continue
+		if a.Namespace == "" && a.Key == key {
+			n.Attr[i].Val = absolute(a.Val, base)
 		}
-		u, err := url.Parse(strings.TrimSpace(a.Val))
-		if err != nil {
-			n.Attr[i].Val = ""
-			continue
-		}
-		if base != nil && !u.IsAbs() {
-			u = base.ResolveReference(u)
-		}
-		n.Attr[i].Val = u.String()
 	}
 }
 

@@ -69,6 +69,22 @@ func TestHTMLResolvesRelativeURLsAndDemotesH1(t *testing.T) {
 	}
 }
 
+// "http:x" is an http URL without a host: a browser reads it as relative
+// to the page it is on, the widget's, and the link would open in its frame.
+func TestHTMLDropsHTTPURLsWithoutHost(t *testing.T) {
+	s := sanitize.New()
+	for _, tc := range []struct{ in, base string }{
+		{`<a href="http:foo">x</a>`, "https://example.ma/"},
+		{`<a href="https:/foo">x</a>`, "https://example.ma/"},
+		{`<a href="http://">x</a>`, "https://example.ma/"},
+		{`<a href="page">x</a>`, "http:"},
+	} {
+		if out := s.HTML(tc.in, tc.base); out != "<a>x</a>" && out != "x" {
+			t.Errorf("HTML(%q, %q) = %q, want the link without its href", tc.in, tc.base, out)
+		}
+	}
+}
+
 func TestParagraphs(t *testing.T) {
 	s := sanitize.New()
 	for _, tc := range []struct {
