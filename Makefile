@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 WASM_SOURCES := $(shell GOOS=js GOARCH=wasm $(GO) list -deps -f '{{if not .Standard}}{{range .GoFiles}}{{$$.Dir}}/{{.}} {{end}}{{end}}' . 2>/dev/null) go.mod go.sum
 SERVER_SOURCES := $(shell find . -name '*.go' -not -path './.cache/*' -not -name '*_test.go') go.mod go.sum $(wildcard app/sample/*.json)
 
-.PHONY: all build run dev demo test bench bench-go lint screenshots clean postgres
+.PHONY: all build run dev demo test test-wordpress bench bench-go lint screenshots clean postgres wordpress
 
 all: build
 
@@ -63,6 +63,19 @@ postgres:
 
 test: lint $(WASM) $(CHROMIUM) $(AXE) postgres
 	KIOSQUE_AXE=$(CURDIR)/$(AXE) $(GO) test -count=1 ./...
+
+# The WordPress tests paste the widget into posts of a real WordPress
+# (Debian's, with MariaDB and PHP's built-in server, on loopback; see
+# app/wptest) and read them in Chromium at three widths. Installs the
+# packages when missing. -v prints what they measure (MEASURE lines).
+wordpress:
+	@test -f /usr/share/wordpress/wp-load.php && test -d /usr/share/wordpress/wp-content/themes/twentytwentythree \
+		&& command -v mariadbd >/dev/null && command -v php >/dev/null && php -m | grep -qx mysqli \
+		|| (echo "Installing Debian's WordPress, MariaDB and PHP for the WordPress tests" && apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wordpress wordpress-theme-twentytwentythree mariadb-server php-cli php-mysql)
+
+test-wordpress: $(WASM) $(CHROMIUM) wordpress
+	KIOSQUE_WORDPRESS=1 $(GO) test -count=1 -v -run 'TestWordPress' ./app/wptest ./app/browsertest
 
 # gofmt, go vet (server and wasm), staticcheck, and the rule that the wasm
 # links no server-only package.

@@ -214,12 +214,14 @@ type browser struct {
 	requests []string
 }
 
-func newBrowser(t *testing.T) *browser {
+// newBrowser opens a tab; options given override the defaults (the
+// reader's language, the window's size).
+func newBrowser(t *testing.T, options ...chromedp.ExecAllocatorOption) *browser {
 	t.Helper()
 	if _, err := os.Stat(chromium); err != nil {
 		t.Fatalf("%s is missing: install Debian's chromium (make test does)", chromium)
 	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append([]chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromium),
 		chromedp.Headless,
 		chromedp.NoSandbox,
@@ -231,7 +233,7 @@ func newBrowser(t *testing.T) *browser {
 		chromedp.Flag("lang", "en-US"),
 		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")),
 		chromedp.WindowSize(900, 1000),
-	)
+	}, options...)...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
