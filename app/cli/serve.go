@@ -21,6 +21,7 @@ import (
 	"github.com/kiosque/kiosque/app/front"
 	"github.com/kiosque/kiosque/app/ingest/fetch"
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/params"
 	"github.com/kiosque/kiosque/app/replica"
 	"github.com/kiosque/kiosque/app/sample"
 	"github.com/kiosque/kiosque/app/server"
@@ -34,6 +35,7 @@ type serveConfig struct {
 	webDir         string
 	site           string
 	frameAncestors string
+	embedTheme     string
 	publicURL      string
 	mediaPrivate   bool
 	sample         bool
@@ -55,6 +57,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&c.webDir, "web", "./web", "folder of the static files and the built app.wasm")
 	fs.StringVar(&c.site, "site", "Kiosque Démo", "the publisher's name, shown in titles")
 	fs.StringVar(&c.frameAncestors, "frame-ancestors", "*", `sites allowed to frame the widget, as a CSP source list ("https://a.example https://b.example")`)
+	fs.StringVar(&c.embedTheme, "embed-theme", "light", "the widget's theme on partner sites when its address names none: light, dark or auto (the reader's system's)")
 	fs.StringVar(&c.publicURL, "public-url", "", `the scheme and host readers reach this server at ("https://widget.example"); default: each request's Host`)
 	fs.BoolVar(&c.mediaPrivate, "media-private", false, "let article images be fetched from private addresses (a publisher on an intranet); off, images come only from the public internet")
 	fs.BoolVar(&c.sample, "sample", true, "fill an empty store with the bundled sample articles")
@@ -75,6 +78,9 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 			return c, fmt.Errorf("serve: -public-url %q: want a scheme and a host only, such as https://widget.example", c.publicURL)
 		}
 		c.publicURL = u.Scheme + "://" + u.Host
+	}
+	if _, err := params.ParseTheme(c.embedTheme); err != nil || c.embedTheme == "" {
+		return c, fmt.Errorf("serve: -embed-theme %q: want light, dark or auto", c.embedTheme)
 	}
 	if _, ok := news.ParseLang(c.sourceLang); !ok {
 		return c, fmt.Errorf("serve: -source-lang %q: want fr, ar or en", c.sourceLang)
@@ -160,6 +166,7 @@ func newReplica(log *slog.Logger, st store.Backend, c serveConfig) (*replica.Rep
 			Web:            os.DirFS(c.webDir),
 			Site:           c.site,
 			FrameAncestors: c.frameAncestors,
+			EmbedTheme:     params.Theme(c.embedTheme),
 			PublicURL:      c.publicURL,
 		},
 		DataDir:    c.dataDir,
