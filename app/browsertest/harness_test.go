@@ -465,6 +465,7 @@ type hostBox struct {
 
 type hostPage struct {
 	Widget string
+	Scheme string            // the page's colour scheme (<meta name="color-scheme">), if it says one
 	Spacer int               // px of page before each widget and after the last
 	Meta   map[string]string // the page's defaults: <meta name="kiosque:NAME">
 	Boxes  []hostBox
@@ -476,7 +477,8 @@ type hostPage struct {
 var hostHTML = template.Must(template.New("host").Parse(`<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>Un site partenaire</title>
-{{range $name, $value := .Meta}}<meta name="kiosque:{{$name}}" content="{{$value}}">
+{{with .Scheme}}<meta name="color-scheme" content="{{.}}">
+{{end}}{{range $name, $value := .Meta}}<meta name="kiosque:{{$name}}" content="{{$value}}">
 {{end}}<style>body{margin:0;font:16px/1.5 sans-serif}main{max-width:760px;margin:0 auto;padding:8px 16px}.spacer{height:{{.Spacer}}px;background:#eee}</style>
 <script>
 window.shifts = [];
@@ -601,6 +603,7 @@ func (p *partnerSite) pages(q url.Values) map[string]hostPage {
 		"two":   {Meta: map[string]string{"theme": "dark", "limit": "3"}, Boxes: []hostBox{seed, lightCulture}},
 		"links": {Boxes: []hostBox{exclusive}},
 		"bench": {Boxes: []hostBox{seed}},
+		"dark":  {Scheme: "dark", Boxes: []hostBox{lightCulture}},
 	}
 }
 

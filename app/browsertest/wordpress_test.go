@@ -325,7 +325,7 @@ func readWordPressPost(t *testing.T, post wpPost, width, height int64, widget st
 	if got["background"] != "rgba(0, 0, 0, 0) rgba(0, 0, 0, 0)" {
 		t.Errorf("the frame's document has a background (html, body: %s)", got["background"])
 	}
-	checkNoBox(t, b)
+	checkNoBox(t, b, wpFrame)
 
 	if dir := os.Getenv("KIOSQUE_WORDPRESS_SHOTS"); dir != "" {
 		shot, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
@@ -383,14 +383,14 @@ func clsLimit(post wpPost, width int64) float64 {
 	return 0.1
 }
 
-// checkNoBox compares, on a screenshot, the page just above the frame with
+// checkNoBox compares, on a screenshot, the page just above a frame with
 // the frame's padding just inside it: the same colour, or the browser
 // painted a box behind the frame (a frame whose colour scheme differs
 // from the page's gets an opaque one).
-func checkNoBox(t *testing.T, b *browser) {
+func checkNoBox(t *testing.T, b *browser, frame string) {
 	t.Helper()
-	b.run(t, chromedp.Evaluate[chromedp.Void](`scrollBy(0, document.querySelector("`+wpFrame+`").getBoundingClientRect().top - 100)`))
-	at := eval[map[string]float64](t, b, `(() => { const r = document.querySelector("`+wpFrame+`").getBoundingClientRect();
+	b.run(t, chromedp.Evaluate[chromedp.Void](`scrollBy(0, document.querySelector(`+jsString(frame)+`).getBoundingClientRect().top - 100)`))
+	at := eval[map[string]float64](t, b, `(() => { const r = document.querySelector(`+jsString(frame)+`).getBoundingClientRect();
 		return {x: r.left + 3, y: r.top + 3, dpr: devicePixelRatio}; })()`)
 	shot, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
 	if err != nil {
@@ -407,7 +407,7 @@ func checkNoBox(t *testing.T, b *browser) {
 	around := pixel(at["x"], max(0, at["y"]-8))
 	inFrame := pixel(at["x"], at["y"])
 	if around != inFrame {
-		t.Errorf("the frame's corner is rgb%v on a page of rgb%v: a box behind the widget", inFrame, around)
+		t.Errorf("%s: the frame's corner is rgb%v on a page of rgb%v: a box behind the widget", frame, inFrame, around)
 	}
 }
 
