@@ -13,7 +13,7 @@ SERVER_SOURCES := $(shell find . -name '*.go' -not -path './.cache/*' -not -name
 # The files the binary carries (go:embed), the built wasm among them.
 WEB_FILES := $(shell find web -type f -not -name '*.go' -not -name 'app.wasm*') $(WASM) $(WASM).br
 
-.PHONY: all build run dev demo test fuzz soak bench bench-go lint screenshots clean postgres
+.PHONY: all build run dev demo test test-wordpress fuzz soak bench bench-go lint screenshots clean postgres wordpress
 
 all: build
 
@@ -95,6 +95,19 @@ fuzz:
 # test` runs the same for 5 s.
 soak:
 	KIOSQUE_SOAK=60s $(GO) test -count=1 -run '^TestSoakWithFaultySources$$' -v ./app/replica
+
+# The WordPress tests paste the widget into posts of a real WordPress
+# (Debian's, with MariaDB and PHP's built-in server, on loopback; see
+# app/wptest) and read them in Chromium at three widths. Installs the
+# packages when missing. -v prints what they measure (MEASURE lines).
+wordpress:
+	@test -f /usr/share/wordpress/wp-load.php && test -d /usr/share/wordpress/wp-content/themes/twentytwentythree \
+		&& command -v mariadbd >/dev/null && command -v php >/dev/null && php -m | grep -qx mysqli \
+		|| (echo "Installing Debian's WordPress, MariaDB and PHP for the WordPress tests" && apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wordpress wordpress-theme-twentytwentythree mariadb-server php-cli php-mysql)
+
+test-wordpress: $(WASM) $(CHROMIUM) wordpress
+	KIOSQUE_WORDPRESS=1 $(GO) test -count=1 -v -run 'TestWordPress' ./app/wptest ./app/browsertest
 
 # gofmt, go vet (server and wasm), staticcheck, and the rule that the wasm
 # links no server-only package.

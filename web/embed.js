@@ -122,8 +122,11 @@
     frame.referrerPolicy = "strict-origin-when-cross-origin";
     frame.setAttribute("scrolling", "no");
     // Laid over the fallback, unseen, until it reports its height: only
-    // then does it take the fallback's place.
-    frame.style.cssText = "position:absolute;top:0;left:0;display:block;width:100%;height:100%;border:0;opacity:0;pointer-events:none";
+    // then does it take the fallback's place. Its colour scheme is the one
+    // the widget's root has (light: it says none): a page that says
+    // another would have the browser paint an opaque box behind the
+    // transparent widget.
+    frame.style.cssText = "position:absolute;top:0;left:0;display:block;width:100%;height:100%;border:0;opacity:0;pointer-events:none;color-scheme:light";
     if (getComputedStyle(box).position === "static") box.style.position = "relative";
     box.appendChild(frame);
     frames.set(id, { box: box, frame: frame });

@@ -6,6 +6,8 @@
   "use strict";
   var root = document.documentElement;
   var framed = window.parent !== window;
+  // A frame shows the page around it through its background (kiosque.css).
+  if (framed) root.setAttribute("data-framed", "");
 
   // In a sandboxed frame (WordPress's oEmbed iframes), and where the reader
   // blocks the site's data, reading localStorage throws, and go-app's

@@ -188,6 +188,21 @@ func TestEmbedOptionsAndLateContainers(t *testing.T) {
 	}
 }
 
+// The widget's frame shows the page through, even on a page that says a
+// colour scheme its root does not (browsers paint an opaque box behind
+// such a frame): here a light widget on a dark page.
+func TestEmbedFrameHasNoBoxOnADarkPage(t *testing.T) {
+	p := startPartnerSite(t)
+	b := newBrowser(t)
+	b.run(t, chromedp.Navigate(p.host+"/page/dark"))
+	waitFor(t, b, `document.querySelector("#second").dataset.kiosqueState === "ready"`)
+	inside := frame(t, b, "#second iframe")
+	if bg := eval[string](t, inside, `getComputedStyle(document.body).backgroundColor`); bg != "rgba(0, 0, 0, 0)" {
+		t.Errorf("the widget's body has a background: %s", bg)
+	}
+	checkNoBox(t, b, "#second iframe")
+}
+
 func TestEmbedInAWordPressPost(t *testing.T) {
 	p := startPartnerSite(t)
 	b := newBrowser(t)

@@ -214,12 +214,14 @@ type browser struct {
 	requests []string
 }
 
-func newBrowser(t *testing.T) *browser {
+// newBrowser opens a tab; options given override the defaults (the
+// reader's language, the window's size).
+func newBrowser(t *testing.T, options ...chromedp.ExecAllocatorOption) *browser {
 	t.Helper()
 	if _, err := os.Stat(chromium); err != nil {
 		t.Fatalf("%s is missing: install Debian's chromium (make test does)", chromium)
 	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append([]chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromium),
 		chromedp.Headless,
 		chromedp.NoSandbox,
@@ -231,7 +233,7 @@ func newBrowser(t *testing.T) *browser {
 		chromedp.Flag("lang", "en-US"),
 		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")),
 		chromedp.WindowSize(900, 1000),
-	)
+	}, options...)...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
@@ -464,6 +466,7 @@ type hostBox struct {
 type hostPage struct {
 	Widget string
 	Others []string          // other Kiosque servers whose loaders the page has, after Widget's
+	Scheme string            // the page's colour scheme (<meta name="color-scheme">), if it says one
 	Spacer int               // px of page before each widget and after the last
 	Meta   map[string]string // the page's defaults: <meta name="kiosque:NAME">
 	Boxes  []hostBox
@@ -475,7 +478,8 @@ type hostPage struct {
 var hostHTML = template.Must(template.New("host").Parse(`<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>Un site partenaire</title>
-{{range $name, $value := .Meta}}<meta name="kiosque:{{$name}}" content="{{$value}}">
+{{with .Scheme}}<meta name="color-scheme" content="{{.}}">
+{{end}}{{range $name, $value := .Meta}}<meta name="kiosque:{{$name}}" content="{{$value}}">
 {{end}}<style>body{margin:0;font:16px/1.5 sans-serif}main{max-width:760px;margin:0 auto;padding:8px 16px}.spacer{height:{{.Spacer}}px;background:#eee}</style>
 <script>
 window.shifts = [];
@@ -601,6 +605,7 @@ func (p *partnerSite) pages(q url.Values) map[string]hostPage {
 		"two":   {Meta: map[string]string{"theme": "dark", "limit": "3"}, Boxes: []hostBox{seed, lightCulture}},
 		"links": {Boxes: []hostBox{exclusive}},
 		"bench": {Boxes: []hostBox{seed}},
+		"dark":  {Scheme: "dark", Boxes: []hostBox{lightCulture}},
 	}
 }
 

@@ -26,6 +26,7 @@ import (
 	"github.com/kiosque/kiosque/app/ingest/fetch"
 	"github.com/kiosque/kiosque/app/metrics"
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/params"
 	"github.com/kiosque/kiosque/app/replica"
 	"github.com/kiosque/kiosque/app/sample"
 	"github.com/kiosque/kiosque/app/server"
@@ -44,6 +45,7 @@ type serveConfig struct {
 	lang           news.Lang
 	description    string
 	frameAncestors string
+	embedTheme     string
 	publicURL      string
 	trustedProxies prefixList
 	mediaPrivate   bool
@@ -80,6 +82,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&lang, "lang", "fr", "the site's language, for readers who ask for none it speaks: fr, ar or en")
 	fs.StringVar(&c.description, "description", "", "what the site is, in a sentence, for the manifest and link previews (default: a line in the site's language)")
 	fs.StringVar(&c.frameAncestors, "frame-ancestors", "*", `sites allowed to frame the widget, as a CSP source list ("https://a.example https://b.example")`)
+	fs.StringVar(&c.embedTheme, "embed-theme", "light", "the widget's theme on partner sites when its address names none: light, dark or auto (the reader's system's)")
 	fs.StringVar(&c.publicURL, "public-url", "", `the scheme and host readers reach this server at ("https://widget.example"); default: each request's own`)
 	fs.Var(&c.trustedProxies, "trusted-proxies", `addresses of the proxies whose X-Forwarded-Proto and X-Forwarded-Host to believe, as CIDRs ("10.0.0.0/8,127.0.0.1/32"); ignored with -public-url`)
 	fs.BoolVar(&c.mediaPrivate, "media-private", false, "let article images be fetched from private addresses (a publisher on an intranet); off, images come only from the public internet")
@@ -113,6 +116,9 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		return c, fmt.Errorf("serve: -frame-ancestors %q: %w", c.frameAncestors, err)
 	}
 	c.frameAncestors = ancestors
+	if _, err := params.ParseTheme(c.embedTheme); err != nil || c.embedTheme == "" {
+		return c, fmt.Errorf("serve: -embed-theme %q: want light, dark or auto", c.embedTheme)
+	}
 	if _, ok := news.ParseLang(c.sourceLang); !ok {
 		return c, fmt.Errorf("serve: -source-lang %q: want fr, ar or en", c.sourceLang)
 	}
@@ -358,6 +364,7 @@ func newReplica(log *slog.Logger, st store.Backend, web fs.FS, m *metrics.Metric
 			Lang:           c.lang,
 			Description:    c.description,
 			FrameAncestors: c.frameAncestors,
+			EmbedTheme:     params.Theme(c.embedTheme),
 			PublicURL:      c.publicURL,
 			TrustedProxies: c.trustedProxies,
 		},

@@ -175,6 +175,7 @@ func TestCommandLineErrorsAreReadable(t *testing.T) {
 		{[]string{"serve", "-source-lang", "de"}, "want fr, ar or en"},
 		{[]string{"serve", "extra"}, `unexpected argument "extra"`},
 		{[]string{"serve", "-public-url", "widget.example/path"}, "want a scheme and a host only"},
+		{[]string{"serve", "-embed-theme", "blue"}, "-embed-theme \"blue\": want light, dark or auto"},
 		{[]string{"serve", "-data", "/proc/kiosque-cannot-write-here", "-addr", "127.0.0.1:0"}, "create data folder"},
 		{[]string{"eval-related"}, "give exactly one TSV file"},
 		{[]string{"eval-related", "/nonexistent.tsv"}, "no such file"},

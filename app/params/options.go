@@ -77,6 +77,17 @@ const (
 	LayoutBoth     Layout = "both"
 )
 
+// ParseLayout reads a layout parameter; empty means both.
+func ParseLayout(s string) (Layout, error) {
+	switch Layout(s) {
+	case "":
+		return LayoutBoth, nil
+	case LayoutCards, LayoutCarousel, LayoutBoth:
+		return Layout(s), nil
+	}
+	return "", &Error{"layout", s, "must be cards, carousel or both"}
+}
+
 // Wasm says when a page starts the app (web/kiosque.js reads it from the
 // document): until then the prerendered page works on its own.
 type Wasm string
@@ -104,7 +115,14 @@ type Embed struct {
 	Layout   Layout    `json:"layout"`
 	Target   string    `json:"target"` // where card links open: _top or _blank
 	Wasm     Wasm      `json:"wasm"`
+	// MaxHeight is the most the widget may take, in CSS pixels, when its
+	// frame cannot grow past it (an oEmbed consumer's maxheight): it then
+	// takes a compact layout that fits. Zero: no bound.
+	MaxHeight int `json:"maxHeight,omitempty"`
 }
+
+// MaxFrameHeight bounds the maxheight parameter, as /oembed does.
+const MaxFrameHeight = 100_000
 
 // Limits of the widget's list.
 const (
@@ -136,12 +154,13 @@ func ParseEmbed(q url.Values) (Embed, error) {
 	if o.Lang, err = ParseLang(q.Get("lang")); err != nil {
 		return o, err
 	}
-	switch s := q.Get("layout"); Layout(s) {
-	case "":
-	case LayoutCards, LayoutCarousel, LayoutBoth:
-		o.Layout = Layout(s)
-	default:
-		return o, &Error{"layout", s, "must be cards, carousel or both"}
+	if l := q.Get("layout"); l != "" {
+		if o.Layout, err = ParseLayout(l); err != nil {
+			return o, err
+		}
+	}
+	if o.MaxHeight, err = Int(q, "maxheight", 0, 1, MaxFrameHeight); err != nil {
+		return o, err
 	}
 	switch s := q.Get("target"); s {
 	case "":
@@ -170,9 +189,13 @@ func CanonicalPage(path, rawQuery string) string {
 	path = (&url.URL{Path: path}).EscapedPath()
 	switch {
 	case path == "/embed":
-		return CanonicalURI(path, rawQuery, "article", "category", "lang", "layout", "limit", "target", "theme", "wasm")
+		return CanonicalURI(path, rawQuery, "article", "category", "lang", "layout", "limit", "maxheight", "target", "theme", "wasm")
 	case path == "/":
 		return CanonicalURI(path, rawQuery, "category", "cursor", "lang", "theme")
+	case strings.HasPrefix(path, "/a/"):
+		// An article's page reads lang and theme; layout it only passes
+		// on, with them, to the widget its oEmbed discovery names.
+		return CanonicalURI(path, rawQuery, "lang", "layout", "theme")
 	}
 	return CanonicalURI(path, rawQuery, "lang", "theme")
 }

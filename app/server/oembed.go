@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/kiosque/kiosque/app/answers"
@@ -63,15 +64,37 @@ type OEmbed struct {
 	ThumbnailHeight int    `json:"thumbnail_height,omitempty"`
 }
 
-// oembedHTML is the widget's frame and, before it, a fallback link.
-// WordPress keeps only a, blockquote and iframe, drops every other
-// attribute (hidden included), hides the frame until it reports its
-// height, then hides the quote; a consumer that shows the HTML as it is
-// shows the frame alone, and one that drops frames keeps the link.
+// oembedHTML is a fallback quote, then the widget's frame.
+//
+// WordPress keeps only a, blockquote and iframe of it, drops every other
+// attribute (style and hidden included; src, width, height, title,
+// frameborder and scrolling stay) and every line break, shows the quote
+// until the frame reports its height, then hides it and shows the frame
+// at that height. The quote has real height so that the post moves
+// little then: the article's title and excerpt (a list's first
+// articles). More would not help: in a block post the hidden frame
+// counts as moving up by the quote's height when it is shown, so the
+// least shift there comes from a quote of about half the frame's height
+// (measured in make test-wordpress).
+//
+// The frame is as wide as the post's column (width="100%": pixels would
+// overflow phones), and has no height attribute: the block editor takes a
+// frame with both for a video of fixed aspect ratio (and width="100%"
+// for one of 21:9). A consumer that shows the HTML as it is shows the
+// frame alone, at the height of its style.
 var oembedHTML = template.Must(template.New("oembed").Parse(
-	`<blockquote class="kiosque-embed-fallback" hidden><a href="{{.Link}}">{{.Title}}</a></blockquote>` +
-		`<iframe src="{{.Src}}" width="{{.Width}}" height="{{.Height}}" title="{{.Title}}" frameborder="0" ` +
-		`loading="lazy" referrerpolicy="strict-origin-when-cross-origin" style="border:0;max-width:100%"></iframe>`))
+	`<blockquote class="kiosque-embed-fallback" hidden><a href="{{.Link}}">{{.Title}}</a>` +
+		`{{with .Excerpt}} — {{.}}{{end}}` +
+		`{{range $i, $a := .Listed}}{{if $i}} ·{{else}} —{{end}} <a href="{{$a.Link}}">{{$a.Title}}</a>{{end}}` +
+		`</blockquote>` +
+		`<iframe src="{{.Src}}" width="100%" title="{{.Title}}" frameborder="0" scrolling="no" loading="lazy" ` +
+		`referrerpolicy="strict-origin-when-cross-origin" style="display:block;width:100%;max-width:{{.Width}}px;height:{{.Height}}px;border:0"></iframe>`))
+
+// fallbackLink is an article a list's fallback quote names.
+type fallbackLink struct{ Link, Title string }
+
+// fallbackListed is how many of a list's articles its fallback names.
+const fallbackListed = 3
 
 // oembedRequest is a checked query of /oembed.
 type oembedRequest struct {
@@ -169,7 +192,14 @@ func (s *server) embedTargetFor(ctx context.Context, u *url.URL, origin string) 
 			if !store.ValidSlug(slug) {
 				return nil, store.ErrNotFound
 			}
-			return widgetTarget(url.Values{"article": {slug}}), nil
+			// The options an article's address may carry for its widget.
+			q, kept := u.Query(), url.Values{"article": {slug}}
+			for _, name := range []string{"lang", "layout", "theme"} {
+				if v := q.Get(name); v != "" {
+					kept.Set(name, v)
+				}
+			}
+			return widgetTarget(kept), nil
 		}
 	}
 	slug, err := s.slugOfCanonical(ctx, u)
@@ -216,8 +246,14 @@ func widgetTarget(q url.Values) *url.URL {
 
 // oembedFor builds the answer for the widget at embed, and returns the
 // widget's view with it. Its status is 404 when the widget's article does
-// not exist; a bad option is a *params.Error.
+// not exist; a bad option is a *params.Error. The frame it names asks the
+// widget to fit the consumer's maximum height (a compact layout).
 func (s *server) oembedFor(ctx context.Context, embed *url.URL, origin string, req oembedRequest) (OEmbed, ui.View, int, error) {
+	if req.maxHeight > 0 {
+		q := embed.Query()
+		q.Set("maxheight", strconv.Itoa(min(req.maxHeight, params.MaxFrameHeight)))
+		embed = &url.URL{Path: embed.Path, RawQuery: q.Encode()}
+	}
 	v, status, err := s.buildView(ctx, embed.String(), "")
 	if err != nil || status != http.StatusOK {
 		return OEmbed{}, v, status, err
@@ -241,21 +277,28 @@ func (s *server) oembedFor(ctx context.Context, embed *url.URL, origin string, r
 		Width:        width,
 		Height:       height,
 	}
-	link := origin + "/"
+	link, excerpt := origin+"/", ""
 	switch {
 	case v.Article != nil:
 		a := v.Article
 		answer.Title, answer.AuthorName = a.Title, a.Author
-		link = articleLink(*a, origin)
+		link, excerpt = articleLink(*a, origin), a.Excerpt
 		answer.ThumbnailURL, answer.ThumbnailWidth, answer.ThumbnailHeight = thumbnail(a.Image, origin, req)
 	case v.Category != nil:
 		link = origin + "/?" + url.Values{"category": {v.Category.Slug}}.Encode()
 	}
+	var listed []fallbackLink
+	if v.Article == nil {
+		for _, a := range v.Articles[:min(len(v.Articles), fallbackListed)] {
+			listed = append(listed, fallbackLink{articleLink(a, origin), a.Title})
+		}
+	}
 	var html strings.Builder
 	err = oembedHTML.Execute(&html, struct {
-		Link, Title, Src string
-		Width, Height    int
-	}{link, answer.Title, origin + embed.String(), width, height})
+		Link, Title, Excerpt, Src string
+		Listed                    []fallbackLink
+		Width, Height             int
+	}{link, answer.Title, excerpt, origin + embed.String(), listed, width, height})
 	if err != nil {
 		return OEmbed{}, v, 0, err
 	}
@@ -268,6 +311,9 @@ func (s *server) oembedFor(ctx context.Context, embed *url.URL, origin string, r
 // shows the widget whole, and one that can barely moves its page. The
 // loader (web/embed.js) reserves the same.
 func widgetHeight(o params.Embed, width int) int {
+	if o.MaxHeight > 0 {
+		return compactHeight(o)
+	}
 	switch o.Layout {
 	case params.LayoutCarousel:
 		return 440
@@ -287,6 +333,26 @@ func widgetHeight(o params.Embed, width int) int {
 		return 930
 	}
 	return 700
+}
+
+// compactHeight is about the height of the widget's compact layout
+// (app/ui/widget.go), which depends little on the width: measured in
+// Chromium on the sample from 272 to 650 px (app/browsertest).
+func compactHeight(o params.Embed) int {
+	switch ui.CompactLayout(o) {
+	case params.LayoutCarousel:
+		return 365
+	case params.LayoutCards:
+		cards := o.Limit
+		if o.Article != "" {
+			cards++
+		}
+		n := min(cards, ui.CompactRows(o.MaxHeight))
+		return 24 + n*140 + (n-1)*12
+	case ui.LayoutFeatured:
+		return 165
+	}
+	return 505
 }
 
 // articleLink is where the fallback link leads: the article on the

@@ -88,7 +88,7 @@ func oembedURL(srv, target string, params ...string) string {
 }
 
 // oembedFrame parses an answer's HTML as WordPress sees it: the elements
-// it keeps, and the frame's source.
+// it keeps, the frame's source, and the fallback's first link.
 func oembedFrame(t *testing.T, answer OEmbed) (tags []string, src, link string) {
 	t.Helper()
 	doc := parsePage(t, []byte(answer.HTML))
@@ -102,7 +102,9 @@ func oembedFrame(t *testing.T, answer OEmbed) (tags []string, src, link string) 
 		case "iframe":
 			src = attribute(n, "src")
 		case "a":
-			link = attribute(n, "href")
+			if link == "" {
+				link = attribute(n, "href")
+			}
 		}
 	}
 	return tags, src, link
@@ -135,6 +137,11 @@ func TestOEmbedForAnArticlePage(t *testing.T) {
 	if link != srv.URL+"/a/"+seedSlug {
 		t.Errorf("fallback link %q, want the article's page", link)
 	}
+	// The fallback quote has some height: the title, then the excerpt,
+	// on no line of its own (WordPress drops line breaks).
+	if !strings.Contains(answer.HTML, "</a> — "+html.EscapeString(a.Excerpt)) || strings.Contains(answer.HTML, "\n") {
+		t.Errorf("the fallback quote is not the title and the excerpt: %s", answer.HTML)
+	}
 	if res, _ := get(t, src); res.StatusCode != http.StatusOK || res.Header.Get("X-Frame-Options") != "" {
 		t.Errorf("the frame's page: %d, X-Frame-Options %q", res.StatusCode, res.Header.Get("X-Frame-Options"))
 	}
@@ -157,8 +164,17 @@ func TestOEmbedRespectsMaximumSizes(t *testing.T) {
 			t.Errorf("max %s×%s: frame %d×%d, thumbnail %d×%d", tc.maxWidth, tc.maxHeight,
 				answer.Width, answer.Height, answer.ThumbnailWidth, answer.ThumbnailHeight)
 		}
-		if !strings.Contains(answer.HTML, `width="`+strconv.Itoa(answer.Width)+`"`) || !strings.Contains(answer.HTML, `height="`+strconv.Itoa(answer.Height)+`"`) {
-			t.Errorf("the frame's attributes do not say %d×%d: %s", answer.Width, answer.Height, answer.HTML)
+		frame := elements(parsePage(t, []byte(answer.HTML)), func(n *html.Node) bool { return n.Data == "iframe" })[0]
+		// WordPress drops the style, keeps width and height: the frame
+		// spans the column, and has no height attribute, which the block
+		// editor would take for a video's aspect ratio.
+		if attribute(frame, "width") != "100%" || hasAttribute(frame, "height") ||
+			!strings.Contains(attribute(frame, "style"), "height:"+strconv.Itoa(answer.Height)+"px") {
+			t.Errorf("the frame's attributes: %v, want width 100%%, no height, and %d px in its style", frame.Attr, answer.Height)
+		}
+		// The widget is asked to fit within the consumer's maximum height.
+		if src, _ := url.Parse(attribute(frame, "src")); src.Query().Get("maxheight") != tc.maxHeight {
+			t.Errorf("the frame %s does not pass maxheight=%s on", src, tc.maxHeight)
 		}
 	}
 	// The widget's height follows its width: narrow frames stack the featured card.
@@ -307,12 +323,61 @@ func TestArticlePagesOfferOEmbedDiscovery(t *testing.T) {
 			t.Errorf("following discovery: %d %s", res.StatusCode, answer)
 		}
 	}
-	for _, path := range []string{"/", "/embed?article=" + seedSlug, "/a/no-such-article"} {
+	for _, path := range []string{"/", "/a/no-such-article", "/embed?article=no-such-article"} {
 		_, body := get(t, srv.URL+path)
 		if strings.Contains(string(body), "json+oembed") {
-			t.Errorf("%s offers oEmbed discovery; only article pages should", path)
+			t.Errorf("%s offers oEmbed discovery; only article and widget pages should", path)
 		}
 	}
+}
+
+// Options pasted with an article's or a widget's address reach the
+// widget's frame: through discovery, and through /oembed asked directly.
+func TestPastedOptionsReachTheFrame(t *testing.T) {
+	srv := newTestServer(t)
+	for _, tc := range []struct{ pasted, frame string }{
+		{"/a/" + seedSlug + "?theme=dark&utm_source=x&lang=ar&layout=carousel&limit=3",
+			"/embed?article=" + seedSlug + "&lang=ar&layout=carousel&maxheight=750&theme=dark"},
+		{"/embed?article=" + seedSlug + "&theme=dark&limit=3&wasm=eager",
+			"/embed?article=" + seedSlug + "&limit=3&maxheight=750&theme=dark"},
+	} {
+		_, body := get(t, srv.URL+tc.pasted)
+		links := elements(parsePage(t, body), func(n *html.Node) bool {
+			return n.Data == "link" && attribute(n, "type") == "application/json+oembed"
+		})
+		if len(links) != 1 {
+			t.Errorf("%s: %d oEmbed discovery links, want 1", tc.pasted, len(links))
+			continue
+		}
+		// WordPress adds its sizes, and asks about the address pasted.
+		discovered, _ := url.Parse(attribute(links[0], "href"))
+		q := discovered.Query()
+		q.Set("maxwidth", "500")
+		q.Set("maxheight", "750")
+		for _, asked := range []string{discovered.Path + "?" + q.Encode(), oembedURL("", srv.URL+tc.pasted, "maxwidth", "500", "maxheight", "750")} {
+			res, answer := get(t, srv.URL+asked)
+			if res.StatusCode != http.StatusOK {
+				t.Errorf("%s: %d %s", asked, res.StatusCode, answer)
+				continue
+			}
+			if _, src, _ := oembedFrame(t, decode[OEmbed](t, answer)); src != srv.URL+tc.frame {
+				t.Errorf("%s: frame %s, want %s", asked, src, srv.URL+tc.frame)
+			}
+		}
+	}
+	// A bad option is the page's error, not a broken frame later.
+	if res, _ := get(t, srv.URL+"/a/"+seedSlug+"?layout=grid"); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("layout=grid on an article's page: %d, want 400", res.StatusCode)
+	}
+}
+
+func hasAttribute(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
 }
 
 func atoi(t *testing.T, s string) int {

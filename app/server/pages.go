@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strings"
 
@@ -35,7 +34,10 @@ type pageRenderer struct {
 // The shell loads no script of the app: web/kiosque.js adds go-app's
 // (wasm_exec.js, app.js) when data-wasm says: on the reader's intent in a
 // widget, when the browser is idle after the load on the site's pages.
-// A widget, which lives in a partner's frame, links no manifest or icons.
+// A widget, which lives in a partner's frame, links no manifest or icons,
+// and says no colour scheme for the page: its style sheet gives its root
+// one only when it is not framed (a frame whose scheme differs from the
+// page's gets an opaque backdrop).
 const shellHTML = `<!DOCTYPE html>
 <html lang="{{.View.Lang}}" dir="{{.View.Lang.Dir}}" data-theme="{{.View.Theme}}" data-wasm="{{.Wasm}}">
 <head>
@@ -43,10 +45,10 @@ const shellHTML = `<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
 <title>{{.View.Title}}</title>
 <meta name="description" content="{{.View.Description}}">
-<meta name="color-scheme" content="light dark">
+{{if not .Widget}}<meta name="color-scheme" content="light dark">
 <meta name="theme-color" content="#f7f4ee" media="(prefers-color-scheme: light)">
 <meta name="theme-color" content="#15171a" media="(prefers-color-scheme: dark)">
-<meta property="og:site_name" content="{{.View.Site}}">
+{{end}}<meta property="og:site_name" content="{{.View.Site}}">
 <meta property="og:title" content="{{.View.Title}}">
 <meta property="og:description" content="{{.View.Description}}">
 {{if .Canonical}}<link rel="canonical" href="{{.Canonical}}">{{end}}
@@ -172,9 +174,12 @@ func (s *server) pageAnswer(ctx context.Context, page string, reader news.Lang, 
 	canonical, oembed := "", ""
 	if v.Article != nil && v.Embed == nil {
 		canonical = articleLink(*v.Article, origin)
-		if status == http.StatusOK {
-			oembed = oembedDiscovery(origin, "/a/"+url.PathEscape(v.Article.Slug))
-		}
+	}
+	// An article's page and a widget's are what partners paste into their
+	// posts: WordPress finds their oEmbed answer here, for the widget with
+	// the options in the address (theme, lang, layout).
+	if status == http.StatusOK && (v.Article != nil || v.Embed != nil) {
+		oembed = oembedDiscovery(origin, v.Path)
 	}
 	// The app starts when the reader reaches for it, but on the saved
 	// list, which only the app can show; the site's pages have its files

@@ -12,6 +12,7 @@ import (
 
 	"github.com/kiosque/kiosque/app/htmltest"
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/params"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/ui"
 	"golang.org/x/net/html"
@@ -55,7 +56,9 @@ func TestPagesArePrerenderedPerLanguageAndTheme(t *testing.T) {
 		lang, dir, theme     string
 		heading              string
 	}{
-		{"/embed?article=" + seedSlug, "fr-FR,fr;q=0.9", "fr", "ltr", "auto", "Vous aimerez aussi"},
+		// Without a theme, the widget takes the server's for partner sites.
+		{"/embed?article=" + seedSlug, "fr-FR,fr;q=0.9", "fr", "ltr", "light", "Vous aimerez aussi"},
+		{"/embed?article=" + seedSlug + "&theme=auto", "fr-FR,fr;q=0.9", "fr", "ltr", "auto", "Vous aimerez aussi"},
 		{"/embed?article=" + seedSlug + "&lang=ar&theme=dark", "fr", "ar", "rtl", "dark", "قد يعجبك أيضا"},
 		// The widget speaks its content's language, never the browser's.
 		{"/embed?article=" + seedSlug + "&theme=light", "en-GB,en;q=0.8", "fr", "ltr", "light", "Vous aimerez aussi"},
@@ -94,6 +97,35 @@ func TestPagesArePrerenderedPerLanguageAndTheme(t *testing.T) {
 		}
 		if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self' 'wasm-unsafe-eval'") {
 			t.Errorf("%s: CSP %q", tc.path, csp)
+		}
+	}
+}
+
+func TestTheWidgetTakesThePublishersThemeUnlessItsAddressSaysOne(t *testing.T) {
+	srv := newTestServerWith(t, func(c *Config) { c.EmbedTheme = params.ThemeDark })
+	for path, want := range map[string]string{
+		"/embed?article=" + seedSlug:                  "dark",
+		"/embed?article=" + seedSlug + "&theme=light": "light",
+		"/a/" + seedSlug:                              "auto", // the site's own pages follow the reader
+	} {
+		_, body := get(t, srv.URL+path)
+		root := elements(parsePage(t, body), func(n *html.Node) bool { return attribute(n, "id") == "kiosque" })
+		if len(root) != 1 || attribute(root[0], "data-theme") != want {
+			t.Errorf("%s: theme %v, want %s", path, root, want)
+		}
+	}
+}
+
+// In a frame, a root that says a colour scheme other than the page's gets
+// an opaque backdrop from the browser: a widget's page says none (its
+// style sheet gives one to the root only outside a frame).
+func TestWidgetPagesSayNoColourSchemeOfTheirOwn(t *testing.T) {
+	srv := newTestServer(t)
+	for path, want := range map[string]bool{"/embed?article=" + seedSlug + "&theme=dark": false, "/a/" + seedSlug: true} {
+		_, body := get(t, srv.URL+path)
+		metas := elements(parsePage(t, body), func(n *html.Node) bool { return n.Data == "meta" && attribute(n, "name") == "color-scheme" })
+		if (len(metas) > 0) != want {
+			t.Errorf("%s: %d color-scheme metas", path, len(metas))
 		}
 	}
 }

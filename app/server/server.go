@@ -15,6 +15,7 @@ import (
 	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/assets"
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/params"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/ui"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -54,6 +55,11 @@ type Config struct {
 	// FrameAncestors is the CSP frame-ancestors source list of the widget
 	// pages: the partner sites allowed to frame them ("*" for any).
 	FrameAncestors string
+	// EmbedTheme is the widget's theme when its address names none: the
+	// one that suits most partner sites. Empty: light, as most sites are,
+	// and a frame cannot tell the page's scheme (prefers-color-scheme in
+	// a frame is the reader's system's, not the page's).
+	EmbedTheme params.Theme
 	// Media serves the images of imported articles at /media/{key}
 	// (app/media); nil serves none.
 	Media http.Handler
@@ -102,6 +108,12 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: frame ancestors %q: %w", cfg.FrameAncestors, err)
 	}
 	cfg.FrameAncestors = ancestors
+	if cfg.EmbedTheme == "" {
+		cfg.EmbedTheme = params.ThemeLight
+	}
+	if _, err := params.ParseTheme(string(cfg.EmbedTheme)); err != nil {
+		return nil, fmt.Errorf("server: embed theme: %w", err)
+	}
 	if cfg.Answers == nil {
 		cfg.Answers = answers.NewCache(answers.DefaultMaxBytes)
 	}

@@ -39,6 +39,10 @@ func (s *server) buildView(ctx context.Context, page string, reader news.Lang) (
 		v.Filter = asked
 		v, status, err = s.homeView(ctx, v, q)
 	case strings.HasPrefix(target.Path, "/a/") && !strings.Contains(target.Path[3:], "/"):
+		// The page passes a layout on to its widget (oEmbed discovery).
+		if _, err := params.ParseLayout(q.Get("layout")); err != nil {
+			return v, http.StatusBadRequest, err
+		}
 		v, status, err = s.articleView(ctx, v, target.Path[3:], asked)
 	case target.Path == "/embed":
 		v, status, err = s.embedView(ctx, v, q)
@@ -119,6 +123,9 @@ func (s *server) embedView(ctx context.Context, v ui.View, q url.Values) (ui.Vie
 	o, err := params.ParseEmbed(q)
 	if err != nil {
 		return v, http.StatusBadRequest, err
+	}
+	if q.Get("theme") == "" {
+		o.Theme = s.EmbedTheme // the publisher's, for partner sites
 	}
 	v.Embed, v.Theme = &o, o.Theme
 	switch {

@@ -257,3 +257,35 @@ func hasAttr(n *html.Node, key string) bool {
 	}
 	return false
 }
+
+// In a frame of bounded height the widget takes its compact layout, and
+// leaves out what would not fit.
+func TestWidgetCompactLayouts(t *testing.T) {
+	list := []news.Article{testArticle("a", news.French), testArticle("b", news.French), testArticle("c", news.French), testArticle("d", news.French)}
+	for _, tc := range []struct {
+		layout               params.Layout
+		maxHeight            int
+		grid, slides, excerp int
+	}{
+		{params.LayoutBoth, 750, 1, 3, 0},
+		{params.LayoutBoth, 400, 1, 0, 0}, // the featured card alone
+		{params.LayoutCards, 400, 2, 0, 0},
+		{params.LayoutCards, 2000, 4, 0, 0},
+		{params.LayoutCarousel, 400, 0, 4, 0},
+		{params.LayoutBoth, 0, 1, 3, 1}, // not bounded: not compact
+	} {
+		v := View{Path: "/embed", Lang: news.French, Theme: params.ThemeLight, Articles: list,
+			Embed: &params.Embed{Limit: 4, Layout: tc.layout, Theme: params.ThemeLight, Target: "_top", MaxHeight: tc.maxHeight}}
+		doc := parse(t, &Widget{View: v})
+		grid := find(doc, func(n *html.Node) bool {
+			return n.Data == "article" && n.Parent != nil && strings.Contains(attrOf(n.Parent, "class"), "card-grid")
+		})
+		slides := find(doc, func(n *html.Node) bool { return attrOf(n, "aria-roledescription") == "slide" })
+		excerpts := find(doc, func(n *html.Node) bool { return strings.Contains(attrOf(n, "class"), "card-excerpt") })
+		compact := find(doc, func(n *html.Node) bool { return strings.Contains(attrOf(n, "class"), "widget-compact") })
+		if len(grid) != tc.grid || len(slides) != tc.slides || len(excerpts) != tc.excerp || (len(compact) == 1) != (tc.maxHeight > 0) {
+			t.Errorf("layout %s within %d px: %d cards, %d slides, %d excerpts, compact %v; want %d, %d, %d",
+				tc.layout, tc.maxHeight, len(grid), len(slides), len(excerpts), len(compact) == 1, tc.grid, tc.slides, tc.excerp)
+		}
+	}
+}
