@@ -3,13 +3,16 @@ package store
 import "context"
 
 // Backend is what a server needs of its store, SQLite or PostgreSQL: to
-// read and write articles, sources, images and related lists, to lock
-// across processes, and to hear of every commit by any writer.
+// read and write articles, sources, images and related lists, to count
+// insights, to lock across processes, and to hear of every commit by any
+// writer.
 type Backend interface {
 	Store
 	SourceStore
 	MediaStore
 	Lists
+	BaselineLists
+	Insights
 	Locker
 	ChangeCounter
 	// WatchChanges calls changed on every commit by any writer until ctx

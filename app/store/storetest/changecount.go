@@ -58,6 +58,9 @@ func testChangeCountChangesWithEveryWrite(t *testing.T, open Open) {
 		{"related list removed", func(ctx context.Context) error {
 			return st.PutRelatedLists(ctx, map[string][]string{"a": nil})
 		}},
+		{"baseline lists", func(ctx context.Context) error {
+			return st.PutBaselineLists(ctx, map[string][]string{"a": {"c"}})
+		}},
 	}
 	for _, w := range writes {
 		seen, own := changeCount(t, other), changeCount(t, st)

@@ -18,6 +18,8 @@ type Store interface {
 	store.SourceStore
 	store.MediaStore
 	store.Lists
+	store.BaselineLists
+	store.Insights
 	store.Locker
 	store.ChangeCounter
 }
@@ -58,6 +60,8 @@ func Run(t *testing.T, open Open, skips ...Skip) {
 		{"Imports", importTests()},
 		{"Media", mediaTests()},
 		{"Lists", listTests()},
+		{"BaselineLists", baselineTests()},
+		{"Insights", insightTests()},
 		{"Locker", lockerTests()},
 		{"ChangeCount", changeCountTests()},
 		{"Watch", watchTests()},
