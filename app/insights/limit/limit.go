@@ -33,8 +33,8 @@ type shard struct {
 // bucket holds a client's tokens as of a time, in nanoseconds since the
 // limiter started; a bucket never used (at 0) is full.
 type bucket struct {
-	tokens float32
 	at     int64
+	tokens float32
 	used   bool
 }
 
@@ -42,7 +42,7 @@ type bucket struct {
 type Options struct {
 	Rate  float64 // tokens a second
 	Burst int     // tokens at most
-	// Slots is the number of buckets: 65,536 by default, 1 MB.
+	// Slots is the number of buckets: 65,536 by default, 16 bytes each.
 	Slots int
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
