@@ -4,6 +4,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -43,6 +44,7 @@ type serveConfig struct {
 	sourceLang     string
 	cacheMB        int
 	storeURL       string
+	insights       replica.Insights
 }
 
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
@@ -63,7 +65,13 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.DurationVar(&c.pollEvery, "poll", 15*time.Minute, "how often to poll each source")
 	fs.StringVar(&c.sourceLang, "source-lang", "fr", "language of sources that do not declare one: fr, ar or en")
 	fs.IntVar(&c.cacheMB, "cache-size", answers.DefaultMaxBytes>>20, "megabytes of memory for kept answers (pages, widgets, JSON)")
+	insights := fs.Bool("insights", true, "count the widget's views and clicks on partner sites, anonymously (no cookie, no identifier), for the publisher's dashboard")
+	fs.StringVar(&c.insights.AdminToken, "admin-token", getenv("KIOSQUE_ADMIN_TOKEN"), "the token that opens the publisher's dashboard at /insights (also KIOSQUE_ADMIN_TOKEN); none: nobody may open it")
+	fs.Float64Var(&c.insights.Interleave, "interleave", 0, "the share of article widgets' views (0 to 1) whose carousel interleaves the ranker with a plain baseline, to measure it on readers")
 	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if err := checkInsights(&c.insights, *insights); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
@@ -133,6 +141,8 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	fmt.Fprintf(stdout, "Kiosque is serving on http://%s\n", displayAddr(ln.Addr()))
 
 	err = front.Serve(ctx, ln, r.Site(), front.DefaultOptions(log))
+	// The requests are drained: the counts they made go to the store.
+	err = errors.Join(err, r.Close(context.WithoutCancel(ctx)))
 	log.Info("stopped", "err", err)
 	return err
 }
@@ -167,5 +177,6 @@ func newReplica(log *slog.Logger, st store.Backend, c serveConfig) (*replica.Rep
 		CacheBytes: int64(c.cacheMB) << 20,
 		Sources:    sources,
 		PollEvery:  c.pollEvery,
+		Insights:   c.insights,
 	})
 }

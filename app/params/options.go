@@ -104,6 +104,11 @@ type Embed struct {
 	Layout   Layout    `json:"layout"`
 	Target   string    `json:"target"` // where card links open: _top or _blank
 	Wasm     Wasm      `json:"wasm"`
+	// Variant is how the carousel merges the ranker's list with the
+	// baseline's, for the publisher's comparison of the two: 1 to
+	// MaxVariant, a way to merge them each (app/insights/interleave); 0,
+	// the ranker's list alone. The loader draws it for some page views.
+	Variant int `json:"variant,omitempty"`
 }
 
 // Limits of the widget's list.
@@ -111,6 +116,10 @@ const (
 	DefaultEmbedLimit = 6
 	MaxEmbedLimit     = 12
 )
+
+// MaxVariant is the number of ways a carousel may interleave two rankers'
+// lists (interleave.Variants).
+const MaxVariant = 8
 
 // ParseEmbed reads the query of /embed. Absent parameters take their
 // defaults; a present one with a bad value is an *Error naming it.
@@ -157,6 +166,12 @@ func ParseEmbed(q url.Values) (Embed, error) {
 	default:
 		return o, &Error{"wasm", s, "must be intent, idle or eager"}
 	}
+	if o.Variant, err = Int(q, "variant", 0, 0, MaxVariant); err != nil {
+		return o, err
+	}
+	if o.Variant > 0 && o.Article == "" {
+		return o, &Error{"variant", q.Get("variant"), "only an article's widget has a carousel to interleave"}
+	}
 	return o, nil
 }
 
@@ -170,7 +185,7 @@ func CanonicalPage(path, rawQuery string) string {
 	path = (&url.URL{Path: path}).EscapedPath()
 	switch {
 	case path == "/embed":
-		return CanonicalURI(path, rawQuery, "article", "category", "lang", "layout", "limit", "target", "theme", "wasm")
+		return CanonicalURI(path, rawQuery, "article", "category", "lang", "layout", "limit", "target", "theme", "variant", "wasm")
 	case path == "/":
 		return CanonicalURI(path, rawQuery, "category", "cursor", "lang", "theme")
 	}

@@ -85,9 +85,12 @@ func (p Period) hours() (from, to int64) {
 	return store.HourOf(p.From), store.HourOf(p.To.AddDate(0, 0, 1))
 }
 
-// Titles gives the titles of the articles whose slugs are given, for
-// those that still exist.
-type Titles func(ctx context.Context, slugs []string) (map[string]string, error)
+// Titles gives the titles of the articles whose slugs are given, and
+// their languages, for those that still exist.
+type Titles func(ctx context.Context, slugs []string) (map[string]Title, error)
+
+// Title is an article's title, in its language.
+type Title struct{ Text, Lang string }
 
 // Build reads p's counts from st and makes its report.
 func Build(ctx context.Context, st store.Insights, titles Titles, p Period) (report.Report, error) {
@@ -148,7 +151,8 @@ func Build(ctx context.Context, st store.Insights, titles Titles, p Period) (rep
 			return r, fmt.Errorf("titles of the articles most clicked: %w", err)
 		}
 		for i := range r.Articles {
-			r.Articles[i].Title = named[r.Articles[i].Slug]
+			title := named[r.Articles[i].Slug]
+			r.Articles[i].Title, r.Articles[i].Lang = title.Text, title.Lang
 		}
 	}
 	return r, nil

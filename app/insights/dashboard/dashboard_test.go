@@ -69,11 +69,11 @@ func c(hour int64, partner, placement, article, kind string, position int, ranke
 		Article: article, Kind: kind, Position: position, Ranker: ranker}, N: n}
 }
 
-func titles(_ context.Context, slugs []string) (map[string]string, error) {
-	out := map[string]string{}
+func titles(_ context.Context, slugs []string) (map[string]Title, error) {
+	out := map[string]Title{}
 	for _, s := range slugs {
 		if s != "gone" {
-			out[s] = "Title of " + s
+			out[s] = Title{"Title of " + s, "en"}
 		}
 	}
 	return out, nil
@@ -120,7 +120,7 @@ func TestBuildSumsAPeriod(t *testing.T) {
 	if want := []report.Row{{"bottom", report.Counts{Views: 50, Clicks: 11}}, {"sidebar", report.Counts{Views: 40, Clicks: 4}}, {"", report.Counts{Views: 10}}}; !slices.Equal(r.Placements, want) {
 		t.Errorf("placements %+v, want %+v", r.Placements, want)
 	}
-	if want := []report.Article{{"c", "Title of c", 7}, {"b", "Title of b", 4}, {"gone", "", 3}}; !slices.Equal(r.Articles, want) {
+	if want := []report.Article{{"c", "Title of c", "en", 7}, {"b", "Title of b", "en", 4}, {"gone", "", "", 3}}; !slices.Equal(r.Articles, want) {
 		t.Errorf("articles %+v, want %+v", r.Articles, want)
 	}
 	if len(r.Positions) != 8 || r.Positions[0] != (report.Row{"1", report.Counts{Views: 100, Clicks: 4}}) ||

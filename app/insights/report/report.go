@@ -61,6 +61,7 @@ type Row struct {
 type Article struct {
 	Slug   string `json:"slug"`
 	Title  string `json:"title,omitempty"` // empty once the article is gone
+	Lang   string `json:"lang,omitempty"`  // the title's language
 	Clicks int64  `json:"clicks"`
 }
 
