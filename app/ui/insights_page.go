@@ -217,7 +217,7 @@ func numbers(w insightWords, caption string, head []string, rows int, row func(i
 // narrow screen it scrolls sideways: its box can then take the focus, to
 // be scrolled from the keyboard.
 func table(caption string, head []string, rows int, row func(i int) []string) app.UI {
-	return app.Div().Class("insights-table").Role("region").Aria("label", attr(caption)).TabIndex(0).Body(
+	return app.Div().Class("insights-table").Role("group").Aria("label", attr(caption)).TabIndex(0).Body(
 		app.Table().Body(
 			app.Caption().Class("visually-hidden").Text(caption),
 			app.THead().Body(app.Tr().Body(
