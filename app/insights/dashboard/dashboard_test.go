@@ -114,16 +114,16 @@ func TestBuildSumsAPeriod(t *testing.T) {
 		r.ByDay[1] != (report.Day{Date: "2026-05-15"}) || r.ByDay[2].Counts != (report.Counts{Views: 50, Clicks: 11}) {
 		t.Errorf("by day: %+v", r.ByDay)
 	}
-	if want := []report.Row{{"news.example", report.Counts{Views: 90, Clicks: 15}}, {"blog.example", report.Counts{Views: 10}}}; !slices.Equal(r.Partners, want) {
+	if want := []report.Row{{Name: "news.example", Counts: report.Counts{Views: 90, Clicks: 15}}, {Name: "blog.example", Counts: report.Counts{Views: 10}}}; !slices.Equal(r.Partners, want) {
 		t.Errorf("partners %+v, want %+v", r.Partners, want)
 	}
-	if want := []report.Row{{"bottom", report.Counts{Views: 50, Clicks: 11}}, {"sidebar", report.Counts{Views: 40, Clicks: 4}}, {"", report.Counts{Views: 10}}}; !slices.Equal(r.Placements, want) {
+	if want := []report.Row{{Name: "bottom", Counts: report.Counts{Views: 50, Clicks: 11}}, {Name: "sidebar", Counts: report.Counts{Views: 40, Clicks: 4}}, {Name: "", Counts: report.Counts{Views: 10}}}; !slices.Equal(r.Placements, want) {
 		t.Errorf("placements %+v, want %+v", r.Placements, want)
 	}
-	if want := []report.Article{{"c", "Title of c", "en", 7}, {"b", "Title of b", "en", 4}, {"gone", "", "", 3}}; !slices.Equal(r.Articles, want) {
+	if want := []report.Article{{Slug: "c", Title: "Title of c", Lang: "en", Clicks: 7}, {Slug: "b", Title: "Title of b", Lang: "en", Clicks: 4}, {Slug: "gone", Clicks: 3}}; !slices.Equal(r.Articles, want) {
 		t.Errorf("articles %+v, want %+v", r.Articles, want)
 	}
-	if len(r.Positions) != 8 || r.Positions[0] != (report.Row{"1", report.Counts{Views: 100, Clicks: 4}}) ||
+	if len(r.Positions) != 8 || r.Positions[0] != (report.Row{Name: "1", Counts: report.Counts{Views: 100, Clicks: 4}}) ||
 		r.Positions[1].Clicks != 7 || r.Positions[2].Clicks != 0 || r.Positions[7].Clicks != 3 {
 		t.Errorf("positions %+v", r.Positions)
 	}
