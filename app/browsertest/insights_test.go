@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
+	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/replica"
 	"github.com/kiosque/kiosque/app/server"
 )
@@ -59,6 +60,15 @@ func (l *beaconLog) events() []string {
 type recordingSite struct {
 	*server.Server
 	log *beaconLog
+}
+
+// TakeEvent records a beacon the front hands the site (app/front), then
+// takes it.
+func (s recordingSite) TakeEvent(req server.EventRequest) (int, []answers.Field, []byte) {
+	s.log.mu.Lock()
+	s.log.bodies = append(s.log.bodies, string(req.Body))
+	s.log.mu.Unlock()
+	return s.Server.TakeEvent(req)
 }
 
 func (s recordingSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {

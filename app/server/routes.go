@@ -14,7 +14,7 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("/api/v1/categories", onlyGet(s.listCategories()))
 	mux.Handle("/api/v1/view", onlyGet(s.getView()))
 	if s.Insights != nil {
-		mux.Handle("/api/v1/events", s.takeEvent())
+		mux.Handle("/api/v1/events", s.takeEvents())
 		mux.Handle("/insights", onlyGet(s.insightsPage()))
 		mux.Handle("/insights.csv", onlyGet(s.insightsCSV()))
 	}

@@ -64,6 +64,8 @@ type server struct {
 	known knownArticles
 	// loader is the asset the loader (/embed.js) is served from.
 	loader string
+	// eventHeader are the headers of the answers to beacons.
+	eventHeader []answers.Field
 }
 
 // Server is the whole site: a handler of every request, and the answers
@@ -103,7 +105,8 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{Config: cfg, Assets: assets, pages: pages, common: common, fixed: map[string]*answers.Ready{}, loader: loader}
+	s := &server{Config: cfg, Assets: assets, pages: pages, common: common, fixed: map[string]*answers.Ready{}, loader: loader,
+		eventHeader: eventHeader(common)}
 	mux := http.NewServeMux()
 	s.addRoutes(mux)
 	return &Server{server: s, handler: withRecover(cfg.Log, withLog(cfg.Log, withHeaders(common, mux)))}, nil

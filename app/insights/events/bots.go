@@ -1,6 +1,9 @@
 package events
 
-import "strings"
+import (
+	"bytes"
+	"strings"
+)
 
 // botMarks are words that the user agents of crawlers, link previewers,
 // monitors and scripts carry, lower-cased: "bot" alone covers Googlebot,
@@ -19,14 +22,22 @@ var botMarks = []string{
 }
 
 // IsBot reports whether a user agent is a known bot's, or missing (every
-// browser sends one).
+// browser sends one). It allocates nothing: it runs for every beacon.
 func IsBot(userAgent string) bool {
 	if strings.TrimSpace(userAgent) == "" {
 		return true
 	}
-	ua := strings.ToLower(userAgent)
+	var buf [512]byte
+	lower := buf[:0]
+	for i := 0; i < len(userAgent) && i < len(buf); i++ {
+		c := userAgent[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower = append(lower, c)
+	}
 	for _, mark := range botMarks {
-		if strings.Contains(ua, mark) {
+		if bytes.Contains(lower, []byte(mark)) {
 			return true
 		}
 	}

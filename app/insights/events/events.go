@@ -7,8 +7,6 @@
 package events
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -92,31 +90,13 @@ func Decode(body []byte) (Event, error) {
 	if len(body) > MaxBody {
 		return Event{}, ErrTooLarge
 	}
-	var e Event
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&e); err != nil {
-		return Event{}, decodeError(err)
-	}
-	if dec.More() {
-		return Event{}, &Error{Reason: "one JSON object per request"}
+	e, err := decodeObject(body)
+	if err != nil {
+		return Event{}, err
 	}
 	e.Partner = strings.ToLower(e.Partner)
 	e.Placement = strings.TrimSpace(e.Placement)
 	return e, e.check()
-}
-
-// decodeError names the field of a JSON error, when it has one.
-func decodeError(err error) error {
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
-		return &Error{Field: typeErr.Field, Reason: "must be a " + typeErr.Type.String()}
-	}
-	msg := err.Error()
-	if field, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		return &Error{Field: strings.Trim(field, `"`), Reason: "no such field"}
-	}
-	return &Error{Reason: "not a JSON object: " + strings.TrimPrefix(msg, "json: ")}
 }
 
 // check tells whether the fields fit together and in their ranges.

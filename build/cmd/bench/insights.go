@@ -62,34 +62,11 @@ func measureInsights(ctx context.Context, o options, t *table) error {
 	if err != nil {
 		return err
 	}
-	defer k.stop()
-	url := k.url + "/api/v1/events"
-	var sent int64
-	var rates []float64
-	for round := range o.rounds + 1 { // the first warms up
-		seconds := o.seconds
-		if round == 0 {
-			seconds = 1
-		}
-		out, err := wrkWithScript(ctx, o, url, script, seconds)
-		if err != nil {
-			return err
-		}
-		total, rate := wrkTotal.FindStringSubmatch(out), wrkRate.FindStringSubmatch(out)
-		if total == nil || rate == nil {
-			return fmt.Errorf("cannot read wrk's output:\n%s", out)
-		}
-		if bad := wrkErrors.FindString(out); bad != "" {
-			return fmt.Errorf("events: %s", bad)
-		}
-		n, _ := strconv.ParseInt(total[1], 10, 64)
-		sent += n
-		if round > 0 {
-			r, _ := strconv.ParseFloat(rate[1], 64)
-			rates = append(rates, r)
-		}
-	}
+	sent, rates, err := loadEvents(ctx, o, k.url+"/api/v1/events", script)
 	k.stop() // SIGTERM: a graceful shutdown, which stores the last counts
+	if err != nil {
+		return err
+	}
 
 	st, err := sqlite.Open(ctx, data)
 	if err != nil {
@@ -107,6 +84,35 @@ func measureInsights(ctx context.Context, o options, t *table) error {
 	t.floor("insights", "widget events taken per second, one core", medianOf(rates), "req/s", eventsBudget)
 	t.limit("insights", fmt.Sprintf("events lost of %d taken, graceful shutdown", sent), float64(sent-stored), "", 0)
 	return nil
+}
+
+// loadEvents sends events with wrk, a warm-up then o.rounds runs, and
+// returns how many it sent and the rate of each run.
+func loadEvents(ctx context.Context, o options, url, script string) (sent int64, rates []float64, err error) {
+	for round := range o.rounds + 1 { // the first warms up
+		seconds := o.seconds
+		if round == 0 {
+			seconds = 1
+		}
+		out, err := wrkWithScript(ctx, o, url, script, seconds)
+		if err != nil {
+			return sent, rates, err
+		}
+		total, rate := wrkTotal.FindStringSubmatch(out), wrkRate.FindStringSubmatch(out)
+		if total == nil || rate == nil {
+			return sent, rates, fmt.Errorf("cannot read wrk's output:\n%s", out)
+		}
+		if bad := wrkErrors.FindString(out); bad != "" {
+			return sent, rates, fmt.Errorf("events: %s", bad)
+		}
+		n, _ := strconv.ParseInt(total[1], 10, 64)
+		sent += n
+		if round > 0 {
+			r, _ := strconv.ParseFloat(rate[1], 64)
+			rates = append(rates, r)
+		}
+	}
+	return sent, rates, nil
 }
 
 // wrkWithScript runs wrk from the load core with a Lua script, 64
