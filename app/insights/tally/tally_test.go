@@ -160,12 +160,27 @@ func TestRunFlushesEveryPeriodUntilDone(t *testing.T) {
 	done := make(chan struct{})
 	go func() { tl.Run(ctx, 10*time.Millisecond); close(done) }()
 	tl.Add(key("a", 1), 3)
-	for tl.Pending() != 0 {
+	// A flush takes the counts, then stores them: wait for the store.
+	for stored(t, st)[key("a", 1)] != 3 {
 		time.Sleep(5 * time.Millisecond)
 	}
 	cancel()
 	<-done
-	if got := stored(t, st)[key("a", 1)]; got != 3 {
-		t.Errorf("stored %d, want 3", got)
+	if n := tl.Pending(); n != 0 {
+		t.Errorf("%d events pending after a flush", n)
+	}
+	// A flush cut by the end of Run puts its counts back, for the last
+	// flush (Flush) to store.
+	tl.Add(key("a", 1), 2)
+	cut, cancelCut := context.WithCancel(t.Context())
+	cancelCut()
+	if err := tl.Flush(cut); err == nil {
+		t.Fatal("a flush with its context done stored the counts")
+	}
+	if n := tl.Pending(); n != 2 {
+		t.Errorf("%d events pending after a cut flush, want 2", n)
+	}
+	if err := tl.Flush(t.Context()); err != nil || stored(t, st)[key("a", 1)] != 5 {
+		t.Errorf("the last flush: %v, %d stored", err, stored(t, st)[key("a", 1)])
 	}
 }
