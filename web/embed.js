@@ -29,6 +29,15 @@
     return;
   }
   var options = ["article", "category", "limit", "theme", "lang", "layout", "target", "wasm"];
+  // The share of page views whose article widgets merge the ranker's
+  // carousel with a baseline's, for the publisher's comparison of the two:
+  // the server that serves this file writes its -interleave here.
+  var interleave = 0;
+  var variants = 8; // the ways to merge them (app/insights/interleave)
+  // Drawn once per page view, for every widget of the page, and kept
+  // nowhere: the frame's address names the variant, so that the server
+  // and caches keep a few answers per widget rather than one per reader.
+  var variant = Math.random() < interleave ? 1 + Math.floor(Math.random() * variants) : 0;
   var frames = new Map(); // frame id → {box, frame}
   var count = 0;
   var near = window.IntersectionObserver && new IntersectionObserver(function (entries) {
@@ -113,9 +122,15 @@
       var value = name === "lang" ? language(box) : setting(box, name);
       if (value) src.searchParams.set(name, value);
     });
+    if (variant && src.searchParams.get("article")) src.searchParams.set("variant", variant);
     // In the order the server keeps answers under (app/params).
     src.searchParams.sort();
-    src.hash = "kiosque=" + id;
+    // The partner's name for the widget's place is for the widget's
+    // counts only: in the fragment, it is sent to no server, and one
+    // answer serves every placement.
+    var hash = new URLSearchParams({ kiosque: id }), placement = setting(box, "placement");
+    if (placement) hash.set("placement", placement.slice(0, 64));
+    src.hash = hash.toString();
     frame.src = src.href;
     frame.title = setting(box, "title") || box.textContent.trim() || "Kiosque";
     frame.loading = "lazy";

@@ -296,6 +296,7 @@
       // WordPress greets its frames once its script runs, maybe after ours.
       if (secret && d.message === "ready" && d.secret === secret) report(true);
     });
+    if (root.hasAttribute("data-insights") && navigator.sendBeacon && window.IntersectionObserver) count(hash);
     // WordPress's sandbox lets no link leave the frame: ask it to follow
     // the link (it does for links to the frame's own host).
     if (secret) {
@@ -311,5 +312,92 @@
         window.parent.postMessage({ secret: secret, message: "link", value: href }, "*");
       }, true);
     }
+  }
+
+  // ---- Counting, without tracking ----
+
+  // count tells the widget's server, with one beacon per event, that the
+  // widget was seen, that a card was opened, and, in a carousel that
+  // interleaves two rankers, which one's cards the reader clicked. A
+  // beacon holds no identifier: the host of the partner's page, the name
+  // the partner gave the widget's place, the article, the position.
+  // Nothing is kept on the reader's device.
+  function count(hash) {
+    var view = {};
+    try {
+      view = JSON.parse(document.getElementById("kiosque-view").textContent) || {};
+    } catch (e) { /* no view: nothing to count */ }
+    if (!view.embed || view.error) return;
+    var article = view.article ? view.article.slug : "";
+    var variant = view.interleaved ? view.embed.variant || 0 : 0;
+    // The cards after the featured one, as the widget lays them out
+    // (app/ui/widget.go): their place, from 1, is a click's position.
+    var listed = view.article ? view.related || [] : view.articles || [];
+    if (!view.article && view.embed.layout === "both") listed = listed.slice(1);
+    var partner = "";
+    try {
+      var ancestors = location.ancestorOrigins;
+      partner = new URL(ancestors && ancestors.length ? ancestors[0] : document.referrer).hostname;
+    } catch (e) { /* the browser does not say */ }
+    var placement = (hash.get("placement") || "").replace(/[^\p{L}\p{N} _.-]/gu, "-").trim().slice(0, 64);
+
+    function send(event) {
+      event.partner = partner;
+      event.placement = placement;
+      navigator.sendBeacon("/api/v1/events", JSON.stringify(event));
+    }
+
+    // Seen: at least half of the widget in view for a second, the IAB's
+    // rule (a third for a widget over 242,500 px², its rule for large
+    // units), in a page the reader is looking at; once per page view.
+    var seen = false, inView = false, timer = 0;
+    function watch() {
+      clearTimeout(timer);
+      if (seen || !inView || document.visibilityState !== "visible") return;
+      timer = setTimeout(function () {
+        seen = true;
+        observer.disconnect();
+        send({ kind: "view", article: article, variant: variant });
+      }, 1000);
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      var entry = entries[entries.length - 1], box = entry.boundingClientRect;
+      var needed = box.width * box.height > 242500 ? 0.3 : 0.5;
+      inView = entry.isIntersecting && entry.intersectionRatio >= needed - 0.001;
+      watch();
+    }, { threshold: [0, 0.3, 0.5, 0.75, 1] });
+    observer.observe(root);
+
+    // Opened: a card's link; its position in the list, 0 for the featured
+    // card. In an interleaved carousel, the ranker that put it there.
+    var clicks = { kiosque: 0, baseline: 0 }, told = false;
+    document.addEventListener("click", function (e) {
+      var a = e.target.closest && e.target.closest("a[data-go]");
+      if (!a) return;
+      var slug = a.getAttribute("data-go").replace(/^\/go\//, ""), position = 0;
+      for (var i = 0; i < listed.length; i++) {
+        if (listed[i].slug === slug) position = i + 1;
+      }
+      var event = { kind: "click", article: slug, position: position, variant: variant };
+      if (position && article) event.from = article;
+      if (position && variant) {
+        event.ranker = view.interleaved[position - 1];
+        clicks[event.ranker]++;
+      }
+      send(event);
+    }, true);
+
+    // An interleaved view's outcome: the clicks on each ranker's cards,
+    // told once, as the reader leaves the page.
+    function outcome() {
+      if (told || !variant || clicks.kiosque + clicks.baseline === 0) return;
+      told = true;
+      send({ kind: "outcome", article: article, variant: variant, kiosque: clicks.kiosque, baseline: clicks.baseline });
+    }
+    addEventListener("pagehide", outcome);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") outcome();
+      watch();
+    });
   }
 })();

@@ -58,6 +58,7 @@ type serveConfig struct {
 	sourceLang     string
 	cacheMB        int
 	storeURL       string
+	insights       replica.Insights
 }
 
 const serveSynopsis = `Usage: kiosque serve [flags]
@@ -94,7 +95,13 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.DurationVar(&c.pollEvery, "poll", 15*time.Minute, "how often to poll each source")
 	fs.StringVar(&c.sourceLang, "source-lang", "fr", "language of sources that do not declare one: fr, ar or en")
 	fs.IntVar(&c.cacheMB, "cache-size", answers.DefaultMaxBytes>>20, "megabytes of memory for kept answers (pages, widgets, JSON)")
+	insights := fs.Bool("insights", true, "count the widget's views and clicks on partner sites, anonymously (no cookie, no identifier), for the publisher's dashboard")
+	fs.StringVar(&c.insights.AdminToken, "admin-token", "", "the `token` that opens the publisher's dashboard at /insights (at least 16 characters); none: nobody may open it")
+	fs.Float64Var(&c.insights.Interleave, "interleave", 0, "the `share` of article widgets' views (0 to 1) whose carousel interleaves the ranker with a plain baseline, to measure it on readers")
 	if err := fs.parse(args, getenv); err != nil {
+		return c, err
+	}
+	if err := checkInsights(&c.insights, *insights); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
@@ -206,6 +213,8 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	fmt.Fprintf(stdout, "Kiosque is serving on http://%s\n", displayAddr(ln.Addr()))
 
 	err = front.Serve(ctx, ln, r.Site(), opts)
+	// The requests are drained: the counts they made go to the store.
+	err = errors.Join(err, r.Close(context.WithoutCancel(ctx)))
 	stopWork()
 	background.Wait()
 	log.Info("stopped", "err", err)
@@ -374,6 +383,7 @@ func newReplica(log *slog.Logger, st store.Backend, web fs.FS, m *metrics.Metric
 		Sources:    sources,
 		PollEvery:  c.pollEvery,
 		Polled:     polled,
+		Insights:   c.insights,
 	})
 }
 

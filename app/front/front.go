@@ -37,6 +37,21 @@ type Site interface {
 	CommonHeader() http.Header
 }
 
+// EventTaker is a site that takes the widget's beacons itself, from what
+// the front read (server.Server does): a busy site takes thousands a
+// second, which net/http's request would make cost twice as much. The
+// strings and bytes of the request are the front's buffers: TakeEvent
+// keeps none of them.
+type EventTaker interface {
+	// TakesEvents tells whether the site counts events at all; if not,
+	// its handler answers beacons.
+	TakesEvents() bool
+	TakeEvent(req server.EventRequest) (status int, header []answers.Field, body []byte)
+}
+
+// eventsPath is where widgets send their beacons.
+const eventsPath = "/api/v1/events"
+
 // Options bound the front's work.
 type Options struct {
 	Log *slog.Logger
@@ -166,7 +181,32 @@ func (f *front) answer(ctx *fasthttp.RequestCtx) {
 			return
 		}
 	}
+	if taker, ok := f.site.(EventTaker); ok && ctx.IsPost() && view(ctx.Path()) == eventsPath && taker.TakesEvents() {
+		f.takeEvent(ctx, taker)
+		return
+	}
 	f.viaHandler(ctx)
+}
+
+// takeEvent hands a beacon to the site that takes them.
+func (f *front) takeEvent(ctx *fasthttp.RequestCtx, site EventTaker) {
+	h := &ctx.Request.Header
+	req := server.EventRequest{
+		Context:       f.base,
+		Method:        http.MethodPost,
+		ContentType:   view(h.ContentType()),
+		ContentLength: int64(h.ContentLength()),
+		Body:          ctx.PostBody(),
+		UserAgent:     view(h.UserAgent()),
+	}
+	if forwarded := h.PeekAll("X-Forwarded-For"); len(forwarded) > 0 {
+		req.ForwardedFor = view(forwarded[len(forwarded)-1])
+	}
+	if tcp, ok := ctx.RemoteAddr().(*net.TCPAddr); ok {
+		req.Remote = tcp.AddrPort().Addr()
+	}
+	status, header, body := site.TakeEvent(req)
+	reply(ctx, status, header, body)
 }
 
 // reply writes a prepared answer. fasthttp writes Content-Length itself

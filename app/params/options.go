@@ -119,6 +119,11 @@ type Embed struct {
 	// frame cannot grow past it (an oEmbed consumer's maxheight): it then
 	// takes a compact layout that fits. Zero: no bound.
 	MaxHeight int `json:"maxHeight,omitempty"`
+	// Variant is how the carousel merges the ranker's list with the
+	// baseline's, for the publisher's comparison of the two: 1 to
+	// MaxVariant, a way to merge them each (app/insights/interleave); 0,
+	// the ranker's list alone. The loader draws it for some page views.
+	Variant int `json:"variant,omitempty"`
 }
 
 // MaxFrameHeight bounds the maxheight parameter, as /oembed does.
@@ -129,6 +134,10 @@ const (
 	DefaultEmbedLimit = 6
 	MaxEmbedLimit     = 12
 )
+
+// MaxVariant is the number of ways a carousel may interleave two rankers'
+// lists (interleave.Variants).
+const MaxVariant = 8
 
 // ParseEmbed reads the query of /embed. Absent parameters take their
 // defaults; a present one with a bad value is an *Error naming it.
@@ -176,6 +185,12 @@ func ParseEmbed(q url.Values) (Embed, error) {
 	default:
 		return o, &Error{"wasm", s, "must be intent, idle or eager"}
 	}
+	if o.Variant, err = Int(q, "variant", 0, 0, MaxVariant); err != nil {
+		return o, err
+	}
+	if o.Variant > 0 && o.Article == "" {
+		return o, &Error{"variant", q.Get("variant"), "only an article's widget has a carousel to interleave"}
+	}
 	return o, nil
 }
 
@@ -189,7 +204,7 @@ func CanonicalPage(path, rawQuery string) string {
 	path = (&url.URL{Path: path}).EscapedPath()
 	switch {
 	case path == "/embed":
-		return CanonicalURI(path, rawQuery, "article", "category", "lang", "layout", "limit", "maxheight", "target", "theme", "wasm")
+		return CanonicalURI(path, rawQuery, "article", "category", "lang", "layout", "limit", "maxheight", "target", "theme", "variant", "wasm")
 	case path == "/":
 		return CanonicalURI(path, rawQuery, "category", "cursor", "lang", "theme")
 	case strings.HasPrefix(path, "/a/"):

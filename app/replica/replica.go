@@ -7,7 +7,9 @@
 package replica
 
 import (
+	"cmp"
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -16,6 +18,8 @@ import (
 	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/ingest"
 	"github.com/kiosque/kiosque/app/ingest/fetch"
+	"github.com/kiosque/kiosque/app/insights/limit"
+	"github.com/kiosque/kiosque/app/insights/tally"
 	"github.com/kiosque/kiosque/app/media"
 	"github.com/kiosque/kiosque/app/related/keeper"
 	"github.com/kiosque/kiosque/app/sample"
@@ -45,7 +49,31 @@ type Config struct {
 	PollEvery time.Duration
 	// Polled, when set, is told the outcome of every poll of a source.
 	Polled func(source, outcome string)
+	// Insights says how the widget's views and clicks are counted; its
+	// zero value counts them, with no dashboard and no interleaving.
+	Insights Insights
 }
+
+// Insights are the settings of the publisher's insights (app/insights).
+type Insights struct {
+	// Off counts nothing: the widget sends nothing, and there is no
+	// dashboard.
+	Off bool
+	// AdminToken opens the dashboard, /insights; empty, nobody may.
+	AdminToken string
+	// Interleave is the share of article widgets' views (0 to 1) whose
+	// carousel merges the ranker's list with the baseline's; the leader
+	// then keeps the baseline's lists too.
+	Interleave float64
+	// FlushEvery is how often the counts go to the store; 0 is
+	// tally.DefaultEvery. A crash loses at most this long's events.
+	FlushEvery time.Duration
+}
+
+// The token buckets of the insights: each client address may send two
+// events a second, in bursts of sixty (a page of several widgets, readers
+// behind one address).
+var eventRate = limit.Options{Rate: 2, Burst: 60}
 
 // Replica is a server put together: the site, and what keeps what it
 // derives from the store (the kept answers, the related lists) in step
@@ -58,6 +86,8 @@ type Replica struct {
 	poller  *ingest.Poller // nil without sources
 	media   *media.Handler // nil without a data folder
 	log     *slog.Logger
+	tally   *tally.Tally // nil with insights off
+	flush   time.Duration
 
 	changed       chan struct{} // the store changed since the images were last collected
 	leading       atomic.Bool   // this server is the leader
@@ -72,15 +102,27 @@ func New(c Config) (*Replica, error) {
 	r := &Replica{
 		st:         c.Store,
 		answers:    answers.NewCache(c.CacheBytes),
-		keeper:     keeper.New(c.Store, c.Log),
+		keeper:     keeper.New(c.Store, c.Log, keeper.Options{Baseline: !c.Insights.Off && c.Insights.Interleave > 0}),
 		log:        c.Log,
 		listsReady: make(chan struct{}),
 		changed:    make(chan struct{}, 1),
+		flush:      cmp.Or(c.Insights.FlushEvery, tally.DefaultEvery),
 	}
 	site := c.Site
 	site.Log, site.Store, site.Lists = c.Log, c.Store, c.Store
 	site.Health, site.StoreFailing = c.Store.Ping, r.storeFailing
 	site.Answers = r.answers
+	if !c.Insights.Off {
+		r.tally = tally.New(c.Store, c.Log, 0)
+		site.Insights = &server.Insights{
+			Tally:      r.tally,
+			Store:      c.Store,
+			Limiter:    limit.New(eventRate),
+			Baseline:   c.Store,
+			Interleave: c.Insights.Interleave,
+			AdminToken: c.Insights.AdminToken,
+		}
+	}
 	if c.DataDir != "" {
 		opts := c.Fetch
 		opts.MaxBytes, opts.Timeout = media.MaxBytes, 20*time.Second
@@ -135,6 +177,9 @@ func (r *Replica) Run(ctx context.Context) {
 	if r.media != nil {
 		wg.Go(func() { r.collectImages(ctx) })
 	}
+	if r.tally != nil {
+		wg.Go(func() { r.tally.Run(ctx, r.flush) })
+	}
 	wg.Wait()
 	if r.media != nil {
 		r.media.Close()
@@ -156,4 +201,22 @@ func (r *Replica) clearSample(ctx context.Context) {
 		r.log.InfoContext(ctx, "removed the sample articles: a source brought the publisher's own", "articles", n)
 	}
 	r.sampleGone.Store(true)
+}
+
+// Close stores the insight counts taken since the last flush. Call it
+// once the server takes no more requests (a graceful shutdown drains
+// them first), before the store closes: no event counted is then lost.
+func (r *Replica) Close(ctx context.Context) error {
+	if r.tally == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	pending := r.tally.Pending()
+	if err := r.tally.Flush(ctx); err != nil {
+		r.log.ErrorContext(ctx, "insight counts lost at shutdown: the store did not take them", "events", r.tally.Pending(), "err", err)
+		return fmt.Errorf("store the last insight counts: %w", err)
+	}
+	r.log.InfoContext(ctx, "insight counts stored", "events", pending)
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/kiosque/kiosque/app/answers"
@@ -29,6 +30,9 @@ import (
 type pageRenderer struct {
 	shell    *template.Template
 	minifier *minify.M
+	// insights marks the widget's documents, whose script then sends
+	// their views and clicks (web/kiosque.js).
+	insights bool
 }
 
 // The shell loads no script of the app: web/kiosque.js adds go-app's
@@ -39,7 +43,7 @@ type pageRenderer struct {
 // one only when it is not framed (a frame whose scheme differs from the
 // page's gets an opaque backdrop).
 const shellHTML = `<!DOCTYPE html>
-<html lang="{{.View.Lang}}" dir="{{.View.Lang.Dir}}" data-theme="{{.View.Theme}}" data-wasm="{{.Wasm}}">
+<html lang="{{.View.Lang}}" dir="{{.View.Lang.Dir}}" data-theme="{{.View.Theme}}" data-wasm="{{.Wasm}}"{{if .Insights}} data-insights{{end}}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
@@ -68,12 +72,12 @@ const shellHTML = `<!DOCTYPE html>
 </html>
 `
 
-func newPageRenderer(files *assets.Assets) (*pageRenderer, error) {
+func newPageRenderer(files *assets.Assets, insights bool) (*pageRenderer, error) {
 	shell, err := template.New("page").Funcs(template.FuncMap{"resolve": files.Resolve}).Parse(shellHTML)
 	if err != nil {
 		return nil, fmt.Errorf("parse page shell: %w", err)
 	}
-	return &pageRenderer{shell: shell, minifier: assets.NewMinifier()}, nil
+	return &pageRenderer{shell: shell, minifier: assets.NewMinifier(), insights: insights}, nil
 }
 
 // The indentation go-app writes between elements (a newline, then spaces):
@@ -95,6 +99,8 @@ func (p *pageRenderer) render(v ui.View, canonical, oembed, wasm string) ([]byte
 		page = &ui.Home{View: v}
 	case "/saved":
 		page = &ui.SavedPage{View: v}
+	case "/insights":
+		page = &ui.InsightsPage{View: v}
 	default:
 		page = &ui.ArticlePage{View: v}
 	}
@@ -113,7 +119,8 @@ func (p *pageRenderer) render(v ui.View, canonical, oembed, wasm string) ([]byte
 		OEmbed    string
 		Wasm      string
 		Widget    bool
-	}{v, ui.ViewElementID, template.JS(viewJSON), template.HTML(body), canonical, oembed, wasm, v.Embed != nil})
+		Insights  bool
+	}{v, ui.ViewElementID, template.JS(viewJSON), template.HTML(body), canonical, oembed, wasm, v.Embed != nil, v.Embed != nil && p.insights})
 	if err != nil {
 		return nil, fmt.Errorf("render page %s: %w", v.Path, err)
 	}
@@ -225,7 +232,7 @@ func (s *server) pageAnswer(ctx context.Context, page string, reader news.Lang, 
 	if err != nil {
 		return answers.Answer{}, err
 	}
-	tag := etag.Of([]byte(s.Assets.Release() + "\n" + canonical + "\n" + oembed + "\n" + wasm + "\n" + string(viewJSON)))
+	tag := etag.Of([]byte(s.Assets.Release() + "\n" + canonical + "\n" + oembed + "\n" + wasm + "\n" + strconv.FormatBool(s.Insights != nil) + "\n" + string(viewJSON)))
 	return answers.Answer{Header: h, Body: body, Tag: tag}, nil
 }
 

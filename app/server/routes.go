@@ -14,9 +14,14 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("/api/v1/articles/{slug}/related", onlyGet(s.relatedArticles()))
 	mux.Handle("/api/v1/categories", onlyGet(s.listCategories()))
 	mux.Handle("/api/v1/view", onlyGet(s.getView()))
+	if s.Insights != nil {
+		mux.Handle("/api/v1/events", s.takeEvents())
+		mux.Handle("/insights", onlyGet(s.insightsPage()))
+		mux.Handle("/insights.csv", onlyGet(s.insightsCSV()))
+	}
 	mux.Handle("/api/", onlyGet(apiNotFound()))
 	mux.Handle("/healthz", onlyGet(s.healthz()))
-	mux.Handle("/embed.js", onlyGet(s.webFileAt("/embed.js", "/web/embed.js", embedScriptCache)))
+	mux.Handle("/embed.js", onlyGet(s.webFileAt("/embed.js", s.loader, embedScriptCache)))
 	mux.Handle("/robots.txt", onlyGet(s.webFileAt("/robots.txt", "/web/robots.txt", "public, max-age=86400")))
 	mux.Handle("/favicon.ico", onlyGet(s.webFileAt("/favicon.ico", "/web/icons/icon-192.png", "public, max-age=86400")))
 	mux.Handle("/oembed", onlyGet(s.oembed()))

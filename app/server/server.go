@@ -66,6 +66,10 @@ type Config struct {
 	// Answers keeps the answers built for pages and the API. Whoever
 	// changes the store must Drop them. Nil: a cache of the default size.
 	Answers *answers.Cache
+	// Insights counts the widget's views and clicks, interleaves the
+	// ranker with its baseline, and serves the publisher's dashboard.
+	// Nil: none of it, and the widget sends nothing.
+	Insights *Insights
 }
 
 // server holds the dependencies the handlers share.
@@ -80,6 +84,12 @@ type server struct {
 	// warnedForwarded is set once the log said that forwarded headers
 	// came from an address not trusted.
 	warnedForwarded atomic.Bool
+	// known are the articles beacons may name (Insights).
+	known knownArticles
+	// loader is the asset the loader (/embed.js) is served from.
+	loader string
+	// eventHeader are the headers of the answers to beacons.
+	eventHeader []answers.Field
 }
 
 // Server is the whole site: a handler of every request, and the answers
@@ -125,11 +135,16 @@ func New(cfg Config) (*Server, error) {
 	if assets.Version() == "" {
 		cfg.Log.Warn("no app.wasm among the web files: pages are served prerendered, without the interactive app; run `make build`")
 	}
-	pages, err := newPageRenderer(assets)
+	loader, err := prepareLoader(cfg, assets)
 	if err != nil {
 		return nil, err
 	}
-	s := &server{Config: cfg, Assets: assets, pages: pages, common: common, fixed: map[string]*answers.Ready{}}
+	pages, err := newPageRenderer(assets, cfg.Insights != nil)
+	if err != nil {
+		return nil, err
+	}
+	s := &server{Config: cfg, Assets: assets, pages: pages, common: common, fixed: map[string]*answers.Ready{}, loader: loader,
+		eventHeader: eventHeader(common)}
 	mux := http.NewServeMux()
 	s.addRoutes(mux)
 	return &Server{server: s, handler: withRecover(cfg.Log, withLog(cfg.Log, withHeaders(common, mux)))}, nil

@@ -144,7 +144,12 @@ func (s *server) embedView(ctx context.Context, v ui.View, q url.Values) (ui.Vie
 		}
 		v.Lang = firstLang(o.Lang, a.Lang)
 		v.Article = &a
-		if v.Related, err = s.relatedTo(ctx, a, o.Limit); err != nil {
+		if o.Variant > 0 && s.Insights != nil && s.Insights.Interleave > 0 {
+			v.Related, v.Interleaved, err = s.interleaved(ctx, a, o.Limit, o.Variant)
+		} else {
+			v.Related, err = s.relatedTo(ctx, a, o.Limit)
+		}
+		if err != nil {
 			return v, 0, err
 		}
 	default:

@@ -58,6 +58,9 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  // The publisher's dashboard is the browser's alone to fetch: it asks for
+  // the token, and nothing of it is kept.
+  if (url.pathname.startsWith("/insights")) return;
   if (request.mode === "navigate" || url.pathname.startsWith("/api/")) {
     event.respondWith(networkFirst(event, request));
   } else {
@@ -74,7 +77,7 @@ async function networkFirst(event, request) {
     if (cached) return cached;
     throw err;
   }
-  if (response.ok) {
+  if (response.ok && !/no-store/.test(response.headers.get("Cache-Control") || "")) {
     // Storing must not cost the reader the fresh answer if it fails.
     const copy = response.clone();
     event.waitUntil(caches.open(pagesCache)

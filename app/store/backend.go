@@ -4,14 +4,16 @@ import "context"
 
 // Backend is what a server needs of its store, SQLite or PostgreSQL: to
 // read and write articles, sources, images, related lists and the block
-// list, to lock across processes, and to hear of every commit by any
-// writer.
+// list, to count insights, to lock across processes, and to hear of every
+// commit by any writer.
 type Backend interface {
 	Store
 	SourceStore
 	MediaStore
 	Lists
 	Takedowns
+	BaselineLists
+	Insights
 	Locker
 	ChangeCounter
 	Sizer

@@ -3,6 +3,7 @@ package ui
 import (
 	"net/url"
 
+	"github.com/kiosque/kiosque/app/insights/report"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/params"
 )
@@ -28,6 +29,13 @@ type View struct {
 	Filter   news.Lang      `json:"filter,omitempty"`   // the home page's language filter
 	Embed    *params.Embed  `json:"embed,omitempty"`    // set on /embed
 	Error    string         `json:"error,omitempty"`    // shown instead of content
+
+	// Interleaved names, on an interleaved widget (Embed.Variant), the
+	// ranker credited with each article of Related: "kiosque" or
+	// "baseline". The widget's script credits a click with it.
+	Interleaved []string `json:"interleaved,omitempty"`
+	// Insights is the publisher's dashboard (/insights).
+	Insights *report.Report `json:"insights,omitempty"`
 }
 
 // articlePath is the path of an article's page on this server.

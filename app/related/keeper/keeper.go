@@ -1,7 +1,9 @@
 // Package keeper keeps each article's "you may also like" list in the
-// store in step with the articles. It holds the related index, which only
-// it needs: every server reads the lists from the store. One server runs
-// it, the leader of those that share a store.
+// store in step with the articles, and, for servers that interleave the
+// ranker with its baseline (app/insights), the baseline's list too. It
+// holds the related index, which only it needs: every server reads the
+// lists from the store. One server runs it, the leader of those that
+// share a store.
 package keeper
 
 import (
@@ -22,6 +24,14 @@ import (
 type Store interface {
 	store.Reader
 	store.Lists
+	store.BaselineLists
+}
+
+// Options say which lists the keeper keeps besides the ranker's.
+type Options struct {
+	// Baseline keeps the baseline's lists too (related.BaselineLists),
+	// which interleaving needs; off, the stored ones are left as they are.
+	Baseline bool
 }
 
 // refreshEvery is how often the keeper recomputes every list, when
@@ -35,6 +45,7 @@ type Keeper struct {
 	st    Store
 	index *related.Index
 	log   *slog.Logger
+	opts  Options
 	poke  chan struct{} // asks Follow to sync
 
 	mu        sync.Mutex
@@ -45,8 +56,8 @@ type Keeper struct {
 }
 
 // New returns a keeper of st's lists; Start builds its index.
-func New(st Store, log *slog.Logger) *Keeper {
-	return &Keeper{st: st, index: related.NewIndex(related.DefaultOptions()), log: log, poke: make(chan struct{}, 1)}
+func New(st Store, log *slog.Logger, opts Options) *Keeper {
+	return &Keeper{st: st, index: related.NewIndex(related.DefaultOptions()), log: log, opts: opts, poke: make(chan struct{}, 1)}
 }
 
 // SyncSoon asks Follow to sync: whoever notices a change need not wait
@@ -161,19 +172,56 @@ func (k *Keeper) syncLocked(ctx context.Context) error {
 	if err := k.st.PutRelatedLists(ctx, lists); err != nil {
 		return fmt.Errorf("keep related lists: %w", err)
 	}
+	if k.opts.Baseline {
+		// The articles whose lists changed, those gone among them (theirs
+		// go): a new article enters the baseline's lists of about the same
+		// articles as the ranker's. The periodic refresh puts the others
+		// right.
+		baseline := k.index.BaselineLists(slices.Collect(maps.Keys(lists)))
+		if err := k.st.PutBaselineLists(ctx, baseline); err != nil {
+			return fmt.Errorf("keep baseline lists: %w", err)
+		}
+	}
 	k.seen, k.stale = now, true
 	k.log.InfoContext(ctx, "related lists follow the store", "put", len(changed), "removed", len(removed), "lists", len(lists))
 	return nil
 }
 
 // refresh recomputes every list and stores those that differ from the
-// stored ones, and removes the lists of articles gone.
+// stored ones, and removes the lists of articles gone; then the
+// baseline's, when it keeps them.
 func (k *Keeper) refresh(ctx context.Context) error {
-	lists := k.index.Lists(k.index.Slugs())
+	slugs := k.index.Slugs()
+	lists := k.index.Lists(slugs)
 	k.index.Dirty() // all of them, just computed
-	stored, err := k.st.RelatedLists(ctx)
+	stored, err := storeChanges(ctx, lists, k.st.RelatedLists, k.st.PutRelatedLists)
 	if err != nil {
 		return fmt.Errorf("keep related lists: %w", err)
+	}
+	if stored > 0 {
+		k.log.InfoContext(ctx, "related lists refreshed", "lists", len(lists), "stored", stored)
+	}
+	if k.opts.Baseline {
+		begun := time.Now()
+		baseline := k.index.BaselineLists(slugs)
+		stored, err := storeChanges(ctx, baseline, k.st.BaselineLists, k.st.PutBaselineLists)
+		if err != nil {
+			return fmt.Errorf("keep baseline lists: %w", err)
+		}
+		k.log.InfoContext(ctx, "baseline lists refreshed", "lists", len(baseline), "stored", stored, "took", time.Since(begun).Round(time.Millisecond))
+	}
+	k.refreshed, k.stale = time.Now(), false
+	return nil
+}
+
+// storeChanges stores, of lists, those that differ from the ones read
+// returns, and removes the stored lists of slugs lists does not hold, in
+// batches. It returns how many it stored or removed.
+func storeChanges(ctx context.Context, lists map[string][]string,
+	read func(context.Context) (map[string][]string, error), put func(context.Context, map[string][]string) error) (int, error) {
+	stored, err := read(ctx)
+	if err != nil {
+		return 0, err
 	}
 	changes := map[string][]string{}
 	for slug, list := range lists {
@@ -191,13 +239,9 @@ func (k *Keeper) refresh(ctx context.Context) error {
 		for _, slug := range batch {
 			part[slug] = changes[slug]
 		}
-		if err := k.st.PutRelatedLists(ctx, part); err != nil {
-			return fmt.Errorf("keep related lists: %w", err)
+		if err := put(ctx, part); err != nil {
+			return 0, err
 		}
 	}
-	k.refreshed, k.stale = time.Now(), false
-	if len(changes) > 0 {
-		k.log.InfoContext(ctx, "related lists refreshed", "lists", len(lists), "stored", len(changes))
-	}
-	return nil
+	return len(changes), nil
 }

@@ -141,6 +141,31 @@ CREATE TRIGGER blocked_changed BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON 
 CREATE TRIGGER article_media_changed BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON article_media
 	FOR EACH STATEMENT EXECUTE FUNCTION kiosque_count_change();
 `,
+	// The publisher's insights (app/insights): each article's list by the
+	// baseline ranker, for the servers that interleave it with the
+	// ranker's, a change readers see like the ranker's lists; and counts of
+	// events per hour and key, never an event, which no answer shows: no
+	// trigger counts their writes. Counts outlive their article: no
+	// foreign key.
+	3: `
+CREATE TABLE baseline_related (
+	slug text PRIMARY KEY REFERENCES articles (slug) ON DELETE CASCADE ON UPDATE CASCADE,
+	list jsonb NOT NULL -- array of slugs, best first
+);
+CREATE TRIGGER baseline_related_changed BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON baseline_related
+	FOR EACH STATEMENT EXECUTE FUNCTION kiosque_count_change();
+CREATE TABLE insight_counts (
+	hour      bigint NOT NULL, -- hours since the Unix epoch, UTC
+	partner   text NOT NULL,
+	placement text NOT NULL,
+	article   text NOT NULL,
+	kind      text NOT NULL,
+	position  integer NOT NULL,
+	ranker    text NOT NULL,
+	n         bigint NOT NULL,
+	PRIMARY KEY (hour, partner, placement, article, kind, position, ranker)
+);
+`,
 }
 
 // migrationLock is the key of the advisory lock that migrations hold, so

@@ -10,76 +10,113 @@ import (
 	"github.com/kiosque/kiosque/app/store"
 )
 
-var _ store.Lists = (*Store)(nil)
+var (
+	_ store.Lists         = (*Store)(nil)
+	_ store.BaselineLists = (*Store)(nil)
+)
+
+// The tables of lists: the ranker's, and the baseline's.
+const (
+	rankerLists   = "related"
+	baselineLists = "baseline_related"
+)
 
 // RelatedList returns the list stored for slug, or nil.
 func (s *Store) RelatedList(ctx context.Context, slug string) ([]string, error) {
-	var list string
-	err := s.db.QueryRowContext(ctx, "SELECT list FROM related WHERE slug = ?", slug).Scan(&list)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read the related list of %q: %w", slug, err)
-	}
-	var slugs []string
-	if err := json.Unmarshal([]byte(list), &slugs); err != nil {
-		return nil, fmt.Errorf("read the related list of %q: %w", slug, err)
-	}
-	return nonNil(slugs), nil
+	return s.list(ctx, rankerLists, slug)
 }
 
 // RelatedLists returns every stored list.
 func (s *Store) RelatedLists(ctx context.Context) (map[string][]string, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT slug, list FROM related")
-	if err != nil {
-		return nil, fmt.Errorf("read the related lists: %w", err)
-	}
-	defer rows.Close()
-	lists := map[string][]string{}
-	for rows.Next() {
-		var slug, list string
-		if err := rows.Scan(&slug, &list); err != nil {
-			return nil, fmt.Errorf("read the related lists: %w", err)
-		}
-		var slugs []string
-		if err := json.Unmarshal([]byte(list), &slugs); err != nil {
-			return nil, fmt.Errorf("read the related list of %q: %w", slug, err)
-		}
-		lists[slug] = nonNil(slugs)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read the related lists: %w", err)
-	}
-	return lists, nil
+	return s.lists(ctx, rankerLists)
 }
 
 // PutRelatedLists stores lists in one transaction; a nil list removes the
 // slug's. A list for a slug no article has is skipped: the article went
 // while its list was being computed.
 func (s *Store) PutRelatedLists(ctx context.Context, lists map[string][]string) error {
+	return s.putLists(ctx, rankerLists, lists)
+}
+
+// BaselineList returns the baseline's list stored for slug, or nil.
+func (s *Store) BaselineList(ctx context.Context, slug string) ([]string, error) {
+	return s.list(ctx, baselineLists, slug)
+}
+
+// BaselineLists returns every stored baseline list.
+func (s *Store) BaselineLists(ctx context.Context) (map[string][]string, error) {
+	return s.lists(ctx, baselineLists)
+}
+
+// PutBaselineLists stores baseline lists as PutRelatedLists stores lists.
+func (s *Store) PutBaselineLists(ctx context.Context, lists map[string][]string) error {
+	return s.putLists(ctx, baselineLists, lists)
+}
+
+// list reads slug's list in table (one of the constants above).
+func (s *Store) list(ctx context.Context, table, slug string) ([]string, error) {
+	var list string
+	err := s.db.QueryRowContext(ctx, "SELECT list FROM "+table+" WHERE slug = ?", slug).Scan(&list)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the %s list of %q: %w", table, slug, err)
+	}
+	var slugs []string
+	if err := json.Unmarshal([]byte(list), &slugs); err != nil {
+		return nil, fmt.Errorf("read the %s list of %q: %w", table, slug, err)
+	}
+	return nonNil(slugs), nil
+}
+
+func (s *Store) lists(ctx context.Context, table string) (map[string][]string, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT slug, list FROM "+table)
+	if err != nil {
+		return nil, fmt.Errorf("read the %s lists: %w", table, err)
+	}
+	defer rows.Close()
+	lists := map[string][]string{}
+	for rows.Next() {
+		var slug, list string
+		if err := rows.Scan(&slug, &list); err != nil {
+			return nil, fmt.Errorf("read the %s lists: %w", table, err)
+		}
+		var slugs []string
+		if err := json.Unmarshal([]byte(list), &slugs); err != nil {
+			return nil, fmt.Errorf("read the %s list of %q: %w", table, slug, err)
+		}
+		lists[slug] = nonNil(slugs)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read the %s lists: %w", table, err)
+	}
+	return lists, nil
+}
+
+func (s *Store) putLists(ctx context.Context, table string, lists map[string][]string) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("store related lists: %w", err)
+		return fmt.Errorf("store %s lists: %w", table, err)
 	}
 	defer tx.Rollback()
 	for slug, list := range lists {
 		if list == nil {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM related WHERE slug = ?", slug); err != nil {
-				return fmt.Errorf("remove the related list of %q: %w", slug, err)
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE slug = ?", slug); err != nil {
+				return fmt.Errorf("remove the %s list of %q: %w", table, slug, err)
 			}
 			continue
 		}
 		b, _ := json.Marshal(list)
 		_, err := tx.ExecContext(ctx, `
-INSERT INTO related (slug, list) SELECT slug, ? FROM articles WHERE slug = ?
+INSERT INTO `+table+` (slug, list) SELECT slug, ? FROM articles WHERE slug = ?
 ON CONFLICT (slug) DO UPDATE SET list = excluded.list`, string(b), slug)
 		if err != nil {
-			return fmt.Errorf("store the related list of %q: %w", slug, err)
+			return fmt.Errorf("store the %s list of %q: %w", table, slug, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store related lists: %w", err)
+		return fmt.Errorf("store %s lists: %w", table, err)
 	}
 	return nil
 }

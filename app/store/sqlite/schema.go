@@ -110,6 +110,28 @@ CREATE TABLE IF NOT EXISTS article_media (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS article_media_key ON article_media (key);
 `,
+	// The publisher's insights (app/insights): each article's list by the
+	// baseline ranker, for the servers that interleave it with the
+	// ranker's, and counts of events per hour and key, never an event.
+	// Counts outlive their article: no foreign key. (IF NOT EXISTS, as in
+	// 3.)
+	7: `
+CREATE TABLE IF NOT EXISTS baseline_related (
+	slug TEXT PRIMARY KEY REFERENCES articles (slug) ON DELETE CASCADE ON UPDATE CASCADE,
+	list TEXT NOT NULL -- JSON array of slugs, best first
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS insight_counts (
+	hour      INTEGER NOT NULL, -- hours since the Unix epoch, UTC
+	partner   TEXT NOT NULL,
+	placement TEXT NOT NULL,
+	article   TEXT NOT NULL,
+	kind      TEXT NOT NULL,
+	position  INTEGER NOT NULL,
+	ranker    TEXT NOT NULL,
+	n         INTEGER NOT NULL,
+	PRIMARY KEY (hour, partner, placement, article, kind, position, ranker)
+) WITHOUT ROWID;
+`,
 }
 
 // afterMigration are the steps of a migration that SQL alone cannot take,

@@ -29,8 +29,9 @@ type Store struct {
 	dir string // the data folder
 
 	// watch is the connection ChangeCount asks: SQLite counts the commits
-	// of other connections than the one asking, so it is one that never
-	// writes, held apart from the pool.
+	// of other connections than the one asking, so it is held apart from
+	// the pool, and writes only what is no change for readers (insight
+	// counts, AddInsights).
 	watchMu sync.Mutex
 	watch   *sql.Conn
 
@@ -112,26 +113,44 @@ func (s *Store) Close() error {
 }
 
 // ChangeCount returns SQLite's data_version as seen from a connection that
-// never writes: it changes with every commit of any other connection, this
-// process's or another's (`kiosque ingest` beside a server). Reading it
-// touches no table.
+// writes only insight counts: it changes with every commit of any other
+// connection, this process's or another's (`kiosque ingest` beside a
+// server). Reading it touches no table.
 func (s *Store) ChangeCount(ctx context.Context) (int64, error) {
 	s.watchMu.Lock()
 	defer s.watchMu.Unlock()
-	if s.watch == nil {
-		conn, err := s.db.Conn(ctx)
-		if err != nil {
-			return 0, fmt.Errorf("read the store's change count: %w", err)
-		}
-		s.watch = conn
+	conn, err := s.watchConn(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("read the store's change count: %w", err)
 	}
 	var n int64
-	if err := s.watch.QueryRowContext(ctx, "PRAGMA data_version").Scan(&n); err != nil {
-		s.watch.Close()
-		s.watch = nil
+	if err := conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&n); err != nil {
+		s.dropWatchConn()
 		return 0, fmt.Errorf("read the store's change count: %w", err)
 	}
 	return n, nil
+}
+
+// watchConn is the connection ChangeCount asks, opened if need be. The
+// caller holds watchMu.
+func (s *Store) watchConn(ctx context.Context) (*sql.Conn, error) {
+	if s.watch == nil {
+		conn, err := s.db.Conn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.watch = conn
+	}
+	return s.watch, nil
+}
+
+// dropWatchConn closes the watch connection after it failed; the next use
+// opens another. The caller holds watchMu.
+func (s *Store) dropWatchConn() {
+	if s.watch != nil {
+		s.watch.Close()
+		s.watch = nil
+	}
 }
 
 const columns = `id, slug, url, title, excerpt, body, html, category, category_slug, tags, author, published, updated, lang, image, source`

@@ -70,6 +70,9 @@ func testChangeCountChangesWithEveryWrite(t *testing.T, open Open) {
 			_, err := st.Unblock(ctx, "b")
 			return err
 		}},
+		{"baseline lists", func(ctx context.Context) error {
+			return st.PutBaselineLists(ctx, map[string][]string{"a": {"c"}})
+		}},
 	}
 	for _, w := range writes {
 		seen, own := changeCount(t, other), changeCount(t, st)

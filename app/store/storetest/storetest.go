@@ -19,6 +19,8 @@ type Store interface {
 	store.MediaStore
 	store.Lists
 	store.Takedowns
+	store.BaselineLists
+	store.Insights
 	store.Locker
 	store.ChangeCounter
 	store.Sizer
@@ -63,6 +65,8 @@ func Run(t *testing.T, open Open, skips ...Skip) {
 		{"Media", mediaTests()},
 		{"Lists", listTests()},
 		{"Takedowns", takedownTests()},
+		{"BaselineLists", baselineTests()},
+		{"Insights", insightTests()},
 		{"Locker", lockerTests()},
 		{"ChangeCount", changeCountTests()},
 		{"Watch", watchTests()},

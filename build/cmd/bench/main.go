@@ -4,7 +4,9 @@
 // bytes from files, on one pinned core each; what a partner's page view
 // costs in Chromium with and without the reader's intent; the time to the
 // widget's first card against the same document as a static file; the
-// server's memory with 10,000 articles; and Lighthouse's scores.
+// widget events (insights) a server takes on one core, and whether a
+// graceful shutdown stores them all; the server's memory with 10,000
+// articles; and Lighthouse's scores.
 //
 // It needs bin/kiosque and the built wasm (make bench builds them), and
 // Debian's nginx, wrk and Chromium, and Node's npm for Lighthouse (make
@@ -41,7 +43,7 @@ func main() {
 	flag.IntVar(&o.seconds, "seconds", 4, "seconds of each wrk run")
 	flag.IntVar(&o.rounds, "rounds", 3, "wrk runs per route and server; the median is kept")
 	flag.IntVar(&o.large, "large", 100_000, "articles in the large store")
-	flag.StringVar(&o.only, "only", "", "sections to run, comma-separated: wasm,throughput,startup,browser,memory,lighthouse (default all)")
+	flag.StringVar(&o.only, "only", "", "sections to run, comma-separated: wasm,throughput,startup,insights,browser,memory,lighthouse (default all)")
 	flag.StringVar(&o.kiosque, "kiosque", "bin/kiosque", "the server binary")
 	flag.StringVar(&o.web, "web", "web", "the web folder, with the built wasm")
 	flag.StringVar(&o.cacheDir, "cache", "build/cache", "where tools fetched from npm are kept")
@@ -70,6 +72,7 @@ func run(ctx context.Context, o options) error {
 		{"wasm", measureWasm},
 		{"throughput", measureThroughput},
 		{"startup", measureStartup},
+		{"insights", measureInsights},
 		{"browser", measureBrowser},
 		{"memory", measureMemory},
 		{"lighthouse", measureLighthouse},

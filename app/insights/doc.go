@@ -1,0 +1,17 @@
+// Package insights holds what tells a publisher which partner sites and
+// which articles bring readers, and whether "You may also like" is
+// clicked, without tracking anyone: anonymous counts of views and clicks
+// per hour, partner, placement, article and position, and an online
+// comparison of the related-articles ranker with a plain baseline.
+//
+// Each part has a package of its own:
+//   - events: what a widget's beacon says, read strictly; bots told apart;
+//   - limit: a token bucket per client address, in bounded memory, that
+//     keeps no address;
+//   - tally: the counts in memory, written to the store every few
+//     seconds and at shutdown;
+//   - interleave: team-draft interleaving of two rankers' lists;
+//   - verdict: whether the ranker beats the baseline, with a 95% interval;
+//   - report: the numbers the dashboard shows (shared with the browser);
+//   - dashboard: the report of a period, read from the store, and its CSV.
+package insights

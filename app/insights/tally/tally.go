@@ -1,0 +1,121 @@
+// Package tally keeps the insight counts in memory, one number per key
+// (an hour, a partner, a placement, an article, a kind, a position, a
+// ranker), and adds them to the store every few seconds and when the
+// server stops: nothing per event is ever stored. A crash loses the
+// counts taken since the last flush.
+package tally
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/kiosque/kiosque/app/store"
+)
+
+// DefaultEvery is how often Run flushes: what a crash may lose is this
+// long's events.
+const DefaultEvery = 5 * time.Second
+
+// DefaultMaxKeys bounds the keys kept between flushes: about 20 MB. Past
+// it, events of new keys are refused until a flush succeeds.
+const DefaultMaxKeys = 100_000
+
+// Tally counts events in memory until they are flushed to the store.
+type Tally struct {
+	st      store.Insights
+	log     *slog.Logger
+	maxKeys int
+
+	mu     sync.Mutex
+	counts map[store.InsightKey]int64
+	events int64 // events counted since the last flush taken
+
+	flushing sync.Mutex // one flush at a time, so that sums stay in order
+}
+
+// New returns an empty tally that flushes to st, keeping at most maxKeys
+// keys (DefaultMaxKeys when 0 or less).
+func New(st store.Insights, log *slog.Logger, maxKeys int) *Tally {
+	if maxKeys <= 0 {
+		maxKeys = DefaultMaxKeys
+	}
+	return &Tally{st: st, log: log, maxKeys: maxKeys, counts: make(map[store.InsightKey]int64)}
+}
+
+// Add counts n events of key. It refuses them, returning false, when the
+// key is new and the tally holds as many keys as it may: the store has
+// not taken the counts for a while.
+func (t *Tally) Add(key store.InsightKey, n int64) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if _, ok := t.counts[key]; !ok && len(t.counts) >= t.maxKeys {
+		return false
+	}
+	t.counts[key] += n
+	t.events += n
+	return true
+}
+
+// Pending is the number of events counted and not flushed yet.
+func (t *Tally) Pending() int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.events
+}
+
+// Flush adds the counts taken so far to the store. When the store fails,
+// they are kept to be added at the next flush, and the error returned.
+func (t *Tally) Flush(ctx context.Context) error {
+	t.flushing.Lock()
+	defer t.flushing.Unlock()
+	t.mu.Lock()
+	taken, events := t.counts, t.events
+	t.counts, t.events = make(map[store.InsightKey]int64, len(taken)), 0
+	t.mu.Unlock()
+	if len(taken) == 0 {
+		return nil
+	}
+	counts := make([]store.InsightCount, 0, len(taken))
+	for k, n := range taken {
+		counts = append(counts, store.InsightCount{InsightKey: k, N: n})
+	}
+	if err := t.st.AddInsights(ctx, counts); err != nil {
+		// Back with those taken since: past the bound if it must, as
+		// nothing counted is dropped.
+		t.mu.Lock()
+		for k, n := range taken {
+			t.counts[k] += n
+		}
+		t.events += events
+		t.mu.Unlock()
+		return err
+	}
+	return nil
+}
+
+// Run flushes every period until ctx is done; the last flush, once
+// nothing more is counted, is the caller's (Flush). A failed flush is
+// logged once until one succeeds again.
+func (t *Tally) Run(ctx context.Context, every time.Duration) {
+	ticker := time.NewTicker(every)
+	defer ticker.Stop()
+	failing := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+		err := t.Flush(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil && !failing:
+			failing = true
+			t.log.WarnContext(ctx, "insight counts not stored: kept in memory, tried again at the next flush", "pending", t.Pending(), "err", err)
+		case err == nil && failing:
+			failing = false
+			t.log.InfoContext(ctx, "insight counts stored again")
+		}
+	}
+}

@@ -1,0 +1,63 @@
+package replica
+
+import (
+	"io"
+	"log/slog"
+	"os"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/kiosque/kiosque/app/server"
+)
+
+// With interleaving, the leader keeps the baseline's lists beside the
+// ranker's: every article has one once the lists are up to date, and an
+// article stored later gets one, and enters others'.
+func TestTheLeaderKeepsTheBaselinesLists(t *testing.T) {
+	st, dir := sampleStore(t)
+	r, err := New(Config{
+		Log:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Store:      st,
+		Site:       server.Config{Web: os.DirFS("../../web"), Site: "Kiosque", FrameAncestors: "*"},
+		DataDir:    dir,
+		CacheBytes: 64 << 20,
+		Insights:   Insights{Interleave: 0.5},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, r)
+	all, err := st.All(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lists, err := st.BaselineLists(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lists) != len(all) {
+		t.Fatalf("%d baseline lists for %d articles", len(lists), len(all))
+	}
+	seed := all[0]
+	twin := seed
+	twin.ID, twin.Slug, twin.URL, twin.Title = 0, "un-jumeau-tout-neuf", "", seed.Title+" (suite)"
+	twin.Published = time.Now().Add(-time.Minute)
+	if err := st.Put(t.Context(), twin); err != nil {
+		t.Fatal(err)
+	}
+	// The server hears of the change within a second or two, and syncs.
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		own, err := st.BaselineList(t.Context(), twin.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs, _ := st.BaselineList(t.Context(), seed.Slug)
+		if len(own) > 0 && own[0] == seed.Slug && slices.Contains(theirs, twin.Slug) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the new article's baseline list %q; its twin's %q", own, theirs)
+		}
+	}
+}

@@ -1,0 +1,294 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"io"
+	"maps"
+	"mime"
+	"net/http"
+	"net/netip"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kiosque/kiosque/app/answers"
+
+	"github.com/kiosque/kiosque/app/insights/events"
+	"github.com/kiosque/kiosque/app/insights/interleave"
+	"github.com/kiosque/kiosque/app/insights/limit"
+	"github.com/kiosque/kiosque/app/insights/tally"
+	"github.com/kiosque/kiosque/app/store"
+)
+
+// Insights is what the server needs to count the widget's views and
+// clicks (POST /api/v1/events), to interleave the ranker with its
+// baseline, and to show the publisher's dashboard (/insights).
+type Insights struct {
+	// Tally counts the events taken until they are flushed to Store.
+	Tally *tally.Tally
+	// Store holds the counts flushed, which the dashboard reads.
+	Store store.Insights
+	// Limiter holds each client address to a rate of events.
+	Limiter *limit.Limiter
+	// Baseline holds the baseline's lists, which interleaved carousels
+	// merge with the ranker's.
+	Baseline store.BaselineLists
+	// Interleave is the share of article widgets' views (0 to 1) whose
+	// carousel merges the ranker's list with the baseline's: the loader
+	// draws it for each page view.
+	Interleave float64
+	// AdminToken opens the dashboard. Empty: nobody may open it.
+	AdminToken string
+	// Now is the clock; nil is time.Now.
+	Now func() time.Time
+}
+
+func (in *Insights) now() time.Time {
+	if in.Now != nil {
+		return in.Now()
+	}
+	return time.Now()
+}
+
+// The event kinds' keys: a beacon's kind and what a tally counts.
+var rankerOf = map[string]string{events.RankerKiosque: store.RankerKiosque, events.RankerBaseline: store.RankerBaseline}
+
+// EventRequest is what taking a beacon reads of its request. The site's
+// handler reads it from an *http.Request; a faster front (app/front)
+// fills it from its own and calls TakeEvent, as it calls Lookup: a busy
+// site takes thousands a second. TakeEvent keeps none of its strings or
+// bytes: they may be the front's buffers.
+type EventRequest struct {
+	Context     context.Context
+	Method      string
+	ContentType string
+	// ContentLength is the length the request announced, -1 if none.
+	ContentLength int64
+	// Body is at most MaxBody+1 bytes of the body: enough to refuse a
+	// longer one.
+	Body      []byte
+	UserAgent string
+	// Remote is the address of the connection; ForwardedFor the last
+	// X-Forwarded-For header, if any.
+	Remote       netip.Addr
+	ForwardedFor string
+}
+
+// TakeEvent takes a widget's beacon (POST /api/v1/events): one event, counted
+// in memory, never stored as such. A bot's is answered as any other and
+// not counted. The answer is a status, its headers and its body, as
+// answers.Ready.Reply gives them; the site must count insights.
+func (s *Server) TakeEvent(req EventRequest) (status int, header []answers.Field, body []byte) {
+	if !s.TakesEvents() {
+		return s.replyEvent(eventProblem(http.StatusNotFound, "no such API resource", ""))
+	}
+	return s.replyEvent(s.takeEvent(req))
+}
+
+// TakesEvents tells whether the site counts insights: if not, beacons are
+// answered as any request of a path it does not serve.
+func (s *Server) TakesEvents() bool { return s.Insights != nil }
+
+// eventAnswer is the answer to a beacon: no content, or a problem.
+type eventAnswer struct {
+	problem    *Problem
+	allow      string // Allow, for a 405
+	retryAfter string
+}
+
+// taken is the answer to a beacon taken, or dropped (a bot's): no content.
+var taken = eventAnswer{}
+
+// eventHeader are the headers of the answers to beacons: those of every
+// answer, but Access-Control-Allow-Origin (no beacon reads its answer),
+// and no-store.
+func eventHeader(common http.Header) []answers.Field {
+	header := []answers.Field{{Name: "Cache-Control", Values: []string{"no-store"}}}
+	for _, name := range slices.Sorted(maps.Keys(common)) {
+		if name != "Access-Control-Allow-Origin" {
+			header = append(header, answers.Field{Name: name, Values: common[name]})
+		}
+	}
+	return header
+}
+
+func (s *server) replyEvent(a eventAnswer) (int, []answers.Field, []byte) {
+	if a.problem == nil {
+		return http.StatusNoContent, s.eventHeader, nil
+	}
+	p := problemAnswer(*a.problem)
+	header := slices.Clone(s.eventHeader)
+	header = append(header, answers.Field{Name: "Content-Type", Values: p.Header.Values("Content-Type")})
+	if a.allow != "" {
+		header = append(header, answers.Field{Name: "Allow", Values: []string{a.allow}})
+	}
+	if a.retryAfter != "" {
+		header = append(header, answers.Field{Name: "Retry-After", Values: []string{a.retryAfter}})
+	}
+	return p.Status, header, p.Body
+}
+
+func eventProblem(status int, detail, param string) eventAnswer {
+	return eventAnswer{problem: &Problem{Status: status, Detail: detail, Param: param}}
+}
+
+// eventRequestOf is what taking a beacon reads of r.
+func eventRequestOf(r *http.Request) EventRequest {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, events.MaxBody+1))
+	req := EventRequest{
+		Context:       r.Context(),
+		Method:        r.Method,
+		ContentType:   r.Header.Get("Content-Type"),
+		ContentLength: r.ContentLength,
+		Body:          body,
+		UserAgent:     r.Header.Get("User-Agent"),
+	}
+	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
+		req.Remote = ap.Addr()
+	}
+	if forwarded := r.Header.Values("X-Forwarded-For"); len(forwarded) > 0 {
+		req.ForwardedFor = forwarded[len(forwarded)-1]
+	}
+	return req
+}
+
+// takeEvents serves the beacons that reach the site's handler.
+func (s *server) takeEvents() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		status, header, body := s.replyEvent(s.takeEvent(eventRequestOf(r)))
+		h := w.Header()
+		h.Del("Access-Control-Allow-Origin")
+		for _, f := range header {
+			h[f.Name] = f.Values
+		}
+		w.WriteHeader(status)
+		w.Write(body)
+	})
+}
+
+func (s *server) takeEvent(req EventRequest) eventAnswer {
+	if req.Method != http.MethodPost {
+		a := eventProblem(http.StatusMethodNotAllowed, "events are sent with POST", "")
+		a.allow = "POST"
+		return a
+	}
+	// A beacon of a string is text/plain, which no preflight holds up
+	// (WordPress's frames send from origin null).
+	if ct := req.ContentType; ct != "" && !strings.HasPrefix(ct, "text/plain") && !strings.HasPrefix(ct, "application/json") {
+		if mt, _, _ := mime.ParseMediaType(ct); mt != "text/plain" && mt != "application/json" {
+			return eventProblem(http.StatusUnsupportedMediaType, "an event is JSON, sent as text/plain or application/json", "")
+		}
+	}
+	if req.ContentLength > events.MaxBody || len(req.Body) > events.MaxBody {
+		return eventProblem(http.StatusRequestEntityTooLarge, events.ErrTooLarge.Error(), "")
+	}
+	if events.IsBot(req.UserAgent) {
+		return taken
+	}
+	if !s.Insights.Limiter.Allow(s.clientAddress(req.Remote, req.ForwardedFor)) {
+		a := eventProblem(http.StatusTooManyRequests, "too many events from this address; wait a second", "")
+		a.retryAfter = "1"
+		return a
+	}
+	e, err := events.Decode(req.Body)
+	if err != nil {
+		param := ""
+		var fe *events.Error
+		if errors.As(err, &fe) {
+			param = fe.Field
+		}
+		return eventProblem(http.StatusBadRequest, "the event is not one: "+err.Error(), param)
+	}
+	for _, f := range [2]struct{ name, slug string }{{"article", e.Article}, {"from", e.From}} {
+		if f.slug == "" {
+			continue
+		}
+		known, err := s.known.has(req.Context, s.Store, f.slug)
+		if err != nil {
+			s.Log.ErrorContext(req.Context, "request failed", "method", req.Method, "path", "/api/v1/events", "err", err)
+			return eventProblem(http.StatusInternalServerError, "the server could not answer; it has been logged", "")
+		}
+		if !known {
+			return eventProblem(http.StatusUnprocessableEntity, "no article with this slug", f.name)
+		}
+	}
+	key, ok := keyOf(e, s.Insights.now())
+	if ok && !s.Insights.Tally.Add(key, 1) {
+		a := eventProblem(http.StatusServiceUnavailable, "counts wait for the store; try again in a few seconds", "")
+		a.retryAfter = "5"
+		return a
+	}
+	return taken
+}
+
+// keyOf is what an event counts under; an outcome of a view nobody
+// clicked (which Decode refuses) counts nothing.
+func keyOf(e events.Event, now time.Time) (store.InsightKey, bool) {
+	k := store.InsightKey{Hour: store.HourOf(now), Partner: e.Partner, Placement: e.Placement, Article: e.Article}
+	switch e.Kind {
+	case events.View:
+		k.Kind = store.InsightView
+		if e.Variant > 0 {
+			k.Ranker = store.RankerInterleaved
+		}
+	case events.Click:
+		k.Kind, k.Position, k.Ranker = store.InsightClick, e.Position, rankerOf[e.Ranker]
+	case events.Outcome:
+		switch interleave.Judge(e.Kiosque, e.Baseline) {
+		case interleave.AWins:
+			k.Kind, k.Ranker = store.InsightWin, store.RankerKiosque
+		case interleave.BWins:
+			k.Kind, k.Ranker = store.InsightWin, store.RankerBaseline
+		case interleave.Tie:
+			k.Kind = store.InsightTie
+		default:
+			return k, false
+		}
+	}
+	return k, true
+}
+
+// clientAddress is the address a request came from, for its token bucket
+// only: remote is the connection's, forwarded the X-Forwarded-For header.
+// From a trusted proxy (-trusted-proxies), it is the last address that
+// header names: the one the proxy saw. From anyone else the header is
+// ignored, so that no client chooses its bucket.
+func (s *server) clientAddress(remote netip.Addr, forwarded string) netip.Addr {
+	addr := remote.Unmap()
+	if forwarded == "" || !s.trusts(addr) {
+		return addr
+	}
+	if proxied, err := netip.ParseAddr(lastForwarded(forwarded)); err == nil {
+		return proxied.Unmap()
+	}
+	return addr
+}
+
+// knownArticles remembers the slugs of articles found in the store: a
+// beacon names an article the widget showed, so a few hundred of them
+// come again and again. A slug not found is asked again next time (the
+// token buckets bound how often); an article deleted since stays known,
+// and its counts are kept like those of any article gone.
+type knownArticles struct {
+	slugs sync.Map // slug → struct{}
+}
+
+func (k *knownArticles) has(ctx context.Context, st store.Reader, slug string) (bool, error) {
+	if _, ok := k.slugs.Load(slug); ok {
+		return true, nil
+	}
+	if !store.ValidSlug(slug) {
+		return false, nil
+	}
+	_, err := st.Article(ctx, slug)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	k.slugs.Store(slug, struct{}{})
+	return true, nil
+}

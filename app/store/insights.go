@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// The kinds of events counted for the publisher's insights.
+const (
+	// InsightView is a widget seen: at least half of it in view for a
+	// second, once per page view.
+	InsightView = "view"
+	// InsightClick is a card opened from a widget.
+	InsightClick = "click"
+	// InsightWin is an interleaved view whose clicks went more to one
+	// ranker's slots than to the other's: Ranker names the winner.
+	InsightWin = "win"
+	// InsightTie is an interleaved view clicked as much on either
+	// ranker's slots.
+	InsightTie = "tie"
+)
+
+// The rankers an insight may credit.
+const (
+	// RankerKiosque is the related-articles ranker (app/related).
+	RankerKiosque = "kiosque"
+	// RankerBaseline is the plain tf-idf cosine it is measured against.
+	RankerBaseline = "baseline"
+	// RankerInterleaved marks the views whose carousel merged both.
+	RankerInterleaved = "interleaved"
+)
+
+// InsightKey is what an insight count counts: events of one kind, in one
+// hour, from one placement on one partner site, about one article, at one
+// position. Nothing in it tells one reader from another.
+type InsightKey struct {
+	// Hour is the hour of the events, in hours since the Unix epoch (UTC).
+	Hour int64
+	// Partner is the host of the partner's page around the widget; empty
+	// when the browser did not say.
+	Partner string
+	// Placement is the name the partner gave the widget's place on its
+	// page (data-placement); often empty.
+	Placement string
+	// Article is the slug of the article a view's widget is about (empty
+	// for a section's widget), or of the article a click opened.
+	Article string
+	// Kind is InsightView, InsightClick, InsightWin or InsightTie.
+	Kind string
+	// Position is a click's card, from 1 in the carousel; 0 for the card
+	// the widget features, and for views.
+	Position int
+	// Ranker is the ranker credited (RankerKiosque, RankerBaseline),
+	// RankerInterleaved on an interleaved view, or empty.
+	Ranker string
+}
+
+// InsightCount is a number of events with the same key.
+type InsightCount struct {
+	InsightKey
+	N int64
+}
+
+// HourOf is the hour of t, as InsightKey.Hour counts hours.
+func HourOf(t time.Time) int64 { return t.Unix() / 3600 }
+
+// TimeOfHour is the start of an hour counted as InsightKey.Hour counts it.
+func TimeOfHour(hour int64) time.Time { return time.Unix(hour*3600, 0).UTC() }
+
+// InsightDimension is what InsightTotals may group counts by, besides
+// their kind and ranker.
+type InsightDimension int
+
+// The dimensions of InsightTotals.
+const (
+	// ByDay groups by day (UTC): Hour is the day's first hour.
+	ByDay InsightDimension = iota + 1
+	ByPartner
+	ByPlacement
+	ByArticle
+	ByPosition
+)
+
+// InsightQuery asks for the sums of the counts of hours [From, To),
+// grouped by kind, ranker and the dimensions in By.
+type InsightQuery struct {
+	From, To int64 // hours, as InsightKey.Hour
+	By       []InsightDimension
+}
+
+// Insights keeps the counts behind the publisher's insights: sums per
+// key, never an event. Adding counts is no change that readers see: it
+// neither moves ChangeCount nor is announced to WatchChanges, so the kept
+// answers stay.
+type Insights interface {
+	// AddInsights adds the counts given to the stored ones, in one
+	// transaction; each key appears once.
+	AddInsights(ctx context.Context, counts []InsightCount) error
+	// InsightTotals returns the sums asked for, sorted by the grouped
+	// fields, then kind and ranker. The fields not grouped by are zero.
+	InsightTotals(ctx context.Context, q InsightQuery) ([]InsightCount, error)
+}
+
+// BaselineLists keeps each article's "you may also like" list by the
+// baseline ranker (plain tf-idf cosine), beside Lists' lists by the
+// ranker, for the servers that interleave the two. Its lists follow the
+// rules of Lists.
+type BaselineLists interface {
+	// BaselineList returns the slugs stored as related to slug by the
+	// baseline, best first, or nil when none is stored.
+	BaselineList(ctx context.Context, slug string) ([]string, error)
+	// BaselineLists returns every stored baseline list, by slug.
+	BaselineLists(ctx context.Context) (map[string][]string, error)
+	// PutBaselineLists stores the baseline lists given, in one
+	// transaction; a nil list removes the slug's.
+	PutBaselineLists(ctx context.Context, lists map[string][]string) error
+}
