@@ -114,7 +114,7 @@ func (s *server) staticOrNotFound() http.Handler {
 // is a constant, never path's own memory, which the front reuses.
 func RouteOf(path string) string {
 	for _, fixed := range [...]string{"/", "/embed", "/saved", "/embed.js", "/robots.txt", "/favicon.ico", "/oembed", "/healthz",
-		"/api/v1/articles", "/api/v1/categories", "/api/v1/view", "/api/v1/events", "/insights",
+		"/api/v1/articles", "/api/v1/categories", "/api/v1/view", "/api/v1/events", "/insights", "/insights.csv",
 		"/app.js", "/wasm_exec.js", "/app-worker.js", "/manifest.webmanifest", "/app.css"} {
 		if path == fixed {
 			return fixed
