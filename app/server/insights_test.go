@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,6 +54,9 @@ func insightsServer(t *testing.T, interleaveShare float64, rate limit.Options) (
 		if rate.Rate == 0 {
 			rate = limit.Options{Rate: 1000, Burst: 1000}
 		}
+		// The tests stand for a proxy on this machine, trusted to say
+		// whom it forwards for.
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 		c.Insights = &Insights{
 			Tally:      tally.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), 0),
 			Store:      st,

@@ -69,3 +69,19 @@ func TestRouteOfKeepsNoneOfItsArgument(t *testing.T) {
 		}
 	}
 }
+
+// X-Forwarded-For chooses a client's token bucket only from a trusted
+// proxy: anyone else would pick a fresh bucket for every event.
+func TestClientAddressBelievesOnlyTrustedProxies(t *testing.T) {
+	s := &server{Config: Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}}
+	proxy, client := netip.MustParseAddr("10.1.2.3"), netip.MustParseAddr("203.0.113.9")
+	if got := s.clientAddress(proxy, "198.51.100.1, 198.51.100.7"); got != netip.MustParseAddr("198.51.100.7") {
+		t.Errorf("from a trusted proxy: %s, want the last address it names", got)
+	}
+	if got := s.clientAddress(client, "198.51.100.7"); got != client {
+		t.Errorf("from a client: %s, want its own address", got)
+	}
+	if got := s.clientAddress(proxy, "not an address"); got != proxy {
+		t.Errorf("a header that names no address: %s", got)
+	}
+}

@@ -136,7 +136,7 @@ func TestOpen(t *testing.T) {
 		}
 		st.Close()
 		// Take the database back to version 1, as the previous binary left it.
-		if _, err := connect(t, url).Exec(t.Context(), "DROP TABLE article_media; DROP TABLE blocked; DELETE FROM kiosque_schema WHERE version > 1"); err != nil {
+		if _, err := connect(t, url).Exec(t.Context(), "DROP TABLE insight_counts; DROP TABLE baseline_related; DROP TABLE article_media; DROP TABLE blocked; DELETE FROM kiosque_schema WHERE version > 1"); err != nil {
 			t.Fatal(err)
 		}
 		st = openStore(t, url, Options{})
