@@ -153,19 +153,15 @@ func precompressed(web fs.FS, name, ext string, body []byte) []byte {
 	if err != nil {
 		return nil
 	}
+	packed, err := fs.ReadFile(web, name+ext)
+	if err != nil {
+		return nil
+	}
 	if !src.ModTime().IsZero() && !pre.ModTime().IsZero() {
 		if pre.ModTime().Before(src.ModTime()) {
 			return nil
 		}
-		packed, err := fs.ReadFile(web, name+ext)
-		if err != nil {
-			return nil
-		}
 		return packed
-	}
-	packed, err := fs.ReadFile(web, name+ext)
-	if err != nil {
-		return nil
 	}
 	var r io.Reader
 	switch ext {

@@ -27,8 +27,7 @@ import (
 
 // ingestConfig is what `kiosque ingest` is told on its command line.
 type ingestConfig struct {
-	dataDir   string
-	storeURL  string
+	where     storeFlags
 	feed      string
 	wordpress string
 	lang      news.Lang
@@ -42,8 +41,7 @@ func parseIngestFlags(args []string, getenv func(string) string, stderr io.Write
 		lang string
 	)
 	fs := newCommand("ingest", "Usage: kiosque ingest [-data DIR | -store postgres://…] -feed URL | -wordpress URL\n\nImports articles once, then prints what changed.\n", stderr)
-	fs.StringVar(&c.dataDir, "data", "./data", "folder of the SQLite store")
-	fs.StringVar(&c.storeURL, "store", "", "a PostgreSQL store, postgres://user@host/db; default: SQLite in the -data folder")
+	c.where.register(fs.FlagSet)
 	fs.StringVar(&c.feed, "feed", "", "URL of an RSS 2.0 or Atom feed")
 	fs.StringVar(&c.wordpress, "wordpress", "", "URL of a WordPress site (its REST API is read)")
 	fs.StringVar(&lang, "source-lang", "fr", "language of items that neither declare one nor show one clearly: fr, ar or en")
@@ -101,7 +99,7 @@ func ingestCommand(ctx context.Context, args []string, getenv func(string) strin
 		return fmt.Errorf("ingest: %w", err)
 	}
 
-	st, err := openStore(ctx, c.storeURL, c.dataDir)
+	st, err := openStore(ctx, c.where.storeURL, c.where.dataDir)
 	if err != nil {
 		return err
 	}

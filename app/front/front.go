@@ -202,9 +202,7 @@ func (f *front) takeEvent(ctx *fasthttp.RequestCtx, site EventTaker) {
 	if forwarded := h.PeekAll("X-Forwarded-For"); len(forwarded) > 0 {
 		req.ForwardedFor = view(forwarded[len(forwarded)-1])
 	}
-	if tcp, ok := ctx.RemoteAddr().(*net.TCPAddr); ok {
-		req.Remote = tcp.AddrPort().Addr()
-	}
+	req.Remote = peerOf(ctx.RemoteAddr())
 	status, header, body := site.TakeEvent(req)
 	reply(ctx, status, header, body)
 }
