@@ -14,6 +14,7 @@ import (
 
 	"github.com/kiosque/kiosque/app/media"
 	"github.com/kiosque/kiosque/app/store"
+	"github.com/kiosque/kiosque/app/store/postgres"
 	"github.com/kiosque/kiosque/app/store/sqlite"
 )
 
@@ -35,7 +36,11 @@ func openExistingStore(ctx context.Context, where storeFlags) (store.Backend, er
 	if where.storeURL == "" {
 		return sqlite.OpenAsIs(ctx, where.dataDir)
 	}
-	return openStore(ctx, where.storeURL, where.dataDir)
+	st, err := postgres.OpenAsIs(ctx, where.storeURL, postgres.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("open the store at %s: %w", redactURL(where.storeURL), err)
+	}
+	return st, nil
 }
 
 // sourcesCommand runs `kiosque sources`: each source polled, with its

@@ -15,9 +15,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
 	"github.com/kiosque/kiosque/app/sample"
 	"github.com/kiosque/kiosque/app/store"
+	"github.com/kiosque/kiosque/app/store/pgtest"
+	"github.com/kiosque/kiosque/app/store/postgres"
 	"github.com/kiosque/kiosque/app/store/sqlite"
 )
 
@@ -157,5 +161,59 @@ func TestRemoveTakesAnArticleDownForGood(t *testing.T) {
 	if err := Run(context.Background(), []string{"restore", "-data", data, gone}, noEnv, io.Discard, io.Discard); err == nil ||
 		!strings.Contains(err.Error(), "is not blocked") {
 		t.Errorf("restoring what is not blocked: %v", err)
+	}
+}
+
+// TestOperationsOnPostgreSQLOpenItAsItIs: sources, remove and restore,
+// run beside servers on PostgreSQL, never prepare or migrate the database
+// (an older server may still use it), and work on one a server prepared.
+func TestOperationsOnPostgreSQLOpenItAsItIs(t *testing.T) {
+	t.Parallel()
+	cluster := pgtest.Start(t)
+	db := cluster.CreateDatabase(t, "operations")
+	err := Run(context.Background(), []string{"sources", "-store", db}, noEnv, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "no Kiosque schema") {
+		t.Errorf("sources on a database no server prepared: %v, want an error saying so", err)
+	}
+	conn, err := pgx.Connect(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var prepared bool
+	if err := conn.QueryRow(t.Context(), "SELECT to_regclass('kiosque_schema') IS NOT NULL").Scan(&prepared); err != nil {
+		t.Fatal(err)
+	}
+	if prepared {
+		t.Error("sources prepared the database")
+	}
+
+	st, err := postgres.Open(t.Context(), db, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	articles, err := sample.Articles()
+	if err == nil {
+		articles = articles[:3]
+		err = st.Put(t.Context(), articles...)
+	}
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := Run(context.Background(), []string{"remove", "-store", db, articles[0].Slug}, noEnv, &out, io.Discard); err != nil {
+		t.Fatalf("remove on PostgreSQL: %v", err)
+	}
+	var stored int
+	if err := conn.QueryRow(t.Context(), "SELECT count(*) FROM articles WHERE slug = $1", articles[0].Slug).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if stored != 0 {
+		t.Errorf("after remove, the article is still stored")
+	}
+	out.Reset()
+	if err := Run(context.Background(), []string{"restore", "-store", db, "-list"}, noEnv, &out, io.Discard); err != nil || !strings.Contains(out.String(), articles[0].Slug) {
+		t.Errorf("restore -list on PostgreSQL: %v\n%s", err, out.String())
 	}
 }

@@ -82,6 +82,21 @@ const (
 // parameters and PG* environment variables) and brings its schema up to
 // date.
 func Open(ctx context.Context, connString string, opts Options) (*Store, error) {
+	return open(ctx, connString, opts, migrate)
+}
+
+// OpenAsIs connects to the database at connString without changing its
+// schema: for the operations run beside the servers (sources, takedowns),
+// which must not migrate a database that older servers still use. A
+// schema of another version than this program's is refused, and so is a
+// database no server has prepared.
+func OpenAsIs(ctx context.Context, connString string, opts Options) (*Store, error) {
+	return open(ctx, connString, opts, checkVersion)
+}
+
+// open connects to the database and has prepare check or bring its
+// schema up to date.
+func open(ctx context.Context, connString string, opts Options, prepare func(context.Context, *pgxpool.Pool) error) (*Store, error) {
 	cfg, err := poolConfig(connString, opts)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
@@ -100,7 +115,7 @@ func Open(ctx context.Context, connString string, opts Options) (*Store, error) 
 		return nil, fmt.Errorf("open store %s: %w", name, err)
 	}
 	st := &Store{pool: pool, name: name, lockPool: lockPool, listen: cc.Copy(), locks: map[*heldLock]struct{}{}}
-	if err := migrate(ctx, pool); err != nil {
+	if err := prepare(ctx, pool); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("open store %s: %w", name, err)
 	}

@@ -103,6 +103,53 @@ func TestOpen(t *testing.T) {
 		}
 	})
 
+	// The operations run beside the servers open the database as it is:
+	// they never create or migrate a schema an older server still uses.
+	t.Run("OpenAsIsChangesNothing", func(t *testing.T) {
+		t.Parallel()
+		url := cluster.CreateDatabase(t, "asis")
+		conn := connect(t, url)
+		tables := func() int {
+			t.Helper()
+			var n int
+			if err := conn.QueryRow(t.Context(), "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if _, err := OpenAsIs(t.Context(), url, Options{}); err == nil || !strings.Contains(err.Error(), "no Kiosque schema") {
+			t.Errorf("opening an empty database as it is: %v, want an error saying no server prepared it", err)
+		}
+		if n := tables(); n != 0 {
+			t.Errorf("opening an empty database as it is created %d tables", n)
+		}
+		openStore(t, url, Options{}).Close()
+		st, err := OpenAsIs(t.Context(), url, Options{})
+		if err != nil {
+			t.Fatalf("opening a prepared database as it is: %v", err)
+		}
+		if _, err := st.Sizes(t.Context()); err != nil {
+			t.Errorf("the store opened as it is does not read: %v", err)
+		}
+		st.Close()
+		// Taken back a version, as an older server left it: refused, and
+		// left at that version.
+		if _, err := conn.Exec(t.Context(), "DELETE FROM kiosque_schema WHERE version = (SELECT max(version) FROM kiosque_schema)"); err != nil {
+			t.Fatal(err)
+		}
+		before := tables()
+		if _, err := OpenAsIs(t.Context(), url, Options{}); err == nil || !strings.Contains(err.Error(), "use the kiosque that serves it") {
+			t.Errorf("opening an older schema as it is: %v, want an error naming the versions", err)
+		}
+		var version int
+		if err := conn.QueryRow(t.Context(), "SELECT max(version) FROM kiosque_schema").Scan(&version); err != nil {
+			t.Fatal(err)
+		}
+		if want := len(migrations) - 2; version != want || tables() != before {
+			t.Errorf("after opening it as it is, the schema is at version %d with %d tables, want %d with %d", version, tables(), want, before)
+		}
+	})
+
 	t.Run("NewerSchemaIsRefused", func(t *testing.T) {
 		t.Parallel()
 		url := cluster.CreateDatabase(t, "newer")

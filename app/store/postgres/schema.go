@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -211,4 +212,24 @@ CREATE TABLE IF NOT EXISTS kiosque_schema (
 		}
 		return nil
 	})
+}
+
+// checkVersion refuses a schema of another version than this program's,
+// changing nothing.
+func checkVersion(ctx context.Context, pool *pgxpool.Pool) error {
+	var prepared bool
+	if err := pool.QueryRow(ctx, "SELECT to_regclass('kiosque_schema') IS NOT NULL").Scan(&prepared); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if !prepared {
+		return errors.New("no Kiosque schema in this database: start a kiosque server on it first (it prepares the database)")
+	}
+	var version int
+	if err := pool.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM kiosque_schema").Scan(&version); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if latest := len(migrations) - 1; version != latest {
+		return fmt.Errorf("its schema is version %d, this program's is %d: use the kiosque that serves it (a server of this release migrates the database when it starts)", version, latest)
+	}
+	return nil
 }
