@@ -530,7 +530,8 @@ parent.postMessage({type: "spoof:done"}, "*");
 // wordpressHTML is a post with the widget embedded as WordPress does it.
 var wordpressHTML = template.Must(template.New("wordpress").Parse(`<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><title>Un billet WordPress</title>
-<style>body{margin:0;font:16px/1.5 sans-serif}.entry-content{max-width:640px;margin:0 auto;padding:8px 16px}iframe{width:100%;border:0}</style>
+{{with .Scheme}}<meta name="color-scheme" content="{{.}}">
+{{end}}<style>body{margin:0;font:16px/1.5 sans-serif}.entry-content{max-width:640px;margin:0 auto;padding:8px 16px}iframe{width:100%;border:0}</style>
 </head><body><article class="entry-content"><h1>Un billet</h1><p>Avant.</p>
 <figure class="wp-block-embed">{{.Embed}}</figure><p>Après.</p></article>
 <script>{{.Receiver}}</script></body></html>
@@ -578,8 +579,14 @@ func startPartnerSite(tb testing.TB) *partnerSite {
 		}
 	})
 	mux.HandleFunc("GET /wordpress", func(w http.ResponseWriter, r *http.Request) {
-		slug := cmp.Or(r.URL.Query().Get("article"), seedSlug)
-		embed, err := p.wordpressEmbed(p.widget + "/a/" + slug)
+		// ?article= is the article pasted, ?theme= the option pasted with it,
+		// ?scheme= the colour scheme the post's page says.
+		q := r.URL.Query()
+		pasted := p.widget + "/a/" + cmp.Or(q.Get("article"), seedSlug)
+		if theme := q.Get("theme"); theme != "" {
+			pasted += "?theme=" + url.QueryEscape(theme)
+		}
+		embed, err := p.wordpressEmbed(pasted)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
@@ -588,7 +595,8 @@ func startPartnerSite(tb testing.TB) *partnerSite {
 		wordpressHTML.Execute(w, struct {
 			Embed    template.HTML
 			Receiver template.JS
-		}{template.HTML(embed), template.JS(wordpress.ReceiverScript)})
+			Scheme   string
+		}{template.HTML(embed), template.JS(wordpress.ReceiverScript), q.Get("scheme")})
 	})
 	return p
 }
