@@ -58,7 +58,8 @@ type Config struct {
 	// EmbedTheme is the widget's theme when its address names none: the
 	// one that suits most partner sites. Empty: light, as most sites are,
 	// and a frame cannot tell the page's scheme (prefers-color-scheme in
-	// a frame is the reader's system's, not the page's).
+	// a frame is the one its page says, but the reader's system's on the
+	// many pages that say none).
 	EmbedTheme params.Theme
 	// Media serves the images of imported articles at /media/{key}
 	// (app/media); nil serves none.
