@@ -5,6 +5,7 @@
 package pgtest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -364,7 +365,8 @@ func (c *Cluster) reapOrphans(tb testing.TB) {
 		}
 		orphan := &Cluster{bin: c.bin, dir: dir, data: filepath.Join(dir, "data"), log: filepath.Join(dir, "postgres.log"),
 			runAs: c.runAs, runuser: c.runuser}
-		if _, err := os.Stat(filepath.Join(orphan.data, "postmaster.pid")); err == nil {
+		// pg_ctl would signal whatever process has the pid now.
+		if _, running, err := orphan.postmaster(); err != nil || running {
 			if err := orphan.stop("immediate"); err != nil && !orphan.kill() {
 				tb.Logf("pgtest: cannot stop the server left in %s by process %d: %v", dir, pid, err)
 				continue
@@ -385,20 +387,40 @@ func alive(pid int) bool {
 // kill sends SIGKILL to the postmaster named in postmaster.pid (its
 // children notice and exit), and says whether there is no server left.
 func (c *Cluster) kill() bool {
-	b, err := os.ReadFile(filepath.Join(c.data, "postmaster.pid"))
-	if errors.Is(err, os.ErrNotExist) {
-		return true
-	}
+	pid, running, err := c.postmaster()
 	if err != nil {
 		return false
 	}
-	first, _, _ := strings.Cut(string(b), "\n")
-	pid, err := strconv.Atoi(strings.TrimSpace(first))
-	if err != nil || pid <= 0 {
-		return false
+	if !running {
+		return true
 	}
 	err = syscall.Kill(pid, syscall.SIGKILL)
 	return err == nil || errors.Is(err, syscall.ESRCH)
+}
+
+// postmaster reads the server's pid in postmaster.pid, and says whether
+// that process is still PostgreSQL's. A negative pid is a standalone
+// backend's (initdb's bootstrap); a pid that a process other than
+// PostgreSQL's took since is no server.
+func (c *Cluster) postmaster() (pid int, running bool, err error) {
+	b, err := os.ReadFile(filepath.Join(c.data, "postmaster.pid"))
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	pid, err = strconv.Atoi(strings.TrimSpace(first))
+	if err != nil || pid == 0 {
+		return 0, false, fmt.Errorf("postmaster.pid of %s names no process: %q", c.data, first)
+	}
+	pid = max(pid, -pid)
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if errors.Is(err, os.ErrNotExist) {
+		return pid, false, nil
+	}
+	return pid, err != nil || bytes.Contains(cmdline, []byte("postgres")), nil
 }
 
 // clientArgs are a client's connection options, then args.

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -173,6 +174,50 @@ func TestCleanupStopsServer(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("folder %s still there after the test's cleanup: %v", dir, err)
+	}
+}
+
+// A folder whose test process was killed while initdb ran (its
+// postmaster.pid names a standalone backend, with a negative pid) is
+// removed by the next Start, and so is one whose server's pid another
+// process took since: that process is left alone.
+func TestStartReapsFoldersOfKilledRuns(t *testing.T) {
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	sleeper := exec.Command("sleep", "60")
+	if err := sleeper.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer sleeper.Process.Kill()
+	var dirs []string
+	for _, pid := range []int{-dead.Process.Pid, sleeper.Process.Pid} {
+		dir, err := os.MkdirTemp("", folderPrefix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.RemoveAll(dir) })
+		if err := os.MkdirAll(filepath.Join(dir, "data"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		pidFile := fmt.Sprintf("%d\n%s\n1796172066\n", pid, filepath.Join(dir, "data"))
+		if err := os.WriteFile(filepath.Join(dir, "data", "postmaster.pid"), []byte(pidFile), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(dead.Process.Pid)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, dir)
+	}
+	Start(t)
+	for _, dir := range dirs {
+		if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("the folder %s left by a killed run is still there: %v", dir, err)
+		}
+	}
+	if err := sleeper.Process.Signal(syscall.Signal(0)); err != nil {
+		t.Errorf("the process that took the server's pid was signalled: %v", err)
 	}
 }
 
