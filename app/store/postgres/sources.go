@@ -61,7 +61,7 @@ func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import, result *store
 	}
 	// Removed first: a post deleted and created again under its slug (a
 	// new id at the source) gets the slug back, not a numbered one.
-	gone := missing(stored, imp)
+	gone := store.Missing(imp, stored, storedOrder)
 	ids := make([]int64, len(gone))
 	for i, old := range gone {
 		ids[i] = old.id
@@ -125,7 +125,7 @@ func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import, result *store
 		return nil
 	}
 
-	withdrawn := withdrawnSet(imp)
+	withdrawn := imp.WithdrawnSet()
 	seen := make(map[string]bool, len(imp.Articles))
 	for i, item := range imp.Articles {
 		if item.OriginID == "" {
@@ -212,7 +212,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $
 // prepared are its articles' fields.
 func editedIDs(stored map[string]storedItem, imp store.Import, prepared []fields) []int64 {
 	var ids []int64
-	withdrawn := withdrawnSet(imp)
+	withdrawn := imp.WithdrawnSet()
 	for i, item := range imp.Articles {
 		if old, ok := stored[item.OriginID]; ok && !withdrawn[item.OriginID] && old.hash != prepared[i].hash {
 			ids = append(ids, old.id)
@@ -321,27 +321,8 @@ func storedItems(ctx context.Context, tx pgx.Tx, origin string) (map[string]stor
 	return items, nil
 }
 
-// missing returns the stored items the import removes, in the order they
-// were stored: those withdrawn, and with RemoveMissing those neither
-// brought nor listed as present.
-func missing(stored map[string]storedItem, imp store.Import) []storedItem {
-	withdrawn := withdrawnSet(imp)
-	keep := make(map[string]bool, len(imp.Present)+len(imp.Articles))
-	for _, id := range imp.Present {
-		keep[id] = true
-	}
-	for _, item := range imp.Articles {
-		keep[item.OriginID] = true
-	}
-	var gone []storedItem
-	for originID, it := range stored {
-		if withdrawn[originID] || (imp.RemoveMissing && !keep[originID]) {
-			gone = append(gone, it)
-		}
-	}
-	slices.SortFunc(gone, func(a, b storedItem) int { return cmp.Compare(a.id, b.id) })
-	return gone
-}
+// storedOrder is the order items were stored in.
+func storedOrder(a, b storedItem) int { return cmp.Compare(a.id, b.id) }
 
 // takenSlugs returns which of slugs are stored, asked for slugsPerQuery
 // at a time.
@@ -417,13 +398,4 @@ func fromNullable(t *time.Time) time.Time {
 		return time.Time{}
 	}
 	return t.UTC()
-}
-
-// withdrawnSet is imp.Withdrawn as a set.
-func withdrawnSet(imp store.Import) map[string]bool {
-	withdrawn := make(map[string]bool, len(imp.Withdrawn))
-	for _, id := range imp.Withdrawn {
-		withdrawn[id] = true
-	}
-	return withdrawn
 }

@@ -57,7 +57,7 @@ func (s *Store) ApplyImport(ctx context.Context, imp store.Import) (store.Import
 	// Removed first: a post deleted and created again under its slug (a
 	// new id at the source) gets the slug back, not a numbered one.
 	var replaced []string // the images of the articles removed or updated
-	for _, old := range missing(stored, imp) {
+	for _, old := range store.Missing(imp, stored, storedOrder) {
 		keys, err := mediaOf(ctx, tx, []int64{old.id})
 		if err != nil {
 			return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
@@ -84,7 +84,7 @@ WHERE id = ?`)
 	}
 	defer update.Close()
 
-	withdrawn := withdrawnSet(imp)
+	withdrawn := imp.WithdrawnSet()
 	seen := make(map[string]bool, len(imp.Articles))
 	for _, item := range imp.Articles {
 		if item.OriginID == "" {
@@ -276,27 +276,8 @@ func storedItems(ctx context.Context, tx *sql.Tx, origin string) (map[string]sto
 	return items, nil
 }
 
-// missing returns the stored items the import removes, in the order they
-// were stored: those withdrawn, and with RemoveMissing those neither
-// brought nor listed as present.
-func missing(stored map[string]storedItem, imp store.Import) []storedItem {
-	withdrawn := withdrawnSet(imp)
-	keep := make(map[string]bool, len(imp.Present)+len(imp.Articles))
-	for _, id := range imp.Present {
-		keep[id] = true
-	}
-	for _, item := range imp.Articles {
-		keep[item.OriginID] = true
-	}
-	var gone []storedItem
-	for originID, it := range stored {
-		if withdrawn[originID] || (imp.RemoveMissing && !keep[originID]) {
-			gone = append(gone, it)
-		}
-	}
-	slices.SortFunc(gone, func(a, b storedItem) int { return cmp.Compare(a.id, b.id) })
-	return gone
-}
+// storedOrder is the order items were stored in.
+func storedOrder(a, b storedItem) int { return cmp.Compare(a.id, b.id) }
 
 // freeSlug returns want, or want with the first free numbered suffix.
 func freeSlug(ctx context.Context, tx *sql.Tx, want string) (string, error) {
@@ -378,13 +359,4 @@ func fromMillis(ms int64) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(ms).UTC()
-}
-
-// withdrawnSet is imp.Withdrawn as a set.
-func withdrawnSet(imp store.Import) map[string]bool {
-	withdrawn := make(map[string]bool, len(imp.Withdrawn))
-	for _, id := range imp.Withdrawn {
-		withdrawn[id] = true
-	}
-	return withdrawn
 }
