@@ -155,3 +155,18 @@ func (b Blocks) Holds(origin string, item Imported) bool {
 	key, ok := URLKey(item.Article.URL)
 	return ok && b.urls[key]
 }
+
+// SourcesToRefetch are the origins of unblocked entries, whose next
+// import must fetch everything again, or "" (every source) when one has
+// none: a URL blocked before anything was imported from it.
+func SourcesToRefetch(entries []Block) []string {
+	var origins []string
+	for _, e := range entries {
+		if e.Origin == "" {
+			return []string{""}
+		}
+		origins = append(origins, e.Origin)
+	}
+	slices.Sort(origins)
+	return slices.Compact(origins)
+}

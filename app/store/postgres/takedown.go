@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -186,7 +185,7 @@ func (s *Store) Unblock(ctx context.Context, ref string) ([]store.Block, error) 
 		}
 		// The next import of the sources fetches every item again, the
 		// unblocked ones among them.
-		for _, origin := range sourcesToRefetch(entries) {
+		for _, origin := range store.SourcesToRefetch(entries) {
 			q, args := "UPDATE sources SET etag = '', last_modified = '', cursor = NULL", []any{}
 			if origin != "" {
 				q, args = q+" WHERE key = $1", []any{origin}
@@ -201,20 +200,6 @@ func (s *Store) Unblock(ctx context.Context, ref string) ([]store.Block, error) 
 		return nil, err
 	}
 	return entries, nil
-}
-
-// sourcesToRefetch are the origins of the entries, or "" (every source)
-// when one has none: a URL blocked before anything was imported from it.
-func sourcesToRefetch(entries []store.Block) []string {
-	var origins []string
-	for _, e := range entries {
-		if e.Origin == "" {
-			return []string{""}
-		}
-		origins = append(origins, e.Origin)
-	}
-	slices.Sort(origins)
-	return slices.Compact(origins)
 }
 
 // Blocked returns the block list, the latest entry first.

@@ -233,7 +233,7 @@ func (s *Store) Unblock(ctx context.Context, ref string) ([]store.Block, error) 
 	}
 	// The next import of the sources fetches every item again, the
 	// unblocked ones among them.
-	for _, origin := range sourcesToRefetch(entries) {
+	for _, origin := range store.SourcesToRefetch(entries) {
 		q, args := "UPDATE sources SET etag = '', last_modified = '', cursor = 0", []any{}
 		if origin != "" {
 			q, args = q+" WHERE key = ?", []any{origin}
@@ -246,20 +246,6 @@ func (s *Store) Unblock(ctx context.Context, ref string) ([]store.Block, error) 
 		return nil, fmt.Errorf("unblock %q: %w", ref, err)
 	}
 	return entries, nil
-}
-
-// sourcesToRefetch are the origins of the entries, or "" (every source)
-// when one has none: a URL blocked before anything was imported from it.
-func sourcesToRefetch(entries []store.Block) []string {
-	var origins []string
-	for _, e := range entries {
-		if e.Origin == "" {
-			return []string{""}
-		}
-		origins = append(origins, e.Origin)
-	}
-	slices.Sort(origins)
-	return slices.Compact(origins)
 }
 
 // Blocked returns the block list, the latest entry first.
