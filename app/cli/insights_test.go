@@ -15,6 +15,7 @@ import (
 
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/store/sqlite"
+	"github.com/kiosque/kiosque/app/webtest"
 )
 
 // A shutdown while beacons stream in loses none of those the server took:
@@ -120,7 +121,7 @@ func TestInsightsFlagsAreChecked(t *testing.T) {
 func TestInsightsOff(t *testing.T) {
 	base, stop := serveUntilCancelled(t, "-data", t.TempDir(), "-web", webDir, "-insights=false", "-admin-token", "0123456789abcdef")
 	defer stop()
-	if shows(t, base, "data-insights", "/embed?article="+seedSlug) {
+	if webtest.Shows(t, base, "data-insights", "/embed?article="+seedSlug) {
 		t.Error("with -insights=false the widget is marked to send its views and clicks")
 	}
 	req, _ := http.NewRequest(http.MethodGet, base+"/insights", nil)

@@ -24,6 +24,7 @@ import (
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
 	"github.com/kiosque/kiosque/app/sample"
 	"github.com/kiosque/kiosque/app/store/sqlite"
+	"github.com/kiosque/kiosque/app/webtest"
 )
 
 // getenvOf is an environment holding only vars.
@@ -35,22 +36,7 @@ func getenvOf(vars map[string]string) func(string) string {
 // the status and the body.
 func get(t *testing.T, base, path string, header ...string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, base+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, body := webtest.Get(t, base+path, header...)
 	return res.StatusCode, string(body)
 }
 
@@ -203,7 +189,7 @@ func TestASourceOnAnEmptyStoreNeverShowsTheSample(t *testing.T) {
 	base, log, stop := serveWith(t, noEnv, "-data", t.TempDir(), "-web", webDir, "-sample", "-source", "feed:"+feed.URL)
 	defer stop()
 	eventually(t, 20*time.Second, "the sample goes when the source's articles come", func() bool {
-		return countArticles(t, base) == 1 && shows(t, base, title, "/api/v1/articles")
+		return countArticles(t, base) == 1 && webtest.Shows(t, base, title, "/api/v1/articles")
 	})
 	if !strings.Contains(log.String(), "removed the sample articles") {
 		t.Errorf("the log does not say the sample was removed:\n%s", log)

@@ -24,6 +24,7 @@ import (
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
 	"github.com/kiosque/kiosque/app/sample"
 	"github.com/kiosque/kiosque/app/store/sqlite"
+	"github.com/kiosque/kiosque/app/webtest"
 )
 
 // syncBuffer is a bytes.Buffer that the server may write while the test reads.
@@ -265,7 +266,7 @@ func TestSourcesGoThroughTheEnvironmentsProxyOnlyWhenAsked(t *testing.T) {
 	base, stop := serveUntilCancelled(t, "-data", t.TempDir(), "-web", webDir, "-sample=false",
 		"-source", "feed:http://feed.invalid/feed", "-fetch-env-proxy")
 	defer stop()
-	for start := time.Now(); !shows(t, base, title, "/api/v1/articles"); time.Sleep(50 * time.Millisecond) {
+	for start := time.Now(); !webtest.Shows(t, base, title, "/api/v1/articles"); time.Sleep(50 * time.Millisecond) {
 		if time.Since(start) > 10*time.Second {
 			t.Fatalf("serve -fetch-env-proxy: the source's article does not show after 10 s (%d requests through the proxy)", proxied.Load())
 		}
@@ -281,11 +282,11 @@ func TestAnImportByAnotherProcessShowsWithinASecondOrTwo(t *testing.T) {
 	defer stop()
 	paths := []string{"/", "/embed?category=societe&lang=fr", "/api/v1/articles"}
 	const title = "Une nouvelle arrivée par une autre porte"
-	if shows(t, base, title, paths[:1]...) {
+	if webtest.Shows(t, base, title, paths[:1]...) {
 		t.Fatal("the article shows before its import")
 	}
 	for range 2 { // kept, and asked again from memory
-		shows(t, base, title, paths...)
+		webtest.Shows(t, base, title, paths...)
 	}
 	feed := httptest.NewServer(ingesttest.NewFeed(ingesttest.FreshFeed(title), "application/rss+xml", false))
 	defer feed.Close()
@@ -293,7 +294,7 @@ func TestAnImportByAnotherProcessShowsWithinASecondOrTwo(t *testing.T) {
 		t.Fatal(err)
 	}
 	imported := time.Now()
-	for !shows(t, base, title, paths...) {
+	for !webtest.Shows(t, base, title, paths...) {
 		if time.Since(imported) > 5*time.Second {
 			t.Fatalf("5 s after the import, %v do not all show the new article", paths)
 		}
@@ -310,23 +311,6 @@ const seedSlug = "hammouchi-examine-a-vienne-les-defis-du-terrorisme"
 
 // noEnv is an environment with nothing set.
 func noEnv(string) string { return "" }
-
-// shows reports whether the answers at every path show text.
-func shows(t *testing.T, base, text string, paths ...string) bool {
-	t.Helper()
-	for _, p := range paths {
-		res, err := http.Get(base + p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if !strings.Contains(string(body), text) {
-			return false
-		}
-	}
-	return true
-}
 
 // The first signal stops the server gracefully; the second, at once.
 func TestASecondSignalStopsAtOnce(t *testing.T) {

@@ -28,6 +28,7 @@ import (
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/store/sqlite"
+	"github.com/kiosque/kiosque/app/webtest"
 )
 
 // upstream is a publisher's site serving images, good and bad, and
@@ -139,27 +140,6 @@ func (k *kiosque) record(t *testing.T, src string) string {
 	return media.Path(src)
 }
 
-func get(t *testing.T, url string, header ...string) (*http.Response, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res, body
-}
-
 func isProblem(res *http.Response, body []byte, status int) bool {
 	var p struct {
 		Status int    `json:"status"`
@@ -180,7 +160,7 @@ func TestServesImagesWithTheirHeaders(t *testing.T) {
 		{"/photo.jpg", "image/jpeg", up.jpeg},
 	} {
 		local := k.record(t, up.URL+tc.path)
-		res, body := get(t, k.URL+local)
+		res, body := webtest.Get(t, k.URL+local)
 		if res.StatusCode != http.StatusOK || !bytes.Equal(body, tc.body) {
 			t.Fatalf("%s: %d, %d bytes; want 200 and the image's %d bytes", tc.path, res.StatusCode, len(body), len(tc.body))
 		}
@@ -201,7 +181,7 @@ func TestServesImagesWithTheirHeaders(t *testing.T) {
 		if tag == "" {
 			t.Fatalf("%s: no ETag", tc.path)
 		}
-		if res, body := get(t, k.URL+local, "If-None-Match", tag); res.StatusCode != http.StatusNotModified || len(body) != 0 {
+		if res, body := webtest.Get(t, k.URL+local, "If-None-Match", tag); res.StatusCode != http.StatusNotModified || len(body) != 0 {
 			t.Errorf("%s: If-None-Match: %d, %d bytes; want 304", tc.path, res.StatusCode, len(body))
 		}
 	}
@@ -223,7 +203,7 @@ func TestServesFromDiskOnceFetched(t *testing.T) {
 	dataDir := t.TempDir()
 	k := newKiosque(t, dataDir)
 	local := k.record(t, up.URL+"/photo.png")
-	if res, _ := get(t, k.URL+local); res.StatusCode != http.StatusOK {
+	if res, _ := webtest.Get(t, k.URL+local); res.StatusCode != http.StatusOK {
 		t.Fatalf("first request: %d", res.StatusCode)
 	}
 	up.Close()
@@ -232,7 +212,7 @@ func TestServesFromDiskOnceFetched(t *testing.T) {
 
 	// A new server on the same data folder, the publisher's site gone.
 	k = newKiosque(t, dataDir)
-	res, body := get(t, k.URL+local)
+	res, body := webtest.Get(t, k.URL+local)
 	if res.StatusCode != http.StatusOK || !bytes.Equal(body, up.png) || res.Header.Get("Content-Type") != "image/png" {
 		t.Errorf("from disk: %d %s, %d bytes", res.StatusCode, res.Header.Get("Content-Type"), len(body))
 	}
@@ -247,7 +227,7 @@ func TestRefusesWhatIsNoImage(t *testing.T) {
 	start := time.Now()
 	for _, path := range []string{"/drawing.svg", "/page.jpg", "/broken.png", "/huge.png", "/gone.png"} {
 		local := k.record(t, up.URL+path)
-		res, body := get(t, k.URL+local)
+		res, body := webtest.Get(t, k.URL+local)
 		if !isProblem(res, body, http.StatusBadGateway) {
 			t.Errorf("%s: %d %s %s, want a 502 problem", path, res.StatusCode, res.Header.Get("Content-Type"), body)
 		}
@@ -256,7 +236,7 @@ func TestRefusesWhatIsNoImage(t *testing.T) {
 		}
 		// Failures are remembered: the publisher is not asked again at
 		// once.
-		get(t, k.URL+local)
+		webtest.Get(t, k.URL+local)
 		if n := up.hitsOf(path); n != 1 {
 			t.Errorf("%s: upstream asked %d times, want once", path, n)
 		}
@@ -295,7 +275,7 @@ func TestUnknownAndBadKeysAre404(t *testing.T) {
 		"/media/" + valid + "%2F..%2F..%2F" + sqlite.FileName,
 		"/media/.." + valid,
 	} {
-		res, body := get(t, k.URL+path)
+		res, body := webtest.Get(t, k.URL+path)
 		if !isProblem(res, body, http.StatusNotFound) {
 			t.Errorf("%s: %d %s %.40q, want a 404 problem", path, res.StatusCode, res.Header.Get("Content-Type"), body)
 		}
@@ -501,7 +481,7 @@ func TestImagesKeptBeforeAreServed(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(folder, strings.TrimPrefix(bare, media.Prefix)), up.jpeg, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if res, _ := get(t, k.URL+cut); res.StatusCode != http.StatusOK {
+	if res, _ := webtest.Get(t, k.URL+cut); res.StatusCode != http.StatusOK {
 		t.Fatalf("first request: %d", res.StatusCode)
 	}
 	file := filepath.Join(folder, strings.TrimPrefix(cut, media.Prefix))
@@ -513,14 +493,14 @@ func TestImagesKeptBeforeAreServed(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	res, body := get(t, k.URL+bare)
+	res, body := webtest.Get(t, k.URL+bare)
 	if res.StatusCode != http.StatusOK || !bytes.Equal(body, up.jpeg) || res.Header.Get("Content-Type") != "image/jpeg" || res.Header.Get("ETag") == "" {
 		t.Errorf("an image kept bare: %d %s %q, %d bytes", res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("ETag"), len(body))
 	}
-	if again, _ := get(t, k.URL+bare); again.Header.Get("ETag") != res.Header.Get("ETag") {
+	if again, _ := webtest.Get(t, k.URL+bare); again.Header.Get("ETag") != res.Header.Get("ETag") {
 		t.Errorf("its tag changed from %q to %q", res.Header.Get("ETag"), again.Header.Get("ETag"))
 	}
-	res, body = get(t, k.URL+cut)
+	res, body = webtest.Get(t, k.URL+cut)
 	if res.StatusCode != http.StatusOK || !bytes.Equal(body, up.png) {
 		t.Errorf("an image cut short: %d, %d bytes", res.StatusCode, len(body))
 	}
@@ -553,7 +533,7 @@ func TestCloseCancelsDownloads(t *testing.T) {
 	dataDir := t.TempDir()
 	k := newKiosque(t, dataDir)
 	kept := k.record(t, up.URL+"/photo.png")
-	if res, _ := get(t, k.URL+kept); res.StatusCode != http.StatusOK {
+	if res, _ := webtest.Get(t, k.URL+kept); res.StatusCode != http.StatusOK {
 		t.Fatalf("first request: %d", res.StatusCode)
 	}
 	slow := k.record(t, up.URL+"/slow.png")
@@ -584,10 +564,10 @@ func TestCloseCancelsDownloads(t *testing.T) {
 		t.Errorf("the request of a download cancelled got %d, want 503", status)
 	}
 	close(up.gate) // the source would answer now: nothing is listening
-	if res, body := get(t, k.URL+k.record(t, up.URL+"/photo.jpg")); !isProblem(res, body, http.StatusServiceUnavailable) {
+	if res, body := webtest.Get(t, k.URL+k.record(t, up.URL+"/photo.jpg")); !isProblem(res, body, http.StatusServiceUnavailable) {
 		t.Errorf("a download asked for after Close: %d, want a 503 problem", res.StatusCode)
 	}
-	if res, _ := get(t, k.URL+kept); res.StatusCode != http.StatusOK {
+	if res, _ := webtest.Get(t, k.URL+kept); res.StatusCode != http.StatusOK {
 		t.Errorf("a kept image after Close: %d", res.StatusCode)
 	}
 	time.Sleep(100 * time.Millisecond)
@@ -603,7 +583,7 @@ func TestWritesCutShortAreDeletedAtStart(t *testing.T) {
 	dataDir := t.TempDir()
 	k := newKiosque(t, dataDir)
 	kept := strings.TrimPrefix(k.record(t, up.URL+"/photo.png"), media.Prefix)
-	if res, _ := get(t, k.URL+media.Prefix+kept); res.StatusCode != http.StatusOK {
+	if res, _ := webtest.Get(t, k.URL+media.Prefix+kept); res.StatusCode != http.StatusOK {
 		t.Fatalf("first request: %d", res.StatusCode)
 	}
 	left := []string{"." + kept + ".123456.tmp", ".0123456789abcdef0123456789abcdef.jpg.98765.tmp"}
@@ -630,14 +610,14 @@ func TestAForgottenImageIsNotServed(t *testing.T) {
 	if err := k.store.Put(context.Background(), a); err != nil {
 		t.Fatal(err)
 	}
-	if res, _ := get(t, k.URL+path); res.StatusCode != http.StatusOK {
+	if res, _ := webtest.Get(t, k.URL+path); res.StatusCode != http.StatusOK {
 		t.Fatalf("first request: %d", res.StatusCode)
 	}
 	if err := k.store.Delete(context.Background(), a.Slug); err != nil {
 		t.Fatal(err)
 	}
 	k.handler.StoreChanged()
-	if res, body := get(t, k.URL+path); !isProblem(res, body, http.StatusNotFound) {
+	if res, body := webtest.Get(t, k.URL+path); !isProblem(res, body, http.StatusNotFound) {
 		t.Errorf("an image no article shows: %d, want a 404 problem", res.StatusCode)
 	}
 	if got := files(t, dataDir); len(got) != 0 {
@@ -663,7 +643,7 @@ func TestCollectDeletesTheImagesForgotten(t *testing.T) {
 		if err := k.store.Put(context.Background(), a); err != nil {
 			t.Fatal(err)
 		}
-		if res, _ := get(t, k.URL+path); res.StatusCode != http.StatusOK {
+		if res, _ := webtest.Get(t, k.URL+path); res.StatusCode != http.StatusOK {
 			t.Fatalf("first request: %d", res.StatusCode)
 		}
 	}
@@ -692,7 +672,7 @@ func TestDeleteKept(t *testing.T) {
 	var keys []string
 	for _, src := range []string{up.URL + "/photo.png", up.URL + "/photo.jpg"} {
 		path := k.record(t, src)
-		if res, _ := get(t, k.URL+path); res.StatusCode != http.StatusOK {
+		if res, _ := webtest.Get(t, k.URL+path); res.StatusCode != http.StatusOK {
 			t.Fatalf("first request: %d", res.StatusCode)
 		}
 		keys = append(keys, strings.TrimPrefix(path, media.Prefix))

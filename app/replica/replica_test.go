@@ -16,7 +16,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -32,6 +31,7 @@ import (
 	"github.com/kiosque/kiosque/app/server"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/store/sqlite"
+	"github.com/kiosque/kiosque/app/webtest"
 )
 
 // testReplica is a replica over a temporary SQLite store with the sample,
@@ -217,23 +217,6 @@ func TestAnswersStayWhileNothingChanges(t *testing.T) {
 	}
 }
 
-// shows reports whether the answers at every path show text.
-func shows(t *testing.T, base, text string, paths ...string) bool {
-	t.Helper()
-	for _, p := range paths {
-		res, err := http.Get(base + p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if !strings.Contains(string(body), text) {
-			return false
-		}
-	}
-	return true
-}
-
 // What this server's own poller imports shows at once: the import drops
 // the kept answers before the poller goes on (nothing follows the store's
 // changes here).
@@ -264,12 +247,12 @@ func TestAnImportByThisServerShowsAtOnce(t *testing.T) {
 	defer stopPolling()
 	go poller.Run(pollCtx)
 	<-imported
-	if !shows(t, base, first, paths...) {
+	if !webtest.Shows(t, base, first, paths...) {
 		t.Fatalf("right after the first import, %v do not show it", paths)
 	}
 	source.SetBody(ingesttest.FreshFeed(second))
 	<-imported
-	if !shows(t, base, second, paths...) {
+	if !webtest.Shows(t, base, second, paths...) {
 		t.Fatalf("right after the second import, %v do not show it", paths)
 	}
 }
@@ -297,7 +280,7 @@ func TestATakedownLeavesTheListsAndTheKeptAnswers(t *testing.T) {
 		t.Fatal("no stored list names an article")
 	}
 	related := "/api/v1/articles/" + owner + "/related"
-	if !shows(t, base, `"slug":"`+gone+`"`, related) {
+	if !webtest.Shows(t, base, `"slug":"`+gone+`"`, related) {
 		t.Fatalf("%s does not show %s before the takedown", related, gone)
 	}
 	length := len(lists[owner])
@@ -317,7 +300,7 @@ func TestATakedownLeavesTheListsAndTheKeptAnswers(t *testing.T) {
 	if slices.Contains(list, gone) {
 		t.Errorf("right after the takedown, the stored list of %s still names %s: %q", owner, gone, list)
 	}
-	for deadline := time.Now().Add(10 * time.Second); shows(t, base, `"slug":"`+gone+`"`, related); time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(10 * time.Second); webtest.Shows(t, base, `"slug":"`+gone+`"`, related); time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%s still shows %s, taken down", related, gone)
 		}

@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+
+	"github.com/kiosque/kiosque/app/webtest"
 )
 
 func TestFrameAncestorsAreSourceLists(t *testing.T) {
@@ -48,7 +50,7 @@ func TestFrameAncestorsAreSourceLists(t *testing.T) {
 
 func TestWidgetsNameTheirFrameAncestors(t *testing.T) {
 	srv := newTestServerWith(t, func(c *Config) { c.FrameAncestors = " https://a.example   https://b.example " })
-	res, _ := get(t, srv.URL+"/embed")
+	res, _ := webtest.Get(t, srv.URL+"/embed")
 	if csp := res.Header.Get("Content-Security-Policy"); !strings.HasSuffix(csp, "; frame-ancestors https://a.example https://b.example") {
 		t.Errorf("the widget's policy: %q", csp)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/store/sqlite"
 	"github.com/kiosque/kiosque/app/ui"
+	"github.com/kiosque/kiosque/app/webtest"
 	"golang.org/x/net/html"
 )
 
@@ -100,7 +101,7 @@ func mustTake(t *testing.T, srv *httptest.Server, body string, header ...string)
 // insightsCSV reads the publisher's CSV: each measure by table and key.
 func insightsCSV(t *testing.T, srv *httptest.Server, query string) map[string]string {
 	t.Helper()
-	res, body := get(t, srv.URL+"/insights.csv?"+query, "Authorization", "Bearer "+adminToken)
+	res, body := webtest.Get(t, srv.URL+"/insights.csv?"+query, "Authorization", "Bearer "+adminToken)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("CSV: %s %s", res.Status, body)
 	}
@@ -137,7 +138,7 @@ func TestEventsAreCountedAndShownToThePublisherAlone(t *testing.T) {
 			if tc.name == "a token in the query" {
 				path += "?token=" + adminToken
 			}
-			res, body := get(t, srv.URL+path, tc.header...)
+			res, body := webtest.Get(t, srv.URL+path, tc.header...)
 			if res.StatusCode != http.StatusUnauthorized || !strings.HasPrefix(res.Header.Get("WWW-Authenticate"), "Basic ") {
 				t.Errorf("%s, %s: %s %q", path, tc.name, res.Status, res.Header.Get("WWW-Authenticate"))
 			}
@@ -152,7 +153,7 @@ func TestEventsAreCountedAndShownToThePublisherAlone(t *testing.T) {
 
 	// With the token, as a browser sends it once asked (Basic), the page
 	// shows the counts just made: this server flushes before it reads.
-	res, body := get(t, srv.URL+"/insights?lang=en", "Authorization", "Basic "+basic("", adminToken))
+	res, body := webtest.Get(t, srv.URL+"/insights?lang=en", "Authorization", "Basic "+basic("", adminToken))
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("/insights with the token: %s %s", res.Status, body)
 	}
@@ -197,11 +198,11 @@ func TestEventsAreCountedAndShownToThePublisherAlone(t *testing.T) {
 			t.Errorf("CSV %s = %q, want %q", key, got, want)
 		}
 	}
-	res, _ = get(t, srv.URL+"/insights.csv", "Authorization", "Bearer "+adminToken)
+	res, _ = webtest.Get(t, srv.URL+"/insights.csv", "Authorization", "Bearer "+adminToken)
 	if ct, cd := res.Header.Get("Content-Type"), res.Header.Get("Content-Disposition"); ct != "text/csv; charset=utf-8" || !strings.HasPrefix(cd, "attachment; ") {
 		t.Errorf("CSV: Content-Type %q, Content-Disposition %q", ct, cd)
 	}
-	if res, _ := get(t, srv.URL+"/insights?days=8", "Authorization", "Bearer "+adminToken); res.StatusCode != http.StatusBadRequest {
+	if res, _ := webtest.Get(t, srv.URL+"/insights?days=8", "Authorization", "Bearer "+adminToken); res.StatusCode != http.StatusBadRequest {
 		t.Errorf("a period the picker does not offer: %s", res.Status)
 	}
 }
@@ -219,7 +220,7 @@ func TestNoTokenNoDashboard(t *testing.T) {
 		c.Insights = &Insights{Tally: tally.New(st, slog.Default(), 0), Store: st, Limiter: limit.New(limit.Options{Rate: 1, Burst: 1}), Baseline: st}
 	})
 	for _, auth := range []string{"", "Bearer ", "Basic " + basic("", "")} {
-		if res, _ := get(t, srv.URL+"/insights", "Authorization", auth); res.StatusCode != http.StatusUnauthorized {
+		if res, _ := webtest.Get(t, srv.URL+"/insights", "Authorization", auth); res.StatusCode != http.StatusUnauthorized {
 			t.Errorf("no token configured, Authorization %q: %s", auth, res.Status)
 		}
 	}
@@ -307,9 +308,9 @@ func TestNoCookieIsEverSet(t *testing.T) {
 	res, _ = send(t, srv, `{"kind":"view"`)
 	check("a bad event", res)
 	for _, path := range []string{"/embed?article=" + seedSlug, "/embed?article=" + seedSlug + "&variant=3", "/embed.js", "/insights", "/insights.csv"} {
-		res, _ := get(t, srv.URL+path, "Authorization", "Bearer "+adminToken)
+		res, _ := webtest.Get(t, srv.URL+path, "Authorization", "Bearer "+adminToken)
 		check(path, res)
-		res, _ = get(t, srv.URL+path)
+		res, _ = webtest.Get(t, srv.URL+path)
 		check(path+" without the token", res)
 	}
 }
@@ -319,7 +320,7 @@ func TestNoCookieIsEverSet(t *testing.T) {
 // exist.
 func TestInsightsOffSendNothing(t *testing.T) {
 	srv := newTestServer(t)
-	_, body := get(t, srv.URL+"/embed?article="+seedSlug)
+	_, body := webtest.Get(t, srv.URL+"/embed?article="+seedSlug)
 	if bytes.Contains(body, []byte("data-insights")) {
 		t.Error("a widget of a server without insights is marked to send them")
 	}
@@ -328,16 +329,16 @@ func TestInsightsOffSendNothing(t *testing.T) {
 		t.Error("a server without insights took an event")
 	}
 	for _, path := range []string{"/insights", "/insights.csv"} {
-		if res, _ := get(t, srv.URL+path, "Authorization", "Bearer "+adminToken); res.StatusCode != http.StatusNotFound {
+		if res, _ := webtest.Get(t, srv.URL+path, "Authorization", "Bearer "+adminToken); res.StatusCode != http.StatusNotFound {
 			t.Errorf("%s without insights: %s", path, res.Status)
 		}
 	}
 	// With them on, the widget is marked, and only the widget.
 	on, _ := insightsServer(t, 0, limit.Options{})
-	if _, body := get(t, on.URL+"/embed?article="+seedSlug); !bytes.Contains(body, []byte("data-insights")) {
+	if _, body := webtest.Get(t, on.URL+"/embed?article="+seedSlug); !bytes.Contains(body, []byte("data-insights")) {
 		t.Error("a widget of a server with insights is not marked to send them")
 	}
-	if _, body := get(t, on.URL+"/a/"+seedSlug); bytes.Contains(body, []byte("data-insights")) {
+	if _, body := webtest.Get(t, on.URL+"/a/"+seedSlug); bytes.Contains(body, []byte("data-insights")) {
 		t.Error("the site's own article page is marked to send insights")
 	}
 }
@@ -381,12 +382,12 @@ func TestInterleavedWidgetsMergeBothLists(t *testing.T) {
 	}
 	// The loader draws variants for the share of views the server says
 	// (its minifier writes 0.5 as .5).
-	_, loader := get(t, srv.URL+"/embed.js")
-	_, plainLoader := get(t, srv.URL+"/web/embed.js")
+	_, loader := webtest.Get(t, srv.URL+"/embed.js")
+	_, plainLoader := webtest.Get(t, srv.URL+"/web/embed.js")
 	if bytes.Equal(loader, plainLoader) || !bytes.Contains(loader, []byte("=.5,")) {
 		t.Errorf("the loader does not say the share of views to interleave:\n%.400s", loader)
 	}
-	if res, _ := get(t, srv.URL+"/embed?category=sport&variant=2"); res.StatusCode != http.StatusBadRequest {
+	if res, _ := webtest.Get(t, srv.URL+"/embed?category=sport&variant=2"); res.StatusCode != http.StatusBadRequest {
 		t.Errorf("a section's widget with a variant: %s", res.Status)
 	}
 	if params.MaxVariant != interleave.Variants {
@@ -396,7 +397,7 @@ func TestInterleavedWidgetsMergeBothLists(t *testing.T) {
 
 func widgetView(t *testing.T, srv *httptest.Server, path string) ui.View {
 	t.Helper()
-	res, body := get(t, srv.URL+path)
+	res, body := webtest.Get(t, srv.URL+path)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("%s: %s", path, res.Status)
 	}
@@ -442,7 +443,7 @@ func TestTheVerdictFindsTheRankerReadersPrefer(t *testing.T) {
 				mustTake(t, srv, `{"kind":"outcome","partner":"presse.example","article":"`+a.Slug+`","variant":`+strconv.Itoa(variant)+
 					`,"kiosque":`+strconv.Itoa(k)+`,"baseline":`+strconv.Itoa(b)+`}`)
 			}
-			res, body := get(t, srv.URL+"/insights?lang=en", "Authorization", "Bearer "+adminToken)
+			res, body := webtest.Get(t, srv.URL+"/insights?lang=en", "Authorization", "Bearer "+adminToken)
 			if res.StatusCode != http.StatusOK {
 				t.Fatalf("/insights: %s", res.Status)
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
+	"github.com/kiosque/kiosque/app/webtest"
 )
 
 // keptRoutes are routes whose answers are kept, as a reader or a partner
@@ -145,8 +146,8 @@ func TestAnswersAreKeptUntilDropped(t *testing.T) {
 		st = c.Store.(store.Store)
 	})
 	route := srv.URL + "/api/v1/articles?limit=1"
-	_, first := get(t, route)
-	_, second := get(t, route)
+	_, first := webtest.Get(t, route)
+	_, second := webtest.Get(t, route)
 	if s := kept.Stats(); s.Hits < 1 || s.Misses != 1 {
 		t.Errorf("two requests of one route: %+v, want one miss then a hit", s)
 	}
@@ -162,11 +163,11 @@ func TestAnswersAreKeptUntilDropped(t *testing.T) {
 	if err := st.Put(context.Background(), fresh); err != nil {
 		t.Fatal(err)
 	}
-	if _, body := get(t, route); !bytes.Equal(body, first) {
+	if _, body := webtest.Get(t, route); !bytes.Equal(body, first) {
 		t.Fatal("the kept answer changed before it was dropped: the test shows nothing")
 	}
 	kept.Drop()
-	if _, body := get(t, route); !strings.Contains(string(body), fresh.Slug) {
+	if _, body := webtest.Get(t, route); !strings.Contains(string(body), fresh.Slug) {
 		t.Errorf("after a drop the newest article is not listed: %s", body)
 	}
 }
@@ -181,7 +182,7 @@ func TestQueriesAreKeptInCanonicalForm(t *testing.T) {
 		"lang=fr&article=" + seedSlug,
 		"lang=fr&utm_source=newsletter&article=" + seedSlug + "&lang=ar",
 	} {
-		res, body := get(t, srv.URL+"/embed?"+query)
+		res, body := webtest.Get(t, srv.URL+"/embed?"+query)
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("%s: %d", query, res.StatusCode)
 		}
@@ -200,13 +201,13 @@ func TestQueriesAreKeptInCanonicalForm(t *testing.T) {
 
 func TestAnswersCarryCDNHeaders(t *testing.T) {
 	srv := newTestServer(t)
-	_, body := get(t, srv.URL+"/api/v1/articles/"+seedSlug+"/related")
+	_, body := webtest.Get(t, srv.URL+"/api/v1/articles/"+seedSlug+"/related")
 	related := decode[articleList](t, body)
 	if len(related.Articles) == 0 {
 		t.Fatal("no related articles")
 	}
 	for _, route := range []string{"/embed?article=" + seedSlug, "/a/" + seedSlug, "/api/v1/articles/" + seedSlug + "/related"} {
-		res, _ := get(t, srv.URL+route)
+		res, _ := webtest.Get(t, srv.URL+route)
 		cc := res.Header.Get("Cache-Control")
 		if !strings.Contains(cc, "s-maxage=") || !strings.Contains(cc, "stale-while-revalidate=") || !strings.Contains(cc, "public") {
 			t.Errorf("%s: Cache-Control %q, want public with s-maxage and stale-while-revalidate", route, cc)
@@ -219,7 +220,7 @@ func TestAnswersCarryCDNHeaders(t *testing.T) {
 			}
 		}
 	}
-	res, _ := get(t, srv.URL+"/?category=economie")
+	res, _ := webtest.Get(t, srv.URL+"/?category=economie")
 	if keys := strings.Fields(res.Header.Get("Surrogate-Key")); !slices.Contains(keys, sectionKey("economie")) || !slices.Contains(keys, "latest") {
 		t.Errorf("a section's page: Surrogate-Key %q", keys)
 	}
@@ -231,7 +232,7 @@ func TestWidgetDoesNotVaryByTheReadersLanguage(t *testing.T) {
 	srv := newTestServer(t)
 	var first []byte
 	for _, accept := range []string{"ar", "en-US,en;q=0.9", ""} {
-		res, body := get(t, srv.URL+"/embed?article="+seedSlug, "Accept-Language", accept)
+		res, body := webtest.Get(t, srv.URL+"/embed?article="+seedSlug, "Accept-Language", accept)
 		if strings.Contains(res.Header.Get("Vary"), "Accept-Language") {
 			t.Errorf("/embed varies by Accept-Language: %q", res.Header.Get("Vary"))
 		}
@@ -246,7 +247,7 @@ func TestWidgetDoesNotVaryByTheReadersLanguage(t *testing.T) {
 		}
 	}
 	// The front page does speak the reader's language, and says so.
-	res, body := get(t, srv.URL+"/", "Accept-Language", "ar")
+	res, body := webtest.Get(t, srv.URL+"/", "Accept-Language", "ar")
 	if !strings.Contains(res.Header.Get("Vary"), "Accept-Language") || embeddedView(t, parsePage(t, body)).Lang != news.Arabic {
 		t.Errorf("/ for an Arabic reader: Vary %q", res.Header.Get("Vary"))
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/webtest"
 	"golang.org/x/net/html"
 )
 
@@ -27,7 +28,7 @@ func TestEmbedScriptIsSmallAndCacheable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, raw := get(t, srv.URL+"/embed.js", "Accept-Encoding", "identity")
+	res, raw := webtest.Get(t, srv.URL+"/embed.js", "Accept-Encoding", "identity")
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d: %s", res.StatusCode, raw)
 	}
@@ -48,7 +49,7 @@ func TestEmbedScriptIsSmallAndCacheable(t *testing.T) {
 		t.Error("the served loader does not speak the resize protocol")
 	}
 
-	res, zipped := get(t, srv.URL+"/embed.js", "Accept-Encoding", "gzip")
+	res, zipped := webtest.Get(t, srv.URL+"/embed.js", "Accept-Encoding", "gzip")
 	if res.Header.Get("Content-Encoding") != "gzip" {
 		t.Fatalf("asked for gzip, got Content-Encoding %q", res.Header.Get("Content-Encoding"))
 	}
@@ -64,7 +65,7 @@ func TestEmbedScriptIsSmallAndCacheable(t *testing.T) {
 	}
 	t.Logf("embed.js: source %d B, minified %d B, gzip %d B", len(source), len(raw), len(zipped))
 
-	res, body := get(t, srv.URL+"/embed.js", "If-None-Match", tag)
+	res, body := webtest.Get(t, srv.URL+"/embed.js", "If-None-Match", tag)
 	if res.StatusCode != http.StatusNotModified || len(body) != 0 || res.Header.Get("Cache-Control") != embedScriptCache {
 		t.Errorf("revalidation: %d, %d bytes, Cache-Control %q", res.StatusCode, len(body), res.Header.Get("Cache-Control"))
 	}
@@ -112,12 +113,12 @@ func oembedFrame(t *testing.T, answer OEmbed) (tags []string, src, link string) 
 
 func TestOEmbedForAnArticlePage(t *testing.T) {
 	srv := newTestServer(t)
-	res, body := get(t, oembedURL(srv.URL, srv.URL+"/a/"+seedSlug, "format", "json"))
+	res, body := webtest.Get(t, oembedURL(srv.URL, srv.URL+"/a/"+seedSlug, "format", "json"))
 	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
 		t.Fatalf("%d %s: %s", res.StatusCode, res.Header.Get("Content-Type"), body)
 	}
 	answer := decode[OEmbed](t, body)
-	_, article := get(t, srv.URL+"/api/v1/articles/"+seedSlug)
+	_, article := webtest.Get(t, srv.URL+"/api/v1/articles/"+seedSlug)
 	a := decode[news.Article](t, article)
 
 	if answer.Type != "rich" || answer.Version != "1.0" || answer.Title != a.Title ||
@@ -142,14 +143,14 @@ func TestOEmbedForAnArticlePage(t *testing.T) {
 	if !strings.Contains(answer.HTML, "</a> — "+html.EscapeString(a.Excerpt)) || strings.Contains(answer.HTML, "\n") {
 		t.Errorf("the fallback quote is not the title and the excerpt: %s", answer.HTML)
 	}
-	if res, _ := get(t, src); res.StatusCode != http.StatusOK || res.Header.Get("X-Frame-Options") != "" {
+	if res, _ := webtest.Get(t, src); res.StatusCode != http.StatusOK || res.Header.Get("X-Frame-Options") != "" {
 		t.Errorf("the frame's page: %d, X-Frame-Options %q", res.StatusCode, res.Header.Get("X-Frame-Options"))
 	}
 
 	if !strings.HasPrefix(answer.ThumbnailURL, srv.URL+"/web/") || answer.ThumbnailWidth != a.Image.Width || answer.ThumbnailHeight != a.Image.Height {
 		t.Errorf("thumbnail %q %d×%d, want the article's image on this server", answer.ThumbnailURL, answer.ThumbnailWidth, answer.ThumbnailHeight)
 	}
-	if res, _ := get(t, answer.ThumbnailURL); res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "image/") {
+	if res, _ := webtest.Get(t, answer.ThumbnailURL); res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "image/") {
 		t.Errorf("thumbnail: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 	}
 }
@@ -157,7 +158,7 @@ func TestOEmbedForAnArticlePage(t *testing.T) {
 func TestOEmbedRespectsMaximumSizes(t *testing.T) {
 	srv := newTestServer(t)
 	for _, tc := range []struct{ maxWidth, maxHeight string }{{"300", "200"}, {"1000", "250"}, {"480", "5000"}} {
-		_, body := get(t, oembedURL(srv.URL, srv.URL+"/a/"+seedSlug, "maxwidth", tc.maxWidth, "maxheight", tc.maxHeight))
+		_, body := webtest.Get(t, oembedURL(srv.URL, srv.URL+"/a/"+seedSlug, "maxwidth", tc.maxWidth, "maxheight", tc.maxHeight))
 		answer := decode[OEmbed](t, body)
 		if answer.Width <= 0 || answer.Height <= 0 || answer.Width > atoi(t, tc.maxWidth) || answer.Height > atoi(t, tc.maxHeight) ||
 			answer.ThumbnailWidth > atoi(t, tc.maxWidth) || answer.ThumbnailHeight > atoi(t, tc.maxHeight) {
@@ -178,8 +179,8 @@ func TestOEmbedRespectsMaximumSizes(t *testing.T) {
 		}
 	}
 	// The widget's height follows its width: narrow frames stack the featured card.
-	_, narrow := get(t, oembedURL(srv.URL, srv.URL+"/a/"+seedSlug, "maxwidth", "360"))
-	_, wide := get(t, oembedURL(srv.URL, srv.URL+"/a/"+seedSlug))
+	_, narrow := webtest.Get(t, oembedURL(srv.URL, srv.URL+"/a/"+seedSlug, "maxwidth", "360"))
+	_, wide := webtest.Get(t, oembedURL(srv.URL, srv.URL+"/a/"+seedSlug))
 	if n, w := decode[OEmbed](t, narrow), decode[OEmbed](t, wide); n.Height <= w.Height {
 		t.Errorf("a %d px frame is given %d px, a %d px one %d px", n.Width, n.Height, w.Width, w.Height)
 	}
@@ -193,7 +194,7 @@ func TestOEmbedForACanonicalURL(t *testing.T) {
 		Published: time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC), Source: "test",
 	})
 	for _, asked := range []string{canonical, "http://publisher.example/2026/05/une-breve-du-jour", canonical + "#comments"} {
-		res, body := get(t, oembedURL(srv.URL, asked))
+		res, body := webtest.Get(t, oembedURL(srv.URL, asked))
 		if res.StatusCode != http.StatusOK {
 			t.Errorf("%s: %d %s", asked, res.StatusCode, body)
 			continue
@@ -218,7 +219,7 @@ func TestOEmbedForACanonicalURL(t *testing.T) {
 		srv.URL + "/embed?category=no-such-section",
 		srv.URL + "/",
 	} {
-		if res, body := get(t, oembedURL(srv.URL, unknown)); res.StatusCode != http.StatusNotFound || !isProblem(res) {
+		if res, body := webtest.Get(t, oembedURL(srv.URL, unknown)); res.StatusCode != http.StatusNotFound || !isProblem(res) {
 			t.Errorf("%s: %d %s %s, want a 404 problem", unknown, res.StatusCode, res.Header.Get("Content-Type"), body)
 		}
 	}
@@ -226,7 +227,7 @@ func TestOEmbedForACanonicalURL(t *testing.T) {
 
 func TestOEmbedForAWidgetURL(t *testing.T) {
 	srv := newTestServer(t)
-	res, body := get(t, oembedURL(srv.URL, srv.URL+"/embed?category=culture&theme=dark&utm_source=x#kiosque=k1"))
+	res, body := webtest.Get(t, oembedURL(srv.URL, srv.URL+"/embed?category=culture&theme=dark&utm_source=x#kiosque=k1"))
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("%d %s", res.StatusCode, body)
 	}
@@ -239,9 +240,9 @@ func TestOEmbedForAWidgetURL(t *testing.T) {
 		t.Errorf("link %q, title %q, thumbnail %q", link, answer.Title, answer.ThumbnailURL)
 	}
 
-	_, body = get(t, oembedURL(srv.URL, srv.URL+"/embed?article="+seedSlug+"&layout=cards&limit=3", "maxwidth", "900"))
+	_, body = webtest.Get(t, oembedURL(srv.URL, srv.URL+"/embed?article="+seedSlug+"&layout=cards&limit=3", "maxwidth", "900"))
 	cards := decode[OEmbed](t, body)
-	_, body = get(t, oembedURL(srv.URL, srv.URL+"/embed?article="+seedSlug+"&layout=carousel", "maxwidth", "900"))
+	_, body = webtest.Get(t, oembedURL(srv.URL, srv.URL+"/embed?article="+seedSlug+"&layout=carousel", "maxwidth", "900"))
 	carousel := decode[OEmbed](t, body)
 	if cards.Height <= carousel.Height {
 		t.Errorf("a grid of 4 cards is given %d px, a carousel %d px", cards.Height, carousel.Height)
@@ -268,7 +269,7 @@ func TestOEmbedBadRequests(t *testing.T) {
 		{"xml", "/oembed?format=xml&url=" + url.QueryEscape(page), 501, ""},
 		{"yaml", "/oembed?format=yaml&url=" + url.QueryEscape(page), 501, ""},
 	} {
-		res, body := get(t, srv.URL+tc.query)
+		res, body := webtest.Get(t, srv.URL+tc.query)
 		if res.StatusCode != tc.status || !isProblem(res) {
 			t.Errorf("%s: %d %s, want a %d problem", tc.name, res.StatusCode, res.Header.Get("Content-Type"), tc.status)
 			continue
@@ -302,7 +303,7 @@ func TestArticlePagesOfferOEmbedDiscovery(t *testing.T) {
 		if tc.proto != "" {
 			header = []string{"X-Forwarded-Proto", tc.proto}
 		}
-		_, body := get(t, srv.URL+"/a/"+seedSlug, header...)
+		_, body := webtest.Get(t, srv.URL+"/a/"+seedSlug, header...)
 		links := elements(parsePage(t, body), func(n *html.Node) bool {
 			return n.Data == "link" && attribute(n, "rel") == "alternate" && attribute(n, "type") == "application/json+oembed"
 		})
@@ -317,14 +318,14 @@ func TestArticlePagesOfferOEmbedDiscovery(t *testing.T) {
 			t.Errorf("discovery asks about %q", asked)
 		}
 		href.Scheme = "http" // the test server speaks http; the proxy would have ended TLS
-		res, answer := get(t, href.String(), header...)
+		res, answer := webtest.Get(t, href.String(), header...)
 		if res.StatusCode != http.StatusOK || !strings.Contains(string(answer), `"type":"rich"`) ||
 			!strings.Contains(string(answer), tc.scheme+"://"+href.Host+"/embed?article=") {
 			t.Errorf("following discovery: %d %s", res.StatusCode, answer)
 		}
 	}
 	for _, path := range []string{"/", "/a/no-such-article", "/embed?article=no-such-article"} {
-		_, body := get(t, srv.URL+path)
+		_, body := webtest.Get(t, srv.URL+path)
 		if strings.Contains(string(body), "json+oembed") {
 			t.Errorf("%s offers oEmbed discovery; only article and widget pages should", path)
 		}
@@ -341,7 +342,7 @@ func TestPastedOptionsReachTheFrame(t *testing.T) {
 		{"/embed?article=" + seedSlug + "&theme=dark&limit=3&wasm=eager",
 			"/embed?article=" + seedSlug + "&limit=3&maxheight=750&theme=dark"},
 	} {
-		_, body := get(t, srv.URL+tc.pasted)
+		_, body := webtest.Get(t, srv.URL+tc.pasted)
 		links := elements(parsePage(t, body), func(n *html.Node) bool {
 			return n.Data == "link" && attribute(n, "type") == "application/json+oembed"
 		})
@@ -355,7 +356,7 @@ func TestPastedOptionsReachTheFrame(t *testing.T) {
 		q.Set("maxwidth", "500")
 		q.Set("maxheight", "750")
 		for _, asked := range []string{discovered.Path + "?" + q.Encode(), oembedURL("", srv.URL+tc.pasted, "maxwidth", "500", "maxheight", "750")} {
-			res, answer := get(t, srv.URL+asked)
+			res, answer := webtest.Get(t, srv.URL+asked)
 			if res.StatusCode != http.StatusOK {
 				t.Errorf("%s: %d %s", asked, res.StatusCode, answer)
 				continue
@@ -366,7 +367,7 @@ func TestPastedOptionsReachTheFrame(t *testing.T) {
 		}
 	}
 	// A bad option is the page's error, not a broken frame later.
-	if res, _ := get(t, srv.URL+"/a/"+seedSlug+"?layout=grid"); res.StatusCode != http.StatusBadRequest {
+	if res, _ := webtest.Get(t, srv.URL+"/a/"+seedSlug+"?layout=grid"); res.StatusCode != http.StatusBadRequest {
 		t.Errorf("layout=grid on an article's page: %d, want 400", res.StatusCode)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/kiosque/kiosque/app/params"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/ui"
+	"github.com/kiosque/kiosque/app/webtest"
 	"golang.org/x/net/html"
 )
 
@@ -66,7 +67,7 @@ func TestPagesArePrerenderedPerLanguageAndTheme(t *testing.T) {
 		{"/a/" + seedSlug, "en", "fr", "ltr", "auto", "Vous aimerez aussi"},
 		{"/a/" + seedSlug + "?lang=ar&theme=dark", "", "ar", "rtl", "dark", "قد يعجبك أيضا"},
 	} {
-		res, body := get(t, srv.URL+tc.path, "Accept-Language", tc.acceptLanguage)
+		res, body := webtest.Get(t, srv.URL+tc.path, "Accept-Language", tc.acceptLanguage)
 		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 			t.Fatalf("%s: %d %s", tc.path, res.StatusCode, res.Header.Get("Content-Type"))
 		}
@@ -108,7 +109,7 @@ func TestTheWidgetTakesThePublishersThemeUnlessItsAddressSaysOne(t *testing.T) {
 		"/embed?article=" + seedSlug + "&theme=light": "light",
 		"/a/" + seedSlug:                              "auto", // the site's own pages follow the reader
 	} {
-		_, body := get(t, srv.URL+path)
+		_, body := webtest.Get(t, srv.URL+path)
 		root := elements(parsePage(t, body), func(n *html.Node) bool { return attribute(n, "id") == "kiosque" })
 		if len(root) != 1 || attribute(root[0], "data-theme") != want {
 			t.Errorf("%s: theme %v, want %s", path, root, want)
@@ -122,7 +123,7 @@ func TestTheWidgetTakesThePublishersThemeUnlessItsAddressSaysOne(t *testing.T) {
 func TestWidgetPagesSayNoColourSchemeOfTheirOwn(t *testing.T) {
 	srv := newTestServer(t)
 	for path, want := range map[string]bool{"/embed?article=" + seedSlug + "&theme=dark": false, "/a/" + seedSlug: true} {
-		_, body := get(t, srv.URL+path)
+		_, body := webtest.Get(t, srv.URL+path)
 		metas := elements(parsePage(t, body), func(n *html.Node) bool { return n.Data == "meta" && attribute(n, "name") == "color-scheme" })
 		if (len(metas) > 0) != want {
 			t.Errorf("%s: %d color-scheme metas", path, len(metas))
@@ -132,7 +133,7 @@ func TestWidgetPagesSayNoColourSchemeOfTheirOwn(t *testing.T) {
 
 func TestHomeFiltersBySectionAndLanguage(t *testing.T) {
 	srv := newTestServer(t)
-	_, body := get(t, srv.URL+"/?category=sport&lang=ar")
+	_, body := webtest.Get(t, srv.URL+"/?category=sport&lang=ar")
 	doc := parsePage(t, body)
 	v := embeddedView(t, doc)
 	if v.Category == nil || v.Category.Slug != "sport" || v.Filter != news.Arabic || v.Lang != news.Arabic {
@@ -159,7 +160,7 @@ func TestHomeFiltersBySectionAndLanguage(t *testing.T) {
 func TestBadPageParametersGetA400Page(t *testing.T) {
 	srv := newTestServer(t)
 	for _, path := range []string{"/embed?limit=0", "/embed?theme=neon", "/?lang=xx", "/?category=nope", "/embed?layout=grid"} {
-		res, body := get(t, srv.URL+path)
+		res, body := webtest.Get(t, srv.URL+path)
 		if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "role=\"alert\"") {
 			t.Errorf("%s: got %d", path, res.StatusCode)
 		}
@@ -168,7 +169,7 @@ func TestBadPageParametersGetA400Page(t *testing.T) {
 		}
 	}
 	for _, path := range []string{"/a/no-such-article", "/embed?article=no-such-article", "/nowhere"} {
-		res, _ := get(t, srv.URL+path)
+		res, _ := webtest.Get(t, srv.URL+path)
 		if res.StatusCode != http.StatusNotFound {
 			t.Errorf("%s: got %d, want 404", path, res.StatusCode)
 		}
@@ -185,7 +186,7 @@ func TestWidgetErrorsSpeakTheReadersLanguage(t *testing.T) {
 	failedWords := map[news.Lang]string{news.French: "pour le moment", news.Arabic: "حاليا", news.English: "right now"}
 	check := func(path string, status int, lang news.Lang, want ...string) {
 		t.Helper()
-		res, body := get(t, srv.URL+path)
+		res, body := webtest.Get(t, srv.URL+path)
 		doc := parsePage(t, body)
 		alerts := elements(doc, func(n *html.Node) bool { return attribute(n, "role") == "alert" })
 		roots := elements(doc, htmltest.Tag("html"))
@@ -270,7 +271,7 @@ func TestHostileArticleStaysInertOnEveryRoute(t *testing.T) {
 	srv := newTestServer(t, a)
 	section := store.Slugify(hostile)
 	for _, path := range []string{"/", "/a/hostile", "/embed?article=hostile", "/embed?category=" + section, "/embed?category=" + section + "&layout=carousel", "/?category=" + section} {
-		res, body := get(t, srv.URL+path)
+		res, body := webtest.Get(t, srv.URL+path)
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("%s: %d", path, res.StatusCode)
 		}
@@ -325,7 +326,7 @@ var absoluteRef = regexp.MustCompile(`(?i)(?:src|href)="((?:https?:)?//[^"/]*)`)
 func TestPagesLoadNothingFromOtherHosts(t *testing.T) {
 	srv := newTestServer(t)
 	for _, path := range []string{"/", "/a/" + seedSlug, "/embed?article=" + alOmraneSlug, "/?lang=ar", "/app.js", "/manifest.webmanifest", "/app-worker.js"} {
-		_, body := get(t, srv.URL+path)
+		_, body := webtest.Get(t, srv.URL+path)
 		for _, m := range absoluteRef.FindAllStringSubmatch(string(body), -1) {
 			if m[1] != srv.URL {
 				t.Errorf("%s refers to another host: %s", path, m[0])
@@ -343,7 +344,7 @@ func TestArticleHTMLKeepsItsSpaces(t *testing.T) {
 		Body: []string{"Paris lundi"}, HTML: "<p><strong>Paris</strong> <em>lundi</em>, puis\n<a href=\"https://x.example/\">Rabat</a></p>",
 	}
 	srv := newTestServer(t, a)
-	_, body := get(t, srv.URL+"/a/espaces")
+	_, body := webtest.Get(t, srv.URL+"/a/espaces")
 	doc := parsePage(t, body)
 	bodies := elements(doc, hasClass("article-body"))
 	if len(bodies) != 1 {
@@ -357,7 +358,7 @@ func TestArticleHTMLKeepsItsSpaces(t *testing.T) {
 func TestSlugsAreDecodedOnce(t *testing.T) {
 	srv := newTestServer(t)
 	// %2561 is "%61" once decoded, never "a".
-	res, _ := get(t, srv.URL+"/a/%2561l-omrane-inaugure-son-agence-renovee-a-paris")
+	res, _ := webtest.Get(t, srv.URL+"/a/%2561l-omrane-inaugure-son-agence-renovee-a-paris")
 	if res.StatusCode != http.StatusNotFound {
 		t.Errorf("a slug decoded twice found an article: %d", res.StatusCode)
 	}

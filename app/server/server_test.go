@@ -21,6 +21,7 @@ import (
 	"github.com/kiosque/kiosque/app/related"
 	"github.com/kiosque/kiosque/app/sample"
 	"github.com/kiosque/kiosque/app/store/sqlite"
+	"github.com/kiosque/kiosque/app/webtest"
 )
 
 // The slug of the seed article and of the article its page links to.
@@ -108,27 +109,6 @@ func (w withoutWasm) ReadDir(name string) ([]fs.DirEntry, error) {
 	return kept, err
 }
 
-func get(t *testing.T, u string, header ...string) (*http.Response, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, u, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res, body
-}
-
 func decode[T any](t *testing.T, body []byte) T {
 	t.Helper()
 	var v T
@@ -149,7 +129,7 @@ func TestListArticlesPagesThroughEverything(t *testing.T) {
 	var last time.Time
 	next := ""
 	for pages := 0; pages < 20; pages++ {
-		res, body := get(t, srv.URL+"/api/v1/articles?limit=7&cursor="+url.QueryEscape(next))
+		res, body := webtest.Get(t, srv.URL+"/api/v1/articles?limit=7&cursor="+url.QueryEscape(next))
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("status %d: %s", res.StatusCode, body)
 		}
@@ -178,12 +158,12 @@ func TestListArticlesPagesThroughEverything(t *testing.T) {
 
 func TestListArticlesDefaultsAndFilters(t *testing.T) {
 	srv := newTestServer(t)
-	_, body := get(t, srv.URL+"/api/v1/articles")
+	_, body := webtest.Get(t, srv.URL+"/api/v1/articles")
 	if n := len(decode[articleList](t, body).Articles); n != 12 {
 		t.Errorf("default page holds %d articles, want 12", n)
 	}
 	for _, q := range []string{"category=economie", "category=%C3%89conomie"} {
-		_, body = get(t, srv.URL+"/api/v1/articles?limit=50&"+q)
+		_, body = webtest.Get(t, srv.URL+"/api/v1/articles?limit=50&"+q)
 		list := decode[articleList](t, body).Articles
 		if len(list) == 0 {
 			t.Errorf("%s: no articles", q)
@@ -194,7 +174,7 @@ func TestListArticlesDefaultsAndFilters(t *testing.T) {
 			}
 		}
 	}
-	_, body = get(t, srv.URL+"/api/v1/articles?limit=50&lang=ar")
+	_, body = webtest.Get(t, srv.URL+"/api/v1/articles?limit=50&lang=ar")
 	list := decode[articleList](t, body).Articles
 	if len(list) < 5 {
 		t.Errorf("only %d Arabic articles", len(list))
@@ -221,7 +201,7 @@ func TestBadInputIsAProblemNamingTheParameter(t *testing.T) {
 		{"/api/v1/view?path=https://evil.example/", "path"},
 		{"/api/v1/view?path=/embed?limit=99", "limit"},
 	} {
-		res, body := get(t, srv.URL+tc.path)
+		res, body := webtest.Get(t, srv.URL+tc.path)
 		if res.StatusCode != http.StatusBadRequest || res.Header.Get("Content-Type") != "application/problem+json" {
 			t.Errorf("%s: got %d %s, want 400 problem+json", tc.path, res.StatusCode, res.Header.Get("Content-Type"))
 			continue
@@ -242,7 +222,7 @@ func TestUnknownThingsAre404Problems(t *testing.T) {
 		"/api/v2/articles",
 		"/api/v1/view?path=/nowhere",
 	} {
-		res, body := get(t, srv.URL+path)
+		res, body := webtest.Get(t, srv.URL+path)
 		if res.StatusCode != http.StatusNotFound || res.Header.Get("Content-Type") != "application/problem+json" {
 			t.Errorf("%s: got %d %s", path, res.StatusCode, res.Header.Get("Content-Type"))
 		}
@@ -299,7 +279,7 @@ func TestPreflightsGetLeaveToRead(t *testing.T) {
 
 func TestGetArticle(t *testing.T) {
 	srv := newTestServer(t)
-	res, body := get(t, srv.URL+"/api/v1/articles/"+seedSlug)
+	res, body := webtest.Get(t, srv.URL+"/api/v1/articles/"+seedSlug)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", res.StatusCode)
 	}
@@ -316,7 +296,7 @@ func TestRelatedNeverHoldsTheArticleItself(t *testing.T) {
 	srv := newTestServer(t)
 	articles, _ := sample.Articles()
 	for _, a := range articles {
-		res, body := get(t, srv.URL+"/api/v1/articles/"+a.Slug+"/related")
+		res, body := webtest.Get(t, srv.URL+"/api/v1/articles/"+a.Slug+"/related")
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("%s: status %d", a.Slug, res.StatusCode)
 		}
@@ -330,7 +310,7 @@ func TestRelatedNeverHoldsTheArticleItself(t *testing.T) {
 			}
 		}
 	}
-	_, body := get(t, srv.URL+"/api/v1/articles/"+seedSlug+"/related?limit=2")
+	_, body := webtest.Get(t, srv.URL+"/api/v1/articles/"+seedSlug+"/related?limit=2")
 	if n := len(decode[articleList](t, body).Articles); n != 2 {
 		t.Errorf("limit=2 gave %d", n)
 	}
@@ -338,7 +318,7 @@ func TestRelatedNeverHoldsTheArticleItself(t *testing.T) {
 
 func TestCategories(t *testing.T) {
 	srv := newTestServer(t)
-	_, body := get(t, srv.URL+"/api/v1/categories")
+	_, body := webtest.Get(t, srv.URL+"/api/v1/categories")
 	list := decode[struct{ Categories []news.Category }](t, body).Categories
 	if len(list) < 6 {
 		t.Fatalf("%d categories, want at least 6", len(list))
@@ -362,7 +342,7 @@ func TestETagAndCachingHeaders(t *testing.T) {
 		"/api/v1/articles", "/api/v1/articles/" + seedSlug, "/api/v1/articles/" + seedSlug + "/related",
 		"/api/v1/categories", "/", "/a/" + seedSlug, "/embed?article=" + seedSlug,
 	} {
-		res, _ := get(t, srv.URL+path)
+		res, _ := webtest.Get(t, srv.URL+path)
 		tag := res.Header.Get("ETag")
 		if res.StatusCode != http.StatusOK || tag == "" {
 			t.Errorf("%s: status %d, ETag %q", path, res.StatusCode, tag)
@@ -374,11 +354,11 @@ func TestETagAndCachingHeaders(t *testing.T) {
 		if res.Header.Get("Access-Control-Allow-Origin") != "*" {
 			t.Errorf("%s: no CORS header", path)
 		}
-		again, body := get(t, srv.URL+path, "If-None-Match", tag)
+		again, body := webtest.Get(t, srv.URL+path, "If-None-Match", tag)
 		if again.StatusCode != http.StatusNotModified || len(body) != 0 {
 			t.Errorf("%s: If-None-Match with its ETag gave %d and %d bytes", path, again.StatusCode, len(body))
 		}
-		other, _ := get(t, srv.URL+path, "If-None-Match", `"something-else"`)
+		other, _ := webtest.Get(t, srv.URL+path, "If-None-Match", `"something-else"`)
 		if other.StatusCode != http.StatusOK {
 			t.Errorf("%s: another ETag gave %d", path, other.StatusCode)
 		}
@@ -387,7 +367,7 @@ func TestETagAndCachingHeaders(t *testing.T) {
 
 func TestHealthz(t *testing.T) {
 	srv := newTestServer(t)
-	res, body := get(t, srv.URL+"/healthz")
+	res, body := webtest.Get(t, srv.URL+"/healthz")
 	if res.StatusCode != http.StatusOK || string(body) != "ok\n" {
 		t.Errorf("got %d %q", res.StatusCode, body)
 	}
@@ -396,7 +376,7 @@ func TestHealthz(t *testing.T) {
 func TestNoCookiesAnywhere(t *testing.T) {
 	srv := newTestServer(t)
 	for _, path := range []string{"/", "/a/" + seedSlug, "/embed", "/api/v1/articles", "/app.js", "/manifest.webmanifest"} {
-		res, _ := get(t, srv.URL+path)
+		res, _ := webtest.Get(t, srv.URL+path)
 		if len(res.Cookies()) > 0 || res.Header.Get("Set-Cookie") != "" {
 			t.Errorf("%s sets a cookie", path)
 		}
@@ -422,14 +402,14 @@ func TestLargeAnswersAreGzippedForClientsThatTakeIt(t *testing.T) {
 			t.Fatal(err)
 		}
 		unzipped, _ := io.ReadAll(zr)
-		_, plain := get(t, srv.URL+path, "Accept-Encoding", "identity")
+		_, plain := webtest.Get(t, srv.URL+path, "Accept-Encoding", "identity")
 		if path == "/api/v1/articles" && !bytes.Equal(unzipped, plain) {
 			t.Errorf("%s: the gzipped body is not the plain one", path)
 		}
 		if len(zipped) >= len(unzipped) {
 			t.Errorf("%s: gzip made %d bytes of %d", path, len(zipped), len(unzipped))
 		}
-		again, _ := get(t, srv.URL+path, "Accept-Encoding", "gzip", "If-None-Match", res.Header.Get("ETag"))
+		again, _ := webtest.Get(t, srv.URL+path, "Accept-Encoding", "gzip", "If-None-Match", res.Header.Get("ETag"))
 		if again.StatusCode != http.StatusNotModified {
 			t.Errorf("%s: If-None-Match with the gzip tag gave %d", path, again.StatusCode)
 		}
@@ -438,11 +418,11 @@ func TestLargeAnswersAreGzippedForClientsThatTakeIt(t *testing.T) {
 
 func TestConfiguredPublicURLNamesTheServer(t *testing.T) {
 	srv := newTestServerWith(t, func(c *Config) { c.PublicURL = "https://widget.example" })
-	_, body := get(t, srv.URL+"/a/"+seedSlug)
+	_, body := webtest.Get(t, srv.URL+"/a/"+seedSlug)
 	if !strings.Contains(string(body), `href="https://widget.example/oembed?`) {
 		t.Error("the discovery link does not use the public URL")
 	}
-	_, body = get(t, srv.URL+"/oembed?url="+url.QueryEscape("https://widget.example/a/"+seedSlug))
+	_, body = webtest.Get(t, srv.URL+"/oembed?url="+url.QueryEscape("https://widget.example/a/"+seedSlug))
 	answer := decode[struct{ HTML string }](t, body)
 	if !strings.Contains(answer.HTML, `src="https://widget.example/embed?`) {
 		t.Errorf("the oEmbed iframe does not use the public URL: %s", answer.HTML)
@@ -466,7 +446,7 @@ func TestGoRedirectsToThePublishersPage(t *testing.T) {
 			t.Errorf("/go/%s: %d to %q, want 302 to %q", slug, res.StatusCode, res.Header.Get("Location"), want)
 		}
 	}
-	if res, _ := get(t, srv.URL+"/go/no-such-article"); res.StatusCode != http.StatusNotFound {
+	if res, _ := webtest.Get(t, srv.URL+"/go/no-such-article"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("/go/no-such-article: %d", res.StatusCode)
 	}
 }
