@@ -58,7 +58,9 @@ func measureInsights(ctx context.Context, o options, t *table) error {
 	if err := os.WriteFile(script, []byte(fmt.Sprintf(eventsScript, seedSlug, otherSlug)), 0o644); err != nil {
 		return err
 	}
-	k, err := startKiosque(ctx, o, data) // an empty store: the server fills it with the sample
+	// An empty store: the server fills it with the sample. The proxy on
+	// this machine is trusted, so that X-Forwarded-For names the reader.
+	k, err := startKiosque(ctx, o, data, "-trusted-proxies", "127.0.0.1/32")
 	if err != nil {
 		return err
 	}
