@@ -159,8 +159,11 @@ func launchKiosque(ctx context.Context, o options, data string, args ...string) 
 		return nil, err
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
+	// -sample: the bench's stores hold the sample beside generated
+	// articles, which a server would otherwise take for a publisher's own
+	// and remove the sample (whose articles the bench asks for).
 	p, err := startPinned(ctx, "kiosque", o.serverCPU, []string{"GOMAXPROCS=1"},
-		append([]string{o.kiosque, "serve", "-addr", addr, "-data", data, "-web", o.web}, args...)...)
+		append([]string{o.kiosque, "serve", "-addr", addr, "-data", data, "-web", o.web, "-sample"}, args...)...)
 	if err != nil {
 		return nil, err
 	}
