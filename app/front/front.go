@@ -1,12 +1,14 @@
-// Package front serves the site over HTTP/1.1 with fasthttp: the answers
-// the site prepared ahead (kept pages and JSON, static files) straight
-// from memory, and every other request through the site's net/http
-// handler, which builds and keeps them.
+// Package front serves the site over HTTP/1.1: the answers the site
+// prepared ahead (kept pages and JSON, static files) straight from memory,
+// and every other request through the site's net/http handler, which
+// builds and keeps them.
 //
 // On one core, net/http answers a request of fixed bytes at about 0.6 of
 // nginx's rate on the machines measured (make bench), fasthttp at about
-// 0.9: the answers partners' pages ask for all day are the ones worth the
-// second server.
+// 0.9, but with a slowest percentile about twice nginx's: a goroutine per
+// connection waits, under load, behind whole batches of others. So on
+// Linux, event loops (loop_linux.go) answer the kept answers, as nginx
+// does, and hand every connection they do not serve to fasthttp.
 package front
 
 import (
@@ -76,6 +78,10 @@ type Options struct {
 	// Answered, when set, is told of every request answered: its path, its
 	// status and how long it took (the metrics count them).
 	Answered func(path string, status int, took time.Duration)
+	// NoEventLoop serves every connection from a goroutine of its own, as
+	// fasthttp does, instead of answering kept answers from event loops
+	// (on Linux, the default: see loop_linux.go).
+	NoEventLoop bool
 }
 
 // DefaultOptions bound the server's work: a request is read within 10
@@ -121,11 +127,27 @@ func Serve(ctx context.Context, ln net.Listener, site Site, o Options) error {
 		ErrorHandler:          f.unreadable,
 	}
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(conns) }()
+	var ls *loops
+	if tcp, ok := ln.(*net.TCPListener); ok && !o.NoEventLoop && eventLoops {
+		var err error
+		ls, err = startLoops(tcp, f, o, func(c net.Conn) { srv.ServeConn(conns.track(c)) })
+		if err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+		// fasthttp serves the connections the loops hand it; it takes none
+		// itself, but its shutdown waits only on a server with a listener.
+		go func() { served <- srv.Serve(&parked{Listener: conns, closed: make(chan struct{})}) }()
+	} else {
+		go func() { served <- srv.Serve(conns) }()
+	}
 	select {
 	case err := <-served:
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
+	}
+	if ls != nil {
+		ls.stop()
+		ln.Close()
 	}
 	graceCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.Grace)
 	defer cancel()
@@ -260,11 +282,16 @@ func (t *tracked) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	return t.track(c), nil
+}
+
+// track counts c among the open connections.
+func (t *tracked) track(c net.Conn) net.Conn {
 	tc := &trackedConn{Conn: c, t: t}
 	t.mu.Lock()
 	t.open[tc] = struct{}{}
 	t.mu.Unlock()
-	return tc, nil
+	return tc
 }
 
 func (t *tracked) closeAll() {
@@ -296,5 +323,30 @@ type logger struct{ log *slog.Logger }
 func (l logger) Printf(format string, args ...any) {
 	if l.log != nil {
 		l.log.Warn("http: " + fmt.Sprintf(format, args...))
+	}
+}
+
+// parked is a listener that accepts nothing until it is closed: fasthttp's
+// when event loops take the connections.
+type parked struct {
+	net.Listener
+	once   sync.Once
+	closed chan struct{}
+}
+
+func (p *parked) Accept() (net.Conn, error) {
+	<-p.closed
+	return nil, net.ErrClosed
+}
+
+func (p *parked) Close() error {
+	p.once.Do(func() { close(p.closed) })
+	return nil
+}
+
+// logError logs an error of the front's own, if it has a log.
+func (f *front) logError(msg string, err error) {
+	if f.log != nil {
+		f.log.Error(msg, "err", err)
 	}
 }
