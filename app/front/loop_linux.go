@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -168,7 +169,7 @@ func (l *eventLoop) run() {
 	// only when nothing is ready.
 	wait := 0
 	for {
-		n, err := unix.EpollWait(l.epfd, events, wait)
+		n, err := epollWait(l.epfd, events, wait)
 		if n > 0 {
 			wait = 0
 		} else {
@@ -202,6 +203,9 @@ func (l *eventLoop) run() {
 			l.sweep(now)
 			lastSweep = now
 		}
+		// Its raw calls never leave the processor: other goroutines (the
+		// connections handed over, the handlers) get their turn here.
+		runtime.Gosched()
 	}
 }
 
@@ -241,7 +245,7 @@ func peerOfSockaddr(sa unix.Sockaddr) netip.Addr {
 
 // read reads what a connection sent, and answers the requests complete.
 func (l *eventLoop) read(c *loopConn, now time.Time) {
-	n, err := unix.Read(c.fd, l.scratch)
+	n, err := rawRead(c.fd, l.scratch)
 	switch {
 	case errors.Is(err, unix.EAGAIN), errors.Is(err, unix.EINTR):
 		return
@@ -335,10 +339,17 @@ func (l *eventLoop) send(c *loopConn, method string, status int, header []answer
 	c.idle = now
 }
 
-// writev writes both slices, as much as the socket takes now.
+// writev writes both slices, as much as the socket takes now (a body
+// less answer, a 304, in a plain write).
 func writev(fd int, a, b []byte) (int, error) {
 	for {
-		n, err := unix.Writev(fd, [][]byte{a, b})
+		var n int
+		var err error
+		if len(b) == 0 {
+			n, err = rawWrite(fd, a)
+		} else {
+			n, err = rawWritev(fd, a, b)
+		}
 		switch {
 		case errors.Is(err, unix.EINTR):
 			continue
@@ -355,7 +366,7 @@ func writev(fd int, a, b []byte) (int, error) {
 // loop reads it again, and answers what came meanwhile.
 func (l *eventLoop) flush(c *loopConn, now time.Time) {
 	for len(c.out) > 0 {
-		n, err := unix.Write(c.fd, c.out)
+		n, err := rawWrite(c.fd, c.out)
 		switch {
 		case errors.Is(err, unix.EINTR):
 			continue
@@ -384,11 +395,11 @@ func (l *eventLoop) appendHead(b []byte, method string, status int, header []ans
 	b = append(b, http.StatusText(status)...)
 	b = append(b, "\r\n"...)
 	b = append(b, l.date...)
-	length := strconv.Itoa(bodyLen)
+	headLength := "" // a HEAD's: the GET's body's
 	for _, f := range header {
 		if f.Name == "Content-Length" {
 			if method == http.MethodHead && len(f.Values) == 1 {
-				length = f.Values[0]
+				headLength = f.Values[0]
 			}
 			continue
 		}
@@ -401,7 +412,11 @@ func (l *eventLoop) appendHead(b []byte, method string, status int, header []ans
 	}
 	if status != http.StatusNotModified && status != http.StatusNoContent {
 		b = append(b, "Content-Length: "...)
-		b = append(b, length...)
+		if headLength != "" {
+			b = append(b, headLength...)
+		} else {
+			b = strconv.AppendInt(b, int64(bodyLen), 10)
+		}
 		b = append(b, "\r\n"...)
 	}
 	return append(b, "\r\n"...)
@@ -515,4 +530,49 @@ func (c *readFirst) Read(b []byte) (int, error) {
 		return n, nil
 	}
 	return c.Conn.Read(b)
+}
+
+// The loop's system calls on its sockets never block (they are
+// non-blocking, and epoll is asked not to wait while connections are
+// ready): made raw, they keep the loop's thread on its processor, where
+// Go's own wrappers would offer it to other goroutines at each call, and
+// the answers would wait for its return.
+
+// epollWait waits for events, raw when it does not wait.
+func epollWait(epfd int, events []unix.EpollEvent, msec int) (int, error) {
+	if msec != 0 {
+		return unix.EpollWait(epfd, events, msec)
+	}
+	n, _, errno := unix.RawSyscall6(unix.SYS_EPOLL_WAIT, uintptr(epfd), uintptr(unsafe.Pointer(&events[0])), uintptr(len(events)), 0, 0, 0)
+	if errno != 0 {
+		return -1, errno
+	}
+	return int(n), nil
+}
+
+func rawRead(fd int, b []byte) (int, error) {
+	n, _, errno := unix.RawSyscall(unix.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)))
+	if errno != 0 {
+		return -1, errno
+	}
+	return int(n), nil
+}
+
+func rawWrite(fd int, b []byte) (int, error) {
+	n, _, errno := unix.RawSyscall(unix.SYS_WRITE, uintptr(fd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)))
+	if errno != 0 {
+		return -1, errno
+	}
+	return int(n), nil
+}
+
+func rawWritev(fd int, a, b []byte) (int, error) {
+	iov := [2]unix.Iovec{{Base: &a[0]}, {Base: &b[0]}}
+	iov[0].SetLen(len(a))
+	iov[1].SetLen(len(b))
+	n, _, errno := unix.RawSyscall(unix.SYS_WRITEV, uintptr(fd), uintptr(unsafe.Pointer(&iov[0])), 2)
+	if errno != 0 {
+		return -1, errno
+	}
+	return int(n), nil
 }
