@@ -87,15 +87,20 @@ func (w withoutWasm) ReadDir(name string) ([]fs.DirEntry, error) {
 // serve runs the front on a free port until the test ends.
 func serve(t *testing.T, site Site, grace time.Duration) (base string, stop func() error) {
 	t.Helper()
+	return serveOptions(t, site, Options{Grace: grace, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second, IdleTimeout: time.Minute, MaxBodyBytes: 1 << 20})
+}
+
+// serveOptions runs the front with options on a free port until the test
+// ends, or stop.
+func serveOptions(t *testing.T, site Site, o Options) (base string, stop func() error) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() {
-		done <- Serve(ctx, ln, site, Options{Grace: grace, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second, IdleTimeout: time.Minute, MaxBodyBytes: 1 << 20})
-	}()
+	go func() { done <- Serve(ctx, ln, site, o) }()
 	var once sync.Once
 	var served error
 	stop = func() error {

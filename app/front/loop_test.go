@@ -4,7 +4,6 @@ package front
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"io"
 	"net"
@@ -155,24 +154,17 @@ func TestLoopsHandOverTheRestInOrder(t *testing.T) {
 	}
 }
 
-// serveWith runs the front on a free port with options, until the test
-// ends.
+// serveWith runs the front with options until the test ends, which it
+// fails if the front does not stop cleanly; it returns the address.
 func serveWith(t *testing.T, site Site, o Options) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, ln, site, o) }()
+	base, stop := serveOptions(t, site, o)
 	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
+		if err := stop(); err != nil {
 			t.Errorf("serve: %v", err)
 		}
 	})
-	return ln.Addr().String()
+	return strings.TrimPrefix(base, "http://")
 }
 
 // A connection idle past IdleTimeout is closed; a request head that takes
