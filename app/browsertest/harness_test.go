@@ -85,8 +85,13 @@ func (h *heldWasm) wait(path string) {
 	}
 }
 
+// Lookup leaves the wasm to ServeHTTP, which waits on a goroutine of its
+// own: Lookup runs on the front's event loops, and a wait there would hold
+// every other request of that loop (the page's app.js among them).
 func (h *heldWasm) Lookup(req server.Request) (*answers.Ready, bool) {
-	h.wait(req.Path)
+	if strings.HasSuffix(req.Path, ".wasm") {
+		return nil, false
+	}
 	return h.Site.Lookup(req)
 }
 

@@ -30,8 +30,9 @@ import (
 
 // Site is what the front serves: a handler of every request, and the
 // answers prepared ahead, which Lookup finds without building anything.
-// Lookup must not keep the strings of the request it is given: they are
-// the front's buffers. CommonHeader is what every answer carries, the
+// Lookup runs on the front's event loops, so it must never wait: a wait
+// there holds every connection of that loop. Nor may it keep the strings
+// of the request it is given: they are the front's buffers. CommonHeader is what every answer carries, the
 // front's own answers to requests it could not read too.
 type Site interface {
 	http.Handler
