@@ -127,19 +127,33 @@ func Serve(ctx context.Context, ln net.Listener, site Site, o Options) error {
 		Logger:                logger{o.Log},
 		ErrorHandler:          f.unreadable,
 	}
+	tcp, ok := ln.(*net.TCPListener)
+	withLoops := ok && !o.NoEventLoop && eventLoops
+	// fasthttp's shutdown waits only on a server that has its listener,
+	// and returns at once from one that has none yet: the front waits for
+	// fasthttp to accept before anything else. With event loops, fasthttp
+	// serves the connections they hand it and takes none itself.
+	fasthttpLn := net.Listener(conns)
+	if withLoops {
+		fasthttpLn = &parked{Listener: conns, closed: make(chan struct{})}
+	}
+	accepting := &accepting{Listener: fasthttpLn, started: make(chan struct{})}
 	served := make(chan error, 1)
+	go func() { served <- srv.Serve(accepting) }()
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-accepting.started:
+	}
 	var ls *loops
-	if tcp, ok := ln.(*net.TCPListener); ok && !o.NoEventLoop && eventLoops {
+	if withLoops {
 		var err error
 		ls, err = startLoops(tcp, f, o, func(c net.Conn) { srv.ServeConn(conns.track(c)) })
 		if err != nil {
+			srv.Shutdown()
+			<-served
 			return fmt.Errorf("serve: %w", err)
 		}
-		// fasthttp serves the connections the loops hand it; it takes none
-		// itself, but its shutdown waits only on a server with a listener.
-		go func() { served <- srv.Serve(&parked{Listener: conns, closed: make(chan struct{})}) }()
-	} else {
-		go func() { served <- srv.Serve(conns) }()
 	}
 	select {
 	case err := <-served:
@@ -325,6 +339,18 @@ func (l logger) Printf(format string, args ...any) {
 	if l.log != nil {
 		l.log.Warn("http: " + fmt.Sprintf(format, args...))
 	}
+}
+
+// accepting is a listener that says when it is first asked to accept.
+type accepting struct {
+	net.Listener
+	once    sync.Once
+	started chan struct{}
+}
+
+func (a *accepting) Accept() (net.Conn, error) {
+	a.once.Do(func() { close(a.started) })
+	return a.Listener.Accept()
 }
 
 // parked is a listener that accepts nothing until it is closed: fasthttp's

@@ -296,6 +296,43 @@ func TestShutdownLetsOpenRequestsFinish(t *testing.T) {
 	}
 }
 
+// A front told to stop as it starts stops: fasthttp's shutdown waits only
+// on a server whose listener it has, so the front gives it one before it
+// watches for the stop (a shutdown that came first returned at once, and
+// left fasthttp serving its listener for ever).
+func TestStopAtStartStops(t *testing.T) {
+	for _, loops := range []bool{true, false} {
+		t.Run(fmt.Sprintf("event loops %v", loops), func(t *testing.T) {
+			for range 20 {
+				ln, err := net.Listen("tcp", "127.0.0.1:0")
+				if err != nil {
+					t.Fatal(err)
+				}
+				ctx, cancel := context.WithCancel(context.Background())
+				cancel()
+				done := make(chan error, 1)
+				go func() {
+					done <- Serve(ctx, ln, handlerOnly(func(http.ResponseWriter, *http.Request) {}), Options{
+						Grace: time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second, IdleTimeout: time.Second, NoEventLoop: !loops,
+					})
+				}()
+				select {
+				case err := <-done:
+					if err != nil {
+						t.Fatalf("a front stopped at start: %v", err)
+					}
+				case <-time.After(10 * time.Second):
+					t.Fatal("a front stopped at start is still serving 10 s later")
+				}
+				if c, err := net.Dial("tcp", ln.Addr().String()); err == nil {
+					c.Close()
+					t.Fatal("the listener of a stopped front still takes connections")
+				}
+			}
+		})
+	}
+}
+
 // Many requests at once, of many kept answers: each gets its own (the
 // front lends the site views of its buffers, which must not leak).
 func TestConcurrentRequestsGetTheirOwnAnswers(t *testing.T) {
