@@ -32,8 +32,9 @@ import (
 // answers prepared ahead, which Lookup finds without building anything.
 // Lookup runs on the front's event loops, so it must never wait: a wait
 // there holds every connection of that loop. Nor may it keep the strings
-// of the request it is given: they are the front's buffers. CommonHeader is what every answer carries, the
-// front's own answers to requests it could not read too.
+// of the request it is given: they are the front's buffers. CommonHeader
+// is what every answer carries, the front's own answers to requests it
+// could not read too.
 type Site interface {
 	http.Handler
 	Lookup(req server.Request) (*answers.Ready, bool)
