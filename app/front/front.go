@@ -130,13 +130,16 @@ func Serve(ctx context.Context, ln net.Listener, site Site, o Options) error {
 	}
 	tcp, ok := ln.(*net.TCPListener)
 	withLoops := ok && !o.NoEventLoop && eventLoops
-	// fasthttp's shutdown waits only on a server that has its listener,
-	// and returns at once from one that has none yet: the front waits for
-	// fasthttp to accept before anything else. With event loops, fasthttp
-	// serves the connections they hand it and takes none itself.
+	// With event loops, fasthttp accepts only the connections they hand
+	// it, so that its shutdown waits for those as for its own. It waits
+	// only on a server that has its listener, and returns at once from
+	// one that has none yet: the front waits for fasthttp to accept
+	// before anything else.
 	fasthttpLn := net.Listener(conns)
+	var handedOver *handed
 	if withLoops {
-		fasthttpLn = &parked{Listener: conns, closed: make(chan struct{})}
+		handedOver = &handed{Listener: conns, conns: make(chan net.Conn), closed: make(chan struct{})}
+		fasthttpLn = handedOver
 	}
 	accepting := &accepting{Listener: fasthttpLn, started: make(chan struct{})}
 	served := make(chan error, 1)
@@ -149,7 +152,7 @@ func Serve(ctx context.Context, ln net.Listener, site Site, o Options) error {
 	var ls *loops
 	if withLoops {
 		var err error
-		ls, err = startLoops(tcp, f, o, func(c net.Conn) { srv.ServeConn(conns.track(c)) })
+		ls, err = startLoops(tcp, f, o, conns, handedOver.give)
 		if err != nil {
 			srv.Shutdown()
 			<-served
@@ -161,16 +164,27 @@ func Serve(ctx context.Context, ln net.Listener, site Site, o Options) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
+	graceCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.Grace)
+	defer cancel()
+	// The loops stop first, and hand fasthttp the requests they read but
+	// could not answer: it answers them before its shutdown returns.
+	var err error
 	if ls != nil {
 		ls.stop()
 		ln.Close()
+		err = ls.finish(graceCtx)
 	}
-	graceCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.Grace)
-	defer cancel()
-	if err := srv.ShutdownWithContext(graceCtx); err != nil {
+	if err == nil {
+		err = srv.ShutdownWithContext(graceCtx)
+	}
+	if err != nil {
 		cutHandlers()
 		conns.closeAll()
+		accepting.Close() // still open if the loops took the grace
 		<-served
+		if ls != nil {
+			ls.finish(context.Background()) // their connections are cut: they end at once
+		}
 		return fmt.Errorf("shut down: %w", err)
 	}
 	if err := <-served; err != nil {
@@ -354,21 +368,36 @@ func (a *accepting) Accept() (net.Conn, error) {
 	return a.Listener.Accept()
 }
 
-// parked is a listener that accepts nothing until it is closed: fasthttp's
-// when event loops take the connections.
-type parked struct {
+// handed is a listener that accepts the connections the event loops hand
+// over, until it is closed.
+type handed struct {
 	net.Listener
+	conns  chan net.Conn
 	once   sync.Once
 	closed chan struct{}
 }
 
-func (p *parked) Accept() (net.Conn, error) {
-	<-p.closed
-	return nil, net.ErrClosed
+func (h *handed) Accept() (net.Conn, error) {
+	select {
+	case c := <-h.conns:
+		return c, nil
+	case <-h.closed:
+		return nil, net.ErrClosed
+	}
 }
 
-func (p *parked) Close() error {
-	p.once.Do(func() { close(p.closed) })
+// give hands c over to whoever accepts, and closes it if nobody will: a
+// connection handed over as the front stops is cut, as an idle one is.
+func (h *handed) give(c net.Conn) {
+	select {
+	case h.conns <- c:
+	case <-h.closed:
+		c.Close()
+	}
+}
+
+func (h *handed) Close() error {
+	h.once.Do(func() { close(h.closed) })
 	return nil
 }
 

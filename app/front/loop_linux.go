@@ -3,6 +3,7 @@
 package front
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -41,6 +42,10 @@ type loops struct {
 	lfd     int // the listener's, shared by every loop
 	each    []*eventLoop
 	stopped sync.WaitGroup
+	// released counts the goroutines of connections the loops let go:
+	// those handed over, until fasthttp has them, and those still taking
+	// their answers at a stop.
+	released sync.WaitGroup
 }
 
 // eventLoop is one loop and the connections it serves.
@@ -52,6 +57,10 @@ type eventLoop struct {
 	lfd     int
 	conns   map[int]*loopConn
 	handOff func(net.Conn)
+	// open and released are the front's: what a loop lets go is counted
+	// among its open connections, and waited for at a stop.
+	open     *tracked
+	released *sync.WaitGroup
 
 	scratch []byte // what a read reads into
 	head    []byte // an answer's head, being written
@@ -71,8 +80,8 @@ type loopConn struct {
 }
 
 // startLoops starts one loop per core on ln, each handing the connections
-// it does not serve to handOff.
-func startLoops(ln *net.TCPListener, f *front, o Options, handOff func(net.Conn)) (*loops, error) {
+// it does not serve to handOff, and counting those it lets go in open.
+func startLoops(ln *net.TCPListener, f *front, o Options, open *tracked, handOff func(net.Conn)) (*loops, error) {
 	raw, err := ln.SyscallConn()
 	if err != nil {
 		return nil, err
@@ -92,6 +101,7 @@ func startLoops(ln *net.TCPListener, f *front, o Options, handOff func(net.Conn)
 			ls.stop()
 			return nil, err
 		}
+		l.open, l.released = open, &ls.released
 		ls.each = append(ls.each, l)
 	}
 	for _, l := range ls.each {
@@ -118,6 +128,23 @@ func (ls *loops) stop() {
 	}
 	if ls.lfd >= 0 {
 		unix.Close(ls.lfd)
+	}
+}
+
+// finish waits for the connections the stopped loops let go: until
+// fasthttp has those handed over, and the others have taken their
+// answers, or ctx is done.
+func (ls *loops) finish(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		ls.released.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
@@ -440,7 +467,7 @@ func (l *eventLoop) giveUp(c *loopConn) {
 	}
 	owed, read := c.out, c.in
 	writeTimeout := l.o.WriteTimeout
-	go func() {
+	l.released.Go(func() {
 		if len(owed) > 0 {
 			if writeTimeout > 0 {
 				conn.SetWriteDeadline(time.Now().Add(writeTimeout))
@@ -452,7 +479,7 @@ func (l *eventLoop) giveUp(c *loopConn) {
 			conn.SetWriteDeadline(time.Time{})
 		}
 		l.handOff(&readFirst{Conn: conn, read: read})
-	}()
+	})
 }
 
 // sweep closes the connections idle too long, and those that owe or send
@@ -482,7 +509,11 @@ func (l *eventLoop) release(c *loopConn) (net.Conn, error) {
 	l.forget(c)
 	file := os.NewFile(uintptr(c.fd), "")
 	defer file.Close()
-	return net.FileConn(file) // a duplicate of the descriptor
+	conn, err := net.FileConn(file) // a duplicate of the descriptor
+	if err != nil {
+		return nil, err
+	}
+	return l.open.track(conn), nil
 }
 
 // forget stops watching a connection.
@@ -509,11 +540,11 @@ func (l *eventLoop) closeAll() {
 			continue
 		}
 		owed, grace := c.out, l.o.Grace
-		go func() {
+		l.released.Go(func() {
 			defer conn.Close()
 			conn.SetWriteDeadline(time.Now().Add(grace))
 			conn.Write(owed)
-		}()
+		})
 	}
 }
 

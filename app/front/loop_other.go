@@ -3,6 +3,7 @@
 package front
 
 import (
+	"context"
 	"errors"
 	"net"
 )
@@ -13,8 +14,10 @@ const eventLoops = false
 
 type loops struct{}
 
-func startLoops(*net.TCPListener, *front, Options, func(net.Conn)) (*loops, error) {
+func startLoops(*net.TCPListener, *front, Options, *tracked, func(net.Conn)) (*loops, error) {
 	return nil, errors.New("no event loops on this system")
 }
 
 func (*loops) stop() {}
+
+func (*loops) finish(context.Context) error { return nil }

@@ -4,6 +4,8 @@ package front
 
 import (
 	"bufio"
+	"cmp"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -12,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -66,7 +69,8 @@ func TestLoopsAnswerKeptAnswersThemselves(t *testing.T) {
 	}
 	defer ln.Close()
 	var handed atomic.Int32
-	ls, err := startLoops(ln.(*net.TCPListener), &front{site: site}, DefaultOptions(nil), func(c net.Conn) {
+	open := &tracked{Listener: ln, open: map[net.Conn]struct{}{}}
+	ls, err := startLoops(ln.(*net.TCPListener), &front{site: site}, DefaultOptions(nil), open, func(c net.Conn) {
 		handed.Add(1)
 		c.Close()
 	})
@@ -256,4 +260,99 @@ func fieldsOf(answer string) string {
 func bodyAfterHead(answer string) string {
 	_, body, _ := strings.Cut(answer, "\n\n")
 	return body
+}
+
+// A stop gives a reader still taking the answers a loop wrote for it the
+// grace to take them, and the request after them, which the loop handed
+// over, its answer: Serve returns only once they are taken.
+func TestStopLetsSlowReadersTakeTheirAnswers(t *testing.T) {
+	site, _ := newSite(t)
+	route := "/api/v1/articles?limit=50"
+	keep(t, site, route)
+	plain := httptest.NewRecorder()
+	site.ServeHTTP(plain, httptest.NewRequest(http.MethodGet, route, nil))
+	size := plain.Body.Len()
+	// More than the sockets' buffers hold: Linux's send buffer grows to
+	// 4 MB, and a receive buffer grows only as its reader reads.
+	asked := 12<<20/size + 1
+	for _, then := range []string{"", "/nowhere"} {
+		t.Run("then "+cmp.Or(then, "nothing"), func(t *testing.T) {
+			var answered atomic.Int64
+			base, stop := serveOptions(t, site, Options{Grace: 10 * time.Second, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second,
+				IdleTimeout: time.Minute, MaxBodyBytes: 1 << 20,
+				Answered: func(string, int, time.Duration) { answered.Add(1) }})
+			conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			requests := strings.Repeat("GET "+route+" HTTP/1.1\r\nHost: kiosque.test\r\nAccept-Encoding: identity\r\n\r\n", asked)
+			methods := slices.Repeat([]string{http.MethodGet}, asked)
+			if then != "" {
+				requests += "GET " + then + " HTTP/1.1\r\nHost: kiosque.test\r\n\r\n"
+				methods = append(methods, http.MethodGet)
+			}
+			go io.WriteString(conn, requests)
+			for deadline := time.Now().Add(10 * time.Second); answered.Load() < int64(asked); time.Sleep(10 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("%d of %d requests answered", answered.Load(), asked)
+				}
+			}
+
+			stopped := make(chan error, 1)
+			go func() { stopped <- stop() }()
+			select {
+			case err := <-stopped:
+				t.Fatalf("Serve returned (%v) while a reader had %d MB of answers to take", err, asked*size>>20)
+			case <-time.After(time.Second):
+			}
+			got := readAnswers(t, conn, methods...)
+			for i, a := range got[:asked] {
+				if a.StatusCode != http.StatusOK || len(a.body) != size {
+					t.Fatalf("answer %d of %d: %d, %d bytes, want 200 and %d", i+1, asked, a.StatusCode, len(a.body), size)
+				}
+			}
+			if then != "" && got[asked].StatusCode != http.StatusNotFound {
+				t.Errorf("the request handed over: %d, want the handler's 404", got[asked].StatusCode)
+			}
+			if err := <-stopped; err != nil {
+				t.Errorf("a stop within the grace: %v", err)
+			}
+		})
+	}
+}
+
+// A reader that takes nothing is cut once the grace is over.
+func TestStopCutsReadersPastTheGrace(t *testing.T) {
+	site, _ := newSite(t)
+	route := "/api/v1/articles?limit=50"
+	keep(t, site, route)
+	var answered atomic.Int64
+	const grace = 300 * time.Millisecond
+	base, stop := serveOptions(t, site, Options{Grace: grace, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second,
+		IdleTimeout: time.Minute, MaxBodyBytes: 1 << 20,
+		Answered: func(string, int, time.Duration) { answered.Add(1) }})
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	const asked = 400 // some 20 MB
+	go io.WriteString(conn, strings.Repeat("GET "+route+" HTTP/1.1\r\nHost: kiosque.test\r\nAccept-Encoding: identity\r\n\r\n", asked))
+	for deadline := time.Now().Add(10 * time.Second); answered.Load() < asked; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d requests answered", answered.Load(), asked)
+		}
+	}
+	begun := time.Now()
+	if err := stop(); err == nil {
+		t.Error("a stop past the grace returned no error")
+	}
+	if took := time.Since(begun); took > grace+2*time.Second {
+		t.Errorf("the stop took %s with a grace of %s", took, grace)
+	}
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if n, err := io.Copy(io.Discard, conn); err != nil && !errors.Is(err, syscall.ECONNRESET) {
+		t.Errorf("the reader cut at the stop read %d bytes, then %v; want the end of the connection", n, err)
+	}
 }
