@@ -277,27 +277,13 @@ func TestStopLetsSlowReadersTakeTheirAnswers(t *testing.T) {
 	asked := 12<<20/size + 1
 	for _, then := range []string{"", "/nowhere"} {
 		t.Run("then "+cmp.Or(then, "nothing"), func(t *testing.T) {
-			var answered atomic.Int64
-			base, stop := serveOptions(t, site, Options{Grace: 10 * time.Second, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second,
-				IdleTimeout: time.Minute, MaxBodyBytes: 1 << 20,
-				Answered: func(string, int, time.Duration) { answered.Add(1) }})
-			conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
-			requests := strings.Repeat("GET "+route+" HTTP/1.1\r\nHost: kiosque.test\r\nAccept-Encoding: identity\r\n\r\n", asked)
+			requests := getting(route, asked)
 			methods := slices.Repeat([]string{http.MethodGet}, asked)
 			if then != "" {
-				requests += "GET " + then + " HTTP/1.1\r\nHost: kiosque.test\r\n\r\n"
+				requests += getting(then, 1)
 				methods = append(methods, http.MethodGet)
 			}
-			go io.WriteString(conn, requests)
-			for deadline := time.Now().Add(10 * time.Second); answered.Load() < int64(asked); time.Sleep(10 * time.Millisecond) {
-				if time.Now().After(deadline) {
-					t.Fatalf("%d of %d requests answered", answered.Load(), asked)
-				}
-			}
+			conn, stop := pileUp(t, site, 10*time.Second, requests, asked)
 
 			stopped := make(chan error, 1)
 			go func() { stopped <- stop() }()
@@ -327,23 +313,8 @@ func TestStopCutsReadersPastTheGrace(t *testing.T) {
 	site, _ := newSite(t)
 	route := "/api/v1/articles?limit=50"
 	keep(t, site, route)
-	var answered atomic.Int64
-	const grace = 300 * time.Millisecond
-	base, stop := serveOptions(t, site, Options{Grace: grace, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second,
-		IdleTimeout: time.Minute, MaxBodyBytes: 1 << 20,
-		Answered: func(string, int, time.Duration) { answered.Add(1) }})
-	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	const asked = 400 // some 20 MB
-	go io.WriteString(conn, strings.Repeat("GET "+route+" HTTP/1.1\r\nHost: kiosque.test\r\nAccept-Encoding: identity\r\n\r\n", asked))
-	for deadline := time.Now().Add(10 * time.Second); answered.Load() < asked; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d requests answered", answered.Load(), asked)
-		}
-	}
+	const grace, asked = 300 * time.Millisecond, 400 // some 20 MB
+	conn, stop := pileUp(t, site, grace, getting(route, asked), asked)
 	begun := time.Now()
 	if err := stop(); err == nil {
 		t.Error("a stop past the grace returned no error")
@@ -355,4 +326,32 @@ func TestStopCutsReadersPastTheGrace(t *testing.T) {
 	if n, err := io.Copy(io.Discard, conn); err != nil && !errors.Is(err, syscall.ECONNRESET) {
 		t.Errorf("the reader cut at the stop read %d bytes, then %v; want the end of the connection", n, err)
 	}
+}
+
+// getting is n requests for route, as one connection sends them.
+func getting(route string, n int) string {
+	return strings.Repeat("GET "+route+" HTTP/1.1\r\nHost: kiosque.test\r\nAccept-Encoding: identity\r\n\r\n", n)
+}
+
+// pileUp runs the front with a grace, sends requests on one connection
+// and reads nothing: it returns once the loops have answered the first
+// answered of them, which the connection owes its reader.
+func pileUp(t *testing.T, site Site, grace time.Duration, requests string, answered int) (net.Conn, func() error) {
+	t.Helper()
+	var n atomic.Int64
+	base, stop := serveOptions(t, site, Options{Grace: grace, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second,
+		IdleTimeout: time.Minute, MaxBodyBytes: 1 << 20,
+		Answered: func(string, int, time.Duration) { n.Add(1) }})
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	go io.WriteString(conn, requests)
+	for deadline := time.Now().Add(10 * time.Second); n.Load() < int64(answered); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d requests answered", n.Load(), answered)
+		}
+	}
+	return conn, stop
 }
