@@ -387,7 +387,8 @@ func (h *handed) Accept() (net.Conn, error) {
 }
 
 // give hands c over to whoever accepts, and closes it if nobody will: a
-// connection handed over as the front stops is cut, as an idle one is.
+// connection still being handed over when a stop is past its grace is
+// cut.
 func (h *handed) give(c net.Conn) {
 	select {
 	case h.conns <- c:
