@@ -21,6 +21,7 @@ import (
 	"github.com/kiosque/kiosque/app/sample"
 	"github.com/kiosque/kiosque/app/server"
 	"github.com/kiosque/kiosque/app/store/sqlite"
+	"github.com/kiosque/kiosque/app/webtest"
 )
 
 const seedSlug = "hammouchi-examine-a-vienne-les-defis-du-terrorisme"
@@ -111,29 +112,6 @@ func serveOptions(t *testing.T, site Site, o Options) (base string, stop func() 
 	return "http://" + ln.Addr().String(), stop
 }
 
-// do sends a request without Go's transparent gzip.
-func do(t *testing.T, method, u string, header ...string) (*http.Response, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(method, u, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Accept-Encoding", "identity")
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	res, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res, body
-}
-
 // The headers a prepared answer must carry the same whichever way it is
 // served.
 var compared = []string{"Content-Type", "Content-Encoding", "Content-Length", "Etag", "Vary", "Cache-Control",
@@ -156,12 +134,12 @@ func TestPreparedAnswersAreTheHandlersAnswers(t *testing.T) {
 	}
 	for _, route := range routes {
 		for _, encoding := range []string{"identity", "gzip", "gzip, br"} {
-			built, builtBody := do(t, http.MethodGet, base+route, "Accept-Encoding", encoding)
+			built, builtBody := webtest.Raw(t, http.MethodGet, base+route, "Accept-Encoding", encoding)
 			if built.StatusCode != http.StatusOK {
 				t.Fatalf("%s: %d %s", route, built.StatusCode, builtBody)
 			}
 			hits := kept.Stats().Hits
-			again, againBody := do(t, http.MethodGet, base+route, "Accept-Encoding", encoding)
+			again, againBody := webtest.Raw(t, http.MethodGet, base+route, "Accept-Encoding", encoding)
 			if !strings.HasPrefix(route, "/embed.js") && kept.Stats().Hits != hits+1 {
 				t.Errorf("%s: the second request was not served from what was kept", route)
 			}
@@ -184,12 +162,12 @@ func TestHeadAndConditionalRequestsFromMemory(t *testing.T) {
 	site, _ := newSite(t)
 	base, _ := serve(t, site, time.Second)
 	route := base + "/embed?article=" + seedSlug + "&lang=fr"
-	get, body := do(t, http.MethodGet, route, "Accept-Encoding", "br")
-	head, headBody := do(t, http.MethodHead, route, "Accept-Encoding", "br")
+	get, body := webtest.Raw(t, http.MethodGet, route, "Accept-Encoding", "br")
+	head, headBody := webtest.Raw(t, http.MethodHead, route, "Accept-Encoding", "br")
 	if head.StatusCode != http.StatusOK || len(headBody) != 0 || head.Header.Get("Content-Length") != fmt.Sprint(len(body)) {
 		t.Errorf("HEAD: %d, %d bytes, Content-Length %q; the GET's body has %d", head.StatusCode, len(headBody), head.Header.Get("Content-Length"), len(body))
 	}
-	res, notModified := do(t, http.MethodGet, route, "Accept-Encoding", "br", "If-None-Match", get.Header.Get("ETag"))
+	res, notModified := webtest.Raw(t, http.MethodGet, route, "Accept-Encoding", "br", "If-None-Match", get.Header.Get("ETag"))
 	if res.StatusCode != http.StatusNotModified || len(notModified) != 0 || res.Header.Get("ETag") != get.Header.Get("ETag") {
 		t.Errorf("If-None-Match: %d with %d bytes and ETag %q", res.StatusCode, len(notModified), res.Header.Get("ETag"))
 	}
@@ -346,7 +324,7 @@ func TestConcurrentRequestsGetTheirOwnAnswers(t *testing.T) {
 	for round := range 3 {
 		for _, a := range articles {
 			wg.Go(func() {
-				res, body := do(t, http.MethodGet, base+"/api/v1/articles/"+a.Slug)
+				res, body := webtest.Raw(t, http.MethodGet, base+"/api/v1/articles/"+a.Slug)
 				if res.StatusCode != http.StatusOK || !strings.Contains(string(body), `"slug":"`+a.Slug+`"`) {
 					t.Errorf("round %d, %s: %d %.80s", round, a.Slug, res.StatusCode, body)
 				}

@@ -62,40 +62,16 @@ func decoded(t *testing.T, res *http.Response, body []byte) []byte {
 	return out
 }
 
-// getRaw asks without the transport's own gzip handling, which would hide
-// the Content-Encoding.
-func getRaw(t *testing.T, u string, header ...string) (*http.Response, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, u, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Accept-Encoding", "identity")
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	res, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res, body
-}
-
 func TestEachEncodingDecodesToThePlainAnswer(t *testing.T) {
 	srv := newTestServer(t)
 	for _, route := range keptRoutes(srv.URL) {
-		res, plain := getRaw(t, srv.URL+route)
+		res, plain := webtest.Raw(t, http.MethodGet, srv.URL+route)
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("%s: %d %s", route, res.StatusCode, plain)
 		}
 		tags := map[string]bool{res.Header.Get("ETag"): true}
 		for _, accept := range []string{"gzip", "br", "gzip, deflate, br, zstd"} {
-			res, body := getRaw(t, srv.URL+route, "Accept-Encoding", accept)
+			res, body := webtest.Raw(t, http.MethodGet, srv.URL+route, "Accept-Encoding", accept)
 			if res.Header.Get("Content-Encoding") == "" {
 				if len(plain) >= 512 {
 					t.Errorf("%s: not compressed for %q (%d bytes)", route, accept, len(plain))
@@ -121,10 +97,10 @@ func TestConditionalRequestsAreAnsweredFromTheTag(t *testing.T) {
 	srv := newTestServerWith(t, func(c *Config) { c.Answers = kept })
 	for _, route := range keptRoutes(srv.URL) {
 		for _, accept := range []string{"identity", "br"} {
-			res, _ := getRaw(t, srv.URL+route, "Accept-Encoding", accept)
+			res, _ := webtest.Raw(t, http.MethodGet, srv.URL+route, "Accept-Encoding", accept)
 			tag := res.Header.Get("ETag")
 			before := kept.Stats()
-			again, body := getRaw(t, srv.URL+route, "Accept-Encoding", accept, "If-None-Match", tag)
+			again, body := webtest.Raw(t, http.MethodGet, srv.URL+route, "Accept-Encoding", accept, "If-None-Match", tag)
 			if again.StatusCode != http.StatusNotModified || len(body) != 0 {
 				t.Errorf("%s (%s): If-None-Match %s got %d with %d bytes", route, accept, tag, again.StatusCode, len(body))
 			}

@@ -33,6 +33,34 @@ func Get(tb testing.TB, url string, header ...string) (*http.Response, []byte) {
 	return res, body
 }
 
+// Raw asks for url once, as a cache in front of the server would: no
+// redirect is followed, and no gzip is asked for or decoded unless the
+// headers ask for an encoding (it asks for identity otherwise). It
+// returns the response and its whole body, as sent.
+func Raw(tb testing.TB, method, url string, header ...string) (*http.Response, []byte) {
+	tb.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set("Accept-Encoding", "identity")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	transport := &http.Transport{DisableCompression: true}
+	defer transport.CloseIdleConnections()
+	res, err := transport.RoundTrip(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res, body
+}
+
 // Shows reports whether the answer at every path of the server at base
 // shows text.
 func Shows(tb testing.TB, base, text string, paths ...string) bool {
