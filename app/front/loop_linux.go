@@ -403,8 +403,10 @@ func (l *eventLoop) flush(c *loopConn, now time.Time) {
 			l.close(c)
 			return
 		}
-		c.out = c.out[:copy(c.out, c.out[n:])]
+		c.out = c.out[n:]
 	}
+	// Written: an idle connection keeps no buffer of a large answer.
+	c.out = nil
 	c.idle = now
 	l.watch(c.fd, unix.EPOLLIN, unix.EPOLL_CTL_MOD)
 	if len(c.in) > 0 {
