@@ -77,35 +77,37 @@ func parseHead(b []byte) (h simpleHead, n int, status headStatus) {
 			return h, 0, headOther // obs-fold, a space before the colon, no name
 		}
 		value = bytes.Trim(value, " \t")
+		// Names and values are ASCII from here: bytes.EqualFold folds
+		// them as HTTP does.
 		if !fieldValue(value) {
 			return h, 0, headOther
 		}
 		var into *string
 		switch {
-		case equalFold(name, "Host"):
+		case bytes.EqualFold(name, []byte("Host")):
 			hosts++
 			into = &h.host
-		case equalFold(name, "Accept-Encoding"):
+		case bytes.EqualFold(name, []byte("Accept-Encoding")):
 			into = &h.acceptEncoding
-		case equalFold(name, "Accept-Language"):
+		case bytes.EqualFold(name, []byte("Accept-Language")):
 			into = &h.acceptLanguage
-		case equalFold(name, "If-None-Match"):
+		case bytes.EqualFold(name, []byte("If-None-Match")):
 			into = &h.ifMatch
-		case equalFold(name, "X-Forwarded-Proto"):
+		case bytes.EqualFold(name, []byte("X-Forwarded-Proto")):
 			into = &h.forwardedProto
-		case equalFold(name, "X-Forwarded-Host"):
+		case bytes.EqualFold(name, []byte("X-Forwarded-Host")):
 			into = &h.forwardedHost
-		case equalFold(name, "Connection"):
-			if !equalFold(value, "keep-alive") {
+		case bytes.EqualFold(name, []byte("Connection")):
+			if !bytes.EqualFold(value, []byte("keep-alive")) {
 				return h, 0, headOther // close, upgrade: fasthttp's
 			}
 			continue
-		case equalFold(name, "Content-Length"):
+		case bytes.EqualFold(name, []byte("Content-Length")):
 			if string(value) != "0" {
 				return h, 0, headOther
 			}
 			continue
-		case equalFold(name, "Transfer-Encoding"), equalFold(name, "Expect"), equalFold(name, "Upgrade"):
+		case bytes.EqualFold(name, []byte("Transfer-Encoding")), bytes.EqualFold(name, []byte("Expect")), bytes.EqualFold(name, []byte("Upgrade")):
 			return h, 0, headOther
 		default:
 			continue
@@ -167,26 +169,6 @@ func token(b []byte) bool {
 func fieldValue(b []byte) bool {
 	for _, c := range b {
 		if (c < ' ' && c != '\t') || c >= 0x7f {
-			return false
-		}
-	}
-	return true
-}
-
-// equalFold reports whether b is s, ASCII case aside.
-func equalFold(b []byte, s string) bool {
-	if len(b) != len(s) {
-		return false
-	}
-	for i := range len(b) {
-		x, y := b[i], s[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
 			return false
 		}
 	}
