@@ -124,13 +124,7 @@ func TestInsightsOff(t *testing.T) {
 	if webtest.Shows(t, base, "data-insights", "/embed?article="+seedSlug) {
 		t.Error("with -insights=false the widget is marked to send its views and clicks")
 	}
-	req, _ := http.NewRequest(http.MethodGet, base+"/insights", nil)
-	req.Header.Set("Authorization", "Bearer 0123456789abcdef")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
+	res, _ := webtest.Get(t, base+"/insights", "Authorization", "Bearer 0123456789abcdef")
 	if res.StatusCode != http.StatusNotFound {
 		t.Errorf("/insights with -insights=false: %s", res.Status)
 	}

@@ -69,12 +69,7 @@ func TestEmbedScriptIsSmallAndCacheable(t *testing.T) {
 	if res.StatusCode != http.StatusNotModified || len(body) != 0 || res.Header.Get("Cache-Control") != embedScriptCache {
 		t.Errorf("revalidation: %d, %d bytes, Cache-Control %q", res.StatusCode, len(body), res.Header.Get("Cache-Control"))
 	}
-	req, _ := http.NewRequest(http.MethodHead, srv.URL+"/embed.js", nil)
-	head, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	head.Body.Close()
+	head, _ := webtest.Raw(t, http.MethodHead, srv.URL+"/embed.js")
 	if head.StatusCode != http.StatusOK || head.Header.Get("Cache-Control") != embedScriptCache {
 		t.Errorf("HEAD: %d, Cache-Control %q", head.StatusCode, head.Header.Get("Cache-Control"))
 	}
