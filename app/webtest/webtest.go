@@ -14,23 +14,7 @@ import (
 // the test.
 func Get(tb testing.TB, url string, header ...string) (*http.Response, []byte) {
 	tb.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return res, body
+	return ask(tb, http.DefaultClient.Do, http.MethodGet, url, header)
 }
 
 // Raw asks for url once, as a cache in front of the server would: no
@@ -39,17 +23,23 @@ func Get(tb testing.TB, url string, header ...string) (*http.Response, []byte) {
 // returns the response and its whole body, as sent.
 func Raw(tb testing.TB, method, url string, header ...string) (*http.Response, []byte) {
 	tb.Helper()
+	transport := &http.Transport{DisableCompression: true}
+	defer transport.CloseIdleConnections()
+	return ask(tb, transport.RoundTrip, method, url, append([]string{"Accept-Encoding", "identity"}, header...))
+}
+
+// ask sends a request through do, the headers set in order (a later one
+// replaces an earlier one of the same name), and reads the whole answer.
+func ask(tb testing.TB, do func(*http.Request) (*http.Response, error), method, url string, header []string) (*http.Response, []byte) {
+	tb.Helper()
 	req, err := http.NewRequest(method, url, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	req.Header.Set("Accept-Encoding", "identity")
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	transport := &http.Transport{DisableCompression: true}
-	defer transport.CloseIdleConnections()
-	res, err := transport.RoundTrip(req)
+	res, err := do(req)
 	if err != nil {
 		tb.Fatal(err)
 	}
