@@ -71,15 +71,12 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, build 
 	ready.ServeHTTP(w, r)
 }
 
-// Get returns the answer kept under key, if any, and counts a hit when
-// there is one: a front that serves kept answers itself asks Get, and
-// Serve when Get finds nothing.
-func (c *Cache) Get(key string) (*Ready, bool) {
-	ready, _ := c.lookup(key)
-	if ready != nil {
-		c.hits.Add(1)
-	}
-	return ready, ready != nil
+// ServeOnce answers r with an answer built for it alone and never kept:
+// one whose key the client chooses freely (a page past a cursor) would
+// push the others out.
+func (c *Cache) ServeOnce(w http.ResponseWriter, r *http.Request, build Build) {
+	c.misses.Add(1)
+	prepare(build(r.Context()), &c.compressors).ServeHTTP(w, r)
 }
 
 func (c *Cache) lookup(key string) (*Ready, uint64) {

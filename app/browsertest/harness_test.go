@@ -25,7 +25,6 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
-	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/front"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/replica"
@@ -64,7 +63,7 @@ func startKiosqueWithStore(tb testing.TB, fill func(*sqlite.Store)) *liveServer 
 // its way.
 func startKiosqueHoldingWasm(tb testing.TB) (srv *liveServer, release func()) {
 	tb.Helper()
-	held := &heldWasm{Site: newSite(tb, func(*sqlite.Store) {}), held: make(chan struct{})}
+	held := &heldWasm{Handler: newSite(tb, func(*sqlite.Store) {}), held: make(chan struct{})}
 	srv = serveSite(tb, held)
 	tb.Cleanup(held.release)
 	return srv, held.release
@@ -72,7 +71,7 @@ func startKiosqueHoldingWasm(tb testing.TB) (srv *liveServer, release func()) {
 
 // heldWasm is a site whose wasm waits until it is released.
 type heldWasm struct {
-	front.Site
+	http.Handler
 	held chan struct{}
 	once sync.Once
 }
@@ -85,19 +84,9 @@ func (h *heldWasm) wait(path string) {
 	}
 }
 
-// Lookup leaves the wasm to ServeHTTP, which waits on a goroutine of its
-// own: Lookup runs on the front's event loops, and a wait there would hold
-// every other request of that loop (the page's app.js among them).
-func (h *heldWasm) Lookup(req server.Request) (*answers.Ready, bool) {
-	if strings.HasSuffix(req.Path, ".wasm") {
-		return nil, false
-	}
-	return h.Site.Lookup(req)
-}
-
 func (h *heldWasm) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.wait(r.URL.Path)
-	h.Site.ServeHTTP(w, r)
+	h.Handler.ServeHTTP(w, r)
 }
 
 // webDir is the web folder, with the built wasm, seen from this package.
@@ -181,7 +170,7 @@ type liveServer struct {
 }
 
 // serveSite serves site on a free port of 127.0.0.1 until the test ends.
-func serveSite(tb testing.TB, site front.Site) *liveServer {
+func serveSite(tb testing.TB, site http.Handler) *liveServer {
 	tb.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -192,7 +181,7 @@ func serveSite(tb testing.TB, site front.Site) *liveServer {
 
 // serveOn serves site on ln; grace is how long a stop lets open requests
 // finish.
-func serveOn(tb testing.TB, ln net.Listener, site front.Site, grace time.Duration) *liveServer {
+func serveOn(tb testing.TB, ln net.Listener, site http.Handler, grace time.Duration) *liveServer {
 	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &liveServer{URL: "http://" + ln.Addr().String(), stop: cancel, done: make(chan error, 1)}

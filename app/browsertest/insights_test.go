@@ -23,7 +23,6 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
-	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/replica"
 	"github.com/kiosque/kiosque/app/server"
 )
@@ -54,21 +53,11 @@ func (l *beaconLog) events() []string {
 	return slices.Clone(l.bodies)
 }
 
-// recordingSite is the real site, watched by a beaconLog: the requests
-// its handler serves (answers prepared ahead are served without it, and
-// the browser's cookie jar is checked besides).
+// recordingSite is the real site, watched by a beaconLog: every request
+// it serves (the browser's cookie jar is checked besides).
 type recordingSite struct {
 	*server.Server
 	log *beaconLog
-}
-
-// TakeEvent records a beacon the front hands the site (app/front), then
-// takes it.
-func (s recordingSite) TakeEvent(req server.EventRequest) (int, []answers.Field, []byte) {
-	s.log.mu.Lock()
-	s.log.bodies = append(s.log.bodies, string(req.Body))
-	s.log.mu.Unlock()
-	return s.Server.TakeEvent(req)
 }
 
 func (s recordingSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -39,6 +39,7 @@ import (
 type serveConfig struct {
 	addr           string
 	metricsAddr    string
+	maxConns       int
 	dataDir        string
 	webDir         string
 	site           string
@@ -75,6 +76,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	)
 	fs := newCommand("serve", serveSynopsis, stderr)
 	fs.StringVar(&c.addr, "addr", ":8080", "address to listen on")
+	fs.IntVar(&c.maxConns, "max-conns", 0, "connections open at once; past it, new ones wait until others close (default: three quarters of the file descriptor limit, at most 10000)")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", "", `private address of /metrics, in Prometheus' format ("127.0.0.1:9090"); default: none`)
 	fs.StringVar(&c.dataDir, "data", "./data", "folder of the SQLite store, and of the images this server keeps")
 	fs.StringVar(&c.storeURL, "store", "", "a PostgreSQL store shared by several servers, postgres://user@host/db; default: SQLite in the -data folder")
@@ -135,6 +137,9 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	if c.storeURL != "" && !strings.HasPrefix(c.storeURL, "postgres://") && !strings.HasPrefix(c.storeURL, "postgresql://") {
 		return c, fmt.Errorf("serve: -store %q: want a postgres:// URL, or none for SQLite in the -data folder", redactURL(c.storeURL))
 	}
+	if c.maxConns < 0 {
+		return c, fmt.Errorf("serve: -max-conns %d: give a number of connections, or 0 for the default", c.maxConns)
+	}
 	if c.cacheMB < 1 {
 		return c, fmt.Errorf("serve: -cache-size %d: give at least 1 megabyte", c.cacheMB)
 	}
@@ -192,12 +197,12 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 		return fmt.Errorf("listen on %s: %w", c.addr, err)
 	}
 	opts := front.DefaultOptions(log)
+	opts.MaxConns = c.maxConns
+	site := http.Handler(r.Site())
 	if m != nil {
 		m.WatchAnswers(r.Answers())
 		m.WatchStore(st)
-		opts.Answered = func(path string, status int, took time.Duration) {
-			m.Request(server.RouteOf(path), status, took)
-		}
+		site = m.Measure(site, server.RouteOf)
 		metricsLn, err := net.Listen("tcp", c.metricsAddr)
 		if err != nil {
 			ln.Close()
@@ -212,7 +217,7 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	log.Info("serving", "url", "http://"+displayAddr(ln.Addr()), "store", c.storeName(), "site", c.site)
 	fmt.Fprintf(stdout, "Kiosque is serving on http://%s\n", displayAddr(ln.Addr()))
 
-	err = front.Serve(ctx, ln, r.Site(), opts)
+	err = front.Serve(ctx, ln, site, opts)
 	// The requests are drained: the counts they made go to the store.
 	err = errors.Join(err, r.Close(context.WithoutCancel(ctx)))
 	stopWork()
@@ -327,21 +332,11 @@ func (c serveConfig) warnOfForwardedHeaders(log *slog.Logger, addr net.Addr) {
 func serveMetrics(ctx context.Context, log *slog.Logger, ln net.Listener, m *metrics.Metrics) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.Handler())
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	select {
-	case err := <-served:
+	opts := front.DefaultOptions(log)
+	opts.Grace = 5 * time.Second
+	if err := front.Serve(ctx, ln, mux, opts); err != nil {
 		log.Error("the metrics stopped", "err", err)
-		return
-	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		srv.Close()
-	}
-	<-served
 }
 
 // displayAddr turns a listening address into one a browser can open.

@@ -86,14 +86,16 @@ func (w withoutWasm) ReadDir(name string) ([]fs.DirEntry, error) {
 }
 
 // serve runs the front on a free port until the test ends.
-func serve(t *testing.T, site Site, grace time.Duration) (base string, stop func() error) {
+func serve(t *testing.T, site http.Handler, grace time.Duration) (base string, stop func() error) {
 	t.Helper()
-	return serveOptions(t, site, Options{Grace: grace, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second, IdleTimeout: time.Minute, MaxBodyBytes: 1 << 20})
+	o := DefaultOptions(nil)
+	o.Grace = grace
+	return serveOptions(t, site, o)
 }
 
 // serveOptions runs the front with options on a free port until the test
 // ends, or stop.
-func serveOptions(t *testing.T, site Site, o Options) (base string, stop func() error) {
+func serveOptions(t *testing.T, site http.Handler, o Options) (base string, stop func() error) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -208,12 +210,8 @@ func TestOtherRequestsReachTheHandler(t *testing.T) {
 	}
 }
 
-// handlerOnly is a site with nothing prepared.
-type handlerOnly http.HandlerFunc
-
-func (h handlerOnly) ServeHTTP(w http.ResponseWriter, r *http.Request) { h(w, r) }
-func (handlerOnly) Lookup(server.Request) (*answers.Ready, bool)       { return nil, false }
-func (handlerOnly) CommonHeader() http.Header                          { return nil }
+// handlerOnly is a site of one handler.
+type handlerOnly = http.HandlerFunc
 
 // A shutdown lets open requests finish within the grace, and cuts them
 // past it; nothing new is taken meanwhile.
@@ -274,45 +272,35 @@ func TestShutdownLetsOpenRequestsFinish(t *testing.T) {
 	}
 }
 
-// A front told to stop as it starts stops: fasthttp's shutdown waits only
-// on a server whose listener it has, so the front gives it one before it
-// watches for the stop (a shutdown that came first returned at once, and
-// left fasthttp serving its listener for ever).
+// A front told to stop as it starts stops, and takes no connection after.
 func TestStopAtStartStops(t *testing.T) {
-	for _, loops := range []bool{true, false} {
-		t.Run(fmt.Sprintf("event loops %v", loops), func(t *testing.T) {
-			for range 20 {
-				ln, err := net.Listen("tcp", "127.0.0.1:0")
-				if err != nil {
-					t.Fatal(err)
-				}
-				ctx, cancel := context.WithCancel(context.Background())
-				cancel()
-				done := make(chan error, 1)
-				go func() {
-					done <- Serve(ctx, ln, handlerOnly(func(http.ResponseWriter, *http.Request) {}), Options{
-						Grace: time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second, IdleTimeout: time.Second, NoEventLoop: !loops,
-					})
-				}()
-				select {
-				case err := <-done:
-					if err != nil {
-						t.Fatalf("a front stopped at start: %v", err)
-					}
-				case <-time.After(10 * time.Second):
-					t.Fatal("a front stopped at start is still serving 10 s later")
-				}
-				if c, err := net.Dial("tcp", ln.Addr().String()); err == nil {
-					c.Close()
-					t.Fatal("the listener of a stopped front still takes connections")
-				}
+	for range 20 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		done := make(chan error, 1)
+		go func() {
+			done <- Serve(ctx, ln, handlerOnly(func(http.ResponseWriter, *http.Request) {}), DefaultOptions(nil))
+		}()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("a front stopped at start: %v", err)
 			}
-		})
+		case <-time.After(10 * time.Second):
+			t.Fatal("a front stopped at start is still serving 10 s later")
+		}
+		if c, err := net.Dial("tcp", ln.Addr().String()); err == nil {
+			c.Close()
+			t.Fatal("the listener of a stopped front still takes connections")
+		}
 	}
 }
 
-// Many requests at once, of many kept answers: each gets its own (the
-// front lends the site views of its buffers, which must not leak).
+// Many requests at once, of many kept answers: each gets its own.
 func TestConcurrentRequestsGetTheirOwnAnswers(t *testing.T) {
 	site, _ := newSite(t)
 	base, _ := serve(t, site, time.Second)

@@ -51,6 +51,33 @@ func New() *Metrics {
 	return m
 }
 
+// Measure counts every request next answers, under the route routeOf
+// names for its path (a pattern, so that the names stay few).
+func (m *Metrics) Measure(next http.Handler, routeOf func(path string) string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		m.Request(routeOf(r.URL.Path), rec.status, time.Since(start))
+	})
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status      int
+	wroteHeader bool
+}
+
+func (s *statusRecorder) WriteHeader(status int) {
+	if !s.wroteHeader {
+		s.status, s.wroteHeader = status, true
+	}
+	s.ResponseWriter.WriteHeader(status)
+}
+
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
 // Request counts a request answered.
 func (m *Metrics) Request(route string, status int, took time.Duration) {
 	label := "other"

@@ -21,128 +21,121 @@ const (
 	maxRelatedLimit     = 12
 )
 
-// Every answer of the API is kept (app/answers), under the key keyOf
-// gives its request.
+// Every answer of the API is built from the request's ask (askOf), and
+// kept under its key.
 
-func (s *server) listArticles() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.keep(w, r, func(ctx context.Context) (answers.Answer, error) {
-			q, _ := url.ParseQuery(params.Canonical(r.URL.RawQuery, "category", "cursor", "lang", "limit"))
-			limit, err := params.Int(q, "limit", defaultListLimit, 1, maxListLimit)
-			if err != nil {
-				return answers.Answer{}, err
-			}
-			lang, err := params.ParseLang(q.Get("lang"))
-			if err != nil {
-				return answers.Answer{}, err
-			}
-			page, err := s.Store.Articles(ctx, store.Query{
-				Category: store.Slugify(q.Get("category")),
-				Lang:     lang,
-				Limit:    limit,
-				Cursor:   q.Get("cursor"),
-			})
-			if errors.Is(err, store.ErrBadCursor) {
-				return answers.Answer{}, &params.Error{Param: "cursor", Value: q.Get("cursor"), Reason: "not a cursor this API gave"}
-			}
-			if err != nil {
-				return answers.Answer{}, err
-			}
-			if page.Articles == nil {
-				page.Articles = []news.Article{}
-			}
-			keys := keysOf(page.Articles...)
-			if c := q.Get("category"); c != "" {
-				keys = append(keys, sectionKey(store.Slugify(c)))
-			}
-			return jsonAnswer(page, append(keys, latestKey))
-		})
-	})
+func (s *server) listArticles(ctx context.Context, ask ask) (answers.Answer, error) {
+	q, _ := url.ParseQuery(ask.query)
+	limit, err := params.Int(q, "limit", defaultListLimit, 1, maxListLimit)
+	if err != nil {
+		return answers.Answer{}, err
+	}
+	lang, err := params.ParseLang(q.Get("lang"))
+	if err != nil {
+		return answers.Answer{}, err
+	}
+	category, err := s.section(ctx, q.Get("category"))
+	if err != nil {
+		return answers.Answer{}, err
+	}
+	page, err := s.Store.Articles(ctx, store.Query{Category: category, Lang: lang, Limit: limit, Cursor: q.Get("cursor")})
+	if errors.Is(err, store.ErrBadCursor) {
+		return answers.Answer{}, &params.Error{Param: "cursor", Value: q.Get("cursor"), Reason: "not a cursor this API gave"}
+	}
+	if err != nil {
+		return answers.Answer{}, err
+	}
+	if page.Articles == nil {
+		page.Articles = []news.Article{}
+	}
+	keys := keysOf(page.Articles...)
+	if category != "" {
+		keys = append(keys, sectionKey(category))
+	}
+	return jsonAnswer(page, append(keys, latestKey))
 }
 
-func (s *server) getArticle() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		slug := r.PathValue("slug")
-		s.keep(w, r, func(ctx context.Context) (answers.Answer, error) {
-			a, err := s.article(ctx, slug)
-			if err != nil {
-				return answers.Answer{}, err
+// section is the slug of the section a category parameter names, "" for
+// none asked; a *params.Error when it names no section of the site (a
+// list that ignored it would look like the section's).
+func (s *server) section(ctx context.Context, category string) (string, error) {
+	if category == "" {
+		return "", nil
+	}
+	slug := store.Slugify(category)
+	if slug != "" {
+		categories, err := s.Store.Categories(ctx)
+		if err != nil {
+			return "", err
+		}
+		for _, c := range categories {
+			if c.Slug == slug {
+				return slug, nil
 			}
-			return jsonAnswer(a, keysOf(a))
-		})
-	})
+		}
+	}
+	return "", &params.Error{Param: "category", Value: category, Reason: "no such section"}
 }
 
-func (s *server) relatedArticles() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		slug := r.PathValue("slug")
-		s.keep(w, r, func(ctx context.Context) (answers.Answer, error) {
-			q, _ := url.ParseQuery(params.Canonical(r.URL.RawQuery, "limit"))
-			limit, err := params.Int(q, "limit", defaultRelatedLimit, 1, maxRelatedLimit)
-			if err != nil {
-				return answers.Answer{}, err
-			}
-			a, err := s.article(ctx, slug)
-			if err != nil {
-				return answers.Answer{}, err
-			}
-			related, err := s.related(ctx, a, limit)
-			if err != nil {
-				return answers.Answer{}, err
-			}
-			return jsonAnswer(struct {
-				Articles []news.Article `json:"articles"`
-			}{related}, keysOf(a).with(related...))
-		})
-	})
+func (s *server) getArticle(ctx context.Context, ask ask) (answers.Answer, error) {
+	a, err := s.article(ctx, ask.slug)
+	if err != nil {
+		return answers.Answer{}, err
+	}
+	return jsonAnswer(a, keysOf(a))
 }
 
-func (s *server) listCategories() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.keep(w, r, func(ctx context.Context) (answers.Answer, error) {
-			categories, err := s.Store.Categories(ctx)
-			if err != nil {
-				return answers.Answer{}, err
-			}
-			if categories == nil {
-				categories = []news.Category{}
-			}
-			keys := surrogateKeys{latestKey}
-			for _, c := range categories {
-				keys = append(keys, sectionKey(c.Slug))
-			}
-			return jsonAnswer(struct {
-				Categories []news.Category `json:"categories"`
-			}{categories}, keys)
-		})
-	})
+func (s *server) relatedArticles(ctx context.Context, ask ask) (answers.Answer, error) {
+	q, _ := url.ParseQuery(ask.query)
+	limit, err := params.Int(q, "limit", defaultRelatedLimit, 1, maxRelatedLimit)
+	if err != nil {
+		return answers.Answer{}, err
+	}
+	a, err := s.article(ctx, ask.slug)
+	if err != nil {
+		return answers.Answer{}, err
+	}
+	related, err := s.related(ctx, a, limit)
+	if err != nil {
+		return answers.Answer{}, err
+	}
+	return jsonAnswer(struct {
+		Articles []news.Article `json:"articles"`
+	}{related}, keysOf(a).with(related...))
+}
+
+func (s *server) listCategories(ctx context.Context, _ ask) (answers.Answer, error) {
+	categories, err := s.Store.Categories(ctx)
+	if err != nil {
+		return answers.Answer{}, err
+	}
+	if categories == nil {
+		categories = []news.Category{}
+	}
+	keys := surrogateKeys{latestKey}
+	for _, c := range categories {
+		keys = append(keys, sectionKey(c.Slug))
+	}
+	return jsonAnswer(struct {
+		Categories []news.Category `json:"categories"`
+	}{categories}, keys)
 }
 
 // getView answers the browser's navigations: the view of a page of the
 // site, the same the server would have prerendered.
-func (s *server) getView() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		page, ok := viewedPage(r.URL.RawQuery)
-		if !ok {
-			badParam(w, &params.Error{Param: "path", Value: page, Reason: "must be a path of this site"})
-			return
-		}
-		reader := s.readerLang(requestOf(r), page)
-		s.keep(w, r, func(ctx context.Context) (answers.Answer, error) {
-			v, status, err := s.buildView(ctx, page, reader)
-			if err != nil {
-				return answers.Answer{}, err
-			}
-			if status == http.StatusNotFound {
-				return answers.Answer{}, notFound(v.Error)
-			}
-			a, err := jsonAnswer(v, viewKeys(v))
-			if params.ReaderLangMatters(page) {
-				a.Header.Set("Vary", "Accept-Language")
-			}
-			return a, err
-		})
-	})
+func (s *server) getView(ctx context.Context, ask ask) (answers.Answer, error) {
+	v, status, err := s.buildView(ctx, ask.page, ask.reader)
+	if err != nil {
+		return answers.Answer{}, err
+	}
+	if status == http.StatusNotFound {
+		return answers.Answer{}, notFound(v.Error)
+	}
+	a, err := jsonAnswer(v, viewKeys(v))
+	if params.ReaderLangMatters(ask.page) {
+		a.Header.Set("Vary", "Accept-Language")
+	}
+	return a, err
 }
 
 // article reads the article with this slug; notFound when there is none.

@@ -260,7 +260,7 @@ func (s *server) clientAddress(remote netip.Addr, forwarded string) netip.Addr {
 	if forwarded == "" || !s.trusts(addr) {
 		return addr
 	}
-	if proxied, err := netip.ParseAddr(lastForwarded(forwarded)); err == nil {
+	if proxied, err := netip.ParseAddr(lastValue(forwarded)); err == nil {
 		return proxied.Unmap()
 	}
 	return addr

@@ -106,45 +106,41 @@ type oembedRequest struct {
 // for an article page of this server, an article's canonical URL, or a
 // widget URL (/embed?...). Its answers are kept like the API's, per origin
 // when the server has no public URL: the answer names it.
-func (s *server) oembed() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		origin := s.originOf(requestOf(r))
-		s.keep(w, r, func(ctx context.Context) (answers.Answer, error) {
-			q, _ := url.ParseQuery(params.Canonical(r.URL.RawQuery, "format", "maxheight", "maxwidth", "url"))
-			switch f := q.Get("format"); f {
-			case "", "json":
-			default:
-				return answers.Answer{}, &statusError{http.StatusNotImplemented, "only format=json is implemented"}
-			}
-			req, err := parseOEmbedRequest(q)
-			if err != nil {
-				return answers.Answer{}, err
-			}
-			embed, err := s.embedTargetFor(ctx, req.target, origin)
-			if errors.Is(err, store.ErrNotFound) {
-				return answers.Answer{}, notFound("no article or widget of this site at this URL")
-			}
-			if err != nil {
-				return answers.Answer{}, err
-			}
-			answer, v, status, err := s.oembedFor(ctx, embed, origin, req)
-			var pe *params.Error
-			switch {
-			case status == http.StatusNotFound:
-				return answers.Answer{}, notFound("no article or widget of this site at this URL")
-			case errors.As(err, &pe):
-				return answers.Answer{}, &params.Error{Param: "url", Value: req.target.String(), Reason: "a widget URL with " + pe.Error()}
-			case err != nil:
-				return answers.Answer{}, err
-			}
-			a, err := jsonAnswer(answer, viewKeys(v))
-			if s.PublicURL == "" && len(s.TrustedProxies) > 0 {
-				// The URLs in the answer follow what the proxy reports.
-				a.Header.Set("Vary", "X-Forwarded-Proto, X-Forwarded-Host")
-			}
-			return a, err
-		})
-	})
+func (s *server) oembed(ctx context.Context, ask ask) (answers.Answer, error) {
+	origin := ask.origin
+	q, _ := url.ParseQuery(ask.query)
+	switch f := q.Get("format"); f {
+	case "", "json":
+	default:
+		return answers.Answer{}, &statusError{http.StatusNotImplemented, "only format=json is implemented"}
+	}
+	req, err := parseOEmbedRequest(q)
+	if err != nil {
+		return answers.Answer{}, err
+	}
+	embed, err := s.embedTargetFor(ctx, req.target, origin)
+	if errors.Is(err, store.ErrNotFound) {
+		return answers.Answer{}, notFound("no article or widget of this site at this URL")
+	}
+	if err != nil {
+		return answers.Answer{}, err
+	}
+	answer, v, status, err := s.oembedFor(ctx, embed, origin, req)
+	var pe *params.Error
+	switch {
+	case status == http.StatusNotFound:
+		return answers.Answer{}, notFound("no article or widget of this site at this URL")
+	case errors.As(err, &pe):
+		return answers.Answer{}, &params.Error{Param: "url", Value: req.target.String(), Reason: "a widget URL with " + pe.Error()}
+	case err != nil:
+		return answers.Answer{}, err
+	}
+	a, err := jsonAnswer(answer, viewKeys(v))
+	if s.PublicURL == "" && len(s.TrustedProxies) > 0 {
+		// The URLs in the answer follow what the proxy reports.
+		a.Header.Set("Vary", "X-Forwarded-Proto, X-Forwarded-Host")
+	}
+	return a, err
 }
 
 func parseOEmbedRequest(q url.Values) (oembedRequest, error) {

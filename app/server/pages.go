@@ -131,23 +131,15 @@ func (p *pageRenderer) render(v ui.View, canonical, oembed, wasm string) ([]byte
 	return small, nil
 }
 
-// page serves the prerendered pages: /, /a/{slug}, /embed and /saved,
-// kept (app/answers) under the key keyOf gives their request.
-func (s *server) page() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		req := requestOf(r)
-		page := params.CanonicalPage(r.URL.Path, r.URL.RawQuery)
-		s.keep(w, r, func(ctx context.Context) (answers.Answer, error) {
-			return s.pageAnswer(ctx, page, s.readerLang(req, page), s.originOf(req))
-		})
-	})
+// page builds the prerendered pages: /, /a/{slug}, /embed and /saved.
+func (s *server) page(ctx context.Context, ask ask) (answers.Answer, error) {
+	return s.pageAnswer(ctx, ask.page, ask.reader, ask.origin)
 }
 
 // notFoundPage answers the site's not-found page, which is never kept.
 func (s *server) notFoundPage(w http.ResponseWriter, r *http.Request) {
-	req := requestOf(r)
-	page := params.CanonicalPage(r.URL.Path, r.URL.RawQuery)
-	a, err := s.pageAnswer(r.Context(), page, s.readerLang(req, page), s.originOf(req))
+	ask := s.askOf(r, routePage)
+	a, err := s.pageAnswer(r.Context(), ask.page, ask.reader, ask.origin)
 	if err != nil {
 		a = s.problemFor(r.Context(), r, err)
 	}

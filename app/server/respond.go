@@ -16,29 +16,40 @@ import (
 // (Surrogate-Key, Cache-Tag) can be told of a change at once.
 const cacheShort = "public, max-age=60, s-maxage=300, stale-while-revalidate=600"
 
-// answerFunc makes an answer; an error says which problem to answer instead.
-type answerFunc func(ctx context.Context) (answers.Answer, error)
+// build makes the answer an ask names; an error says which problem to
+// answer instead.
+type build func(ctx context.Context, a ask) (answers.Answer, error)
 
-// keep serves the answer kept for the request (under the key keyOf
-// gives it), building it when none is. A build that fails gets the problem
-// its error names (see problemFor); problems are sent, never kept. Every
-// answer kept carries the headers every answer of the site carries.
-func (s *server) keep(w http.ResponseWriter, r *http.Request, b answerFunc) {
-	key, ok := s.keyOf(requestOf(r))
-	if !ok {
-		panic("server: keep on a route keyOf gives no key: " + r.URL.Path)
-	}
-	s.Answers.Serve(w, r, key, func(ctx context.Context) answers.Answer {
-		a, err := b(ctx)
-		if err != nil {
-			return s.problemFor(ctx, r, err)
+// kept is the handler of a route whose answers are kept: it works out
+// what each request asks (askOf), and serves the answer kept under the
+// ask's key, which b makes from the same ask when none is kept. A build
+// that fails gets the problem its error names (see problemFor); problems
+// are sent, never kept. Every answer kept carries the headers every answer
+// of the site carries.
+func (s *server) kept(route string, b build) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a := s.askOf(r, route)
+		if a.err != nil {
+			answers.Prepare(s.problemFor(r.Context(), r, a.err)).ServeHTTP(w, r)
+			return
 		}
-		for name, values := range s.common {
-			if _, set := a.Header[name]; !set {
-				a.Header[name] = values
+		answer := func(ctx context.Context) answers.Answer {
+			built, err := b(ctx, a)
+			if err != nil {
+				return s.problemFor(ctx, r, err)
 			}
+			for name, values := range s.common {
+				if _, set := built.Header[name]; !set {
+					built.Header[name] = values
+				}
+			}
+			return built
 		}
-		return a
+		if a.key == "" {
+			s.Answers.ServeOnce(w, r, answer)
+			return
+		}
+		s.Answers.Serve(w, r, a.key, answer)
 	})
 }
 

@@ -9,11 +9,11 @@ import (
 
 // addRoutes lays out the whole HTTP surface.
 func (s *server) addRoutes(mux *http.ServeMux) {
-	mux.Handle("/api/v1/articles", onlyGet(s.listArticles()))
-	mux.Handle("/api/v1/articles/{slug}", onlyGet(s.getArticle()))
-	mux.Handle("/api/v1/articles/{slug}/related", onlyGet(s.relatedArticles()))
-	mux.Handle("/api/v1/categories", onlyGet(s.listCategories()))
-	mux.Handle("/api/v1/view", onlyGet(s.getView()))
+	mux.Handle(routeArticles, onlyGet(s.kept(routeArticles, s.listArticles)))
+	mux.Handle(routeArticle, onlyGet(s.kept(routeArticle, s.getArticle)))
+	mux.Handle(routeRelated, onlyGet(s.kept(routeRelated, s.relatedArticles)))
+	mux.Handle(routeCategories, onlyGet(s.kept(routeCategories, s.listCategories)))
+	mux.Handle(routeView, onlyGet(s.kept(routeView, s.getView)))
 	if s.Insights != nil {
 		mux.Handle("/api/v1/events", s.takeEvents())
 		mux.Handle("/insights", onlyGet(s.insightsPage()))
@@ -24,15 +24,16 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("/embed.js", onlyGet(s.webFileAt("/embed.js", s.loader, embedScriptCache)))
 	mux.Handle("/robots.txt", onlyGet(s.webFileAt("/robots.txt", "/web/robots.txt", "public, max-age=86400")))
 	mux.Handle("/favicon.ico", onlyGet(s.webFileAt("/favicon.ico", "/web/icons/icon-192.png", "public, max-age=86400")))
-	mux.Handle("/oembed", onlyGet(s.oembed()))
+	mux.Handle(routeOEmbed, onlyGet(s.kept(routeOEmbed, s.oembed)))
 	if s.Media != nil {
 		mux.Handle("/media/{key}", onlyGet(s.Media))
 	}
 
-	mux.Handle("/{$}", onlyGet(s.page()))
-	mux.Handle("/a/{slug}", onlyGet(s.page()))
-	mux.Handle("/embed", onlyGet(s.page()))
-	mux.Handle("/saved", onlyGet(s.page()))
+	page := onlyGet(s.kept(routePage, s.page))
+	mux.Handle("/{$}", page)
+	mux.Handle("/a/{slug}", page)
+	mux.Handle("/embed", page)
+	mux.Handle("/saved", page)
 	mux.Handle("/go/{slug}", onlyGet(s.goToArticle()))
 	mux.Handle("/", onlyGet(s.staticOrNotFound()))
 }
@@ -110,8 +111,7 @@ func (s *server) staticOrNotFound() http.Handler {
 }
 
 // RouteOf names the route that serves path, as the metrics count requests:
-// a pattern, never the path itself, so that the names stay few. The name
-// is a constant, never path's own memory, which the front reuses.
+// a pattern, never the path itself, so that the names stay few.
 func RouteOf(path string) string {
 	for _, fixed := range [...]string{"/", "/embed", "/saved", "/embed.js", "/robots.txt", "/favicon.ico", "/oembed", "/healthz",
 		"/api/v1/articles", "/api/v1/categories", "/api/v1/view", "/api/v1/events", "/insights", "/insights.csv",

@@ -91,10 +91,11 @@ type server struct {
 	loader string
 	// eventHeader are the headers of the answers to beacons.
 	eventHeader []answers.Field
+	// origins are those whose answers are kept, with no public URL.
+	origins originsKept
 }
 
-// Server is the whole site: a handler of every request, and the answers
-// prepared ahead that a front may serve without it (Lookup).
+// Server is the whole site: the handler of every request.
 type Server struct {
 	*server
 	handler http.Handler
@@ -159,11 +160,6 @@ func (c Config) describe() string {
 	}
 	return ui.SiteDescription(c.Lang)
 }
-
-// CommonHeader returns the headers every answer of the site carries, for
-// the answers a front writes itself (a request it could not read). It
-// must not be changed.
-func (s *Server) CommonHeader() http.Header { return s.common }
 
 // commonHeaders are the headers every answer carries. The API and the
 // files may be read from any origin: they are public, and sandboxed frames

@@ -11,13 +11,12 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
 
-	"github.com/kiosque/kiosque/app/server"
+	"github.com/kiosque/kiosque/app/front"
 )
 
 func main() {
@@ -51,12 +50,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	srv := &http.Server{Addr: *addr, Handler: site.routes(), ReadHeaderTimeout: 5 * time.Second}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	fmt.Fprintf(stdout, "Widgets from %s on a partner's page: http://%s/\nThe same in a WordPress post:        http://%s/wordpress\n",
 		*widget, ln.Addr(), ln.Addr())
-	return server.Serve(ctx, srv, ln, 5*time.Second)
+	opts := front.DefaultOptions(nil)
+	opts.Grace = 5 * time.Second
+	return front.Serve(ctx, ln, site.routes(), opts)
 }
