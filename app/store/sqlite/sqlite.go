@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -92,7 +93,9 @@ func OpenAsIs(ctx context.Context, dir string) (*Store, error) {
 // openDB opens the database file of the folder dir.
 func openDB(dir string) (*sql.DB, string, error) {
 	path := filepath.Join(dir, FileName)
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	// A file name in a URI ends at its first ? or #: those (and %) are
+	// escaped, so that a folder named "a#1" is not the file "a".
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, path, fmt.Errorf("open store %s: %w", path, err)
