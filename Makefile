@@ -125,8 +125,15 @@ lint:
 # next to nginx serving the same bytes (pinned cores), a partner's page
 # view in Chromium, memory, Lighthouse. Installs Debian's nginx and wrk
 # when missing; Lighthouse comes from the npm registry into build/cache.
-bench: build $(CHROMIUM) /usr/sbin/nginx /usr/bin/wrk
+# vegeta, the open-model load generator of the latency budget, from the Go
+# module proxy.
+VEGETA := build/cache/bin/vegeta
+
+bench: build $(CHROMIUM) /usr/sbin/nginx /usr/bin/wrk $(VEGETA)
 	$(GO) run ./build/cmd/bench
+
+$(VEGETA):
+	GOBIN=$(CURDIR)/build/cache/bin $(GO) install github.com/tsenart/vegeta/v12@v12.13.0
 
 /usr/sbin/nginx /usr/bin/wrk:
 	@echo "Installing Debian's nginx and wrk for the benchmarks"

@@ -1,7 +1,8 @@
 // Command bench measures Kiosque side by side with its references, in one
 // run, and prints one table: the wasm against go-app's hello world; the
-// server's throughput and tail latency against nginx serving the very same
-// bytes from files, on one pinned core each; what a partner's page view
+// server's rate at saturation (wrk) and its tail latency at a constant
+// rate (vegeta) against nginx serving the very same bytes from files, on
+// one pinned core each; what a partner's page view
 // costs in Chromium with and without the reader's intent; the time to the
 // widget's first card against the same document as a static file; the
 // widget events (insights) a server takes on one core, and whether a
@@ -36,6 +37,7 @@ type options struct {
 	cacheDir  string // where Lighthouse is installed
 	serverCPU string
 	loadCPU   string
+	vegeta    string // the open-model load generator
 }
 
 func main() {
@@ -48,7 +50,8 @@ func main() {
 	flag.StringVar(&o.web, "web", "web", "the web folder, with the built wasm")
 	flag.StringVar(&o.cacheDir, "cache", "build/cache", "where tools fetched from npm are kept")
 	flag.StringVar(&o.serverCPU, "server-cpu", "0", "the core the servers run on")
-	flag.StringVar(&o.loadCPU, "load-cpu", "1", "the core wrk runs on")
+	flag.StringVar(&o.loadCPU, "load-cpu", "1", "the core wrk and vegeta run on")
+	flag.StringVar(&o.vegeta, "vegeta", "build/cache/bin/vegeta", "vegeta, the open-model load generator (make bench installs it)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
