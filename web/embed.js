@@ -28,7 +28,19 @@
     registry.load();
     return;
   }
-  var options = ["article", "category", "limit", "theme", "lang", "layout", "target", "wasm"];
+  var options = ["article", "url", "category", "limit", "theme", "lang", "layout", "target", "wasm"];
+  // The values the server takes for the options that have a few; a value
+  // with an obvious meaning is taken (case, spaces), anything else is
+  // left out with a warning that names it, so that the widget shows with
+  // its default rather than an error.
+  var allowed = {
+    theme: ["light", "dark", "auto"],
+    layout: ["both", "carousel", "cards"],
+    lang: ["fr", "ar", "en"],
+    target: ["_top", "_blank"],
+    wasm: ["intent", "idle", "eager"]
+  };
+  var maxLimit = 12;
   // The share of page views whose article widgets merge the ranker's
   // carousel with a baseline's, for the publisher's comparison of the two:
   // the server that serves this file writes its -interleave here.
@@ -60,13 +72,44 @@
     return value || "";
   }
 
+  // warn tells the partner's developer, in the console, what the loader
+  // did with what it was given.
+  function warn(message) {
+    if (window.console && console.warn) console.warn("Kiosque: " + message);
+  }
+
+  // checked is the value of an option the server will take: value made
+  // plain where its meaning is obvious, or "" (the default) with a warning.
+  function checked(box, name, value) {
+    if (!value) return "";
+    var plain = String(value).trim().toLowerCase();
+    if (allowed[name]) {
+      if (allowed[name].indexOf(plain) >= 0) return plain;
+      warn("data-" + name + '="' + value + '" is not one of ' + allowed[name].join(", ") + ": the default is used");
+      return "";
+    }
+    if (name === "limit") {
+      var n = Number(plain);
+      if (!(n >= 1) || Math.floor(n) !== n) {
+        warn("data-limit=\"" + value + "\" is not a whole number from 1 to " + maxLimit + ": the default is used");
+        return "";
+      }
+      if (n > maxLimit) {
+        warn("data-limit=\"" + value + "\" is more than " + maxLimit + ": " + maxLimit + " are shown");
+        return String(maxLimit);
+      }
+      return String(n);
+    }
+    return String(value).trim();
+  }
+
   // language is the widget's: the one the partner asks for, else that of
   // the page around it when the widget speaks it. Left out, the widget
   // speaks its content's. Never the reader's browser's: the labels then
   // match the page, and the frame's address names its language, so that a
   // cache never serves one reader's language to another.
   function language(box) {
-    var asked = setting(box, "lang");
+    var asked = checked(box, "lang", setting(box, "lang"));
     if (asked) return asked;
     var page = (box.closest("[lang]") || document.documentElement).getAttribute("lang") || "";
     page = page.toLowerCase().split("-")[0];
@@ -119,9 +162,16 @@
   function mount(box) {
     var id = "k" + ++count, frame = document.createElement("iframe"), src = new URL("embed", base);
     options.forEach(function (name) {
-      var value = name === "lang" ? language(box) : setting(box, name);
+      var value = name === "lang" ? language(box) : checked(box, name, setting(box, name));
       if (value) src.searchParams.set(name, value);
     });
+    // An article named by its address is asked as one (a post's
+    // permalink, or its page here).
+    var named = src.searchParams.get("article");
+    if (named && /^https?:\/\//i.test(named) && !src.searchParams.get("url")) {
+      src.searchParams.delete("article");
+      src.searchParams.set("url", named);
+    }
     if (variant && src.searchParams.get("article")) src.searchParams.set("variant", variant);
     // In the order the server keeps answers under (app/params).
     src.searchParams.sort();
@@ -144,14 +194,42 @@
     frame.style.cssText = "position:absolute;top:0;left:0;display:block;width:100%;height:100%;border:0;opacity:0;pointer-events:none;color-scheme:light";
     if (getComputedStyle(box).position === "static") box.style.position = "relative";
     box.appendChild(frame);
-    frames.set(id, { box: box, frame: frame });
+    var entry = { box: box, frame: frame };
+    frames.set(id, entry);
+    // A frame that loaded and never said its height was not the widget:
+    // a server down, or a browser that blocked it (a site that
+    // -frame-ancestors leaves out). Its place goes back to the fallback.
+    frame.addEventListener("load", function () {
+      setTimeout(function () {
+        if (!entry.reported) giveUp(id, "the widget at " + frame.src + " did not show; is this site among the server's -frame-ancestors?");
+      }, 3000);
+    });
+  }
+
+  // giveUp takes a frame away and leaves its fallback as it was, with
+  // none of the height reserved for the widget.
+  function giveUp(id, why) {
+    var entry = frames.get(id);
+    if (!entry) return;
+    frames.delete(id);
+    warn(why);
+    if (entry.frame.parentNode) entry.frame.parentNode.removeChild(entry.frame);
+    entry.box.style.minHeight = "";
+    entry.box.setAttribute("data-kiosque-state", "failed");
   }
 
   function resize(event) {
     var data = event.data, entry = data && data.type === "kiosque:resize" && data.version === 1 && frames.get(data.id);
     var height = entry && Math.ceil(data.height);
     // Only our own frame, still showing the widget, may resize itself.
-    if (!entry || event.source !== entry.frame.contentWindow || event.origin !== origin || !(height > 0)) return;
+    if (!entry || event.source !== entry.frame.contentWindow || event.origin !== origin) return;
+    entry.reported = true;
+    // The widget could not show what it was asked (an option the server
+    // does not take): the page keeps its fallback, and the console says why.
+    if (data.error && entry.box.getAttribute("data-kiosque-state") !== "ready") {
+      return giveUp(data.id, "the widget could not show: " + String(data.error).slice(0, 300));
+    }
+    if (!(height > 0)) return;
     var box = entry.box, frame = entry.frame;
     frame.style.height = Math.min(height, 20000) + "px";
     // The widget names itself, unless the partner named the frame.

@@ -278,7 +278,11 @@
       var height = Math.ceil(root.getBoundingClientRect().height);
       if (height === reported && again !== true) return;
       reported = height;
-      if (id) window.parent.postMessage({ type: "kiosque:resize", version: 1, id: id, height: height, title: document.title }, "*");
+      // A widget that could not show what it was asked says why instead,
+      // and its loader keeps the page's fallback.
+      var alert = root.querySelector('.widget [role="alert"]');
+      if (id && alert) window.parent.postMessage({ type: "kiosque:resize", version: 1, id: id, height: height, error: alert.textContent }, "*");
+      else if (id) window.parent.postMessage({ type: "kiosque:resize", version: 1, id: id, height: height, title: document.title }, "*");
       if (secret) window.parent.postMessage({ secret: secret, message: "height", value: height }, "*");
     };
     // Not before the whole document is parsed: a height measured half way

@@ -45,11 +45,18 @@ const chromium = "/usr/bin/chromium"
 // the front the binary serves with (app/front).
 func startKiosque(tb testing.TB, extra ...news.Article) *liveServer {
 	tb.Helper()
-	return startKiosqueWithStore(tb, func(st *sqlite.Store) {
+	return startKiosqueFramedBy(tb, "*", extra...)
+}
+
+// startKiosqueFramedBy is startKiosque whose widget only the sites of
+// ancestors (-frame-ancestors) may frame.
+func startKiosqueFramedBy(tb testing.TB, ancestors string, extra ...news.Article) *liveServer {
+	tb.Helper()
+	return serveSite(tb, newSiteFramedBy(tb, ancestors, func(st *sqlite.Store) {
 		if err := st.Put(context.Background(), extra...); err != nil {
 			tb.Fatal(err)
 		}
-	})
+	}))
 }
 
 // startKiosqueWithStore is startKiosque with a store that fill prepares.
@@ -96,11 +103,17 @@ const webDir = "../../web"
 // what fill adds.
 func newSite(tb testing.TB, fill func(*sqlite.Store)) *server.Server {
 	tb.Helper()
+	return newSiteFramedBy(tb, "*", fill)
+}
+
+// newSiteFramedBy is newSite whose widget only ancestors may frame.
+func newSiteFramedBy(tb testing.TB, ancestors string, fill func(*sqlite.Store)) *server.Server {
+	tb.Helper()
 	data := tb.TempDir()
 	st := openSample(tb, data)
 	tb.Cleanup(func() { st.Close() })
 	fill(st)
-	r, _ := runReplica(tb, st, data, webDir)
+	r, _ := runReplicaFramedBy(tb, st, data, webDir, ancestors)
 	return r.Site()
 }
 
@@ -125,13 +138,19 @@ func openSample(tb testing.TB, data string) *sqlite.Store {
 // waits until it leads with its related lists up to date.
 func runReplica(tb testing.TB, st store.Backend, data, web string) (r *replica.Replica, stop func()) {
 	tb.Helper()
+	return runReplicaFramedBy(tb, st, data, web, "*")
+}
+
+// runReplicaFramedBy is runReplica whose widget only ancestors may frame.
+func runReplicaFramedBy(tb testing.TB, st store.Backend, data, web, ancestors string) (r *replica.Replica, stop func()) {
+	tb.Helper()
 	if _, err := os.Stat(filepath.Join(web, "app.wasm")); err != nil {
 		tb.Fatalf("%s/app.wasm is missing: build it first (make test does)", web)
 	}
 	r, err := replica.New(replica.Config{
 		Log:        slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Store:      st,
-		Site:       server.Config{Web: os.DirFS(web), Site: "Kiosque Démo", FrameAncestors: "*"},
+		Site:       server.Config{Web: os.DirFS(web), Site: "Kiosque Démo", FrameAncestors: ancestors},
 		DataDir:    data,
 		CacheBytes: 64 << 20,
 	})
@@ -453,8 +472,8 @@ type partnerSite struct {
 
 // hostBox is a widget container on a partner's page.
 type hostBox struct {
-	ID, Article, Category, Layout, Target, Theme, Lang string
-	Fallback, Title                                    string
+	ID, Article, Category, Layout, Target, Theme, Lang, Limit string
+	Fallback, Title                                           string
 }
 
 type hostPage struct {
@@ -476,6 +495,10 @@ var hostHTML = template.Must(template.New("host").Parse(`<!DOCTYPE html>
 {{end}}{{range $name, $value := .Meta}}<meta name="kiosque:{{$name}}" content="{{$value}}">
 {{end}}<style>body{margin:0;font:16px/1.5 sans-serif}main{max-width:760px;margin:0 auto;padding:8px 16px}.spacer{height:{{.Spacer}}px;background:#eee}</style>
 <script>
+window.warnings = [];
+(function (warn) {
+  console.warn = function () { warnings.push(Array.prototype.join.call(arguments, " ")); warn.apply(console, arguments); };
+})(console.warn);
 window.shifts = [];
 window.inputShifts = [];
 new PerformanceObserver(function (list) {
@@ -501,7 +524,7 @@ function loaderStart() {
 <h1>Un site partenaire</h1>
 <p>Un paragraphe d’introduction avant le premier widget, pour que le texte qui suit puisse bouger s’il devait bouger.</p>
 {{if .Spacer}}<div class="spacer"></div>{{end}}
-{{range .Boxes}}<div class="kiosque-embed" id="{{.ID}}"{{with .Article}} data-article="{{.}}"{{end}}{{with .Category}} data-category="{{.}}"{{end}}{{with .Layout}} data-layout="{{.}}"{{end}}{{with .Target}} data-target="{{.}}"{{end}}{{with .Theme}} data-theme="{{.}}"{{end}}{{with .Lang}} data-lang="{{.}}"{{end}}>
+{{range .Boxes}}<div class="kiosque-embed" id="{{.ID}}"{{with .Article}} data-article="{{.}}"{{end}}{{with .Category}} data-category="{{.}}"{{end}}{{with .Layout}} data-layout="{{.}}"{{end}}{{with .Target}} data-target="{{.}}"{{end}}{{with .Theme}} data-theme="{{.}}"{{end}}{{with .Lang}} data-lang="{{.}}"{{end}}{{with .Limit}} data-limit="{{.}}"{{end}}>
 <a href="{{.Fallback}}">{{.Title}}</a>
 </div>
 <p class="after">Le texte qui suit le widget. Il ne doit pas sauter quand le cadre prend la place du lien de repli, ni après.</p>
@@ -535,6 +558,13 @@ var wordpressHTML = template.Must(template.New("wordpress").Parse(`<!DOCTYPE htm
 // partner's, a partner's site, and a third origin.
 func startPartnerSite(tb testing.TB) *partnerSite {
 	tb.Helper()
+	return startPartnerSiteFramedOnlyBy(tb, "*")
+}
+
+// startPartnerSiteFramedOnlyBy is startPartnerSite with a Kiosque whose
+// widget only ancestors may frame (-frame-ancestors).
+func startPartnerSiteFramedOnlyBy(tb testing.TB, ancestors string) *partnerSite {
+	tb.Helper()
 	p := &partnerSite{}
 	mux := http.NewServeMux()
 	host := httptest.NewServer(mux)
@@ -547,7 +577,7 @@ func startPartnerSite(tb testing.TB) *partnerSite {
 		Published: time.Now().Add(-time.Hour), Source: "test",
 		Image: &news.Image{Src: "/web/images/societe-eau.svg", Alt: "De l’eau.", Width: 1200, Height: 675},
 	}
-	kiosque := startKiosque(tb, p.exclusive)
+	kiosque := startKiosqueFramedBy(tb, ancestors, p.exclusive)
 	p.widget = strings.Replace(kiosque.URL, "127.0.0.1", "localhost", 1)
 
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -608,6 +638,16 @@ func (p *partnerSite) pages(q url.Values) map[string]hostPage {
 		"links": {Boxes: []hostBox{exclusive}},
 		"bench": {Boxes: []hostBox{seed}},
 		"dark":  {Scheme: "dark", Boxes: []hostBox{lightCulture}},
+		"wrong": {Boxes: []hostBox{
+			{ID: "purple", Article: seedSlug, Theme: "purple", Fallback: p.widget + "/a/" + seedSlug, Title: "Violet"},
+			{ID: "upper", Article: seedSlug, Theme: "Dark", Fallback: p.widget + "/a/" + seedSlug, Title: "Sombre"},
+			{ID: "many", Category: "culture", Layout: "cards", Limit: "20", Fallback: p.widget + "/?category=culture", Title: "Vingt"},
+			{ID: "grid", Article: seedSlug, Layout: "grid", Fallback: p.widget + "/a/" + seedSlug, Title: "Grille"},
+			{ID: "german", Article: seedSlug, Lang: "de", Fallback: p.widget + "/a/" + seedSlug, Title: "Allemand"},
+			{ID: "nosection", Category: "nope", Fallback: p.widget + "/", Title: "Aucune rubrique"},
+			{ID: "missing", Article: "no-such-article", Category: "sport", Fallback: p.widget + "/", Title: "Disparu"},
+			{ID: "address", Article: p.exclusive.URL, Fallback: p.exclusive.URL, Title: "Par son adresse"},
+		}},
 	}
 }
 

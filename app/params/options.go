@@ -107,8 +107,14 @@ const (
 
 // Embed are the options of the widget, from the query of /embed.
 type Embed struct {
-	Article  string    `json:"article,omitempty"`  // slug of the article the widget is about
-	Category string    `json:"category,omitempty"` // or the section it lists
+	// Article names the article the widget is about: its slug, or its
+	// address (its page here, or its URL at the publisher).
+	Article string `json:"article,omitempty"`
+	// URL names it by its address alone (a WordPress post's permalink).
+	URL string `json:"url,omitempty"`
+	// Category is the section the widget lists; with an article, the
+	// section listed when the article is not (or no longer) here.
+	Category string `json:"category,omitempty"`
 	Limit    int       `json:"limit"`
 	Theme    Theme     `json:"theme"`
 	Lang     news.Lang `json:"lang,omitempty"` // empty: the content's
@@ -125,6 +131,10 @@ type Embed struct {
 	// the ranker's list alone. The loader draws it for some page views.
 	Variant int `json:"variant,omitempty"`
 }
+
+// NamesArticle reports whether the widget is about an article (by its
+// slug or its address), rather than a list.
+func (o Embed) NamesArticle() bool { return o.Article != "" || o.URL != "" }
 
 // MaxFrameHeight bounds the maxheight parameter, as /oembed does.
 const MaxFrameHeight = 100_000
@@ -144,14 +154,18 @@ const MaxVariant = 8
 func ParseEmbed(q url.Values) (Embed, error) {
 	o := Embed{
 		Article:  q.Get("article"),
+		URL:      q.Get("url"),
 		Category: q.Get("category"),
 		Limit:    DefaultEmbedLimit,
 		Layout:   LayoutBoth,
 		Target:   "_top",
 		Wasm:     WasmIntent,
 	}
-	if o.Article != "" && o.Category != "" {
-		return o, &Error{"category", o.Category, "give article or category, not both"}
+	if o.Article != "" && o.URL != "" {
+		return o, &Error{"url", o.URL, "give article or url, not both"}
+	}
+	if len(o.URL) > 2048 || len(o.Article) > 2048 {
+		return o, &Error{"url", o.URL, "at most 2,048 characters"}
 	}
 	var err error
 	if o.Limit, err = Int(q, "limit", DefaultEmbedLimit, 1, MaxEmbedLimit); err != nil {
@@ -188,7 +202,7 @@ func ParseEmbed(q url.Values) (Embed, error) {
 	if o.Variant, err = Int(q, "variant", 0, 0, MaxVariant); err != nil {
 		return o, err
 	}
-	if o.Variant > 0 && o.Article == "" {
+	if o.Variant > 0 && o.Article == "" && o.URL == "" {
 		return o, &Error{"variant", q.Get("variant"), "only an article's widget has a carousel to interleave"}
 	}
 	return o, nil
@@ -204,7 +218,7 @@ func CanonicalPage(path, rawQuery string) string {
 	path = (&url.URL{Path: path}).EscapedPath()
 	switch {
 	case path == "/embed":
-		return CanonicalURI(path, rawQuery, "article", "category", "lang", "layout", "limit", "maxheight", "target", "theme", "variant", "wasm")
+		return CanonicalURI(path, rawQuery, "article", "category", "lang", "layout", "limit", "maxheight", "target", "theme", "url", "variant", "wasm")
 	case path == "/":
 		return CanonicalURI(path, rawQuery, "category", "cursor", "lang", "theme")
 	case strings.HasPrefix(path, "/a/"):

@@ -27,7 +27,7 @@ func TestParseEmbed(t *testing.T) {
 	}
 	bad := map[string]string{
 		"limit=0": "limit", "limit=13": "limit", "limit=abc": "limit", "theme=blue": "theme",
-		"lang=de": "lang", "layout=grid": "layout", "target=_parent": "target", "article=a&category=b": "category",
+		"lang=de": "lang", "layout=grid": "layout", "target=_parent": "target", "article=a&url=b": "url",
 		"wasm=false": "wasm", "wasm=now": "wasm", "maxheight=0": "maxheight", "maxheight=100001": "maxheight", "maxheight=tall": "maxheight",
 	}
 	for query, param := range bad {

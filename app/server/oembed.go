@@ -254,6 +254,11 @@ func (s *server) oembedFor(ctx context.Context, embed *url.URL, origin string, r
 	if err != nil || status != http.StatusOK {
 		return OEmbed{}, v, status, err
 	}
+	if v.Article == nil && v.Embed.NamesArticle() {
+		// A widget shows the latest in place of an article not here;
+		// oEmbed says the article is not here, and the post keeps its link.
+		return OEmbed{}, v, http.StatusNotFound, nil
+	}
 	o := *v.Embed
 	width := oembedWidth
 	if req.maxWidth > 0 {

@@ -177,7 +177,7 @@ func (s *server) pageAnswer(ctx context.Context, page string, reader news.Lang, 
 	// An article's page and a widget's are what partners paste into their
 	// posts: WordPress finds their oEmbed answer here, for the widget with
 	// the options in the address (theme, lang, layout).
-	if status == http.StatusOK && (v.Article != nil || v.Embed != nil) {
+	if status == http.StatusOK && (v.Article != nil || v.Embed != nil && !v.Embed.NamesArticle()) {
 		oembed = oembedDiscovery(origin, v.Path)
 	}
 	// The app starts when the reader reaches for it, but on the saved
@@ -197,7 +197,11 @@ func (s *server) pageAnswer(ctx context.Context, page string, reader news.Lang, 
 	if err != nil {
 		return answers.Answer{}, err
 	}
-	widget := v.Embed != nil
+	// A widget's answer may be framed where a widget may, an error too:
+	// the partner's page then shows the frame's words (in its reader's
+	// language) and the loader its fallback, never a frame the browser
+	// blocked.
+	widget := v.Embed != nil || strings.HasPrefix(page, "/embed?") || page == "/embed"
 	h := http.Header{}
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Security-Policy", s.contentSecurityPolicy(widget))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -168,10 +169,48 @@ func TestBadPageParametersGetA400Page(t *testing.T) {
 			t.Errorf("%s: an error page loads the app", path)
 		}
 	}
-	for _, path := range []string{"/a/no-such-article", "/embed?article=no-such-article", "/nowhere"} {
+	for _, path := range []string{"/a/no-such-article", "/nowhere"} {
 		res, _ := webtest.Get(t, srv.URL+path)
 		if res.StatusCode != http.StatusNotFound {
 			t.Errorf("%s: got %d, want 404", path, res.StatusCode)
+		}
+	}
+}
+
+// A widget whose article is not here (never imported, taken down, a slug
+// mistyped, an address) shows the latest of the section it names, else the
+// latest, and no error: a partner's page is no place for one. It is found
+// by its slug, its page's address here, or its address at the publisher.
+func TestAWidgetOfAMissingArticleShowsTheLatest(t *testing.T) {
+	const wpURL = "https://publisher.example/2026/12/07/un-article/"
+	extra := news.Article{Slug: "un-article-du-publieur", URL: wpURL, Title: "Un article du publieur", Category: "Sport",
+		Lang: news.French, Published: time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC), Body: []string{"Un paragraphe."}}
+	srv := newTestServer(t, extra)
+	for path, want := range map[string]string{
+		"/embed?article=no-such-article":                                                    "",
+		"/embed?article=no-such-article&category=culture":                                   "culture",
+		"/embed?url=" + url.QueryEscape("https://elsewhere.example/x/"):                     "",
+		"/embed?url=" + url.QueryEscape("https://elsewhere.example/x/") + "&category=sport": "sport",
+		"/embed?article=" + url.QueryEscape(srv.URL+"/a/nope"):                              "",
+	} {
+		res, body := webtest.Get(t, srv.URL+path)
+		v := embeddedView(t, parsePage(t, body))
+		if res.StatusCode != http.StatusOK || v.Error != "" || v.Article != nil || len(v.Articles) == 0 {
+			t.Errorf("%s: %d, error %q, article %v, %d articles", path, res.StatusCode, v.Error, v.Article != nil, len(v.Articles))
+			continue
+		}
+		if want != "" && (v.Category == nil || v.Category.Slug != want) {
+			t.Errorf("%s: lists section %v, want %s", path, v.Category, want)
+		}
+		if strings.Contains(string(body), `role="alert"`) {
+			t.Errorf("%s: shows an error", path)
+		}
+	}
+	for _, name := range []string{"article=" + extra.Slug, "url=" + url.QueryEscape(wpURL), "url=" + url.QueryEscape(strings.TrimSuffix(wpURL, "/")),
+		"article=" + url.QueryEscape(wpURL), "article=" + url.QueryEscape(srv.URL+"/a/"+extra.Slug)} {
+		_, body := webtest.Get(t, srv.URL+"/embed?"+name)
+		if v := embeddedView(t, parsePage(t, body)); v.Article == nil || v.Article.Slug != extra.Slug {
+			t.Errorf("/embed?%s: shows %v, want the article %s", name, v.Article, extra.Slug)
 		}
 	}
 }
@@ -361,5 +400,19 @@ func TestSlugsAreDecodedOnce(t *testing.T) {
 	res, _ := webtest.Get(t, srv.URL+"/a/%2561l-omrane-inaugure-son-agence-renovee-a-paris")
 	if res.StatusCode != http.StatusNotFound {
 		t.Errorf("a slug decoded twice found an article: %d", res.StatusCode)
+	}
+}
+
+// A widget's error answer may be framed where its widget may: a browser
+// that blocked it would leave the partner's page a blank frame, with only
+// a CSP report in the console.
+func TestAWidgetsErrorMayBeFramedWhereTheWidgetMay(t *testing.T) {
+	srv := newTestServerWith(t, func(c *Config) { c.FrameAncestors = "https://partner.example" })
+	for _, path := range []string{"/embed?theme=purple", "/embed?limit=20", "/embed?layout=grid", "/embed?lang=de", "/embed?category=nope"} {
+		res, _ := webtest.Get(t, srv.URL+path)
+		if res.StatusCode != http.StatusBadRequest || !strings.HasSuffix(res.Header.Get("Content-Security-Policy"), "frame-ancestors https://partner.example") ||
+			res.Header.Get("X-Frame-Options") != "" {
+			t.Errorf("%s: %d, CSP %q, X-Frame-Options %q", path, res.StatusCode, res.Header.Get("Content-Security-Policy"), res.Header.Get("X-Frame-Options"))
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -128,58 +129,80 @@ func (s *server) embedView(ctx context.Context, v ui.View, q url.Values) (ui.Vie
 		o.Theme = s.EmbedTheme // the publisher's, for partner sites
 	}
 	v.Embed, v.Theme = &o, o.Theme
-	switch {
-	case o.Article != "":
-		a, err := news.Article{}, store.ErrNotFound
-		if store.ValidSlug(o.Article) {
-			a, err = s.Store.Article(ctx, o.Article)
-		}
-		if errors.Is(err, store.ErrNotFound) {
-			v.Lang = firstLang(o.Lang, s.Lang)
-			v.Error = ui.NotFoundText(v.Lang)
-			return v, http.StatusNotFound, nil
-		}
-		if err != nil {
-			return v, 0, err
-		}
-		v.Lang = firstLang(o.Lang, a.Lang)
-		v.Article = &a
-		if o.Variant > 0 && s.Insights != nil && s.Insights.Interleave > 0 {
-			v.Related, v.Interleaved, err = s.interleaved(ctx, a, o.Limit, o.Variant)
-		} else {
-			v.Related, err = s.relatedTo(ctx, a, o.Limit)
-		}
-		if err != nil {
-			return v, 0, err
-		}
-	default:
-		v.Lang = firstLang(o.Lang, s.Lang)
-		query := store.Query{Limit: o.Limit}
-		if o.Layout == params.LayoutBoth {
-			query.Limit++ // one featured card above a full carousel
-		}
-		if o.Category != "" {
-			categories, err := s.Store.Categories(ctx)
+	if o.Article != "" || o.URL != "" {
+		a, err := s.articleNamed(ctx, cmp.Or(o.URL, o.Article))
+		switch {
+		case err == nil:
+			v.Lang = firstLang(o.Lang, a.Lang)
+			v.Article = &a
+			if o.Variant > 0 && s.Insights != nil && s.Insights.Interleave > 0 {
+				v.Related, v.Interleaved, err = s.interleaved(ctx, a, o.Limit, o.Variant)
+			} else {
+				v.Related, err = s.relatedTo(ctx, a, o.Limit)
+			}
 			if err != nil {
 				return v, 0, err
 			}
-			for i := range categories {
-				if categories[i].Slug == store.Slugify(o.Category) {
-					v.Category = &categories[i]
-				}
-			}
-			if v.Category == nil {
-				return v, http.StatusBadRequest, &params.Error{Param: "category", Value: o.Category, Reason: "no such section"}
-			}
-			query.Category = v.Category.Slug
+			return v, http.StatusOK, nil
+		case !errors.Is(err, store.ErrNotFound):
+			return v, 0, err
 		}
-		page, err := s.Store.Articles(ctx, query)
+		// An article not here (not imported yet, taken down, a slug
+		// mistyped): a partner's page is no place for an error, so the
+		// widget lists the latest of the section named, else the latest.
+	}
+	v.Lang = firstLang(o.Lang, s.Lang)
+	query := store.Query{Limit: o.Limit}
+	if o.Layout == params.LayoutBoth {
+		query.Limit++ // one featured card above a full carousel
+	}
+	if o.Category != "" {
+		categories, err := s.Store.Categories(ctx)
 		if err != nil {
 			return v, 0, err
 		}
-		v.Articles = news.Summaries(page.Articles)
+		for i := range categories {
+			if categories[i].Slug == store.Slugify(o.Category) {
+				v.Category = &categories[i]
+			}
+		}
+		switch {
+		case v.Category != nil:
+			query.Category = v.Category.Slug
+		case o.Article == "" && o.URL == "":
+			return v, http.StatusBadRequest, &params.Error{Param: "category", Value: o.Category, Reason: "no such section"}
+		}
 	}
+	page, err := s.Store.Articles(ctx, query)
+	if err != nil {
+		return v, 0, err
+	}
+	v.Articles = news.Summaries(page.Articles)
 	return v, http.StatusOK, nil
+}
+
+// articleNamed is the article a widget names: by its slug, its page here
+// (/a/{slug}), or its address at the publisher (the permalink it was
+// imported from). store.ErrNotFound when none is here.
+func (s *server) articleNamed(ctx context.Context, name string) (news.Article, error) {
+	if !strings.Contains(name, "/") {
+		if !store.ValidSlug(name) {
+			return news.Article{}, store.ErrNotFound
+		}
+		return s.Store.Article(ctx, name)
+	}
+	u, err := url.Parse(name)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return news.Article{}, store.ErrNotFound
+	}
+	a, err := s.Store.ArticleByURL(ctx, u.String())
+	if !errors.Is(err, store.ErrNotFound) {
+		return a, err
+	}
+	if slug, ok := strings.CutPrefix(u.Path, "/a/"); ok && store.ValidSlug(slug) {
+		return s.Store.Article(ctx, slug)
+	}
+	return news.Article{}, store.ErrNotFound
 }
 
 // resolveImages points local images at their content-named paths, which
