@@ -114,7 +114,7 @@ type Embed struct {
 	URL string `json:"url,omitempty"`
 	// Category is the section the widget lists; with an article, the
 	// section listed when the article is not (or no longer) here.
-	Category string `json:"category,omitempty"`
+	Category string    `json:"category,omitempty"`
 	Limit    int       `json:"limit"`
 	Theme    Theme     `json:"theme"`
 	Lang     news.Lang `json:"lang,omitempty"` // empty: the content's
