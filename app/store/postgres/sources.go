@@ -38,6 +38,7 @@ func (s *Store) ApplyImport(ctx context.Context, imp store.Import) (store.Import
 	}
 	var result store.ImportResult
 	err := s.write(ctx, "apply import from "+imp.Origin, func(tx pgx.Tx) error {
+		result = store.ImportResult{}
 		return applyImport(ctx, tx, imp, &result)
 	})
 	if err != nil {
