@@ -98,9 +98,14 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&c.sourceLang, "source-lang", "fr", "language of sources that do not declare one: fr, ar or en")
 	fs.IntVar(&c.cacheMB, "cache-size", answers.DefaultMaxBytes>>20, "megabytes of memory for kept answers (pages, widgets, JSON)")
 	insights := fs.Bool("insights", true, "count the widget's views and clicks on partner sites, anonymously (no cookie, no identifier), for the publisher's dashboard")
-	fs.StringVar(&c.insights.AdminToken, "admin-token", "", "the `token` that opens the publisher's dashboard at /insights (at least 16 characters); none: nobody may open it")
+	fs.StringVar(&c.insights.AdminToken, "admin-token", "", "the `token` that opens the publisher's dashboard at /insights (at least 16 characters, random: openssl rand -base64 24); none: nobody may open it. It shows in ps: prefer -admin-token-file")
+	tokenFile := fs.String("admin-token-file", "", "a `file` that holds the token of -admin-token, which ps does not show")
 	fs.Float64Var(&c.insights.Interleave, "interleave", 0, "the `share` of article widgets' views (0 to 1) whose carousel interleaves the ranker with a plain baseline, to measure it on readers")
 	if err := fs.parse(args, getenv); err != nil {
+		return c, err
+	}
+	var err error
+	if c.insights.AdminToken, err = adminToken(c.insights.AdminToken, *tokenFile); err != nil {
 		return c, err
 	}
 	if err := checkInsights(&c.insights, *insights); err != nil {

@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"regexp"
+	"strings"
 
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/store/postgres"
@@ -32,11 +34,33 @@ func (c serveConfig) storeName() string {
 	return "sqlite:" + c.dataDir
 }
 
-// redactURL is a URL with its password replaced, for messages and logs.
+// redactURL is the store's connection string with its passwords hidden,
+// for messages and logs: a URL's user password (which url.Redacted
+// hides), and the password and sslpassword parameters, of a URL's query
+// or of the keyword=value form.
 func redactURL(raw string) string {
+	if !strings.Contains(raw, "://") {
+		return secretKeywords.ReplaceAllString(raw, "${1}xxxxx")
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "(a URL that does not parse)"
 	}
+	q := u.Query()
+	for name := range q {
+		if isSecretParam(name) {
+			q[name] = []string{"xxxxx"}
+		}
+	}
+	u.RawQuery = q.Encode()
 	return u.Redacted()
 }
+
+// isSecretParam says whether a connection parameter holds a secret.
+func isSecretParam(name string) bool {
+	return strings.EqualFold(name, "password") || strings.EqualFold(name, "sslpassword")
+}
+
+// secretKeywords finds the values of password and sslpassword in the
+// keyword=value form (password=secret, password = 'se cret').
+var secretKeywords = regexp.MustCompile(`(?i)((?:^|\s)(?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|\S*)`)

@@ -135,6 +135,10 @@ func validArticles(items []store.Imported) ([]store.Imported, []Skipped) {
 	valid := items[:0:0]
 	var skipped []Skipped
 	for _, it := range items {
+		if it.OriginID == "" {
+			skipped = append(skipped, Skipped{Title: it.Article.Title, Reason: "no identity at its source (guid, link or id)"})
+			continue
+		}
 		if err := store.Validate(it.Article); err != nil {
 			skipped = append(skipped, Skipped{ID: it.OriginID, Title: it.Article.Title, Reason: err.Error()})
 			continue

@@ -386,3 +386,31 @@ var (
 	_ store.SourceStore = (*sqlite.Store)(nil)
 	_ store.MediaStore  = (*sqlite.Store)(nil)
 )
+
+// pulled is a source that brings the same pull each time.
+type pulled ingest.Pull
+
+func (pulled) Key() string { return "feed:https://example.ma/rss" }
+
+func (p pulled) Pull(context.Context, store.SourceState, ingest.Progress) (ingest.Pull, error) {
+	return ingest.Pull(p), nil
+}
+
+// An item the store would refuse (here, one without an identity at its
+// source) is skipped with its reason: the others import.
+func TestImportSkipsAnItemWithoutIdentity(t *testing.T) {
+	st := openStore(t)
+	item := func(id, slug string) store.Imported {
+		return store.Imported{OriginID: id, Article: news.Article{Slug: slug, Title: "Titre de " + slug, Category: "Société",
+			Lang: news.French, Published: time.Date(2024, 3, 4, 10, 0, 0, 0, time.UTC)}}
+	}
+	src := pulled{Articles: []store.Imported{item("1", "premier"), item("", "sans-identite"), item("3", "troisieme")}}
+	report, err := ingest.Import(t.Context(), st, src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(report.Added, []string{"premier", "troisieme"}) || len(report.Skipped) != 1 ||
+		!strings.Contains(report.Skipped[0].Reason, "identity") {
+		t.Errorf("added %v, skipped %+v", report.Added, report.Skipped)
+	}
+}

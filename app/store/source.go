@@ -100,7 +100,8 @@ type Imported struct {
 	// or link, a WordPress post id.
 	OriginID string
 	// Article.Slug is the wanted slug; a new article whose slug is taken
-	// gets a numbered suffix ("title-2"). Article.ID is ignored.
+	// gets a suffix, numbered ("title-2") or from its identity (see
+	// FreeSlugCandidates). Article.ID is ignored.
 	Article news.Article
 }
 

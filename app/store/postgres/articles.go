@@ -268,9 +268,11 @@ func (s *Store) Delete(ctx context.Context, slug string) error {
 // write runs f in a transaction that first takes the change counter's row,
 // which every writer of the store updates: writers then go one at a time,
 // as SQLite's do, so that two imports cannot pick the same free slug, and
-// none waits on another while holding rows it wants.
+// none waits on another while holding rows it wants. A transaction whose
+// connection is lost before it commits runs again (see pool.inTx): f must
+// start from scratch each time.
 func (s *Store) write(ctx context.Context, what string, f func(tx pgx.Tx) error) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.pool.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT FROM kiosque_changes FOR UPDATE"); err != nil {
 			return err
 		}

@@ -42,17 +42,16 @@ type heldLock struct {
 func (s *Store) TryLock(ctx context.Context, name string) (store.Lock, bool, error) {
 	sum := sha256.Sum256([]byte(name))
 	key := int64(binary.BigEndian.Uint64(sum[:8]))
-	conn, err := s.lockPool.Acquire(ctx)
+	conn, ok, err := s.tryLock(ctx, key)
+	if lostConnection(err) && ctx.Err() == nil {
+		// A connection the pool kept across a restart of the database:
+		// once more, on one that answers (see pool).
+		conn, ok, err = s.tryLock(withCheckedConnections(ctx), key)
+	}
 	if err != nil {
 		return nil, false, fmt.Errorf("lock %q: %w", name, err)
 	}
-	var ok bool
-	if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&ok); err != nil {
-		conn.Release()
-		return nil, false, fmt.Errorf("lock %q: %w", name, err)
-	}
 	if !ok {
-		conn.Release()
 		return nil, false, nil
 	}
 	l := &heldLock{st: s, conn: conn, key: key, lost: make(chan struct{}), done: make(chan struct{})}
@@ -66,6 +65,21 @@ func (s *Store) TryLock(ctx context.Context, name string) (store.Lock, bool, err
 	s.locksMu.Unlock()
 	go l.check()
 	return l, true, nil
+}
+
+// tryLock takes the lock of this key on a connection of the lock pool,
+// which it returns when the lock is taken.
+func (s *Store) tryLock(ctx context.Context, key int64) (*pgxpool.Conn, bool, error) {
+	conn, err := s.lockPool.Acquire(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	var ok bool
+	if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&ok); err != nil || !ok {
+		conn.Release()
+		return nil, false, err
+	}
+	return conn, true, nil
 }
 
 // Release unlocks and gives the connection back.

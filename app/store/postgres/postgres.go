@@ -23,7 +23,7 @@ import (
 
 // Store is a store.Store in a PostgreSQL database.
 type Store struct {
-	pool *pgxpool.Pool
+	pool pool
 	name string // postgres://user@host:port/database, for messages: no password
 
 	// lockPool lends TryLock a connection per lock, for as long as the
@@ -105,17 +105,17 @@ func open(ctx context.Context, connString string, opts Options, prepare func(con
 	name := fmt.Sprintf("postgres://%s@%s/%s", cc.User, net.JoinHostPort(cc.Host, strconv.Itoa(int(cc.Port))), cc.Database)
 	lockCfg := cfg.Copy()
 	lockCfg.MaxConns = cmp.Or(opts.MaxLocks, DefaultMaxLocks)
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	conns, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", name, err)
 	}
 	lockPool, err := pgxpool.NewWithConfig(ctx, lockCfg)
 	if err != nil {
-		pool.Close()
+		conns.Close()
 		return nil, fmt.Errorf("open store %s: %w", name, err)
 	}
-	st := &Store{pool: pool, name: name, lockPool: lockPool, listen: cc.Copy(), locks: map[*heldLock]struct{}{}}
-	if err := prepare(ctx, pool); err != nil {
+	st := &Store{pool: pool{conns}, name: name, lockPool: lockPool, listen: cc.Copy(), locks: map[*heldLock]struct{}{}}
+	if err := prepare(ctx, conns); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("open store %s: %w", name, err)
 	}
@@ -129,6 +129,7 @@ func poolConfig(connString string, opts Options) (*pgxpool.Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg.ShouldPing = shouldPing
 	switch {
 	case opts.MaxConns > 0:
 		cfg.MaxConns = opts.MaxConns

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -429,6 +431,30 @@ func TestPoolConfig(t *testing.T) {
 			t.Errorf("%s with %+v: max conns %d, statement timeout %q, connect timeout %v; want %d, %q, %v", tc.url, tc.opts,
 				cfg.MaxConns, cfg.ConnConfig.RuntimeParams["statement_timeout"], cfg.ConnConfig.ConnectTimeout,
 				tc.maxConns, tc.statementTimeout, tc.connectTimeout)
+		}
+	}
+}
+
+func TestLostConnectionTellsASessionEndedFromAnError(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		lost bool
+	}{
+		{&pgconn.PgError{Severity: "FATAL", Code: "57P01"}, true}, // admin_shutdown: a restart
+		{fmt.Errorf("put articles: %w", &pgconn.PgError{Severity: "FATAL", Code: "57P02"}), true},
+		{&pgconn.PgError{Severity: "FATAL", Code: "57P03"}, true},
+		{&pgconn.PgError{Severity: "FATAL", Code: "08006"}, true},
+		{fmt.Errorf("read: %w", io.ErrUnexpectedEOF), true},
+		{syscall.ECONNRESET, true},
+		{&pgconn.PgError{Severity: "ERROR", Code: "23505"}, false}, // unique_violation
+		{&pgconn.PgError{Severity: "ERROR", Code: "57014"}, false}, // query_canceled: a statement timeout
+		{context.Canceled, false},
+		{context.DeadlineExceeded, false},
+		{errors.New("something else"), false},
+		{nil, false},
+	} {
+		if got := lostConnection(tc.err); got != tc.lost {
+			t.Errorf("lostConnection(%v) = %v, want %v", tc.err, got, tc.lost)
 		}
 	}
 }

@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -38,6 +36,7 @@ func (s *Store) ApplyImport(ctx context.Context, imp store.Import) (store.Import
 	}
 	var result store.ImportResult
 	err := s.write(ctx, "apply import from "+imp.Origin, func(tx pgx.Tx) error {
+		result = store.ImportResult{}
 		return applyImport(ctx, tx, imp, &result)
 	})
 	if err != nil {
@@ -169,7 +168,7 @@ WHERE id = $16`, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.catego
 			return store.Validate(a)
 		}
 		if taken[a.Slug] {
-			if a.Slug, err = freeSlug(ctx, tx, a.Slug, taken); err != nil {
+			if a.Slug, err = freeSlug(ctx, tx, a.Slug, imp.Origin, item.OriginID, taken); err != nil {
 				return err
 			}
 		}
@@ -344,44 +343,26 @@ func takenSlugs(ctx context.Context, tx pgx.Tx, slugs []string) (map[string]bool
 	return taken, nil
 }
 
-// freeSlug returns want with the first numbered suffix that is neither
-// stored nor in taken (the slugs of this import's inserts not sent yet).
-func freeSlug(ctx context.Context, tx pgx.Tx, want string, taken map[string]bool) (string, error) {
-	candidates := make([]string, 0, 99)
-	for n := 2; n <= 100; n++ {
-		suffix := "-" + strconv.Itoa(n)
-		candidates = append(candidates, truncateSlug(want, 200-len(suffix))+suffix)
-	}
-	rows, err := tx.Query(ctx, "SELECT slug FROM articles WHERE slug = ANY($1)", candidates)
-	if err != nil {
-		return "", fmt.Errorf("find a free slug for %q: %w", want, err)
-	}
-	stored, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return "", fmt.Errorf("find a free slug for %q: %w", want, err)
-	}
-	for _, slug := range candidates {
-		if !taken[slug] && !slices.Contains(stored, slug) {
-			return slug, nil
+// freeSlug returns the first slug of the rule (store.FreeSlugCandidates)
+// for a new item that wants want, that is neither stored nor in taken (the
+// slugs of this import's inserts not sent yet).
+func freeSlug(ctx context.Context, tx pgx.Tx, want, origin, originID string, taken map[string]bool) (string, error) {
+	for round := 0; ; round++ {
+		candidates := store.FreeSlugCandidates(want, origin, originID, round)
+		rows, err := tx.Query(ctx, "SELECT slug FROM articles WHERE slug = ANY($1)", candidates)
+		if err != nil {
+			return "", fmt.Errorf("find a free slug for %q: %w", want, err)
+		}
+		stored, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return "", fmt.Errorf("find a free slug for %q: %w", want, err)
+		}
+		for _, slug := range candidates {
+			if !taken[slug] && !slices.Contains(stored, slug) {
+				return slug, nil
+			}
 		}
 	}
-	return "", fmt.Errorf("find a free slug for %q: 100 taken", want)
-}
-
-// truncateSlug cuts s to at most n bytes, on a rune boundary, without a
-// trailing dash.
-func truncateSlug(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	s = s[:n]
-	for !utf8.ValidString(s) {
-		s = s[:len(s)-1]
-	}
-	for len(s) > 0 && s[len(s)-1] == '-' {
-		s = s[:len(s)-1]
-	}
-	return s
 }
 
 // toNullable is t to the millisecond, or NULL for the zero time.

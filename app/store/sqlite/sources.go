@@ -8,9 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
@@ -127,7 +125,7 @@ WHERE id = ?`)
 		if !store.ValidSlug(a.Slug) {
 			return result, fmt.Errorf("apply import from %s: %w", imp.Origin, store.Validate(a))
 		}
-		slug, err := freeSlug(ctx, tx, a.Slug)
+		slug, err := freeSlug(ctx, tx, a.Slug, imp.Origin, item.OriginID)
 		if err != nil {
 			return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
 		}
@@ -279,40 +277,37 @@ func storedItems(ctx context.Context, tx *sql.Tx, origin string) (map[string]sto
 // storedOrder is the order items were stored in.
 func storedOrder(a, b storedItem) int { return cmp.Compare(a.id, b.id) }
 
-// freeSlug returns want, or want with the first free numbered suffix.
-func freeSlug(ctx context.Context, tx *sql.Tx, want string) (string, error) {
-	for n := 1; n <= 100; n++ {
-		slug := want
-		if n > 1 {
-			suffix := "-" + strconv.Itoa(n)
-			slug = truncateSlug(want, 200-len(suffix)) + suffix
+// freeSlug returns want when it is free, or else the first free slug of
+// the rule (store.FreeSlugCandidates) for a new item that wants it.
+func freeSlug(ctx context.Context, tx *sql.Tx, want, origin, originID string) (string, error) {
+	for round := -1; ; round++ {
+		candidates := []string{want}
+		if round >= 0 {
+			candidates = store.FreeSlugCandidates(want, origin, originID, round)
 		}
-		var one int
-		err := tx.QueryRowContext(ctx, "SELECT 1 FROM articles WHERE slug = ?", slug).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
-			return slug, nil
-		}
-		if err != nil {
-			return "", fmt.Errorf("find a free slug for %q: %w", want, err)
+		for _, slug := range candidates {
+			free, err := slugFree(ctx, tx, slug)
+			if err != nil {
+				return "", err
+			}
+			if free {
+				return slug, nil
+			}
 		}
 	}
-	return "", fmt.Errorf("find a free slug for %q: 100 taken", want)
 }
 
-// truncateSlug cuts s to at most n bytes, on a rune boundary, without a
-// trailing dash.
-func truncateSlug(s string, n int) string {
-	if len(s) <= n {
-		return s
+// slugFree says whether no stored article has this slug.
+func slugFree(ctx context.Context, tx *sql.Tx, slug string) (bool, error) {
+	var one int
+	err := tx.QueryRowContext(ctx, "SELECT 1 FROM articles WHERE slug = ?", slug).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return true, nil
 	}
-	s = s[:n]
-	for !utf8.ValidString(s) {
-		s = s[:len(s)-1]
+	if err != nil {
+		return false, fmt.Errorf("find a free slug for %q: %w", slug, err)
 	}
-	for len(s) > 0 && s[len(s)-1] == '-' {
-		s = s[:len(s)-1]
-	}
-	return s
+	return false, nil
 }
 
 // fields are an article's column values, as Put writes them, its content

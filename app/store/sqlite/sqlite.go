@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -495,15 +496,16 @@ func decodeCursor(c string) (published, id int64, err error) {
 
 // Backup writes a consistent copy of the store in the folder dir to the
 // file path while others read and write it (SQLite's VACUUM INTO), then
-// moves it into place, so that path holds a whole copy or nothing. It
-// neither migrates nor checks the schema: the copy is the store as it is,
+// gives it its name, so that path holds a whole copy or nothing; a file
+// already at path is never replaced. The copy is readable by its owner
+// only. It neither migrates nor checks the schema: the copy is the store as it is,
 // which an older server may still be using. Put it in an empty data folder
 // as kiosque.db to restore it.
 func Backup(ctx context.Context, dir, path string) error {
 	if _, err := os.Stat(filepath.Join(dir, FileName)); err != nil {
 		return fmt.Errorf("no store at %s: %w", filepath.Join(dir, FileName), err)
 	}
-	if _, err := os.Stat(path); err == nil {
+	if _, err := os.Lstat(path); err == nil {
 		return fmt.Errorf("back up to %s: the file exists; give a new name", path)
 	}
 	db, _, err := openDB(dir)
@@ -511,23 +513,44 @@ func Backup(ctx context.Context, dir, path string) error {
 		return err
 	}
 	defer db.Close()
-	partial := path + ".partial"
-	os.Remove(partial) // left by a backup that was killed
+	// The copy is written beside path under a name of its own (a file
+	// another backup left, or anyone's, is never touched), readable by its
+	// owner only: it holds all the store does. VACUUM INTO takes an empty
+	// file and keeps its mode.
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.partial")
+	if err != nil {
+		return fmt.Errorf("back up to %s: %w", path, err)
+	}
+	partial := tmp.Name()
+	defer os.Remove(partial)
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("back up to %s: %w", path, err)
+	}
 	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", partial); err != nil {
-		os.Remove(partial)
 		return fmt.Errorf("back up to %s: %w", path, err)
 	}
 	if err := syncFile(partial); err != nil {
-		os.Remove(partial)
 		return fmt.Errorf("back up to %s: %w", path, err)
 	}
-	if err := os.Rename(partial, path); err != nil {
-		os.Remove(partial)
+	if err := linkNew(partial, path); err != nil {
 		return fmt.Errorf("back up to %s: %w", path, err)
 	}
-	// The rename lasts once the folder is written.
+	// The new name lasts once the folder is written.
 	if err := syncFile(filepath.Dir(path)); err != nil {
 		return fmt.Errorf("back up to %s: %w", path, err)
+	}
+	return nil
+}
+
+// linkNew gives the file at from the name to as well, and fails when a
+// file has that name: link(2), unlike rename(2), never replaces one, not
+// even one made since Backup looked. The name from is left to remove.
+func linkNew(from, to string) error {
+	if err := os.Link(from, to); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return errors.New("a file of this name appeared while the copy was made; give a new name")
+		}
+		return err
 	}
 	return nil
 }

@@ -2,7 +2,9 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -15,6 +17,8 @@ func importTests() []test {
 		{"RemovesOnlyMissingItemsOfItsOrigin", testImportRemovesOnlyMissingItems},
 		{"RemovesWithdrawnItems", testImportRemovesWithdrawnItems},
 		{"SuffixesTakenSlugs", testImportSuffixesTakenSlugs},
+		{"FindsASlugForATitleRepeatedWithoutEnd", testImportFindsASlugForATitleRepeatedWithoutEnd},
+		{"TakesADailyColumnPastItsHundredthIssue", testImportTakesADailyColumnPastItsHundredthIssue},
 		{"RecreatedPostKeepsItsSlug", testImportRecreatedPostKeepsItsSlug},
 		{"CountsAnItemListedTwiceOnce", testImportCountsAnItemListedTwiceOnce},
 		{"IsAllOrNothing", testImportIsAllOrNothing},
@@ -151,6 +155,76 @@ func testImportSuffixesTakenSlugs(t *testing.T, open Open) {
 	}
 	if len(res.Added) != 1 || len(res.Added[0]) > 200 || !store.ValidSlug(res.Added[0]) || res.Added[0][len(res.Added[0])-2:] != "-2" {
 		t.Errorf("long slug suffixed as %q", res.Added)
+	}
+}
+
+// A feed of 101 items of one title imports them all, each under a slug of
+// its own.
+func testImportFindsASlugForATitleRepeatedWithoutEnd(t *testing.T, open Open) {
+	st, _ := open(t)
+	var items []store.Imported
+	for i := range 101 {
+		items = append(items, imported(fmt.Sprintf("https://example.com/?p=%d", i), "revue-de-presse", "Revue de presse"))
+	}
+	res, err := st.ApplyImport(t.Context(), store.Import{Origin: "feed:https://example.com/rss", Articles: items})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDistinctSlugs(t, res.Added, 101)
+	if got := storedSlugs(t, st); len(got) != 101 {
+		t.Errorf("%d articles stored, want 101", len(got))
+	}
+}
+
+// A column of one title, imported one issue a day, still imports past
+// its 100th issue; and an issue gets the same slug from its identity
+// wherever the same items were imported before it.
+func testImportTakesADailyColumnPastItsHundredthIssue(t *testing.T, open Open) {
+	ctx := t.Context()
+	st, _ := open(t)
+	const origin = "wordpress:https://example.com"
+	var added []string
+	for day := range 110 {
+		res, err := st.ApplyImport(ctx, store.Import{Origin: origin, Articles: []store.Imported{
+			imported(strconv.Itoa(day), "revue-de-presse", "Revue de presse"),
+		}})
+		if err != nil {
+			t.Fatalf("issue %d: %v", day+1, err)
+		}
+		added = append(added, res.Added...)
+	}
+	checkDistinctSlugs(t, added, 110)
+	if !slices.Equal(added[:3], []string{"revue-de-presse", "revue-de-presse-2", "revue-de-presse-3"}) {
+		t.Errorf("the first issues took %v, want the slug, then numbered ones", added[:3])
+	}
+	// The same issues in another store take the same slugs: they come from
+	// the items, not from the order of some lookups.
+	again, _ := open(t)
+	var items []store.Imported
+	for day := range 110 {
+		items = append(items, imported(strconv.Itoa(day), "revue-de-presse", "Revue de presse"))
+	}
+	res, err := again.ApplyImport(ctx, store.Import{Origin: origin, Articles: items})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(res.Added, added) {
+		t.Errorf("the same issues imported at once took other slugs:\n%v\nthan one a day:\n%v", res.Added, added)
+	}
+}
+
+// checkDistinctSlugs checks that slugs are n valid slugs, all different.
+func checkDistinctSlugs(t *testing.T, slugs []string, n int) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, slug := range slugs {
+		if !store.ValidSlug(slug) || seen[slug] {
+			t.Errorf("slug %q: invalid, or given twice", slug)
+		}
+		seen[slug] = true
+	}
+	if len(seen) != n {
+		t.Errorf("%d distinct slugs, want %d: %v", len(seen), n, slugs)
 	}
 }
 
