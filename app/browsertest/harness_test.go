@@ -381,6 +381,7 @@ func arabicSlug(t *testing.T) string {
 // can stop it and start another release where the browser expects it.
 type kiosqueAt struct {
 	addr, dataDir string
+	fill          func(*sqlite.Store) // adds to the sample before each start, if set
 	srv           *liveServer
 	background    func() // stops the server's background work
 	st            *sqlite.Store
@@ -404,6 +405,9 @@ func (k *kiosqueAt) url() string { return "http://" + k.addr }
 func (k *kiosqueAt) start(t *testing.T, web string) {
 	t.Helper()
 	st := openSample(t, k.dataDir)
+	if k.fill != nil {
+		k.fill(st)
+	}
 	r, stop := runReplica(t, st, k.dataDir, web)
 	k.background = stop
 	var (

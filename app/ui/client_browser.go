@@ -31,7 +31,7 @@ func embeddedView() (View, bool) {
 // fetch: the net/http client would double the size of the wasm.
 func fetchView(ctx context.Context, path string) (View, error) {
 	var v View
-	err := fetchJSON(ctx, "/api/v1/view?path="+url.QueryEscape(path), &v)
+	err := fetchJSON(ctx, viewURL(path), &v)
 	return v, err
 }
 
@@ -54,6 +54,13 @@ func fetchJSON(ctx context.Context, u string, v any) error {
 // fetchBody fetches u and reads its body; an answer of any status is no
 // error, a network failure is.
 func fetchBody(ctx context.Context, u string) (status int, body []byte, err error) {
+	return fetchWithCache(ctx, u, "default")
+}
+
+// fetchWithCache is fetchBody with the browser's cache used as mode says
+// (the Fetch standard's RequestCache: "no-cache" asks the server, past an
+// answer the browser keeps).
+func fetchWithCache(ctx context.Context, u, mode string) (status int, body []byte, err error) {
 	abort := js.Global().Get("AbortController").New()
 	stop := context.AfterFunc(ctx, func() { abort.Call("abort") })
 	defer stop()
@@ -61,6 +68,7 @@ func fetchBody(ctx context.Context, u string) (status int, body []byte, err erro
 	opts := js.Global().Get("Object").New()
 	opts.Set("signal", abort.Get("signal"))
 	opts.Set("credentials", "omit")
+	opts.Set("cache", mode)
 	headers := js.Global().Get("Object").New()
 	headers.Set("Accept", "application/json")
 	opts.Set("headers", headers)

@@ -39,6 +39,8 @@ type labels struct {
 	saveRefused   string
 	savedTitle    string
 	savedEmpty    string
+	withdrawnOne  string // a saved article the server says is gone
+	withdrawnMany string
 	offline       string
 	update        string
 	reload        string
@@ -78,6 +80,8 @@ var labelsByLang = map[news.Lang]labels{
 		saveRefused:   "Votre navigateur refuse de garder la liste « Lire plus tard » (mémoire pleine ou navigation privée).",
 		savedTitle:    "Articles enregistrés",
 		savedEmpty:    "Aucun article enregistré. Le bouton « Lire plus tard » d’un article le garde ici, même hors ligne.",
+		withdrawnOne:  "Un article que vous aviez enregistré a été retiré par l’éditeur.",
+		withdrawnMany: "Des articles que vous aviez enregistrés ont été retirés par l’éditeur.",
 		offline:       "Vous êtes hors ligne : vous lisez une copie enregistrée.",
 		update:        "Une nouvelle version est disponible.",
 		reload:        "Recharger",
@@ -116,6 +120,8 @@ var labelsByLang = map[news.Lang]labels{
 		saveRefused:   "يرفض متصفحك حفظ قائمة «اقرأ لاحقا» (الذاكرة ممتلئة أو التصفح خاص).",
 		savedTitle:    "المقالات المحفوظة",
 		savedEmpty:    "لا توجد مقالات محفوظة. زر «اقرأ لاحقا» في المقال يحفظه هنا، حتى دون اتصال.",
+		withdrawnOne:  "سحب الناشر مقالا كنت قد حفظته.",
+		withdrawnMany: "سحب الناشر مقالات كنت قد حفظتها.",
 		offline:       "أنت غير متصل: تقرأ نسخة محفوظة.",
 		update:        "يتوفر إصدار جديد.",
 		reload:        "إعادة التحميل",
@@ -154,6 +160,8 @@ var labelsByLang = map[news.Lang]labels{
 		saveRefused:   "Your browser refuses to keep the “Read later” list (its storage is full, or this is private browsing).",
 		savedTitle:    "Saved articles",
 		savedEmpty:    "No saved articles. An article’s “Read later” button keeps it here, even offline.",
+		withdrawnOne:  "An article you saved has been withdrawn by the publisher.",
+		withdrawnMany: "Articles you saved have been withdrawn by the publisher.",
 		offline:       "You are offline: you are reading a saved copy.",
 		update:        "A new version is available.",
 		reload:        "Reload",

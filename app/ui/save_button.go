@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"net/url"
-
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -88,7 +86,7 @@ func (b *SaveButton) toggle(ctx app.Context, e app.Event) {
 // view the browser fetches when it navigates there, and its picture.
 func offlineURLs(a news.Article) []string {
 	path := articlePath(a.Slug)
-	urls := []string{path, "/api/v1/view?path=" + url.QueryEscape(path)}
+	urls := []string{path, viewURL(path)}
 	if a.Image != nil && a.Image.Src != "" && !isWebURL(a.Image.Src) {
 		urls = append(urls, a.Image.Src)
 	}

@@ -107,6 +107,19 @@ func toJSArray(s []string) js.Value {
 	return a
 }
 
+// withdrawn reports whether the server says the saved article a is gone:
+// taken down, or removed at its source. Its view, which the article's
+// offline copy holds, answers 404 or 410 (http.StatusNotFound,
+// http.StatusGone: net/http is not linked into the wasm) with a JSON
+// problem, which a proxy's own error page is not. A network failure says
+// nothing. The server is asked past the answer the browser keeps (for a
+// minute, or ten while it asks again). Through the service worker, the
+// answer also drops the article's copies from its caches.
+func withdrawn(ctx context.Context, a news.Article) bool {
+	status, body, err := fetchWithCache(ctx, viewURL(articlePath(a.Slug)), "no-cache")
+	return err == nil && (status == 404 || status == 410) && json.Valid(body)
+}
+
 // online reports whether the server answers. The browser's own belief
 // (navigator.onLine) comes first; when it thinks it is online, the page
 // may still come from the worker's cache with the server out of reach.

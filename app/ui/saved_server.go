@@ -22,3 +22,5 @@ func dropOffline([]string) {}
 func online(context.Context) bool { return true }
 
 func newRelease() bool { return false }
+
+func withdrawn(context.Context, news.Article) bool { return false }

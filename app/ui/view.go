@@ -43,6 +43,11 @@ func articlePath(slug string) string {
 	return "/a/" + url.PathEscape(slug)
 }
 
+// viewURL is where the browser asks for the view of the page at path.
+func viewURL(path string) string {
+	return "/api/v1/view?path=" + url.QueryEscape(path)
+}
+
 // articleHref is where a card links to: the article's page here, or, from
 // the widget, its page on the publisher's site when it has a usable one.
 func articleHref(a news.Article, external bool) string {
