@@ -146,6 +146,13 @@ func (s *server) embedView(ctx context.Context, v ui.View, q url.Values) (ui.Vie
 			return v, http.StatusOK, nil
 		case !errors.Is(err, store.ErrNotFound):
 			return v, 0, err
+		case o.URL != "" && o.Category == "":
+			// A post named by its permalink that is not here yet (the
+			// plugin's widget under every post): the loader keeps the
+			// post's own fallback until the next import brings it.
+			v.Lang = firstLang(o.Lang, s.Lang)
+			v.Error = ui.NotFoundText(v.Lang)
+			return v, http.StatusNotFound, nil
 		}
 		// An article not here (not imported yet, taken down, a slug
 		// mistyped): a partner's page is no place for an error, so the
