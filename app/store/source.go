@@ -131,6 +131,11 @@ func (r ImportResult) Put() []string {
 // SourceState is what Kiosque remembers of a source between polls.
 type SourceState struct {
 	Key string
+	// Endpoint is where the source was found at the address its key
+	// names: a WordPress site's REST API root, the feed a page links to;
+	// empty until found. A source looks for it again when it stops
+	// answering.
+	Endpoint string
 	// ETag and LastModified are sent back on the next request, so that an
 	// unchanged source answers 304 without a body.
 	ETag         string

@@ -167,6 +167,10 @@ CREATE TABLE insight_counts (
 	PRIMARY KEY (hour, partner, placement, article, kind, position, ranker)
 );
 `,
+	// Where each source was found at its address (store.SourceState.Endpoint).
+	4: `
+ALTER TABLE sources ADD COLUMN IF NOT EXISTS endpoint text NOT NULL DEFAULT '';
+`,
 }
 
 // migrationLock is the key of the advisory lock that migrations hold, so

@@ -132,12 +132,33 @@ CREATE TABLE IF NOT EXISTS insight_counts (
 	PRIMARY KEY (hour, partner, placement, article, kind, position, ranker)
 ) WITHOUT ROWID;
 `,
+	// Where each source was found at its address
+	// (store.SourceState.Endpoint): a column added by addSourceEndpoint.
+	8: ``,
 }
 
 // afterMigration are the steps of a migration that SQL alone cannot take,
 // run in its transaction after its SQL.
 var afterMigration = map[int]func(ctx context.Context, tx *sql.Tx) error{
 	6: recordArticleMedia,
+	8: addSourceEndpoint,
+}
+
+// addSourceEndpoint adds sources.endpoint, unless a database taken back to
+// an older version by hand kept it (SQLite has no ADD COLUMN IF NOT
+// EXISTS).
+func addSourceEndpoint(ctx context.Context, tx *sql.Tx) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM pragma_table_info('sources') WHERE name = 'endpoint'").Scan(&n); err != nil {
+		return fmt.Errorf("read the columns of sources: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, "ALTER TABLE sources ADD COLUMN endpoint TEXT NOT NULL DEFAULT ''"); err != nil {
+		return fmt.Errorf("add sources.endpoint: %w", err)
+	}
+	return nil
 }
 
 // recordArticleMedia fills article_media for the articles stored before it

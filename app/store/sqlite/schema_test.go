@@ -138,3 +138,39 @@ func TestMigrationToVersion6RecordsTheImagesOfStoredArticles(t *testing.T) {
 		t.Errorf("the image another article uses was forgotten: %v", err)
 	}
 }
+
+// Version 8 gives each source the endpoint found at its address: a source
+// of an older store keeps its state, its endpoint to be found.
+func TestMigrationToVersion8KeepsSourcesAndFindsTheirEndpointAgain(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	success := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	old := store.SourceState{Key: "wordpress:https://example.ma", ETag: `"v1"`, Cursor: success, LastSuccess: success}
+	if err := st.SaveSourceState(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	// Take the database back to version 7, as the previous binary left it.
+	for _, q := range []string{"ALTER TABLE sources DROP COLUMN endpoint", "PRAGMA user_version = 7"} {
+		if _, err := st.db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	st.Close()
+
+	st = openTemp(t, dir)
+	state, err := st.SourceState(ctx, old.Key)
+	if err != nil || state != old {
+		t.Errorf("after migration: %+v, %v\nwant %+v", state, err, old)
+	}
+	old.Endpoint = "https://example.ma/wp-json/"
+	if err := st.SaveSourceState(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	if state, err := st.SourceState(ctx, old.Key); err != nil || state != old {
+		t.Errorf("endpoint after migration: %+v, %v\nwant %+v", state, err, old)
+	}
+}

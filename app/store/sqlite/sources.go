@@ -177,9 +177,9 @@ func (s *Store) SourceState(ctx context.Context, key string) (store.SourceState,
 	st := store.SourceState{Key: key}
 	var cursor, fullSync, lastAttempt, lastSuccess int64
 	err := s.db.QueryRowContext(ctx, `
-SELECT etag, last_modified, cursor, full_sync, last_attempt, last_success, last_error, failures
+SELECT endpoint, etag, last_modified, cursor, full_sync, last_attempt, last_success, last_error, failures
 FROM sources WHERE key = ?`, key).Scan(
-		&st.ETag, &st.LastModified, &cursor, &fullSync, &lastAttempt, &lastSuccess, &st.LastError, &st.Failures)
+		&st.Endpoint, &st.ETag, &st.LastModified, &cursor, &fullSync, &lastAttempt, &lastSuccess, &st.LastError, &st.Failures)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil
 	}
@@ -196,7 +196,7 @@ FROM sources WHERE key = ?`, key).Scan(
 // Sources returns every source polled, by key, with its article count.
 func (s *Store) Sources(ctx context.Context) ([]store.SourceSummary, error) {
 	rows, err := s.db.QueryContext(ctx, `
-SELECT key, etag, last_modified, cursor, full_sync, last_attempt, last_success, last_error, failures,
+SELECT key, endpoint, etag, last_modified, cursor, full_sync, last_attempt, last_success, last_error, failures,
 	(SELECT count(*) FROM articles WHERE origin = sources.key)
 FROM sources ORDER BY key`)
 	if err != nil {
@@ -209,7 +209,7 @@ FROM sources ORDER BY key`)
 			sum                                        store.SourceSummary
 			cursor, fullSync, lastAttempt, lastSuccess int64
 		)
-		if err := rows.Scan(&sum.Key, &sum.ETag, &sum.LastModified, &cursor, &fullSync, &lastAttempt, &lastSuccess,
+		if err := rows.Scan(&sum.Key, &sum.Endpoint, &sum.ETag, &sum.LastModified, &cursor, &fullSync, &lastAttempt, &lastSuccess,
 			&sum.LastError, &sum.Failures, &sum.Articles); err != nil {
 			return nil, fmt.Errorf("list sources: %w", err)
 		}
@@ -237,13 +237,13 @@ type execer interface {
 
 func saveSourceState(ctx context.Context, db execer, st store.SourceState) error {
 	_, err := db.ExecContext(ctx, `
-INSERT INTO sources (key, etag, last_modified, cursor, full_sync, last_attempt, last_success, last_error, failures)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO sources (key, endpoint, etag, last_modified, cursor, full_sync, last_attempt, last_success, last_error, failures)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (key) DO UPDATE SET
-	etag = excluded.etag, last_modified = excluded.last_modified, cursor = excluded.cursor,
+	endpoint = excluded.endpoint, etag = excluded.etag, last_modified = excluded.last_modified, cursor = excluded.cursor,
 	full_sync = excluded.full_sync, last_attempt = excluded.last_attempt,
 	last_success = excluded.last_success, last_error = excluded.last_error, failures = excluded.failures`,
-		st.Key, st.ETag, st.LastModified, toMillis(st.Cursor), toMillis(st.FullSync),
+		st.Key, st.Endpoint, st.ETag, st.LastModified, toMillis(st.Cursor), toMillis(st.FullSync),
 		toMillis(st.LastAttempt), toMillis(st.LastSuccess), st.LastError, st.Failures)
 	if err != nil {
 		return fmt.Errorf("save state of source %s: %w", st.Key, err)

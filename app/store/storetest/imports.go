@@ -372,7 +372,7 @@ func testSourceStateRoundTrip(t *testing.T, open Open) {
 	}
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	want := store.SourceState{
-		Key: "feed:https://example.com/rss", ETag: `W/"abc"`, LastModified: "Mon, 04 Mar 2024 10:00:00 GMT",
+		Key: "feed:https://example.com/rss", Endpoint: "https://example.com/?feed=rss2", ETag: `W/"abc"`, LastModified: "Mon, 04 Mar 2024 10:00:00 GMT",
 		Cursor: now.Add(-time.Hour), FullSync: now.Add(-time.Minute), LastAttempt: now, LastSuccess: now.Add(-2 * time.Hour),
 		LastError: "fetch: 500", Failures: 3,
 	}
@@ -410,7 +410,7 @@ func testListsSourcesWithTheirArticles(t *testing.T, open Open) {
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	if _, err := st.ApplyImport(ctx, store.Import{Origin: wp, Articles: []store.Imported{
 		imported("1", "premier", "Premier"), imported("2", "second", "Second"),
-	}, State: store.SourceState{Key: wp, LastAttempt: now, LastSuccess: now}}); err != nil {
+	}, State: store.SourceState{Key: wp, Endpoint: "https://example.com/wp-json/", LastAttempt: now, LastSuccess: now}}); err != nil {
 		t.Fatal(err)
 	}
 	failing := store.SourceState{Key: feed, LastAttempt: now, LastError: "fetch: 502", Failures: 2}
@@ -423,7 +423,7 @@ func testListsSourcesWithTheirArticles(t *testing.T, open Open) {
 	}
 	want := []store.SourceSummary{
 		{SourceState: failing},
-		{SourceState: store.SourceState{Key: wp, LastAttempt: now, LastSuccess: now}, Articles: 2},
+		{SourceState: store.SourceState{Key: wp, Endpoint: "https://example.com/wp-json/", LastAttempt: now, LastSuccess: now}, Articles: 2},
 	}
 	if !slices.Equal(list, want) {
 		t.Errorf("got %+v\nwant %+v", list, want)
