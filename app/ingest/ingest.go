@@ -24,6 +24,17 @@ type Source interface {
 	Pull(ctx context.Context, state store.SourceState, progress Progress) (Pull, error)
 }
 
+// A Finder is a Source that looks, at the address it was given, for where
+// its articles are: a WordPress site's API, the feed a page links to. Its
+// pulls look by themselves when they do not know, or when what was found
+// stopped answering; Find looks now, for the pulls to come, and says what
+// it found in one line ("WordPress site, API at …"), or what it looked
+// for and did not find.
+type Finder interface {
+	Source
+	Find(ctx context.Context) (string, error)
+}
+
 // Progress is told how far a pull has got: done items out of total, total
 // being 0 while unknown. It may be nil.
 type Progress func(done, total int)
@@ -39,9 +50,12 @@ type Pull struct {
 	RemoveMissing bool
 	Present       []string
 	Withdrawn     []string
-	// State is the source's state after this pull (validators, cursor),
-	// saved with the articles.
+	// State is the source's state after this pull (validators, cursor,
+	// endpoint), saved with the articles.
 	State store.SourceState
+	// Found says, in one line, what the source found at its address when
+	// this pull looked for it (see Finder); empty when it did not look.
+	Found string
 }
 
 // Skipped is an item left out of an import, and why.
@@ -53,7 +67,9 @@ type Skipped struct {
 
 // Report says what one import did.
 type Report struct {
-	Source      string
+	Source string
+	// Found: see Pull.
+	Found       string
 	NotModified bool
 	store.ImportResult
 	Skipped []Skipped
@@ -72,6 +88,7 @@ func Import(ctx context.Context, st store.SourceStore, src Source, progress Prog
 		return report, fmt.Errorf("import %s: %w", key, err)
 	}
 	pull, err := src.Pull(ctx, state, progress)
+	report.Found = pull.Found
 	if err == nil && pull.NotModified {
 		report.NotModified = true
 		next := succeeded(pull.State, state, time.Now())

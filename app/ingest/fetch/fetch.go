@@ -144,6 +144,9 @@ type Request struct {
 
 // Response is a 200 or a 304.
 type Response struct {
+	// URL is the address that answered, after redirects: what a relative
+	// link in Body is relative to.
+	URL          string
 	NotModified  bool // a 304: Body is empty and was not read
 	Body         []byte
 	Header       http.Header
@@ -177,7 +180,10 @@ func (c *Client) Get(ctx context.Context, req Request) (Response, error) {
 	}
 	defer res.Body.Close() // unread: the connection is dropped, not drained
 
-	out := Response{Header: res.Header, ETag: res.Header.Get("ETag"), LastModified: res.Header.Get("Last-Modified")}
+	out := Response{URL: req.URL, Header: res.Header, ETag: res.Header.Get("ETag"), LastModified: res.Header.Get("Last-Modified")}
+	if res.Request != nil && res.Request.URL != nil {
+		out.URL = res.Request.URL.String()
+	}
 	switch res.StatusCode {
 	case http.StatusOK:
 	case http.StatusNotModified:

@@ -175,3 +175,23 @@ func TestPublicOnlyRefusesTheServersOwnNetwork(t *testing.T) {
 		t.Errorf("without PublicOnly: %v, %d hits", err, hits.Load())
 	}
 }
+
+// A page's relative links are relative to where it was found, after its
+// redirects: Response.URL says where.
+func TestGetSaysWhereTheAnswerCameFrom(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/" {
+			http.Redirect(w, r, "/blog/", http.StatusMovedPermanently)
+			return
+		}
+		w.Write([]byte("page"))
+	}))
+	defer srv.Close()
+	res, err := New(Options{}).Get(context.Background(), Request{URL: srv.URL + "/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.URL != srv.URL+"/blog/" {
+		t.Errorf("URL = %q, want %q", res.URL, srv.URL+"/blog/")
+	}
+}

@@ -9,6 +9,7 @@
 //	                                error object (103), featured media, categories and tags
 //	wordpress/post-101-edited.json  post 101 as edited after a first sync
 //	wordpress/index.json            the /wp-json/ index (the site's name)
+//	wordpress/home.html             a WordPress 6.1 site's page, to its head (links to its API and feeds)
 //	feeds/rss.xml, feeds/atom.xml   an RSS 2.0 feed (WordPress's shape) and an Atom feed
 //	hostile/wordpress-posts.json    posts 901–903: scripts, event handlers, javascript: and
 //	                                data: URLs, CSS expression(), broken UTF-8
@@ -37,6 +38,15 @@ func Fixture(t testing.TB, name string) []byte {
 	b, err := fs.ReadFile(fixtures, "testdata/"+name)
 	if err != nil {
 		t.Fatalf("fixture %s: %v", name, err)
+	}
+	return b
+}
+
+// mustFixture returns a fixture the package serves by itself.
+func mustFixture(name string) []byte {
+	b, err := fs.ReadFile(fixtures, "testdata/"+name)
+	if err != nil {
+		panic("ingesttest: " + err.Error())
 	}
 	return b
 }

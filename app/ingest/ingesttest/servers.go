@@ -99,7 +99,7 @@ func Hostile(t testing.TB) *httptest.Server {
 	mux := http.NewServeMux()
 	mux.Handle("/rss.xml", NewFeed(Fixture(t, "hostile/rss.xml"), "application/rss+xml; charset=UTF-8", false))
 	mux.Handle("/atom.xml", NewFeed(Fixture(t, "hostile/atom.xml"), "application/atom+xml", false))
-	mux.Handle("/wp-json/", NewWordPress(Posts(t, "hostile/wordpress-posts.json")...))
+	mux.Handle("/", NewWordPress(Posts(t, "hostile/wordpress-posts.json")...))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv

@@ -2,8 +2,11 @@ package ingesttest
 
 import (
 	"bytes"
+	_ "embed"
 	"encoding/json"
 	"fmt"
+	"html"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -14,22 +17,45 @@ import (
 	"time"
 )
 
-// WordPress answers like a WordPress site's REST API (/wp-json/ and
-// /wp-json/wp/v2/posts) from posts in memory: pagination with X-WP-Total
-// and X-WP-TotalPages, modified_after, orderby/order, _embed and _fields.
+// WordPress answers like a WordPress site from posts in memory: its page
+// names its REST API in a Link header and in its head, and links to its
+// feeds (the posts' and the comments'), as WordPress 6.1's does
+// (testdata/wordpress/home.html); the API answers at /wp-json/ (pretty
+// permalinks) and at ?rest_route=/ (always),
+// its index and its posts (/wp/v2/posts) with pagination (X-WP-Total,
+// X-WP-TotalPages), modified_after, orderby/order, _embed and _fields.
 // As to a visitor who is not logged in, it lists only published posts
 // (status "publish"). It is safe for concurrent use; tests change its
-// posts between syncs.
+// posts between syncs, and set its fields before serving.
 type WordPress struct {
-	// Name is the site's name in the /wp-json/ index.
+	// Name is the site's name in the API's index.
 	Name string
 	// PageSize, if set, caps per_page, so that small fixtures span pages.
 	PageSize int
+	// Plain serves the site as WordPress does with plain permalinks, the
+	// default of a new site: the API at /index.php?rest_route=/ only,
+	// /wp-json/ a page not found.
+	Plain bool
+	// Folder is the path of a site installed in a subfolder ("/blog"),
+	// empty for a site at the root. Nothing outside it answers.
+	Folder string
+	// NoLinkHeader and NoHeadLink leave the API's Link header, or the
+	// <link> in the page's head, out of the site's page, as some plugins
+	// and proxies do.
+	NoLinkHeader, NoHeadLink bool
 
 	mu       sync.Mutex
 	posts    map[int64]wpPost
 	requests []string
 }
+
+// wpHome is a WordPress 6.1 site's page (Twenty Twenty-Three, recorded
+// from Debian's package), cut to its head, with {{origin}} (the site's
+// address), {{name}}, {{feed}}, {{comments}} and {{api}} (the API's
+// <link>) to fill in.
+//
+//go:embed testdata/wordpress/home.html
+var wpHome []byte
 
 type wpPost struct {
 	id       int64
@@ -119,14 +145,103 @@ func (w *WordPress) Requests() []string {
 	return slices.Clone(w.requests)
 }
 
+// Root is the API's root as the site names it, for a site served at
+// origin ("http://127.0.0.1:PORT").
+func (w *WordPress) Root(origin string) string {
+	if w.Plain {
+		return origin + w.Folder + "/index.php?rest_route=/"
+	}
+	return origin + w.Folder + "/wp-json/"
+}
+
 func (w *WordPress) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	w.mu.Lock()
 	w.requests = append(w.requests, r.URL.RequestURI())
 	w.mu.Unlock()
-	switch strings.TrimSuffix(r.URL.Path, "/") {
-	case "/wp-json":
-		writeWPJSON(rw, http.StatusOK, map[string]any{"name": w.Name, "description": "", "url": "https://example.ma", "home": "https://example.ma"})
-	case "/wp-json/wp/v2/posts":
+	path, inside := strings.CutPrefix(r.URL.Path, w.Folder)
+	if !inside || (path == "" && w.Folder != "") {
+		http.NotFound(rw, r)
+		return
+	}
+	route, api := r.URL.Query()["rest_route"]
+	switch {
+	case api && (path == "/" || path == "/index.php"):
+		w.serveAPI(rw, r, route[0])
+	case !w.Plain && (path == "/wp-json" || strings.HasPrefix(path, "/wp-json/")):
+		w.serveAPI(rw, r, strings.TrimPrefix(path, "/wp-json"))
+	case w.feedAsked(r, path, "rss2", "/feed/"):
+		w.serveFeed(rw, mustFixture("feeds/rss.xml"))
+	case w.feedAsked(r, path, "comments-rss2", "/comments/feed/"):
+		w.serveFeed(rw, []byte(wpCommentsFeed))
+	case path == "/" || path == "/index.php" || (w.Plain && strings.HasPrefix(path, "/wp-json")):
+		// With plain permalinks, /wp-json/ is no route: WordPress
+		// answers with its page.
+		w.servePage(rw, r)
+	default:
+		rw.Header().Set("Content-Type", "text/html; charset=UTF-8")
+		rw.WriteHeader(http.StatusNotFound)
+		fmt.Fprint(rw, "<!DOCTYPE html><title>Page non trouvée</title>")
+	}
+}
+
+// servePage answers the site's page: WordPress 6.1's head, recorded.
+func (w *WordPress) servePage(rw http.ResponseWriter, r *http.Request) {
+	origin := "http://" + r.Host
+	root := w.Root(origin)
+	if !w.NoLinkHeader {
+		rw.Header().Add("Link", fmt.Sprintf(`<%s>; rel="https://api.w.org/"`, root))
+	}
+	head := ""
+	if !w.NoHeadLink {
+		head = fmt.Sprintf(`<link rel="https://api.w.org/" href="%s" />`, html.EscapeString(root))
+	}
+	feed, comments := origin+w.Folder+"/feed/", origin+w.Folder+"/comments/feed/"
+	if w.Plain {
+		feed, comments = origin+w.Folder+"/?feed=rss2", origin+w.Folder+"/?feed=comments-rss2"
+	}
+	page := strings.NewReplacer("{{name}}", html.EscapeString(w.Name), "{{feed}}", html.EscapeString(feed),
+		"{{comments}}", html.EscapeString(comments), "{{api}}", head, "{{origin}}", origin+w.Folder).Replace(string(wpHome))
+	rw.Header().Set("Content-Type", "text/html; charset=UTF-8")
+	io.WriteString(rw, page)
+}
+
+// feedAsked reports whether r asks for the feed WordPress names feed
+// (?feed=rss2), or at pretty (/feed/) with pretty permalinks.
+func (w *WordPress) feedAsked(r *http.Request, path, feed, pretty string) bool {
+	if w.Plain {
+		return (path == "/" || path == "/index.php") && r.URL.Query().Get("feed") == feed
+	}
+	return path == pretty || path+"/" == pretty
+}
+
+func (w *WordPress) serveFeed(rw http.ResponseWriter, body []byte) {
+	rw.Header().Set("Content-Type", "application/rss+xml; charset=UTF-8")
+	rw.Write(body)
+}
+
+// wpCommentsFeed is a site's comments feed: what a feed reader must not
+// take for its articles.
+const wpCommentsFeed = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Commentaires</title><link>https://example.ma</link><description>Commentaires</description>
+<item><title>Commentaire sur Bonjour par Amina</title><link>https://example.ma/bonjour/#comment-2</link><guid>https://example.ma/?comment=2</guid>
+<pubDate>Mon, 04 Mar 2024 12:00:00 +0000</pubDate><description>Merci pour cet article.</description></item>
+</channel></rss>`
+
+// serveAPI answers a route of the REST API.
+func (w *WordPress) serveAPI(rw http.ResponseWriter, r *http.Request, route string) {
+	switch strings.TrimSuffix(route, "/") {
+	case "":
+		index := map[string]any{"name": w.Name, "description": "", "url": "https://example.ma", "home": "https://example.ma",
+			"namespaces": []string{"oembed/1.0", "wp/v2"}}
+		if v := r.URL.Query().Get("_fields"); v != "" {
+			for k := range index {
+				if !slices.Contains(strings.Split(v, ","), k) {
+					delete(index, k)
+				}
+			}
+		}
+		writeWPJSON(rw, http.StatusOK, index)
+	case "/wp/v2/posts":
 		w.listPosts(rw, r)
 	default:
 		writeWPError(rw, http.StatusNotFound, "rest_no_route", "No route was found matching the URL and request method.")

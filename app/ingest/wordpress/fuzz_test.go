@@ -19,11 +19,12 @@ import (
 
 // site is a transport that answers as a WordPress site would, with the
 // fuzzer's bytes: index for /wp-json/, posts for every page of posts (one
-// page, as its headers say), without a socket.
+// page, as its headers say), without a socket. Every answer names the
+// API, as WordPress's do.
 type site struct{ index, posts []byte }
 
 func (s site) RoundTrip(r *http.Request) (*http.Response, error) {
-	body, header := s.index, http.Header{"Content-Type": {"application/json"}}
+	body, header := s.index, http.Header{"Content-Type": {"application/json"}, "Link": {`<https://example.ma/wp-json/>; rel="https://api.w.org/"`}}
 	if strings.HasPrefix(r.URL.Path, "/wp-json/wp/v2/posts") {
 		body = s.posts
 		header.Set("X-WP-Total", "1")

@@ -2,12 +2,14 @@
 // ingest source: every post the first time, then only the posts modified
 // since the last sync, with a listing of all post ids (cheap: ids only) to
 // find the posts deleted, or made private or drafts again, which the
-// public listing no longer shows.
+// public listing no longer shows. The API is found where the site says it
+// is (FindAPI), and kept with the source's state.
 package wordpress
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -47,6 +49,7 @@ type Source struct {
 
 	mu   sync.Mutex
 	name string // the site's name, once known
+	api  API    // the site's API, once found (Find, or a pull)
 }
 
 var _ ingest.Source = (*Source)(nil)
@@ -65,7 +68,8 @@ func New(siteURL string, client *fetch.Client, clean *ingest.Cleaner, opts Optio
 		return nil, fmt.Errorf("WordPress site URL %q: want an absolute http or https URL", siteURL)
 	}
 	u.RawQuery, u.Fragment = "", ""
-	u.Path = strings.TrimSuffix(strings.TrimRight(u.Path, "/"), "/wp-json")
+	// The API's root, or WordPress's index.php, names the site too.
+	u.Path = strings.TrimSuffix(strings.TrimSuffix(strings.TrimRight(u.Path, "/"), "/wp-json"), "/index.php")
 	if opts.Overlap <= 0 {
 		opts.Overlap = 24 * time.Hour
 	}
@@ -78,13 +82,79 @@ func New(siteURL string, client *fetch.Client, clean *ingest.Cleaner, opts Optio
 // Key is "wordpress:" and the site's URL.
 func (s *Source) Key() string { return "wordpress:" + s.site }
 
+// Find looks for the site's API now (see FindAPI), for the pulls to come,
+// and says what it found in one line.
+func (s *Source) Find(ctx context.Context) (string, error) {
+	api, err := FindAPI(ctx, s.client, s.site)
+	if err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	s.api = api
+	s.mu.Unlock()
+	return api.String(), nil
+}
+
+// known returns the API found before: by this Source, else as state
+// remembers it.
+func (s *Source) known(state store.SourceState) (API, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.api.Root != "" {
+		return s.api, true
+	}
+	if state.Endpoint != "" {
+		return API{Root: state.Endpoint, How: "found before"}, true
+	}
+	return API{}, false
+}
+
 // Pull fetches the posts changed since state (all of them the first time)
-// and, when a full listing is due, the ids of every published post.
+// and, when a full listing is due, the ids of every published post, from
+// the API found before, or found now. An API found before that stopped
+// answering as one (a site that moved) is looked for again.
 func (s *Source) Pull(ctx context.Context, state store.SourceState, progress ingest.Progress) (ingest.Pull, error) {
+	api, known := s.known(state)
+	if known {
+		pull, err := s.pull(ctx, api, state, progress)
+		if err == nil || !movedAway(err) {
+			return pull, err
+		}
+		found, ferr := FindAPI(ctx, s.client, s.site)
+		if ferr != nil || found.Root == api.Root {
+			return ingest.Pull{}, err
+		}
+		api = found
+	} else {
+		var err error
+		if api, err = FindAPI(ctx, s.client, s.site); err != nil {
+			return ingest.Pull{}, err
+		}
+	}
+	s.mu.Lock()
+	s.api = api
+	s.mu.Unlock()
+	pull, err := s.pull(ctx, api, state, progress)
+	pull.Found = api.String()
+	return pull, err
+}
+
+// errNotListing is an answer of the API that is not a listing of posts.
+var errNotListing = errors.New("not a WordPress posts listing")
+
+// movedAway reports whether err says that the API is no longer where it
+// was found: it is not there, or something else answers there.
+func movedAway(err error) bool {
+	var se *fetch.StatusError
+	return errors.Is(err, errNotListing) || (errors.As(err, &se) && (se.Code == 404 || se.Code == 410))
+}
+
+func (s *Source) pull(ctx context.Context, api API, state store.SourceState, progress ingest.Progress) (ingest.Pull, error) {
 	started := time.Now().UTC()
 	next := state
+	next.Endpoint = api.Root
 	pull := ingest.Pull{State: next}
-	name := s.siteName(ctx)
+	name := s.siteName(ctx, api)
 
 	q := url.Values{"per_page": {strconv.Itoa(perPage)}, "order": {"asc"}}
 	full := state.Cursor.IsZero()
@@ -95,7 +165,7 @@ func (s *Source) Pull(ctx context.Context, state store.SourceState, progress ing
 		q.Set("modified_after", state.Cursor.Add(-s.opts.Overlap).UTC().Format("2006-01-02T15:04:05"))
 	}
 	listing := newListing()
-	err := s.pages(ctx, "_embed&"+q.Encode(), progress, func(raw json.RawMessage) error {
+	err := s.pages(ctx, api, "_embed&"+q.Encode(), progress, func(raw json.RawMessage) error {
 		var p post
 		if err := json.Unmarshal(raw, &p); err != nil {
 			var idOnly struct{ ID int64 }
@@ -138,7 +208,7 @@ func (s *Source) Pull(ctx context.Context, state store.SourceState, progress ing
 		next.FullSync = started
 	case s.opts.FullListEvery <= 0 || started.Sub(state.FullSync) >= s.opts.FullListEvery:
 		ids := newListing()
-		if err := s.pages(ctx, "_fields=id&"+url.Values{"per_page": {strconv.Itoa(perPage)}, "orderby": {"id"}, "order": {"asc"}}.Encode(), nil, func(raw json.RawMessage) error {
+		if err := s.pages(ctx, api, "_fields=id&"+url.Values{"per_page": {strconv.Itoa(perPage)}, "orderby": {"id"}, "order": {"asc"}}.Encode(), nil, func(raw json.RawMessage) error {
 			var p struct{ ID int64 }
 			if err := json.Unmarshal(raw, &p); err != nil {
 				return err
@@ -161,17 +231,20 @@ func (s *Source) Pull(ctx context.Context, state store.SourceState, progress ing
 
 // pages fetches every page of the posts listing with this query and hands
 // each post to each.
-func (s *Source) pages(ctx context.Context, query string, progress ingest.Progress, each func(json.RawMessage) error, l *listing) error {
+func (s *Source) pages(ctx context.Context, api API, query string, progress ingest.Progress, each func(json.RawMessage) error, l *listing) error {
 	done := 0
 	for page := 1; page <= maxPages; page++ {
-		u := s.site + "/wp-json/wp/v2/posts?" + query + "&page=" + strconv.Itoa(page)
+		u, err := api.URL("wp/v2/posts", query+"&page="+strconv.Itoa(page))
+		if err != nil {
+			return err
+		}
 		res, err := s.client.Get(ctx, fetch.Request{URL: u, Accept: "application/json"})
 		if err != nil {
 			return err
 		}
 		var posts []json.RawMessage
 		if err := json.Unmarshal(res.Body, &posts); err != nil {
-			return fmt.Errorf("read %s: not a WordPress posts listing: %w", u, err)
+			return fmt.Errorf("read %s: %w: %w", u, errNotListing, err)
 		}
 		total, errTotal := strconv.Atoi(res.Header.Get("X-WP-Total"))
 		pages, errPages := strconv.Atoi(res.Header.Get("X-WP-TotalPages"))
@@ -200,13 +273,17 @@ func (s *Source) pages(ctx context.Context, query string, progress ingest.Progre
 
 // siteName returns the site's name from the API's index, or its host when
 // the index does not say.
-func (s *Source) siteName(ctx context.Context) string {
+func (s *Source) siteName(ctx context.Context, api API) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.name != "" {
 		return s.name
 	}
-	res, err := s.client.Get(ctx, fetch.Request{URL: s.site + "/wp-json/?_fields=name", Accept: "application/json"})
+	u, err := api.URL("", "_fields=name")
+	var res fetch.Response
+	if err == nil {
+		res, err = s.client.Get(ctx, fetch.Request{URL: u, Accept: "application/json"})
+	}
 	if err == nil {
 		var index struct{ Name string }
 		if json.Unmarshal(res.Body, &index) == nil {

@@ -167,7 +167,9 @@ CREATE TABLE insight_counts (
 	PRIMARY KEY (hour, partner, placement, article, kind, position, ranker)
 );
 `,
-	// Where each source was found at its address (store.SourceState.Endpoint).
+	// Where each source was found at its address
+	// (store.SourceState.Endpoint). (IF NOT EXISTS: a database taken back
+	// to an older version by hand keeps the column.)
 	4: `
 ALTER TABLE sources ADD COLUMN IF NOT EXISTS endpoint text NOT NULL DEFAULT '';
 `,
