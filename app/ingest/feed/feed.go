@@ -1,14 +1,19 @@
 // Package feed reads RSS 2.0 and Atom feeds (through gofeed) as an ingest
 // source, with conditional GETs so that an unchanged feed costs a 304.
+// Given a page rather than a feed (a site's address), it takes the site's
+// main feed among those the page links to, as feed readers do, and keeps
+// its address with the source's state.
 package feed
 
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/mmcdole/gofeed"
 
@@ -17,16 +22,21 @@ import (
 	"github.com/kiosque/kiosque/app/store"
 )
 
-// Source is one feed.
+// Source is one feed, named by its own address or by a page that links to
+// it.
 type Source struct {
-	url    string
+	url    string // as given
 	client *fetch.Client
 	clean  *ingest.Cleaner
+
+	mu   sync.Mutex
+	feed string // the feed's address, once found
 }
 
-var _ ingest.Source = (*Source)(nil)
+var _ ingest.Finder = (*Source)(nil)
 
-// New returns the feed at feedURL as a source.
+// New returns the feed at feedURL, or the main feed of the page at
+// feedURL, as a source.
 func New(feedURL string, client *fetch.Client, clean *ingest.Cleaner) (*Source, error) {
 	u, err := url.Parse(strings.TrimSpace(feedURL))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -35,28 +45,142 @@ func New(feedURL string, client *fetch.Client, clean *ingest.Cleaner) (*Source, 
 	return &Source{url: u.String(), client: client, clean: clean}, nil
 }
 
-// Key is "feed:" and the feed's URL.
+// Key is "feed:" and the URL given.
 func (s *Source) Key() string { return "feed:" + s.url }
 
-const accept = "application/rss+xml, application/atom+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.1"
+const accept = "application/rss+xml, application/atom+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, text/html;q=0.5, */*;q=0.1"
+
+// errNotFeed is a document that is not a feed.
+var errNotFeed = errors.New("not an RSS or Atom feed")
+
+// Find looks at the address given now, for the pulls to come, and says
+// what it found in one line: the feed itself, or the page's main feed.
+func (s *Source) Find(ctx context.Context) (string, error) {
+	found, _, err := s.find(ctx, store.SourceState{})
+	if err != nil {
+		return "", err
+	}
+	s.remember(found.feed)
+	return found.String(), nil
+}
+
+// known returns the feed found before: by this Source, else as state
+// remembers it.
+func (s *Source) known(state store.SourceState) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.feed != "" {
+		return s.feed, true
+	}
+	return state.Endpoint, state.Endpoint != ""
+}
+
+func (s *Source) remember(feed string) {
+	s.mu.Lock()
+	s.feed = feed
+	s.mu.Unlock()
+}
 
 // Pull fetches the feed unless it is unchanged since state. Items that fell
-// off the feed are not deletions: feeds list only their latest items.
+// off the feed are not deletions: feeds list only their latest items. The
+// first pull finds the feed at the address given (see find); a feed found
+// before that is gone, or is no feed any more, is looked for again.
 func (s *Source) Pull(ctx context.Context, state store.SourceState, progress ingest.Progress) (ingest.Pull, error) {
-	res, err := s.client.Get(ctx, fetch.Request{URL: s.url, Accept: accept, ETag: state.ETag, LastModified: state.LastModified})
+	if feedURL, ok := s.known(state); ok {
+		res, err := s.client.Get(ctx, fetch.Request{URL: feedURL, Accept: accept, ETag: state.ETag, LastModified: state.LastModified})
+		var pull ingest.Pull
+		if err == nil {
+			pull, err = s.read(res, feedURL, state, progress)
+		}
+		if err == nil || !movedAway(err) {
+			return pull, err
+		}
+		// The validators were the gone feed's.
+		found, res, ferr := s.find(ctx, store.SourceState{Key: state.Key})
+		if ferr != nil {
+			return ingest.Pull{}, fmt.Errorf("%w (looked again at %s: %v)", err, s.url, ferr)
+		}
+		return s.pullFound(found, res, state, progress)
+	}
+	found, res, err := s.find(ctx, state)
 	if err != nil {
 		return ingest.Pull{}, err
 	}
+	return s.pullFound(found, res, state, progress)
+}
+
+// pullFound reads the answer of the feed find found.
+func (s *Source) pullFound(found finding, res fetch.Response, state store.SourceState, progress ingest.Progress) (ingest.Pull, error) {
+	s.remember(found.feed)
+	pull, err := s.read(res, found.feed, state, progress)
+	pull.Found = found.String()
+	return pull, err
+}
+
+// movedAway reports whether err says that the feed is no longer where it
+// was found.
+func movedAway(err error) bool {
+	var se *fetch.StatusError
+	return errors.Is(err, errNotFeed) || (errors.As(err, &se) && (se.Code == 404 || se.Code == 410))
+}
+
+// find fetches the address given: a feed is the source's feed; a page
+// gives the main feed it links to (MainFeed), which is fetched. The page
+// may link to a feed on another host: it is fetched as any, within the
+// client's rules (its guard, its limits).
+func (s *Source) find(ctx context.Context, state store.SourceState) (finding, fetch.Response, error) {
+	res, err := s.client.Get(ctx, fetch.Request{URL: s.url, Accept: accept, ETag: state.ETag, LastModified: state.LastModified})
+	if err != nil {
+		return finding{}, res, err
+	}
+	if res.NotModified || gofeed.DetectFeedType(bytes.NewReader(res.Body)) != gofeed.FeedTypeUnknown {
+		return finding{feed: s.url}, res, nil
+	}
+	feeds := Alternates(res.Body, res.URL)
+	main, ok := MainFeed(feeds)
+	switch {
+	case len(feeds) == 0:
+		return finding{}, res, fmt.Errorf("%s is %w, and links to none (no <link rel=\"alternate\"> of type application/rss+xml or application/atom+xml in its head)", s.url, errNotFeed)
+	case !ok:
+		return finding{}, res, fmt.Errorf("%s is %w, and links only to comments feeds (%s): give a feed's own address to import it", s.url, errNotFeed, feedList(feeds))
+	}
+	found := finding{feed: main.URL, page: s.url, chosen: main}
+	for _, f := range feeds {
+		if f != main {
+			found.others = append(found.others, f)
+		}
+	}
+	res, err = s.client.Get(ctx, fetch.Request{URL: main.URL, Accept: accept})
+	if err != nil {
+		return finding{}, res, fmt.Errorf("%s links to the feed %s: %w", s.url, main.URL, err)
+	}
+	return found, res, nil
+}
+
+func feedList(feeds []Alternate) string {
+	urls := make([]string, len(feeds))
+	for i, f := range feeds {
+		urls[i] = f.URL
+	}
+	return strings.Join(urls, ", ")
+}
+
+// read turns the answer of the feed at feedURL into a pull.
+func (s *Source) read(res fetch.Response, feedURL string, state store.SourceState, progress ingest.Progress) (ingest.Pull, error) {
 	next := state
+	next.Endpoint = feedURL
 	next.ETag, next.LastModified = res.ETag, res.LastModified
 	if res.NotModified {
 		return ingest.Pull{NotModified: true, State: next}, nil
 	}
 	parsed, err := gofeed.NewParser().Parse(bytes.NewReader(repairUTF8(res.Body)))
-	if err != nil {
-		return ingest.Pull{}, fmt.Errorf("parse feed %s: %w", s.url, err)
+	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
+		return ingest.Pull{}, fmt.Errorf("parse feed %s: %w", feedURL, errNotFeed)
 	}
-	base := s.url
+	if err != nil {
+		return ingest.Pull{}, fmt.Errorf("parse feed %s: %w", feedURL, err)
+	}
+	base := feedURL
 	pull := ingest.Pull{State: next}
 	for i, it := range parsed.Items {
 		imported, skipped := s.clean.Article(s.raw(parsed, it), base)

@@ -121,7 +121,10 @@ func (s *Source) Pull(ctx context.Context, state store.SourceState, progress ing
 			return pull, err
 		}
 		found, ferr := FindAPI(ctx, s.client, s.site)
-		if ferr != nil || found.Root == api.Root {
+		if ferr != nil {
+			return ingest.Pull{}, fmt.Errorf("%w (looked again: %v)", err, ferr)
+		}
+		if found.Root == api.Root {
 			return ingest.Pull{}, err
 		}
 		api = found
