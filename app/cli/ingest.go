@@ -42,8 +42,8 @@ func parseIngestFlags(args []string, getenv func(string) string, stderr io.Write
 	)
 	fs := newCommand("ingest", "Usage: kiosque ingest [-data DIR | -store postgres://…] -feed URL | -wordpress URL\n\nImports articles once, then prints what changed.\n", stderr)
 	c.where.register(fs.FlagSet)
-	fs.StringVar(&c.feed, "feed", "", "URL of an RSS 2.0 or Atom feed")
-	fs.StringVar(&c.wordpress, "wordpress", "", "URL of a WordPress site (its REST API is read)")
+	fs.StringVar(&c.feed, "feed", "", "URL of an RSS 2.0 or Atom feed, or of a page that links to one (a site's address: its main feed is taken)")
+	fs.StringVar(&c.wordpress, "wordpress", "", "URL of a WordPress site (its REST API is read, where the site says it is)")
 	fs.StringVar(&lang, "source-lang", "fr", "language of items that neither declare one nor show one clearly: fr, ar or en")
 	oldName := fs.String("lang", "", "the same as -source-lang (an older name)")
 	fs.localFlag("feed", "wordpress", "lang")
@@ -115,11 +115,16 @@ func ingestCommand(ctx context.Context, args []string, getenv func(string) strin
 	}
 	defer lock.Release()
 
+	// Where the articles are is looked for now: the publisher sees what
+	// was found at the address given, or what was looked for there.
 	progress := newImportProgress(stderr, src.Key())
-	report, err := ingest.Import(ctx, st, src, progress.update)
+	report, err := ingest.Import(ctx, st, ingest.LookFirst(src), progress.update)
 	progress.finish()
 	if err != nil {
 		return err
+	}
+	if report.Found != "" {
+		fmt.Fprintln(stdout, report.Found)
 	}
 	printReport(stdout, report)
 	// The sample never mixes with a publisher's articles.

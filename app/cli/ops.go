@@ -47,7 +47,7 @@ func openExistingStore(ctx context.Context, where storeFlags) (store.Backend, er
 // health and its stored articles.
 func sourcesCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var where storeFlags
-	fs := newCommand("sources", "Usage: kiosque sources [-data DIR | -store postgres://…]\n\nLists each source polled: its last success, its last error, the failures in a row,\nand how many of its articles are stored.\n", stderr)
+	fs := newCommand("sources", "Usage: kiosque sources [-data DIR | -store postgres://…]\n\nLists each source polled: where its articles were found at its address (a WordPress\nsite's API, a feed), its last success, its last error, the failures in a row, and\nhow many of its articles are stored.\n", stderr)
 	where.register(fs.FlagSet)
 	if err := fs.parse(args, getenv); err != nil {
 		return err
@@ -69,15 +69,18 @@ func sourcesCommand(ctx context.Context, args []string, getenv func(string) stri
 		return nil
 	}
 	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "SOURCE\tARTICLES\tLAST SUCCESS\tFAILURES\tLAST ERROR")
+	fmt.Fprintln(w, "SOURCE\tFOUND AT\tARTICLES\tLAST SUCCESS\tFAILURES\tLAST ERROR")
 	for _, s := range list {
-		lastError := s.LastError
-		if lastError == "" {
-			lastError = "-"
-		}
-		fmt.Fprintf(w, "%s\t%d\t%s\t%d\t%s\n", s.Key, s.Articles, when(s.LastSuccess), s.Failures, lastError)
+		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%d\t%s\n", s.Key, orDash(s.Endpoint), s.Articles, when(s.LastSuccess), s.Failures, orDash(s.LastError))
 	}
 	return w.Flush()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // when shows a time for an operator, in UTC; "never" for none.

@@ -346,8 +346,8 @@ func TestSourcesShowsEachSourcesHealth(t *testing.T) {
 	if len(lines) != 3 {
 		t.Fatalf("sources printed %d lines, want a header and two sources:\n%s", len(lines), out.String())
 	}
-	goodLine := regexp.MustCompile(`^feed:` + regexp.QuoteMeta(good.URL) + ` +1 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ +0 +-$`)
-	badLine := regexp.MustCompile(`^feed:` + regexp.QuoteMeta(bad.URL) + ` +0 +never +1 +.*503`)
+	goodLine := regexp.MustCompile(`^feed:` + regexp.QuoteMeta(good.URL) + ` +` + regexp.QuoteMeta(good.URL) + ` +1 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ +0 +-$`)
+	badLine := regexp.MustCompile(`^feed:` + regexp.QuoteMeta(bad.URL) + ` +- +0 +never +1 +.*503`)
 	for _, want := range []*regexp.Regexp{goodLine, badLine} {
 		found := false
 		for _, l := range lines[1:] {

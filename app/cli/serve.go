@@ -93,7 +93,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.BoolVar(&c.envProxy, "fetch-env-proxy", false, "fetch sources and images through the proxy HTTPS_PROXY, HTTP_PROXY and NO_PROXY name; off, they are ignored")
 	fs.BoolVar(&c.sample, "sample", false, "fill an empty store with the bundled sample articles, even with -source (removed once a source brings articles); without it, only an empty store with no -source is filled")
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "the `level` of logs: debug, info, warn or error")
-	fs.Var(&c.sources, "source", "a `source` to poll: feed:URL or wordpress:URL (repeatable; in the environment, separated by spaces)")
+	fs.Var(&c.sources, "source", "a `source` to poll: feed:URL (a feed, or a page that links to one, such as a site's address) or wordpress:URL (a WordPress site's address) (repeatable; in the environment, separated by spaces)")
 	fs.DurationVar(&c.pollEvery, "poll", 15*time.Minute, "how often to poll each source")
 	fs.StringVar(&c.sourceLang, "source-lang", "fr", "language of sources that do not declare one: fr, ar or en")
 	fs.IntVar(&c.cacheMB, "cache-size", answers.DefaultMaxBytes>>20, "megabytes of memory for kept answers (pages, widgets, JSON)")

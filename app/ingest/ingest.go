@@ -21,18 +21,24 @@ type Source interface {
 	// of its saved state.
 	Key() string
 	// Pull fetches what changed since state was saved. It writes nothing.
+	// A source given an address where it must find its articles (a
+	// WordPress site's API, the feed a page links to) looks for them when
+	// state has no Endpoint, or when the one it has stopped answering, and
+	// says what it found in Pull.Found.
 	Pull(ctx context.Context, state store.SourceState, progress Progress) (Pull, error)
 }
 
-// A Finder is a Source that looks, at the address it was given, for where
-// its articles are: a WordPress site's API, the feed a page links to. Its
-// pulls look by themselves when they do not know, or when what was found
-// stopped answering; Find looks now, for the pulls to come, and says what
-// it found in one line ("WordPress site, API at …"), or what it looked
-// for and did not find.
-type Finder interface {
-	Source
-	Find(ctx context.Context) (string, error)
+// LookFirst returns src made to look for where its articles are at every
+// pull, as at its first: for an import a person runs, who is to see what
+// is at the address given now. What it does not find fails the pull, and
+// is recorded as any failure.
+func LookFirst(src Source) Source { return lookFirst{src} }
+
+type lookFirst struct{ Source }
+
+func (l lookFirst) Pull(ctx context.Context, state store.SourceState, progress Progress) (Pull, error) {
+	state.Endpoint = "" // see Source.Pull
+	return l.Source.Pull(ctx, state, progress)
 }
 
 // Progress is told how far a pull has got: done items out of total, total
@@ -54,7 +60,8 @@ type Pull struct {
 	// endpoint), saved with the articles.
 	State store.SourceState
 	// Found says, in one line, what the source found at its address when
-	// this pull looked for it (see Finder); empty when it did not look.
+	// this pull looked for it ("WordPress site, API at …", "feed at …");
+	// empty when it did not look.
 	Found string
 }
 

@@ -107,6 +107,9 @@ func (p *Poller) pollSource(ctx context.Context, src Source) {
 		if ctx.Err() != nil {
 			return
 		}
+		if report.Found != "" {
+			log.InfoContext(ctx, report.Found)
+		}
 		p.polled(src.Key(), err, report.Changed())
 		if err != nil {
 			failures++

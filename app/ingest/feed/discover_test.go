@@ -162,7 +162,7 @@ func TestNoFeedAtTheAddress(t *testing.T) {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprintf(w, "<!DOCTYPE html><html><head>%s</head><body></body></html>", tc.head)
 		}))
-		_, err := newSource(t, srv.URL).Find(context.Background())
+		_, err := newSource(t, srv.URL).Pull(context.Background(), store.SourceState{}, nil)
 		srv.Close()
 		if err == nil || !strings.Contains(err.Error(), srv.URL+" is not an RSS or Atom feed, and "+tc.want) {
 			t.Errorf("err = %v, want it to say %q", err, tc.want)

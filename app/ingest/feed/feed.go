@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/mmcdole/gofeed"
 
@@ -28,12 +27,9 @@ type Source struct {
 	url    string // as given
 	client *fetch.Client
 	clean  *ingest.Cleaner
-
-	mu   sync.Mutex
-	feed string // the feed's address, once found
 }
 
-var _ ingest.Finder = (*Source)(nil)
+var _ ingest.Source = (*Source)(nil)
 
 // New returns the feed at feedURL, or the main feed of the page at
 // feedURL, as a source.
@@ -53,40 +49,13 @@ const accept = "application/rss+xml, application/atom+xml;q=0.9, application/xml
 // errNotFeed is a document that is not a feed.
 var errNotFeed = errors.New("not an RSS or Atom feed")
 
-// Find looks at the address given now, for the pulls to come, and says
-// what it found in one line: the feed itself, or the page's main feed.
-func (s *Source) Find(ctx context.Context) (string, error) {
-	found, _, err := s.find(ctx, store.SourceState{})
-	if err != nil {
-		return "", err
-	}
-	s.remember(found.feed)
-	return found.String(), nil
-}
-
-// known returns the feed found before: by this Source, else as state
-// remembers it.
-func (s *Source) known(state store.SourceState) (string, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.feed != "" {
-		return s.feed, true
-	}
-	return state.Endpoint, state.Endpoint != ""
-}
-
-func (s *Source) remember(feed string) {
-	s.mu.Lock()
-	s.feed = feed
-	s.mu.Unlock()
-}
-
 // Pull fetches the feed unless it is unchanged since state. Items that fell
-// off the feed are not deletions: feeds list only their latest items. The
-// first pull finds the feed at the address given (see find); a feed found
-// before that is gone, or is no feed any more, is looked for again.
+// off the feed are not deletions: feeds list only their latest items. A
+// state without an Endpoint makes it find the feed at the address given
+// (see find); a feed found before that is gone, or is no feed any more, is
+// looked for again.
 func (s *Source) Pull(ctx context.Context, state store.SourceState, progress ingest.Progress) (ingest.Pull, error) {
-	if feedURL, ok := s.known(state); ok {
+	if feedURL := state.Endpoint; feedURL != "" {
 		res, err := s.client.Get(ctx, fetch.Request{URL: feedURL, Accept: accept, ETag: state.ETag, LastModified: state.LastModified})
 		var pull ingest.Pull
 		if err == nil {
@@ -95,7 +64,7 @@ func (s *Source) Pull(ctx context.Context, state store.SourceState, progress ing
 		if err == nil || !movedAway(err) {
 			return pull, err
 		}
-		// The validators were the gone feed's.
+		// Looked for without the validators, which were the gone feed's.
 		found, res, ferr := s.find(ctx, store.SourceState{Key: state.Key})
 		if ferr != nil {
 			return ingest.Pull{}, fmt.Errorf("%w (looked again at %s: %v)", err, s.url, ferr)
@@ -111,7 +80,6 @@ func (s *Source) Pull(ctx context.Context, state store.SourceState, progress ing
 
 // pullFound reads the answer of the feed find found.
 func (s *Source) pullFound(found finding, res fetch.Response, state store.SourceState, progress ingest.Progress) (ingest.Pull, error) {
-	s.remember(found.feed)
 	pull, err := s.read(res, found.feed, state, progress)
 	pull.Found = found.String()
 	return pull, err

@@ -49,7 +49,6 @@ type Source struct {
 
 	mu   sync.Mutex
 	name string // the site's name, once known
-	api  API    // the site's API, once found (Find, or a pull)
 }
 
 var _ ingest.Source = (*Source)(nil)
@@ -82,40 +81,19 @@ func New(siteURL string, client *fetch.Client, clean *ingest.Cleaner, opts Optio
 // Key is "wordpress:" and the site's URL.
 func (s *Source) Key() string { return "wordpress:" + s.site }
 
-// Find looks for the site's API now (see FindAPI), for the pulls to come,
-// and says what it found in one line.
-func (s *Source) Find(ctx context.Context) (string, error) {
-	api, err := FindAPI(ctx, s.client, s.site)
-	if err != nil {
-		return "", err
-	}
-	s.mu.Lock()
-	s.api = api
-	s.mu.Unlock()
-	return api.String(), nil
-}
-
-// known returns the API found before: by this Source, else as state
-// remembers it.
-func (s *Source) known(state store.SourceState) (API, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.api.Root != "" {
-		return s.api, true
-	}
-	if state.Endpoint != "" {
-		return API{Root: state.Endpoint, How: "found before"}, true
-	}
-	return API{}, false
+// known returns the API state remembers.
+func known(state store.SourceState) (API, bool) {
+	return API{Root: state.Endpoint, How: "found before"}, state.Endpoint != ""
 }
 
 // Pull fetches the posts changed since state (all of them the first time)
 // and, when a full listing is due, the ids of every published post, from
-// the API found before, or found now. An API found before that stopped
-// answering as one (a site that moved) is looked for again.
+// the API state remembers, or found now (FindAPI) when it remembers none.
+// An API found before that stopped answering as one (a site that moved
+// it) is looked for again.
 func (s *Source) Pull(ctx context.Context, state store.SourceState, progress ingest.Progress) (ingest.Pull, error) {
-	api, known := s.known(state)
-	if known {
+	api, ok := known(state)
+	if ok {
 		pull, err := s.pull(ctx, api, state, progress)
 		if err == nil || !movedAway(err) {
 			return pull, err
@@ -134,9 +112,6 @@ func (s *Source) Pull(ctx context.Context, state store.SourceState, progress ing
 			return ingest.Pull{}, err
 		}
 	}
-	s.mu.Lock()
-	s.api = api
-	s.mu.Unlock()
 	pull, err := s.pull(ctx, api, state, progress)
 	pull.Found = api.String()
 	return pull, err
