@@ -70,14 +70,19 @@ type Options struct {
 	Trusted string
 	// Lang is the site's language (WPLANG); default fr_FR.
 	Lang string
+	// Folder is the path the site is installed under ("/blog"), as a
+	// WordPress in a subfolder of a server is; empty for the server's
+	// root.
+	Folder string
 }
 
 // Site is a running WordPress site.
 type Site struct {
-	// URL is the site's address: http://127.0.0.2:PORT.
+	// URL is the site's address: http://127.0.0.2:PORT, and its Folder.
 	URL string
 
 	dir, root, db string // the temporary folder; WordPress's folder; MariaDB's folder
+	docroot       string // the folder PHP serves: root, or where its Folder is
 	env           []string
 	mariadb, php  *process
 	runAs         string // MariaDB's user when the test runs as root
@@ -126,11 +131,19 @@ func Start(tb testing.TB, opts Options) *Site {
 	}
 	reapOrphans(tb)
 
+	if opts.Folder != "" && (!strings.HasPrefix(opts.Folder, "/") || strings.HasSuffix(opts.Folder, "/") || strings.Contains(opts.Folder, "..")) {
+		tb.Fatalf("wptest: Options.Folder %q: want a path such as /blog", opts.Folder)
+	}
 	dir, err := os.MkdirTemp("", folderPrefix)
 	if err != nil {
 		tb.Fatalf("wptest: %v", err)
 	}
 	s := &Site{dir: dir, root: filepath.Join(dir, "wordpress"), db: filepath.Join(dir, "db")}
+	s.docroot = s.root
+	if opts.Folder != "" {
+		s.docroot = filepath.Join(dir, "www")
+		s.root = filepath.Join(s.docroot, filepath.FromSlash(opts.Folder))
+	}
 	// Registered before anything runs: whatever step fails, the servers
 	// are stopped and the folder removed.
 	tb.Cleanup(func() { s.cleanup(tb) })
@@ -152,7 +165,7 @@ func Start(tb testing.TB, opts Options) *Site {
 	if err != nil {
 		tb.Fatalf("wptest: %v", err)
 	}
-	s.URL = "http://" + net.JoinHostPort(opts.Host, strconv.Itoa(port))
+	s.URL = "http://" + net.JoinHostPort(opts.Host, strconv.Itoa(port)) + opts.Folder
 	if err := s.layOut(); err != nil {
 		tb.Fatalf("wptest: %v", err)
 	}
@@ -328,7 +341,7 @@ func (s *Site) startPHP(host string, port int) error {
 	}
 	defer log.Close()
 	addr := net.JoinHostPort(host, strconv.Itoa(port))
-	cmd := exec.Command("php", append(s.phpArgs(), "-S", addr, "-t", s.root)...)
+	cmd := exec.Command("php", append(s.phpArgs(), "-S", addr, "-t", s.docroot)...)
 	cmd.Env = append(s.env, "PHP_CLI_SERVER_WORKERS=4")
 	cmd.Dir, cmd.Stdout, cmd.Stderr = s.dir, log, log
 	if s.php, err = startProcess("php -S", cmd); err != nil {
