@@ -61,7 +61,10 @@ func (s *Source) Pull(ctx context.Context, state store.SourceState, progress ing
 		if err == nil {
 			pull, err = s.read(res, feedURL, state, progress)
 		}
-		if err == nil || !movedAway(err) {
+		// Looking again at the address given helps when the feed found
+		// there moved, or when the address is a page now: not when it is
+		// the address given that is gone.
+		if err == nil || !movedAway(err) || (feedURL == s.url && !errors.Is(err, errNotFeed)) {
 			return pull, err
 		}
 		// Looked for without the validators, which were the gone feed's.
