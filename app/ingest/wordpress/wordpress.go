@@ -81,37 +81,35 @@ func New(siteURL string, client *fetch.Client, clean *ingest.Cleaner, opts Optio
 // Key is "wordpress:" and the site's URL.
 func (s *Source) Key() string { return "wordpress:" + s.site }
 
-// known returns the API state remembers.
-func known(state store.SourceState) (API, bool) {
-	return API{Root: state.Endpoint, How: "found before"}, state.Endpoint != ""
-}
-
 // Pull fetches the posts changed since state (all of them the first time)
 // and, when a full listing is due, the ids of every published post, from
 // the API state remembers, or found now (FindAPI) when it remembers none.
 // An API found before that stopped answering as one (a site that moved
 // it) is looked for again.
 func (s *Source) Pull(ctx context.Context, state store.SourceState, progress ingest.Progress) (ingest.Pull, error) {
-	api, ok := known(state)
-	if ok {
-		pull, err := s.pull(ctx, api, state, progress)
+	if state.Endpoint != "" {
+		pull, err := s.pull(ctx, API{Root: state.Endpoint}, state, progress)
 		if err == nil || !movedAway(err) {
 			return pull, err
 		}
-		found, ferr := FindAPI(ctx, s.client, s.site)
+		api, ferr := FindAPI(ctx, s.client, s.site)
 		if ferr != nil {
 			return ingest.Pull{}, fmt.Errorf("%w (looked again: %v)", err, ferr)
 		}
-		if found.Root == api.Root {
+		if api.Root == state.Endpoint {
 			return ingest.Pull{}, err
 		}
-		api = found
-	} else {
-		var err error
-		if api, err = FindAPI(ctx, s.client, s.site); err != nil {
-			return ingest.Pull{}, err
-		}
+		return s.pullFound(ctx, api, state, progress)
 	}
+	api, err := FindAPI(ctx, s.client, s.site)
+	if err != nil {
+		return ingest.Pull{}, err
+	}
+	return s.pullFound(ctx, api, state, progress)
+}
+
+// pullFound pulls from the API just found, and says where it is.
+func (s *Source) pullFound(ctx context.Context, api API, state store.SourceState, progress ingest.Progress) (ingest.Pull, error) {
 	pull, err := s.pull(ctx, api, state, progress)
 	pull.Found = api.String()
 	return pull, err
