@@ -7,8 +7,12 @@
 package events
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -29,7 +33,7 @@ const (
 // Limits of an event's fields.
 const (
 	MaxPosition  = 12  // the carousel's last card (params.MaxEmbedLimit)
-	MaxPlacement = 64  // characters of a placement's name
+	MaxPlacement = 32  // characters of a placement's name
 	MaxHost      = 253 // characters of a host name
 )
 
@@ -84,19 +88,52 @@ func (e *Error) Error() string {
 // ErrTooLarge is the error of a body longer than MaxBody.
 var ErrTooLarge = errors.New("the body is longer than 1024 bytes")
 
-// Decode reads one event: a JSON object of the fields of Event, no other.
-// A partner host is lower-cased; a placement's spaces are trimmed.
+// Decode reads one event: a JSON object of the fields of Event, no other,
+// by encoding/json (whose field names match without regard to case).
+// A partner host is lower-cased; a placement is made a name as the
+// widget's script makes it (NamePlacement).
 func Decode(body []byte) (Event, error) {
 	if len(body) > MaxBody {
 		return Event{}, ErrTooLarge
 	}
-	e, err := decodeObject(body)
-	if err != nil {
-		return Event{}, err
+	var e Event
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil {
+		return Event{}, decodeError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Event{}, &Error{Reason: "one JSON object per request"}
 	}
 	e.Partner = strings.ToLower(e.Partner)
-	e.Placement = strings.TrimSpace(e.Placement)
+	e.Placement = NamePlacement(e.Placement)
 	return e, e.check()
+}
+
+// decodeError names the field at fault in an error of encoding/json.
+func decodeError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return &Error{Field: te.Field, Reason: "must be a " + te.Type.String()}
+	}
+	// encoding/json says so in words only: json: unknown field "id".
+	if quoted, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		if field, err := strconv.Unquote(quoted); err == nil {
+			return &Error{Field: field, Reason: "no such field"}
+		}
+	}
+	return &Error{Reason: "not a JSON object: " + strings.TrimPrefix(err.Error(), "json: ")}
+}
+
+// NamePlacement makes the name a partner gave a widget's place
+// (data-placement) a name as the dashboard lists it, as web/kiosque.js
+// does before sending it: lower-cased, each run of spaces and dots a
+// dash, trimmed. What is left must be a name (validPlacement): letters,
+// digits, dashes and underscores, so that a placement can't carry a
+// message ("ADMIN LOGIN AT evil.example") to the publisher.
+func NamePlacement(p string) string {
+	p = strings.ToLower(strings.TrimSpace(p))
+	return strings.Join(strings.FieldsFunc(p, func(r rune) bool { return r == ' ' || r == '.' }), "-")
 }
 
 // check tells whether the fields fit together and in their ranges.
@@ -110,7 +147,7 @@ func (e Event) check() error {
 		return &Error{"partner", "must be a host name"}
 	}
 	if !validPlacement(e.Placement) {
-		return &Error{"placement", fmt.Sprintf("must be at most %d letters, digits, spaces or - _ .", MaxPlacement)}
+		return &Error{"placement", fmt.Sprintf("must be a name: at most %d letters, digits, - or _", MaxPlacement)}
 	}
 	if e.Variant < 0 || e.Variant > interleave.Variants {
 		return &Error{"variant", fmt.Sprintf("must be 0 to %d", interleave.Variants)}
@@ -173,7 +210,7 @@ func validPlacement(p string) bool {
 		return false
 	}
 	for _, r := range p {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != ' ' && r != '-' && r != '_' && r != '.' {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '_' {
 			return false
 		}
 	}

@@ -91,3 +91,50 @@ func BenchmarkAllow(b *testing.B) {
 		l.Allow(addr)
 	}
 }
+
+// An IPv6 client is its /64: the 2^64 addresses a subscriber may pick
+// from share one bucket; the next /64 is another client.
+func TestIPv6CountsByItsSlash64(t *testing.T) {
+	l := New(Options{Rate: 1, Burst: 3, Now: (&clock{}).now})
+	taken := 0
+	for i := range 200 {
+		addr := netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 7, byte(i >> 8), byte(i), 10: 0xfe, 15: byte(i)})
+		if l.Allow(addr) {
+			taken++
+		}
+	}
+	if taken != 3 {
+		t.Errorf("200 addresses of one /64 had %d events taken at once, want the burst of 3", taken)
+	}
+	if !l.Allow(netip.MustParseAddr("2001:db8:0:8::1")) {
+		t.Error("an address of the next /64 was refused")
+	}
+	if !l.Allow(netip.MustParseAddr("fe80::1%eth0")) || !l.Allow(netip.MustParseAddr("fe80::2%eth1")) || !l.Allow(netip.MustParseAddr("fe80::3")) ||
+		l.Allow(netip.MustParseAddr("fe80::4%eth2")) {
+		t.Error("link-local addresses of one /64 in several zones are not one client")
+	}
+}
+
+func TestCeilingHoldsAllClientsTogether(t *testing.T) {
+	c := &clock{t: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}
+	ceiling := NewCeiling(Options{Rate: 10, Burst: 20, Now: c.now})
+	taken := 0
+	for range 100 {
+		if ceiling.Allow() {
+			taken++
+		}
+	}
+	if taken != 20 {
+		t.Errorf("%d events taken at once, want the burst of 20", taken)
+	}
+	c.advance(time.Second)
+	taken = 0
+	for range 100 {
+		if ceiling.Allow() {
+			taken++
+		}
+	}
+	if taken != 10 {
+		t.Errorf("%d events taken a second later, want the rate of 10", taken)
+	}
+}
