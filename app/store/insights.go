@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -29,6 +30,11 @@ const (
 	// RankerInterleaved marks the views whose carousel merged both.
 	RankerInterleaved = "interleaved"
 )
+
+// InsightOther is the partner or placement of the events whose own was
+// folded away, past the names a server counts in an hour: no host nor
+// placement has parentheses.
+const InsightOther = "(other)"
 
 // InsightKey is what an insight count counts: events of one kind, in one
 // hour, from one placement on one partner site, about one article, at one
@@ -88,6 +94,23 @@ type InsightQuery struct {
 	By       []InsightDimension
 }
 
+// InsightRanking asks for the names of one dimension (ByPartner,
+// ByPlacement or ByArticle) over hours [From, To), best first, Limit at
+// most: partners and placements by views, then clicks; articles by
+// clicks on carousel cards (position 1 and after), as recommendations.
+// Ties go by name, byte by byte.
+type InsightRanking struct {
+	From, To int64 // hours, as InsightKey.Hour
+	By       InsightDimension
+	Limit    int
+}
+
+// InsightRow is a name of a ranking and its counts.
+type InsightRow struct {
+	Name          string
+	Views, Clicks int64
+}
+
 // Insights keeps the counts behind the publisher's insights: sums per
 // key, never an event. Adding counts is no change that readers see: it
 // neither moves ChangeCount nor is announced to WatchChanges, so the kept
@@ -99,6 +122,32 @@ type Insights interface {
 	// InsightTotals returns the sums asked for, sorted by the grouped
 	// fields, then kind and ranker. The fields not grouped by are zero.
 	InsightTotals(ctx context.Context, q InsightQuery) ([]InsightCount, error)
+	// RankInsights returns the top names q asks for, ranked in the
+	// store: a period may hold any number of names.
+	RankInsights(ctx context.Context, q InsightRanking) ([]InsightRow, error)
+	// DeleteInsightsBefore deletes the counts of the hours before hour,
+	// and returns how many it deleted.
+	DeleteInsightsBefore(ctx context.Context, hour int64) (int64, error)
+}
+
+// RankingSQL is the query of a ranking, in the dialect's parameters
+// (p(1) is the first) and text ordering (order wraps a text column for
+// ORDER BY): one query for both stores, which execute it.
+func RankingSQL(q InsightRanking, p func(int) string, order func(string) string) (string, error) {
+	col := map[InsightDimension]string{ByPartner: "partner", ByPlacement: "placement", ByArticle: "article"}[q.By]
+	if col == "" {
+		return "", fmt.Errorf("rank insights: no ranking by dimension %d", q.By)
+	}
+	if q.Limit <= 0 {
+		return "", fmt.Errorf("rank insights: limit %d: give at least 1", q.Limit)
+	}
+	where, rank := "kind IN ('view', 'click')", "views DESC, clicks DESC"
+	if q.By == ByArticle {
+		where, rank = "kind = 'click' AND position > 0", "clicks DESC"
+	}
+	return "SELECT " + col + ", CAST(SUM(CASE WHEN kind = 'view' THEN n ELSE 0 END) AS BIGINT) AS views, CAST(SUM(CASE WHEN kind = 'click' THEN n ELSE 0 END) AS BIGINT) AS clicks" +
+		" FROM insight_counts WHERE hour >= " + p(1) + " AND hour < " + p(2) + " AND " + where +
+		" GROUP BY " + col + " ORDER BY " + rank + ", " + order(col) + " LIMIT " + p(3), nil
 }
 
 // BaselineLists keeps each article's "you may also like" list by the

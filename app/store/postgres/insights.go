@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -116,4 +117,35 @@ func (s *Store) InsightTotals(ctx context.Context, q store.InsightQuery) ([]stor
 		return nil, fmt.Errorf("insight totals: %w", err)
 	}
 	return out, nil
+}
+
+// RankInsights returns the top names q asks for, text ordered byte by
+// byte, as SQLite does.
+func (s *Store) RankInsights(ctx context.Context, q store.InsightRanking) ([]store.InsightRow, error) {
+	query, err := store.RankingSQL(q, func(i int) string { return "$" + strconv.Itoa(i) }, func(col string) string { return col + ` COLLATE "C"` })
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, query, q.From, q.To, q.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("rank insights: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.InsightRow, error) {
+		var r store.InsightRow
+		return r, row.Scan(&r.Name, &r.Views, &r.Clicks)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("rank insights: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteInsightsBefore deletes the counts of the hours before hour; no
+// trigger counts it as a change.
+func (s *Store) DeleteInsightsBefore(ctx context.Context, hour int64) (int64, error) {
+	tag, err := s.pool.Exec(ctx, "DELETE FROM insight_counts WHERE hour < $1", hour)
+	if err != nil {
+		return 0, fmt.Errorf("delete insights: %w", err)
+	}
+	return tag.RowsAffected(), nil
 }

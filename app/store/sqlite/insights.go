@@ -110,3 +110,50 @@ func insightField(c *store.InsightCount, d store.InsightDimension) any {
 	}
 	return &c.Position
 }
+
+// RankInsights returns the top names q asks for.
+func (s *Store) RankInsights(ctx context.Context, q store.InsightRanking) ([]store.InsightRow, error) {
+	query, err := store.RankingSQL(q, func(int) string { return "?" }, func(col string) string { return col })
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, query, q.From, q.To, q.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("rank insights: %w", err)
+	}
+	defer rows.Close()
+	var out []store.InsightRow
+	for rows.Next() {
+		var r store.InsightRow
+		if err := rows.Scan(&r.Name, &r.Views, &r.Clicks); err != nil {
+			return nil, fmt.Errorf("rank insights: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("rank insights: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteInsightsBefore deletes the counts of the hours before hour. Like
+// AddInsights, it writes on the connection ChangeCount reads: no answer
+// shows the counts.
+func (s *Store) DeleteInsightsBefore(ctx context.Context, hour int64) (int64, error) {
+	s.watchMu.Lock()
+	defer s.watchMu.Unlock()
+	conn, err := s.watchConn(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("delete insights: %w", err)
+	}
+	res, err := conn.ExecContext(ctx, "DELETE FROM insight_counts WHERE hour < ?", hour)
+	if err != nil {
+		s.dropWatchConn()
+		return 0, fmt.Errorf("delete insights: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("delete insights: %w", err)
+	}
+	return n, nil
+}

@@ -15,6 +15,8 @@ func insightTests() []test {
 		{"TotalsByEachDimension", testInsightsTotalsByEachDimension},
 		{"AddingIsNoChangeForTheWriter", testInsightsAddingIsNoChange},
 		{"CountsOutliveTheirArticle", testInsightsOutliveTheirArticle},
+		{"RankedInTheStore", testInsightsRanked},
+		{"DeletedBeforeAnHour", testInsightsDeletedBefore},
 	}
 }
 
@@ -170,6 +172,78 @@ func testInsightsOutliveTheirArticle(t *testing.T, open Open) {
 	}
 	sameTotals(t, "after the article went", insightTotals(t, st, hour0, hour0+1, store.ByArticle),
 		[]store.InsightCount{count(0, "", "", "a", store.InsightClick, 0, "", 2)})
+}
+
+func ranking(t *testing.T, st Store, q store.InsightRanking) []store.InsightRow {
+	t.Helper()
+	rows, err := st.RankInsights(t.Context(), q)
+	if err != nil {
+		t.Fatalf("rank insights %+v: %v", q, err)
+	}
+	return rows
+}
+
+// Partners and placements rank by views, then clicks, then name byte by
+// byte; articles by clicks on carousel cards; within the period, and
+// the limit's number only.
+func testInsightsRanked(t *testing.T, open Open) {
+	st, _ := open(t)
+	addInsights(t, st,
+		count(hour0, "b.example", "top", "x", store.InsightView, 0, "", 5),
+		count(hour0+1, "b.example", "top", "y", store.InsightClick, 2, store.RankerKiosque, 1),
+		count(hour0, "a.example", "side", "x", store.InsightView, 0, "", 5),
+		count(hour0, "a.example", "side", "y", store.InsightClick, 1, "", 3),
+		count(hour0, "a.example", "side", "x", store.InsightClick, 0, "", 9), // the featured card: no recommendation
+		count(hour0, "Z.example", "side", "z", store.InsightView, 0, "", 5),
+		count(hour0, "c.example", "", "z", store.InsightWin, 0, store.RankerKiosque, 50),
+		count(hour0+2, "late.example", "late", "w", store.InsightView, 0, "", 100), // past the period
+		count(hour0+2, "late.example", "late", "w", store.InsightClick, 1, "", 100),
+	)
+	row := func(name string, views, clicks int64) store.InsightRow { return store.InsightRow{Name: name, Views: views, Clicks: clicks} }
+	q := store.InsightRanking{From: hour0, To: hour0 + 2, By: store.ByPartner, Limit: 10}
+	if got, want := ranking(t, st, q), []store.InsightRow{row("a.example", 5, 12), row("b.example", 5, 1), row("Z.example", 5, 0)}; !slices.Equal(got, want) {
+		t.Errorf("partners:\n got %+v\nwant %+v", got, want)
+	}
+	q.Limit = 2
+	if got := ranking(t, st, q); len(got) != 2 || got[1].Name != "b.example" {
+		t.Errorf("the top 2 partners: %+v", got)
+	}
+	q.By, q.Limit = store.ByPlacement, 10
+	if got, want := ranking(t, st, q), []store.InsightRow{row("side", 10, 12), row("top", 5, 1)}; !slices.Equal(got, want) {
+		t.Errorf("placements:\n got %+v\nwant %+v", got, want)
+	}
+	q.By = store.ByArticle
+	if got, want := ranking(t, st, q), []store.InsightRow{row("y", 0, 4)}; !slices.Equal(got, want) {
+		t.Errorf("articles:\n got %+v\nwant %+v", got, want)
+	}
+	for _, bad := range []store.InsightRanking{{From: hour0, To: hour0 + 1, By: store.ByDay, Limit: 1}, {From: hour0, To: hour0 + 1, By: store.ByPartner}} {
+		if _, err := st.RankInsights(t.Context(), bad); err == nil {
+			t.Errorf("ranking %+v: no error", bad)
+		}
+	}
+}
+
+// Counts past the retention go, the others stay; deleting is no change
+// readers see.
+func testInsightsDeletedBefore(t *testing.T, open Open) {
+	st, _ := open(t)
+	threeArticles(t, st)
+	for h := range int64(4) {
+		addInsights(t, st, count(hour0+h, "news.example", "", "a", store.InsightView, 0, "", 1), count(hour0+h, "", "", "b", store.InsightClick, 1, "", 1))
+	}
+	before := changeCount(t, st)
+	n, err := st.DeleteInsightsBefore(t.Context(), hour0+2)
+	if err != nil || n != 4 {
+		t.Fatalf("delete before the third hour: %d deleted, %v; want 4", n, err)
+	}
+	sameTotals(t, "what is left", insightTotals(t, st, 0, hour0+10, store.ByDay),
+		[]store.InsightCount{count(hour0/24*24, "", "", "", store.InsightClick, 0, "", 2), count(hour0/24*24, "", "", "", store.InsightView, 0, "", 2)})
+	if n, err := st.DeleteInsightsBefore(t.Context(), hour0+2); err != nil || n != 0 {
+		t.Errorf("deleting again: %d deleted, %v", n, err)
+	}
+	if after := changeCount(t, st); after != before {
+		t.Errorf("deleting insight counts changed the change count from %d to %d", before, after)
+	}
 }
 
 func putBaseline(t *testing.T, st Store, lists map[string][]string) {
