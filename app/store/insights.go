@@ -31,11 +31,6 @@ const (
 	RankerInterleaved = "interleaved"
 )
 
-// InsightOther is the partner or placement of the events whose own was
-// folded away, past the names a server counts in an hour: no host nor
-// placement has parentheses.
-const InsightOther = "(other)"
-
 // InsightKey is what an insight count counts: events of one kind, in one
 // hour, from one placement on one partner site, about one article, at one
 // position. Nothing in it tells one reader from another.

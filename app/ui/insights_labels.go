@@ -11,7 +11,8 @@ import (
 // insightWords are the words of the publisher's dashboard in one
 // language.
 type insightWords struct {
-	title, intro                           string
+	title, intro, unverified               string
+	others                                 string
 	period, days, from, to, show, fromTo   string // days: "%d days"; fromTo: "from %s to %s"
 	views, clicks, ctr                     string
 	perDay, ctrPerDay, numbers, day        string
@@ -33,6 +34,8 @@ var insightWordsByLang = map[news.Lang]insightWords{
 	news.French: {
 		title:        "Audience du widget",
 		intro:        "Vues et clics du widget sur les sites partenaires, comptés sans cookie ni identifiant : des totaux par heure, jamais un lecteur.",
+		unverified:   "Ces chiffres ne sont pas authentifiés : n’importe qui peut envoyer un signal de vue ou de clic. Le serveur borne ce qu’une adresse peut ajouter, mais un site ou un script peut encore les gonfler ou les fausser, verdict du classement compris.",
+		others:       "(autres)",
 		period:       "Période",
 		days:         "%d jours",
 		from:         "Du",
@@ -82,6 +85,8 @@ var insightWordsByLang = map[news.Lang]insightWords{
 	news.Arabic: {
 		title:        "جمهور الأداة",
 		intro:        "مشاهدات الأداة والنقرات عليها في المواقع الشريكة، تُعدّ دون ملفات تعريف ارتباط ولا معرّفات: مجاميع لكل ساعة، لا قارئ بعينه.",
+		unverified:   "هذه الأرقام غير موثّقة: يمكن لأي أحد أن يرسل إشارة مشاهدة أو نقرة. يحدّ الخادم مما يضيفه عنوان واحد، لكن موقعا أو برنامجا قد يضخّمها أو يحرّفها، بما في ذلك حكم الترتيب.",
+		others:       "(أخرى)",
 		period:       "الفترة",
 		days:         "%d يوما",
 		from:         "من",
@@ -131,6 +136,8 @@ var insightWordsByLang = map[news.Lang]insightWords{
 	news.English: {
 		title:        "Widget audience",
 		intro:        "Views and clicks of the widget on partner sites, counted with no cookie and no identifier: totals per hour, never a reader.",
+		unverified:   "These counts are not authenticated: anyone can send a view or a click. The server bounds what one address adds, but a site or a script may still inflate or skew them, the ranker’s verdict included.",
+		others:       "(others)",
 		period:       "Period",
 		days:         "%d days",
 		from:         "From",

@@ -34,6 +34,7 @@ func (p *InsightsPage) Render() app.UI {
 		app.Main().ID("main").Class("feed insights-main").Body(
 			app.H1().Class("page-title").Text(w.title),
 			app.P().Class("insights-intro").Text(w.intro),
+			app.P().Class("insights-intro").Text(w.unverified),
 			p.content(w),
 		),
 		siteFooter(v),
@@ -247,8 +248,11 @@ func (p *InsightsPage) tops(w insightWords, r *report.Report) app.UI {
 			app.If(len(list) > 0, func() app.UI {
 				return table(heading, []string{first, w.views, w.clicks, w.ctr}, len(list), func(i int) []string {
 					name := list[i].Name
-					if name == "" {
+					switch name {
+					case "":
 						name = unnamed
+					case report.Other:
+						name = w.others
 					}
 					return []string{name, formatCount(list[i].Views, lang), formatCount(list[i].Clicks, lang), formatPercent(list[i].CTR(), lang)}
 				})

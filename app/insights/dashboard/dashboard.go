@@ -4,7 +4,6 @@
 package dashboard
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"net/url"
@@ -125,22 +124,35 @@ func Build(ctx context.Context, st store.Insights, titles Titles, p Period) (rep
 	v := verdict.Judge(r.Ranking.RankerWins, r.Ranking.BaselineWins)
 	r.Ranking.Verdict, r.Ranking.Share, r.Ranking.Low, r.Ranking.High = string(v.Says), v.Share, v.Low, v.High
 
-	byPartner, err := totals(store.ByPartner)
+	ranked := func(by store.InsightDimension) ([]store.InsightRow, error) {
+		rows, err := st.RankInsights(ctx, store.InsightRanking{From: from, To: to, By: by, Limit: Top})
+		if err != nil {
+			return nil, fmt.Errorf("insights of %s to %s: %w", r.From, r.To, err)
+		}
+		return rows, nil
+	}
+	partners, err := ranked(store.ByPartner)
 	if err != nil {
 		return r, err
 	}
-	r.Partners = top(rows(byPartner, func(c store.InsightCount) string { return c.Partner }))
-	byPlacement, err := totals(store.ByPlacement)
+	r.Partners = reportRows(partners)
+	placements, err := ranked(store.ByPlacement)
 	if err != nil {
 		return r, err
 	}
-	r.Placements = top(rows(byPlacement, func(c store.InsightCount) string { return c.Placement }))
-
-	byArticle, err := totals(store.ByArticle, store.ByPosition)
+	r.Placements = reportRows(placements)
+	articles, err := ranked(store.ByArticle)
 	if err != nil {
 		return r, err
 	}
-	r.Positions, r.Articles = positions(byArticle, r.Total.Views), recommended(byArticle)
+	for _, a := range articles {
+		r.Articles = append(r.Articles, report.Article{Slug: a.Name, Clicks: a.Clicks})
+	}
+	byPosition, err := totals(store.ByPosition)
+	if err != nil {
+		return r, err
+	}
+	r.Positions = positions(byPosition, r.Total.Views)
 	if len(r.Articles) > 0 {
 		slugs := make([]string, len(r.Articles))
 		for i, a := range r.Articles {
@@ -186,38 +198,20 @@ func rank(r *report.Ranking, c store.InsightCount) {
 	}
 }
 
-// rows sums views and clicks by the name of each count.
-func rows(counts []store.InsightCount, name func(store.InsightCount) string) []report.Row {
-	var out []report.Row
-	at := map[string]int{}
-	for _, c := range counts {
-		if c.Kind != store.InsightView && c.Kind != store.InsightClick {
-			continue
-		}
-		i, ok := at[name(c)]
-		if !ok {
-			i = len(out)
-			at[name(c)] = i
-			out = append(out, report.Row{Name: name(c)})
-		}
-		add(&out[i].Counts, c)
+// reportRows are the rows of a ranking, as the report shows them.
+func reportRows(ranked []store.InsightRow) []report.Row {
+	out := make([]report.Row, len(ranked))
+	for i, row := range ranked {
+		out[i] = report.Row{Name: row.Name, Counts: report.Counts{Views: row.Views, Clicks: row.Clicks}}
 	}
 	return out
 }
 
-// top keeps the Top rows most viewed, then most clicked.
-func top(rows []report.Row) []report.Row {
-	slices.SortStableFunc(rows, func(a, b report.Row) int {
-		return cmp.Or(cmp.Compare(b.Views, a.Views), cmp.Compare(b.Clicks, a.Clicks), cmp.Compare(a.Name, b.Name))
-	})
-	return rows[:min(Top, len(rows))]
-}
-
 // positions are the clicks at each carousel position, over all views.
-func positions(byArticle []store.InsightCount, views int64) []report.Row {
+func positions(byPosition []store.InsightCount, views int64) []report.Row {
 	clicks := map[int]int64{}
 	last := MinPositions
-	for _, c := range byArticle {
+	for _, c := range byPosition {
 		if c.Kind == store.InsightClick && c.Position > 0 {
 			clicks[c.Position] += c.N
 			last = max(last, c.Position)
@@ -228,26 +222,4 @@ func positions(byArticle []store.InsightCount, views int64) []report.Row {
 		out[i] = report.Row{Name: strconv.Itoa(i + 1), Counts: report.Counts{Views: views, Clicks: clicks[i+1]}}
 	}
 	return out
-}
-
-// recommended are the Top articles most clicked in carousels.
-func recommended(byArticle []store.InsightCount) []report.Article {
-	var out []report.Article
-	at := map[string]int{}
-	for _, c := range byArticle {
-		if c.Kind != store.InsightClick || c.Position == 0 {
-			continue
-		}
-		i, ok := at[c.Article]
-		if !ok {
-			i = len(out)
-			at[c.Article] = i
-			out = append(out, report.Article{Slug: c.Article})
-		}
-		out[i].Clicks += c.N
-	}
-	slices.SortStableFunc(out, func(a, b report.Article) int {
-		return cmp.Or(cmp.Compare(b.Clicks, a.Clicks), cmp.Compare(a.Slug, b.Slug))
-	})
-	return out[:min(Top, len(out))]
 }

@@ -51,11 +51,16 @@ type Day struct {
 }
 
 // Row is the counts of a partner site, a placement or a position. An
-// empty Name is one the browser or the partner did not give.
+// empty Name is one the browser or the partner did not give; Other
+// those folded together past the names a server counts in an hour.
 type Row struct {
 	Name string `json:"name"`
 	Counts
 }
+
+// Other is the Name of the partners or placements folded together: no
+// host nor placement has parentheses.
+const Other = "(other)"
 
 // Article is a recommended article and its clicks.
 type Article struct {

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kiosque/kiosque/app/insights/report"
 	"github.com/kiosque/kiosque/app/store"
 )
 
@@ -22,6 +23,16 @@ const DefaultEvery = 5 * time.Second
 // it, events of new keys are refused until a flush succeeds.
 const DefaultMaxKeys = 100_000
 
+// The partners and placements a tally counts under their own names in an
+// hour; the events of others count as report.Other's. Partner and
+// placement are what a beacon says, so that without a bound each forged
+// name would be rows in the store and lines in the dashboard. A widget on
+// a thousand sites in one hour is rare; placements are a few per site.
+const (
+	MaxPartners   = 1000
+	MaxPlacements = 200
+)
+
 // Tally counts events in memory until they are flushed to the store.
 type Tally struct {
 	st      store.Insights
@@ -31,6 +42,10 @@ type Tally struct {
 	mu     sync.Mutex
 	counts map[store.InsightKey]int64
 	events int64 // events counted since the last flush taken
+	// names are the partners and placements counted under their own
+	// names in the hour of the latest event.
+	hour                 int64
+	partners, placements names
 
 	flushing sync.Mutex // one flush at a time, so that sums stay in order
 }
@@ -41,15 +56,42 @@ func New(st store.Insights, log *slog.Logger, maxKeys int) *Tally {
 	if maxKeys <= 0 {
 		maxKeys = DefaultMaxKeys
 	}
-	return &Tally{st: st, log: log, maxKeys: maxKeys, counts: make(map[store.InsightKey]int64)}
+	return &Tally{st: st, log: log, maxKeys: maxKeys, counts: make(map[store.InsightKey]int64),
+		partners: names{max: MaxPartners}, placements: names{max: MaxPlacements}}
 }
 
-// Add counts n events of key. It refuses them, returning false, when the
-// key is new and the tally holds as many keys as it may: the store has
-// not taken the counts for a while.
+// names are the names of one kind counted in an hour, at most max.
+type names struct {
+	max  int
+	seen map[string]struct{}
+}
+
+// fold is name, or report.Other once max others were seen.
+func (n *names) fold(name string) string {
+	if _, ok := n.seen[name]; ok {
+		return name
+	}
+	if len(n.seen) >= n.max {
+		return report.Other
+	}
+	if n.seen == nil {
+		n.seen = make(map[string]struct{}, n.max)
+	}
+	n.seen[name] = struct{}{}
+	return name
+}
+
+// Add counts n events of key, its partner and placement folded into
+// report.Other past MaxPartners and MaxPlacements in its hour. It refuses
+// them, returning false, when the key is new and the tally holds as many
+// keys as it may: the store has not taken the counts for a while.
 func (t *Tally) Add(key store.InsightKey, n int64) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if key.Hour > t.hour { // a new hour: every name anew
+		t.hour, t.partners.seen, t.placements.seen = key.Hour, nil, nil
+	}
+	key.Partner, key.Placement = t.partners.fold(key.Partner), t.placements.fold(key.Placement)
 	if _, ok := t.counts[key]; !ok && len(t.counts) >= t.maxKeys {
 		return false
 	}

@@ -3,12 +3,14 @@ package tally
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/kiosque/kiosque/app/insights/report"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/store/sqlite"
 )
@@ -195,5 +197,55 @@ func TestRunFlushesEveryPeriodUntilDone(t *testing.T) {
 	}
 	if err := tl.Flush(t.Context()); err != nil || stored(t, st)[key("a", 1)] != 5 {
 		t.Errorf("the last flush: %v, %d stored", err, stored(t, st)[key("a", 1)])
+	}
+}
+
+// Past MaxPartners partners and MaxPlacements placements in an hour, the
+// events of new names count under report.Other; those of names seen
+// keep theirs, and the next hour starts anew.
+func TestNamesPastTheHoursBoundFoldIntoOther(t *testing.T) {
+	st := openStore(t)
+	tl := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), 0)
+	at := func(hour int64, partner, placement string) store.InsightKey {
+		return store.InsightKey{Hour: hour, Partner: partner, Placement: placement, Article: "a", Kind: store.InsightView}
+	}
+	for i := range MaxPartners + 500 {
+		if !tl.Add(at(1000, fmt.Sprintf("p%d.example", i), fmt.Sprintf("place-%d", i)), 1) {
+			t.Fatalf("event %d refused", i)
+		}
+	}
+	tl.Add(at(1000, "p0.example", "place-0"), 1)
+	tl.Add(at(1001, "new.example", "new"), 1)
+	if err := tl.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	count := func(by store.InsightDimension, hour int64, name string) int64 {
+		totals, err := st.InsightTotals(t.Context(), store.InsightQuery{From: hour, To: hour + 1, By: []store.InsightDimension{by}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n, names int64
+		for _, c := range totals {
+			names++
+			if c.Partner == name || c.Placement == name {
+				n += c.N
+			}
+		}
+		if by == store.ByPartner && hour == 1000 && names != MaxPartners+1 {
+			t.Errorf("%d partners stored in the hour, want %d and %q", names, MaxPartners, report.Other)
+		}
+		return n
+	}
+	if got := count(store.ByPartner, 1000, report.Other); got != 500 {
+		t.Errorf("%d events counted under %q, want the 500 past the first %d partners", got, report.Other, MaxPartners)
+	}
+	if got := count(store.ByPlacement, 1000, report.Other); got != MaxPartners+500-MaxPlacements {
+		t.Errorf("%d events under the placement %q, want %d", got, report.Other, MaxPartners+500-MaxPlacements)
+	}
+	if got := count(store.ByPartner, 1000, "p0.example"); got != 2 {
+		t.Errorf("a partner seen counted %d events, want 2", got)
+	}
+	if got := count(store.ByPartner, 1001, "new.example"); got != 1 {
+		t.Errorf("a partner of the next hour counted %d events, want 1", got)
 	}
 }
