@@ -199,7 +199,9 @@ func testInsightsRanked(t *testing.T, open Open) {
 		count(hour0+2, "late.example", "late", "w", store.InsightView, 0, "", 100), // past the period
 		count(hour0+2, "late.example", "late", "w", store.InsightClick, 1, "", 100),
 	)
-	row := func(name string, views, clicks int64) store.InsightRow { return store.InsightRow{Name: name, Views: views, Clicks: clicks} }
+	row := func(name string, views, clicks int64) store.InsightRow {
+		return store.InsightRow{Name: name, Views: views, Clicks: clicks}
+	}
 	q := store.InsightRanking{From: hour0, To: hour0 + 2, By: store.ByPartner, Limit: 10}
 	if got, want := ranking(t, st, q), []store.InsightRow{row("a.example", 5, 12), row("b.example", 5, 1), row("Z.example", 5, 0)}; !slices.Equal(got, want) {
 		t.Errorf("partners:\n got %+v\nwant %+v", got, want)
