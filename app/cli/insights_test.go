@@ -25,7 +25,7 @@ func TestAShutdownUnderAStreamOfEventsLosesNone(t *testing.T) {
 	data := t.TempDir()
 	// The test stands for a proxy on this machine, which the server trusts
 	// to say whom it forwards for.
-	base, stop := serveUntilCancelled(t, "-data", data, "-web", webDir, "-trusted-proxies", "127.0.0.1/32,::1")
+	base, stop := serveUntilCancelled(t, "-data", data, "-web", webDir, "-trusted-proxies", "127.0.0.1/32,::1", "-insights-ceiling", "1e9")
 	view := `{"kind":"view","partner":"presse.example","article":"` + seedSlug + `"}`
 	var taken, sent atomic.Int64
 	var wg sync.WaitGroup
@@ -38,6 +38,7 @@ func TestAShutdownUnderAStreamOfEventsLosesNone(t *testing.T) {
 				req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/events", strings.NewReader(view))
 				req.Header.Set("Content-Type", "text/plain;charset=UTF-8")
 				req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0")
+				req.Header.Set("Origin", base) // as the widget's frame sends it
 				// Many readers, through a proxy on this machine: the
 				// token buckets hold no one back.
 				req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", sender, i>>8&255, i&255))
@@ -99,6 +100,8 @@ func TestInsightsFlagsAreChecked(t *testing.T) {
 		{[]string{"serve", "-interleave", "-0.1"}, "give a share of views, from 0 to 1"},
 		{[]string{"serve", "-insights=false", "-interleave", "0.1"}, "-interleave needs -insights"},
 		{[]string{"serve", "-admin-token", "court"}, "at least 16 characters"},
+		{[]string{"serve", "-insights-retention", "0"}, "keep counts at least 1 day"},
+		{[]string{"serve", "-insights-ceiling", "0"}, "above 0"},
 	} {
 		err := Run(context.Background(), tc.args, noEnv, io.Discard, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -127,5 +130,36 @@ func TestInsightsOff(t *testing.T) {
 	res, _ := webtest.Get(t, base+"/insights", "Authorization", "Bearer 0123456789abcdef")
 	if res.StatusCode != http.StatusNotFound {
 		t.Errorf("/insights with -insights=false: %s", res.Status)
+	}
+}
+
+// Behind a proxy that the server does not trust, every beacon comes from
+// the proxy: all readers share one token bucket. A server that counts
+// insights beyond loopback with no trusted proxy says so at start, even
+// with -public-url; and the flag's help says it covers X-Forwarded-For.
+func TestInsightsBeyondLoopbackWithNoTrustedProxyWarn(t *testing.T) {
+	const warning = "counting insights beyond loopback with no -trusted-proxies"
+	data := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		warn bool
+	}{
+		{[]string{"-addr", "0.0.0.0:0", "-public-url", "https://widget.example"}, true},
+		{[]string{"-addr", "0.0.0.0:0", "-public-url", "https://widget.example", "-trusted-proxies", "127.0.0.1/32"}, false},
+		{[]string{"-addr", "0.0.0.0:0", "-insights=false"}, false},
+		{nil, false}, // loopback
+	} {
+		_, log, stop := serveWith(t, noEnv, append([]string{"-data", data, "-web", webDir}, tc.args...)...)
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(log.String(), warning); got != tc.warn {
+			t.Errorf("serve %s: warned %v, want %v:\n%s", strings.Join(tc.args, " "), got, tc.warn, log)
+		}
+	}
+	var help strings.Builder
+	Run(context.Background(), []string{"serve", "-h"}, noEnv, io.Discard, &help)
+	if i := strings.Index(help.String(), "-trusted-proxies"); i < 0 || !strings.Contains(help.String()[i:min(i+400, help.Len())], "X-Forwarded-For") {
+		t.Errorf("the help of -trusted-proxies does not name X-Forwarded-For:\n%s", help.String())
 	}
 }

@@ -87,7 +87,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&c.frameAncestors, "frame-ancestors", "*", `sites allowed to frame the widget, as a CSP source list ("https://a.example https://b.example")`)
 	fs.StringVar(&c.embedTheme, "embed-theme", "light", "the widget's theme on partner sites when its address names none: light, dark or auto (the reader's system's)")
 	fs.StringVar(&c.publicURL, "public-url", "", `the scheme and host readers reach this server at ("https://widget.example"); default: each request's own`)
-	fs.Var(&c.trustedProxies, "trusted-proxies", `addresses of the proxies whose X-Forwarded-Proto and X-Forwarded-Host to believe, as CIDRs ("10.0.0.0/8,127.0.0.1/32"); ignored with -public-url`)
+	fs.Var(&c.trustedProxies, "trusted-proxies", `addresses of the proxies to believe, as CIDRs ("10.0.0.0/8,127.0.0.1/32"): their X-Forwarded-For (its last address, the client each beacon is counted against), and, without -public-url, their X-Forwarded-Proto and X-Forwarded-Host`)
 	fs.BoolVar(&c.mediaPrivate, "media-private", false, "let article images be fetched from private addresses (a publisher on an intranet); off, images come only from the public internet")
 	fs.Var(&c.mediaPorts, "media-ports", "the only `ports` article images are fetched from, such as 80,443,8443 (default 80,443; any with -media-private)")
 	fs.BoolVar(&c.envProxy, "fetch-env-proxy", false, "fetch sources and images through the proxy HTTPS_PROXY, HTTP_PROXY and NO_PROXY name; off, they are ignored")
@@ -101,12 +101,21 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&c.insights.AdminToken, "admin-token", "", "the `token` that opens the publisher's dashboard at /insights (at least 16 characters, random: openssl rand -base64 24); none: nobody may open it. It shows in ps: prefer -admin-token-file")
 	tokenFile := fs.String("admin-token-file", "", "a `file` that holds the token of -admin-token, which ps does not show")
 	fs.Float64Var(&c.insights.Interleave, "interleave", 0, "the `share` of article widgets' views (0 to 1) whose carousel interleaves the ranker with a plain baseline, to measure it on readers")
+	retention := fs.Int("insights-retention", int(replica.DefaultRetention/(24*time.Hour)), "the `days` insight counts are kept; older ones are deleted every hour")
+	fs.Float64Var(&c.insights.Ceiling, "insights-ceiling", replica.DefaultCeiling, "the `events` a second this server counts from all clients together; past it, beacons get 503")
 	if err := fs.parse(args, getenv); err != nil {
 		return c, err
 	}
 	var err error
 	if c.insights.AdminToken, err = adminToken(c.insights.AdminToken, *tokenFile); err != nil {
 		return c, err
+	}
+	c.insights.Retention = time.Duration(*retention) * 24 * time.Hour
+	if *retention < 1 {
+		return c, fmt.Errorf("serve: -insights-retention %d: keep counts at least 1 day", *retention)
+	}
+	if c.insights.Ceiling <= 0 {
+		return c, fmt.Errorf("serve: -insights-ceiling %g: give a number of events a second, above 0", c.insights.Ceiling)
 	}
 	if err := checkInsights(&c.insights, *insights); err != nil {
 		return c, err
@@ -219,6 +228,7 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 		background.Go(func() { serveMetrics(work, log, metricsLn, m) })
 	}
 	c.warnOfForwardedHeaders(log, ln.Addr())
+	c.warnOfOneBucket(log, ln.Addr())
 	log.Info("serving", "url", "http://"+displayAddr(ln.Addr()), "store", c.storeName(), "site", c.site)
 	fmt.Fprintf(stdout, "Kiosque is serving on http://%s\n", displayAddr(ln.Addr()))
 
@@ -330,6 +340,18 @@ func (c serveConfig) warnOfForwardedHeaders(log *slog.Logger, addr net.Addr) {
 	log.Warn("listening beyond loopback with neither -public-url nor -trusted-proxies: " +
 		"oEmbed answers and discovery links name this server by each request's Host; " +
 		"behind a proxy, set -public-url (or -trusted-proxies to believe its forwarded headers)")
+}
+
+// warnOfOneBucket warns a server that counts insights, reachable beyond
+// loopback with no trusted proxy: behind a proxy, every beacon comes from
+// the proxy's address, and all readers share its token bucket.
+func (c serveConfig) warnOfOneBucket(log *slog.Logger, addr net.Addr) {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || tcp.IP.IsLoopback() || c.insights.Off || len(c.trustedProxies) > 0 {
+		return
+	}
+	log.Warn("counting insights beyond loopback with no -trusted-proxies: behind a proxy, every beacon comes from its address " +
+		"and all readers share one rate limit; give the proxy's address to -trusted-proxies and let it set X-Forwarded-For")
 }
 
 // serveMetrics serves /metrics on its own listener, apart from the site,

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kiosque/kiosque/app/server"
+	"github.com/kiosque/kiosque/app/store"
 )
 
 // With interleaving, the leader keeps the baseline's lists beside the
@@ -58,6 +59,46 @@ func TestTheLeaderKeepsTheBaselinesLists(t *testing.T) {
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("the new article's baseline list %q; its twin's %q", own, theirs)
+		}
+	}
+}
+
+// Counts older than the retention are deleted as the server starts (and
+// every hour after); those within it stay.
+func TestCountsPastTheRetentionGo(t *testing.T) {
+	st, dir := sampleStore(t)
+	now := store.HourOf(time.Now())
+	old := store.InsightCount{InsightKey: store.InsightKey{Hour: now - 49, Article: "a", Kind: store.InsightView}, N: 3}
+	recent := store.InsightCount{InsightKey: store.InsightKey{Hour: now - 47, Article: "a", Kind: store.InsightView}, N: 4}
+	if err := st.AddInsights(t.Context(), []store.InsightCount{old, recent}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(Config{
+		Log:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Store:      st,
+		Site:       server.Config{Web: os.DirFS("../../web"), Site: "Kiosque", FrameAncestors: "*"},
+		DataDir:    dir,
+		CacheBytes: 64 << 20,
+		Insights:   Insights{Retention: 48 * time.Hour},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, r)
+	views := func() int64 {
+		totals, err := st.InsightTotals(t.Context(), store.InsightQuery{From: 0, To: now + 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int64
+		for _, c := range totals {
+			n += c.N
+		}
+		return n
+	}
+	for deadline := time.Now().Add(20 * time.Second); views() != 4; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d views stored, want the 4 within 48 hours", views())
 		}
 	}
 }

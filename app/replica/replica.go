@@ -68,12 +68,35 @@ type Insights struct {
 	// FlushEvery is how often the counts go to the store; 0 is
 	// tally.DefaultEvery. A crash loses at most this long's events.
 	FlushEvery time.Duration
+	// Ceiling is the events a second this server takes from all clients
+	// together; 0 is DefaultCeiling.
+	Ceiling float64
+	// Retention is how long counts are kept: older hours are deleted
+	// every hour. 0 is DefaultRetention.
+	Retention time.Duration
 }
 
-// The token buckets of the insights: each client address may send two
-// events a second, in bursts of sixty (a page of several widgets, readers
-// behind one address).
-var eventRate = limit.Options{Rate: 2, Burst: 60}
+// Defaults of Insights.
+const (
+	// DefaultCeiling is over three times the beacons of a large
+	// publisher's peak (1,000 page views a second), and a quarter of
+	// what one core takes.
+	DefaultCeiling = 5000
+	// DefaultRetention keeps a year of counts, and the weeks around it,
+	// for the dashboard's longest period.
+	DefaultRetention = 400 * 24 * time.Hour
+)
+
+// The token buckets of the insights: each client (an IPv4 address, an
+// IPv6 /64) may send two events a second, in bursts of sixty (a page of
+// several widgets, readers behind one address); and weigh in the ranker's
+// verdict five times an hour: fewer than the six views that alone could
+// decide it (no view won of six is the first that Clopper–Pearson calls
+// worse), more than one reader's clicks in interleaved carousels.
+var (
+	eventRate   = limit.Options{Rate: 2, Burst: 60}
+	verdictRate = limit.Options{Rate: 5.0 / 3600, Burst: 5}
+)
 
 // Replica is a server put together: the site, and what keeps what it
 // derives from the store (the kept answers, the related lists) in step
@@ -88,6 +111,7 @@ type Replica struct {
 	log     *slog.Logger
 	tally   *tally.Tally // nil with insights off
 	flush   time.Duration
+	keep    time.Duration // how long insight counts are kept
 
 	changed       chan struct{} // the store changed since the images were last collected
 	leading       atomic.Bool   // this server is the leader
@@ -107,6 +131,7 @@ func New(c Config) (*Replica, error) {
 		listsReady: make(chan struct{}),
 		changed:    make(chan struct{}, 1),
 		flush:      cmp.Or(c.Insights.FlushEvery, tally.DefaultEvery),
+		keep:       cmp.Or(c.Insights.Retention, DefaultRetention),
 	}
 	site := c.Site
 	site.Log, site.Store, site.Lists = c.Log, c.Store, c.Store
@@ -118,6 +143,8 @@ func New(c Config) (*Replica, error) {
 			Tally:      r.tally,
 			Store:      c.Store,
 			Limiter:    limit.New(eventRate),
+			Ceiling:    limit.NewCeiling(limit.Options{Rate: cmp.Or(c.Insights.Ceiling, DefaultCeiling), Burst: int(cmp.Or(c.Insights.Ceiling, DefaultCeiling))}),
+			Verdicts:   limit.New(verdictRate),
 			Baseline:   c.Store,
 			Interleave: c.Insights.Interleave,
 			AdminToken: c.Insights.AdminToken,
@@ -179,10 +206,33 @@ func (r *Replica) Run(ctx context.Context) {
 	}
 	if r.tally != nil {
 		wg.Go(func() { r.tally.Run(ctx, r.flush) })
+		wg.Go(func() { r.pruneInsights(ctx) })
 	}
 	wg.Wait()
 	if r.media != nil {
 		r.media.Close()
+	}
+}
+
+// pruneInsights deletes the insight counts older than the retention, at
+// start and every hour. Every replica does: deleting is idempotent.
+func (r *Replica) pruneInsights(ctx context.Context) {
+	ticker := time.NewTicker(time.Hour)
+	defer ticker.Stop()
+	for {
+		before := store.HourOf(time.Now().Add(-r.keep))
+		n, err := r.st.DeleteInsightsBefore(ctx, before)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			r.log.WarnContext(ctx, "insight counts past their retention not deleted; tried again in an hour", "err", err)
+		case n > 0:
+			r.log.InfoContext(ctx, "deleted insight counts past their retention", "rows", n, "before", store.TimeOfHour(before))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
 	}
 }
 

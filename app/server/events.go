@@ -8,9 +8,9 @@ import (
 	"mime"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/kiosque/kiosque/app/answers"
@@ -30,8 +30,16 @@ type Insights struct {
 	Tally *tally.Tally
 	// Store holds the counts flushed, which the dashboard reads.
 	Store store.Insights
-	// Limiter holds each client address to a rate of events.
+	// Limiter holds each client (an IPv4 address, an IPv6 /64) to a rate
+	// of events.
 	Limiter *limit.Limiter
+	// Ceiling holds all clients together to a rate of events; nil, none.
+	Ceiling *limit.Ceiling
+	// Verdicts holds each client to a number of the events that weigh in
+	// the ranker's verdict (outcomes, and clicks that credit a ranker)
+	// per hour, so that one client can't turn it; nil, no bound. Past it,
+	// an outcome is refused and a click counts without its credit.
+	Verdicts *limit.Limiter
 	// Baseline holds the baseline's lists, which interleaved carousels
 	// merge with the ranker's.
 	Baseline store.BaselineLists
@@ -74,6 +82,10 @@ type EventRequest struct {
 	// X-Forwarded-For header, if any.
 	Remote       netip.Addr
 	ForwardedFor string
+	// Origin and FetchSite are the Origin and Sec-Fetch-Site headers;
+	// Host is the host (and port) this server is reached at, as the
+	// site's own URLs name it.
+	Origin, FetchSite, Host string
 }
 
 // TakeEvent takes a widget's beacon (POST /api/v1/events): one event, counted
@@ -135,7 +147,7 @@ func eventProblem(status int, detail, param string) eventAnswer {
 }
 
 // eventRequestOf is what taking a beacon reads of r.
-func eventRequestOf(r *http.Request) EventRequest {
+func (s *server) eventRequestOf(r *http.Request) EventRequest {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, events.MaxBody+1))
 	req := EventRequest{
 		Context:       r.Context(),
@@ -148,8 +160,14 @@ func eventRequestOf(r *http.Request) EventRequest {
 	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
 		req.Remote = ap.Addr()
 	}
+	// The last line, where the trusted proxy nearest this server wrote
+	// (clientAddress reads its last address).
 	if forwarded := r.Header.Values("X-Forwarded-For"); len(forwarded) > 0 {
 		req.ForwardedFor = forwarded[len(forwarded)-1]
+	}
+	req.Origin, req.FetchSite = r.Header.Get("Origin"), r.Header.Get("Sec-Fetch-Site")
+	if u, err := url.Parse(s.originOf(requestOf(r))); err == nil {
+		req.Host = u.Host
 	}
 	return req
 }
@@ -157,7 +175,7 @@ func eventRequestOf(r *http.Request) EventRequest {
 // takeEvents serves the beacons that reach the site's handler.
 func (s *server) takeEvents() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		status, header, body := s.replyEvent(s.takeEvent(eventRequestOf(r)))
+		status, header, body := s.replyEvent(s.takeEvent(s.eventRequestOf(r)))
 		h := w.Header()
 		h.Del("Access-Control-Allow-Origin")
 		for _, f := range header {
@@ -187,8 +205,17 @@ func (s *server) takeEvent(req EventRequest) eventAnswer {
 	if events.IsBot(req.UserAgent) {
 		return taken
 	}
-	if !s.Insights.Limiter.Allow(s.clientAddress(req.Remote, req.ForwardedFor)) {
+	if why := fromOurFrame(req); why != "" {
+		return eventProblem(http.StatusForbidden, why, "")
+	}
+	client := s.clientAddress(req.Remote, req.ForwardedFor)
+	if !s.Insights.Limiter.Allow(client) {
 		a := eventProblem(http.StatusTooManyRequests, "too many events from this address; wait a second", "")
+		a.retryAfter = "1"
+		return a
+	}
+	if s.Insights.Ceiling != nil && !s.Insights.Ceiling.Allow() {
+		a := eventProblem(http.StatusServiceUnavailable, "the server takes no more events for now; try again in a second", "")
 		a.retryAfter = "1"
 		return a
 	}
@@ -201,11 +228,16 @@ func (s *server) takeEvent(req EventRequest) eventAnswer {
 		}
 		return eventProblem(http.StatusBadRequest, "the event is not one: "+err.Error(), param)
 	}
+	// No carousel of this server merges two rankers: an outcome or a
+	// credit would be forged, or a page's from before a restart.
+	if e.Variant > 0 && s.Insights.Interleave == 0 {
+		return eventProblem(http.StatusUnprocessableEntity, "this server interleaves no carousel (-interleave 0)", "variant")
+	}
 	for _, f := range [2]struct{ name, slug string }{{"article", e.Article}, {"from", e.From}} {
 		if f.slug == "" {
 			continue
 		}
-		known, err := s.known.has(req.Context, s.Store, f.slug)
+		known, err := s.known.Has(req.Context, f.slug)
 		if err != nil {
 			s.Log.ErrorContext(req.Context, "request failed", "method", req.Method, "path", "/api/v1/events", "err", err)
 			return eventProblem(http.StatusInternalServerError, "the server could not answer; it has been logged", "")
@@ -214,6 +246,14 @@ func (s *server) takeEvent(req EventRequest) eventAnswer {
 			return eventProblem(http.StatusUnprocessableEntity, "no article with this slug", f.name)
 		}
 	}
+	if weighs := e.Kind == events.Outcome || e.Ranker != ""; weighs && s.Insights.Verdicts != nil && !s.Insights.Verdicts.Allow(client) {
+		if e.Kind == events.Outcome {
+			a := eventProblem(http.StatusTooManyRequests, "this address has weighed in the ranker's verdict enough for this hour", "")
+			a.retryAfter = "3600"
+			return a
+		}
+		e.Variant, e.Ranker = 0, "" // the click counts, not its credit
+	}
 	key, ok := keyOf(e, s.Insights.now())
 	if ok && !s.Insights.Tally.Add(key, 1) {
 		a := eventProblem(http.StatusServiceUnavailable, "counts wait for the store; try again in a few seconds", "")
@@ -221,6 +261,33 @@ func (s *server) takeEvent(req EventRequest) eventAnswer {
 		return a
 	}
 	return taken
+}
+
+// fromOurFrame tells why a beacon is not what the widget's frame sends,
+// or "" if it is. Browsers send Origin with every POST: the frame's, this
+// server's own, or "null" from a sandbox (WordPress's frames), with
+// Sec-Fetch-Site (where browsers send it) same-origin or cross-site
+// accordingly. A page elsewhere that sends beacons in its readers' names
+// is refused; a script of any kind can still say anything, which is why
+// the dashboard says that its counts are not authenticated.
+func fromOurFrame(req EventRequest) string {
+	switch {
+	case req.Origin == "":
+		return "a beacon comes from the widget's frame, with an Origin"
+	case req.Origin == "null":
+		if req.FetchSite != "" && req.FetchSite != "cross-site" {
+			return "a beacon of a sandboxed frame is cross-site, not " + req.FetchSite
+		}
+		return ""
+	}
+	u, err := url.Parse(req.Origin)
+	if err != nil || u.Host == "" || !strings.EqualFold(u.Host, req.Host) {
+		return "a beacon comes from the widget's frame, not from " + req.Origin
+	}
+	if req.FetchSite != "" && req.FetchSite != "same-origin" {
+		return "a beacon of the widget's frame is same-origin, not " + req.FetchSite
+	}
+	return ""
 }
 
 // keyOf is what an event counts under; an outcome of a view nobody
@@ -266,29 +333,14 @@ func (s *server) clientAddress(remote netip.Addr, forwarded string) netip.Addr {
 	return addr
 }
 
-// knownArticles remembers the slugs of articles found in the store: a
-// beacon names an article the widget showed, so a few hundred of them
-// come again and again. A slug not found is asked again next time (the
-// token buckets bound how often); an article deleted since stays known,
-// and its counts are kept like those of any article gone.
-type knownArticles struct {
-	slugs sync.Map // slug → struct{}
-}
-
-func (k *knownArticles) has(ctx context.Context, st store.Reader, slug string) (bool, error) {
-	if _, ok := k.slugs.Load(slug); ok {
-		return true, nil
-	}
+// articleStored reports whether slug names an article in the store.
+func (s *server) articleStored(ctx context.Context, slug string) (bool, error) {
 	if !store.ValidSlug(slug) {
 		return false, nil
 	}
-	_, err := st.Article(ctx, slug)
+	_, err := s.Store.Article(ctx, slug)
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}
-	if err != nil {
-		return false, err
-	}
-	k.slugs.Store(slug, struct{}{})
-	return true, nil
+	return err == nil, err
 }

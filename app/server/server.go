@@ -14,6 +14,7 @@ import (
 
 	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/assets"
+	"github.com/kiosque/kiosque/app/insights/articles"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/params"
 	"github.com/kiosque/kiosque/app/store"
@@ -86,7 +87,7 @@ type server struct {
 	// came from an address not trusted.
 	warnedForwarded atomic.Bool
 	// known are the articles beacons may name (Insights).
-	known knownArticles
+	known *articles.Known
 	// loader is the asset the loader (/embed.js) is served from.
 	loader string
 	// eventHeader are the headers of the answers to beacons.
@@ -147,6 +148,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &server{Config: cfg, Assets: assets, pages: pages, common: common, fixed: map[string]*answers.Ready{}, loader: loader,
 		eventHeader: eventHeader(common)}
+	s.known = articles.New(s.articleStored, articles.Options{})
 	mux := http.NewServeMux()
 	s.addRoutes(mux)
 	return &Server{server: s, handler: withRecover(cfg.Log, withLog(cfg.Log, withHeaders(common, mux)))}, nil
