@@ -4,16 +4,12 @@ import (
 	"context"
 	"errors"
 	"io"
-	"maps"
 	"mime"
 	"net/http"
 	"net/netip"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
-
-	"github.com/kiosque/kiosque/app/answers"
 
 	"github.com/kiosque/kiosque/app/insights/events"
 	"github.com/kiosque/kiosque/app/insights/interleave"
@@ -63,46 +59,6 @@ func (in *Insights) now() time.Time {
 // The event kinds' keys: a beacon's kind and what a tally counts.
 var rankerOf = map[string]string{events.RankerKiosque: store.RankerKiosque, events.RankerBaseline: store.RankerBaseline}
 
-// EventRequest is what taking a beacon reads of its request. The site's
-// handler reads it from an *http.Request; a faster front (app/front)
-// fills it from its own and calls TakeEvent, as it calls Lookup: a busy
-// site takes thousands a second. TakeEvent keeps none of its strings or
-// bytes: they may be the front's buffers.
-type EventRequest struct {
-	Context     context.Context
-	Method      string
-	ContentType string
-	// ContentLength is the length the request announced, -1 if none.
-	ContentLength int64
-	// Body is at most MaxBody+1 bytes of the body: enough to refuse a
-	// longer one.
-	Body      []byte
-	UserAgent string
-	// Remote is the address of the connection; ForwardedFor the last
-	// X-Forwarded-For header, if any.
-	Remote       netip.Addr
-	ForwardedFor string
-	// Origin and FetchSite are the Origin and Sec-Fetch-Site headers;
-	// Host is the host (and port) this server is reached at, as the
-	// site's own URLs name it.
-	Origin, FetchSite, Host string
-}
-
-// TakeEvent takes a widget's beacon (POST /api/v1/events): one event, counted
-// in memory, never stored as such. A bot's is answered as any other and
-// not counted. The answer is a status, its headers and its body, as
-// answers.Ready.Reply gives them; the site must count insights.
-func (s *Server) TakeEvent(req EventRequest) (status int, header []answers.Field, body []byte) {
-	if !s.TakesEvents() {
-		return s.replyEvent(eventProblem(http.StatusNotFound, "no such API resource", ""))
-	}
-	return s.replyEvent(s.takeEvent(req))
-}
-
-// TakesEvents tells whether the site counts insights: if not, beacons are
-// answered as any request of a path it does not serve.
-func (s *Server) TakesEvents() bool { return s.Insights != nil }
-
 // eventAnswer is the answer to a beacon: no content, or a problem.
 type eventAnswer struct {
 	problem    *Problem
@@ -113,102 +69,65 @@ type eventAnswer struct {
 // taken is the answer to a beacon taken, or dropped (a bot's): no content.
 var taken = eventAnswer{}
 
-// eventHeader are the headers of the answers to beacons: those of every
-// answer, but Access-Control-Allow-Origin (no beacon reads its answer),
-// and no-store.
-func eventHeader(common http.Header) []answers.Field {
-	header := []answers.Field{{Name: "Cache-Control", Values: []string{"no-store"}}}
-	for _, name := range slices.Sorted(maps.Keys(common)) {
-		if name != "Access-Control-Allow-Origin" {
-			header = append(header, answers.Field{Name: name, Values: common[name]})
-		}
-	}
-	return header
-}
-
-func (s *server) replyEvent(a eventAnswer) (int, []answers.Field, []byte) {
-	if a.problem == nil {
-		return http.StatusNoContent, s.eventHeader, nil
-	}
-	p := problemAnswer(*a.problem)
-	header := slices.Clone(s.eventHeader)
-	header = append(header, answers.Field{Name: "Content-Type", Values: p.Header.Values("Content-Type")})
-	if a.allow != "" {
-		header = append(header, answers.Field{Name: "Allow", Values: []string{a.allow}})
-	}
-	if a.retryAfter != "" {
-		header = append(header, answers.Field{Name: "Retry-After", Values: []string{a.retryAfter}})
-	}
-	return p.Status, header, p.Body
-}
-
 func eventProblem(status int, detail, param string) eventAnswer {
 	return eventAnswer{problem: &Problem{Status: status, Detail: detail, Param: param}}
 }
 
-// eventRequestOf is what taking a beacon reads of r.
-func (s *server) eventRequestOf(r *http.Request) EventRequest {
-	body, _ := io.ReadAll(io.LimitReader(r.Body, events.MaxBody+1))
-	req := EventRequest{
-		Context:       r.Context(),
-		Method:        r.Method,
-		ContentType:   r.Header.Get("Content-Type"),
-		ContentLength: r.ContentLength,
-		Body:          body,
-		UserAgent:     r.Header.Get("User-Agent"),
-	}
-	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
-		req.Remote = ap.Addr()
-	}
-	// The last line, where the trusted proxy nearest this server wrote
-	// (clientAddress reads its last address).
-	if forwarded := r.Header.Values("X-Forwarded-For"); len(forwarded) > 0 {
-		req.ForwardedFor = forwarded[len(forwarded)-1]
-	}
-	req.Origin, req.FetchSite = r.Header.Get("Origin"), r.Header.Get("Sec-Fetch-Site")
-	if u, err := url.Parse(s.originOf(requestOf(r))); err == nil {
-		req.Host = u.Host
-	}
-	return req
-}
-
-// takeEvents serves the beacons that reach the site's handler.
+// takeEvents takes a widget's beacon (POST /api/v1/events): one event,
+// counted in memory, never stored as such. A bot's is answered as any
+// other and not counted. Every answer is no-store, and without
+// Access-Control-Allow-Origin: no beacon reads its answer.
 func (s *server) takeEvents() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		status, header, body := s.replyEvent(s.takeEvent(s.eventRequestOf(r)))
+		a := s.takeEvent(w, r)
 		h := w.Header()
 		h.Del("Access-Control-Allow-Origin")
-		for _, f := range header {
-			h[f.Name] = f.Values
+		h.Set("Cache-Control", "no-store")
+		if a.allow != "" {
+			h.Set("Allow", a.allow)
 		}
-		w.WriteHeader(status)
-		w.Write(body)
+		if a.retryAfter != "" {
+			h.Set("Retry-After", a.retryAfter)
+		}
+		if a.problem == nil {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		writeProblem(w, *a.problem)
 	})
 }
 
-func (s *server) takeEvent(req EventRequest) eventAnswer {
-	if req.Method != http.MethodPost {
+func (s *server) takeEvent(w http.ResponseWriter, r *http.Request) eventAnswer {
+	if r.Method != http.MethodPost {
 		a := eventProblem(http.StatusMethodNotAllowed, "events are sent with POST", "")
 		a.allow = "POST"
 		return a
 	}
 	// A beacon of a string is text/plain, which no preflight holds up
 	// (WordPress's frames send from origin null).
-	if ct := req.ContentType; ct != "" && !strings.HasPrefix(ct, "text/plain") && !strings.HasPrefix(ct, "application/json") {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
 		if mt, _, _ := mime.ParseMediaType(ct); mt != "text/plain" && mt != "application/json" {
 			return eventProblem(http.StatusUnsupportedMediaType, "an event is JSON, sent as text/plain or application/json", "")
 		}
 	}
-	if req.ContentLength > events.MaxBody || len(req.Body) > events.MaxBody {
+	if r.ContentLength > events.MaxBody {
 		return eventProblem(http.StatusRequestEntityTooLarge, events.ErrTooLarge.Error(), "")
 	}
-	if events.IsBot(req.UserAgent) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, events.MaxBody))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return eventProblem(http.StatusRequestEntityTooLarge, events.ErrTooLarge.Error(), "")
+	case err != nil:
+		return eventProblem(http.StatusBadRequest, "the body could not be read: "+err.Error(), "")
+	}
+	if events.IsBot(r.Header.Get("User-Agent")) {
 		return taken
 	}
-	if why := fromOurFrame(req); why != "" {
+	if why := s.fromOurFrame(r); why != "" {
 		return eventProblem(http.StatusForbidden, why, "")
 	}
-	client := s.clientAddress(req.Remote, req.ForwardedFor)
+	client := s.clientAddress(peerOf(r.RemoteAddr), lastForwarded(r.Header, "X-Forwarded-For"))
 	if !s.Insights.Limiter.Allow(client) {
 		a := eventProblem(http.StatusTooManyRequests, "too many events from this address; wait a second", "")
 		a.retryAfter = "1"
@@ -219,7 +138,7 @@ func (s *server) takeEvent(req EventRequest) eventAnswer {
 		a.retryAfter = "1"
 		return a
 	}
-	e, err := events.Decode(req.Body)
+	e, err := events.Decode(body)
 	if err != nil {
 		param := ""
 		var fe *events.Error
@@ -237,9 +156,9 @@ func (s *server) takeEvent(req EventRequest) eventAnswer {
 		if f.slug == "" {
 			continue
 		}
-		known, err := s.known.Has(req.Context, f.slug)
+		known, err := s.known.Has(r.Context(), f.slug)
 		if err != nil {
-			s.Log.ErrorContext(req.Context, "request failed", "method", req.Method, "path", "/api/v1/events", "err", err)
+			s.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", "/api/v1/events", "err", err)
 			return eventProblem(http.StatusInternalServerError, "the server could not answer; it has been logged", "")
 		}
 		if !known {
@@ -270,22 +189,27 @@ func (s *server) takeEvent(req EventRequest) eventAnswer {
 // accordingly. A page elsewhere that sends beacons in its readers' names
 // is refused; a script of any kind can still say anything, which is why
 // the dashboard says that its counts are not authenticated.
-func fromOurFrame(req EventRequest) string {
+//
+// Hosts are compared, not schemes: behind a proxy that says no
+// X-Forwarded-Proto, the server would take its own https for http.
+func (s *server) fromOurFrame(r *http.Request) string {
+	origin, site := r.Header.Get("Origin"), r.Header.Get("Sec-Fetch-Site")
 	switch {
-	case req.Origin == "":
+	case origin == "":
 		return "a beacon comes from the widget's frame, with an Origin"
-	case req.Origin == "null":
-		if req.FetchSite != "" && req.FetchSite != "cross-site" {
-			return "a beacon of a sandboxed frame is cross-site, not " + req.FetchSite
+	case origin == "null":
+		if site != "" && site != "cross-site" {
+			return "a beacon of a sandboxed frame is cross-site, not " + site
 		}
 		return ""
 	}
-	u, err := url.Parse(req.Origin)
-	if err != nil || u.Host == "" || !strings.EqualFold(u.Host, req.Host) {
-		return "a beacon comes from the widget's frame, not from " + req.Origin
+	from, err := url.Parse(origin)
+	ours, _ := url.Parse(s.originOf(r))
+	if err != nil || from.Host == "" || ours == nil || !strings.EqualFold(from.Host, ours.Host) {
+		return "a beacon comes from the widget's frame, not from " + origin
 	}
-	if req.FetchSite != "" && req.FetchSite != "same-origin" {
-		return "a beacon of the widget's frame is same-origin, not " + req.FetchSite
+	if site != "" && site != "same-origin" {
+		return "a beacon of the widget's frame is same-origin, not " + site
 	}
 	return ""
 }

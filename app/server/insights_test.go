@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/kiosque/kiosque/app/insights/interleave"
 	"github.com/kiosque/kiosque/app/insights/limit"
+	"github.com/kiosque/kiosque/app/insights/report"
 	"github.com/kiosque/kiosque/app/insights/tally"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/params"
@@ -31,6 +33,10 @@ import (
 const browserAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"
 
 const adminToken = "le-jeton-de-l-editeur"
+
+// verdictRate is the replica's: each client weighs in the verdict five
+// times an hour.
+var verdictRate = limit.Options{Rate: 5.0 / 3600, Burst: 5}
 
 // insightsServer is a test server that counts insights, with the
 // baseline's lists stored and interleave the share of views interleaved.
@@ -62,6 +68,7 @@ func insightsServer(t *testing.T, interleaveShare float64, rate limit.Options) (
 			Tally:      tally.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), 0),
 			Store:      st,
 			Limiter:    limit.New(rate),
+			Verdicts:   limit.New(verdictRate),
 			Baseline:   st,
 			Interleave: interleaveShare,
 			AdminToken: adminToken,
@@ -70,7 +77,8 @@ func insightsServer(t *testing.T, interleaveShare float64, rate limit.Options) (
 	return srv, st
 }
 
-// send posts an event as a widget's beacon does, and returns the answer.
+// send posts an event as a widget's beacon does, and returns the answer;
+// header sets headers, or removes those given "".
 func send(t *testing.T, srv *httptest.Server, body string, header ...string) (*http.Response, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/events", strings.NewReader(body))
@@ -79,7 +87,14 @@ func send(t *testing.T, srv *httptest.Server, body string, header ...string) (*h
 	}
 	req.Header.Set("Content-Type", "text/plain;charset=UTF-8")
 	req.Header.Set("User-Agent", browserAgent)
+	// As the widget's frame, on this server's origin, sends it.
+	req.Header.Set("Origin", srv.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	for i := 0; i+1 < len(header); i += 2 {
+		if header[i+1] == "" {
+			req.Header.Del(header[i])
+			continue
+		}
 		req.Header.Set(header[i], header[i+1])
 	}
 	res, err := http.DefaultClient.Do(req)
@@ -411,7 +426,8 @@ func TestTheVerdictFindsTheRankerReadersPrefer(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := rand.New(rand.NewPCG(7, 11))
-			for range 400 {
+			for i := range 400 {
+				reader := []string{"X-Forwarded-For", fmt.Sprintf("198.51.%d.%d", i>>8, i&255)}
 				a := all[r.IntN(len(all))]
 				variant := 1 + r.IntN(interleave.Variants)
 				view := widgetView(t, srv, "/embed?article="+a.Slug+"&variant="+strconv.Itoa(variant))
@@ -419,7 +435,7 @@ func TestTheVerdictFindsTheRankerReadersPrefer(t *testing.T) {
 				if better == "baseline" {
 					preferred, _ = st.BaselineList(t.Context(), a.Slug)
 				}
-				mustTake(t, srv, `{"kind":"view","partner":"presse.example","article":"`+a.Slug+`","variant":`+strconv.Itoa(variant)+`}`)
+				mustTake(t, srv, `{"kind":"view","partner":"presse.example","article":"`+a.Slug+`","variant":`+strconv.Itoa(variant)+`}`, reader...)
 				// A reader clicks the shown article the better ranker puts
 				// first, most of the time, and any shown article otherwise.
 				pick := r.IntN(len(view.Related))
@@ -428,7 +444,7 @@ func TestTheVerdictFindsTheRankerReadersPrefer(t *testing.T) {
 				}
 				clicked := view.Related[pick]
 				mustTake(t, srv, `{"kind":"click","partner":"presse.example","article":"`+clicked.Slug+`","from":"`+a.Slug+
-					`","position":`+strconv.Itoa(pick+1)+`,"variant":`+strconv.Itoa(variant)+`,"ranker":"`+view.Interleaved[pick]+`"}`)
+					`","position":`+strconv.Itoa(pick+1)+`,"variant":`+strconv.Itoa(variant)+`,"ranker":"`+view.Interleaved[pick]+`"}`, reader...)
 				k, b := 0, 0
 				if view.Interleaved[pick] == store.RankerKiosque {
 					k = 1
@@ -436,7 +452,7 @@ func TestTheVerdictFindsTheRankerReadersPrefer(t *testing.T) {
 					b = 1
 				}
 				mustTake(t, srv, `{"kind":"outcome","partner":"presse.example","article":"`+a.Slug+`","variant":`+strconv.Itoa(variant)+
-					`,"kiosque":`+strconv.Itoa(k)+`,"baseline":`+strconv.Itoa(b)+`}`)
+					`,"kiosque":`+strconv.Itoa(k)+`,"baseline":`+strconv.Itoa(b)+`}`, reader...)
 			}
 			res, body := webtest.Get(t, srv.URL+"/insights?lang=en", "Authorization", "Bearer "+adminToken)
 			if res.StatusCode != http.StatusOK {
@@ -463,4 +479,192 @@ func bestShown(shown []news.Article, preferred []string) int {
 		}
 	}
 	return best
+}
+
+// A beacon is taken only as the widget's frame sends it: from this
+// server's origin, same-origin; or from the opaque origin of a sandbox
+// (WordPress's frames), cross-site. A page elsewhere that makes its
+// readers' browsers send beacons is refused, as is a request with no
+// Origin, which no browser's POST lacks.
+func TestBeaconsComeFromTheWidgetsFrame(t *testing.T) {
+	srv, _ := insightsServer(t, 0, limit.Options{})
+	view := `{"kind":"view","article":"` + seedSlug + `"}`
+	for _, tc := range []struct {
+		origin, site string
+		status       int
+	}{
+		{srv.URL, "same-origin", http.StatusNoContent},
+		{srv.URL, "", http.StatusNoContent}, // browsers that send no Sec-Fetch-Site
+		{strings.Replace(srv.URL, "http:", "https:", 1), "same-origin", http.StatusNoContent},
+		{"null", "cross-site", http.StatusNoContent},
+		{"null", "", http.StatusNoContent},
+		{"", "", http.StatusForbidden},
+		{"", "same-origin", http.StatusForbidden},
+		{"https://evil.example", "cross-site", http.StatusForbidden},
+		{"https://evil.example", "", http.StatusForbidden},
+		{srv.URL, "cross-site", http.StatusForbidden},
+		{srv.URL, "none", http.StatusForbidden},
+		{srv.URL, "same-site", http.StatusForbidden},
+		{"null", "same-origin", http.StatusForbidden},
+		{"null", "none", http.StatusForbidden},
+		{"not a url", "", http.StatusForbidden},
+	} {
+		res, body := send(t, srv, view, "Origin", tc.origin, "Sec-Fetch-Site", tc.site)
+		if res.StatusCode != tc.status || (tc.status != http.StatusNoContent && !isProblem(res)) {
+			t.Errorf("Origin %q, Sec-Fetch-Site %q: %s %s, want %d", tc.origin, tc.site, res.Status, body, tc.status)
+		}
+	}
+	if got := insightsCSV(t, srv, "")["total||views"]; got != "5" {
+		t.Errorf("%s views counted, want the 5 taken", got)
+	}
+}
+
+// A server that interleaves no carousel takes no outcome and no ranker's
+// credit: none could come from its widgets.
+func TestNoInterleavingNoVerdict(t *testing.T) {
+	srv, _ := insightsServer(t, 0, limit.Options{})
+	for _, body := range []string{
+		`{"kind":"outcome","article":"` + seedSlug + `","variant":2,"kiosque":0,"baseline":1}`,
+		`{"kind":"click","article":"` + alOmraneSlug + `","from":"` + seedSlug + `","position":1,"variant":2,"ranker":"baseline"}`,
+		`{"kind":"view","article":"` + seedSlug + `","variant":2}`,
+	} {
+		res, answer := send(t, srv, body)
+		if res.StatusCode != http.StatusUnprocessableEntity || decode[Problem](t, answer).Param != "variant" {
+			t.Errorf("%s with -interleave 0: %s %s, want 422 naming variant", body, res.Status, answer)
+		}
+	}
+	numbers := insightsCSV(t, srv, "")
+	for _, key := range []string{"total||views", "total||clicks", "ranking||baseline wins", "ranking||baseline clicks"} {
+		if got := numbers[key]; got != "0" && got != "" {
+			t.Errorf("%s = %s", key, got)
+		}
+	}
+}
+
+// verdictOf is what the dashboard says of the rankers.
+func verdictOf(t *testing.T, srv *httptest.Server) report.Ranking {
+	t.Helper()
+	res, body := webtest.Get(t, srv.URL+"/insights?lang=en", "Authorization", "Bearer "+adminToken)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("/insights: %s", res.Status)
+	}
+	return embeddedView(t, parsePage(t, body)).Insights.Ranking
+}
+
+// Readers from forty addresses find the ranker better; fifty outcomes
+// forged from one address weigh five of them, and the verdict stands.
+// Past its five, the address's clicks count without their credit.
+func TestOneClientCannotTurnTheVerdict(t *testing.T) {
+	srv, _ := insightsServer(t, 0.1, limit.Options{})
+	outcome := func(k, b int) string {
+		return fmt.Sprintf(`{"kind":"outcome","article":"%s","variant":3,"kiosque":%d,"baseline":%d}`, seedSlug, k, b)
+	}
+	for i := range 40 {
+		k, b := 1, 0
+		if i%4 == 0 {
+			k, b = 0, 1
+		}
+		mustTake(t, srv, outcome(k, b), "X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i))
+	}
+	before := verdictOf(t, srv)
+	if before.Verdict != report.VerdictBetter {
+		t.Fatalf("30 wins of 40: %+v", before)
+	}
+	forger := []string{"X-Forwarded-For", "203.0.113.66"}
+	taken := 0
+	for range 50 {
+		if res, _ := send(t, srv, outcome(0, 1), forger...); res.StatusCode == http.StatusNoContent {
+			taken++
+		} else if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+			t.Fatalf("a forged outcome past the bound: %s, Retry-After %q", res.Status, res.Header.Get("Retry-After"))
+		}
+	}
+	after := verdictOf(t, srv)
+	t.Logf("50 forged outcomes from one address: %d taken; the verdict %s (%d:%d) before, %s (%d:%d) after",
+		taken, before.Verdict, before.RankerWins, before.BaselineWins, after.Verdict, after.RankerWins, after.BaselineWins)
+	if taken != 5 || after.Verdict != before.Verdict {
+		t.Errorf("50 forged outcomes from one address: %d taken, the verdict %q, want 5 taken and %q", taken, after.Verdict, before.Verdict)
+	}
+	// A click of the same address counts, without its credit.
+	mustTake(t, srv, `{"kind":"click","article":"`+alOmraneSlug+`","from":"`+seedSlug+`","position":1,"variant":3,"ranker":"baseline"}`, forger...)
+	numbers := insightsCSV(t, srv, "")
+	if numbers["total||clicks"] != "1" || numbers["ranking||baseline clicks"] != "0" {
+		t.Errorf("a click past the bound: %s clicks, %s credited to the baseline; want 1 and 0", numbers["total||clicks"], numbers["ranking||baseline clicks"])
+	}
+}
+
+// Behind a trusted proxy, the client is the last address of the last
+// X-Forwarded-For line: what the proxy nearest the server wrote (nginx's
+// $remote_addr, replacing the client's header or added after it), not
+// what the client sent. An IPv6 client is its /64; and a ceiling holds
+// all clients together.
+func TestTheClientIsWhomTheProxySaw(t *testing.T) {
+	srv, _ := insightsServer(t, 0, limit.Options{Rate: 0.001, Burst: 3})
+	view := `{"kind":"view","article":"` + seedSlug + `"}`
+	burst := func(header func(i int) http.Header) int {
+		taken := 0
+		for i := range 1000 {
+			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/events", strings.NewReader(view))
+			req.Header = header(i)
+			req.Header.Set("User-Agent", browserAgent)
+			req.Header.Set("Origin", srv.URL)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode == http.StatusNoContent {
+				taken++
+			}
+		}
+		return taken
+	}
+	for _, tc := range []struct {
+		name   string
+		header func(i int) http.Header
+	}{
+		// $proxy_add_x_forwarded_for: the client's own values, then the
+		// proxy's on the same line.
+		{"rotating values before the proxy's", func(i int) http.Header {
+			return http.Header{"X-Forwarded-For": {fmt.Sprintf("10.0.%d.%d, 198.51.100.7", i>>8, i&255)}}
+		}},
+		// A client's own lines before the proxy's.
+		{"rotating lines before the proxy's", func(i int) http.Header {
+			return http.Header{"X-Forwarded-For": {fmt.Sprintf("10.1.%d.%d", i>>8, i&255), "198.51.100.8"}}
+		}},
+		{"1,000 addresses of one /64", func(i int) http.Header {
+			return http.Header{"X-Forwarded-For": {fmt.Sprintf("2001:db8:7:7:%x::%x", i, i)}}
+		}},
+	} {
+		if got := burst(tc.header); got != 3 {
+			t.Errorf("%s: %d of 1,000 beacons taken at once, want the burst of 3", tc.name, got)
+		}
+	}
+}
+
+func TestTheCeilingHoldsAllClientsTogether(t *testing.T) {
+	srv := newTestServerWith(t, func(c *Config) {
+		st := c.Store.(*sqlite.Store)
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+		c.Insights = &Insights{Tally: tally.New(st, slog.Default(), 0), Store: st, Baseline: st,
+			Limiter: limit.New(limit.Options{Rate: 2, Burst: 60}), Ceiling: limit.NewCeiling(limit.Options{Rate: 0.001, Burst: 10})}
+	})
+	taken := 0
+	for i := range 100 {
+		res, _ := send(t, srv, `{"kind":"view","article":"`+seedSlug+`"}`, "X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i))
+		switch res.StatusCode {
+		case http.StatusNoContent:
+			taken++
+		case http.StatusServiceUnavailable:
+			if res.Header.Get("Retry-After") == "" || !isProblem(res) {
+				t.Fatalf("past the ceiling: %s, Retry-After %q", res.Status, res.Header.Get("Retry-After"))
+			}
+		default:
+			t.Fatalf("a beacon: %s", res.Status)
+		}
+	}
+	if taken != 10 {
+		t.Errorf("100 clients: %d beacons taken, want the ceiling's burst of 10", taken)
+	}
 }

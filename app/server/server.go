@@ -90,8 +90,6 @@ type server struct {
 	known *articles.Known
 	// loader is the asset the loader (/embed.js) is served from.
 	loader string
-	// eventHeader are the headers of the answers to beacons.
-	eventHeader []answers.Field
 	// origins are those whose answers are kept, with no public URL.
 	origins originsKept
 }
@@ -146,8 +144,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{Config: cfg, Assets: assets, pages: pages, common: common, fixed: map[string]*answers.Ready{}, loader: loader,
-		eventHeader: eventHeader(common)}
+	s := &server{Config: cfg, Assets: assets, pages: pages, common: common, fixed: map[string]*answers.Ready{}, loader: loader}
 	s.known = articles.New(s.articleStored, articles.Options{})
 	mux := http.NewServeMux()
 	s.addRoutes(mux)
