@@ -84,7 +84,7 @@ var insightsPage = template.Must(template.New("insights").Parse(`<!DOCTYPE html>
 <style>body{margin:0;font:16px/1.5 sans-serif}main{max-width:760px;margin:0 auto;padding:8px 16px}.spacer{height:3000px;background:#eee}</style>
 </head><body><main><h1>Un site partenaire</h1>
 <div class="spacer"></div>
-<div class="kiosque-embed" id="quick" data-article="{{.Other}}" data-placement="passage rapide" data-target="_blank"><a href="{{.Widget}}/a/{{.Other}}">Un autre article</a></div>
+<div class="kiosque-embed" id="quick" data-article="{{.Other}}" data-placement="Passage rapide" data-target="_blank"><a href="{{.Widget}}/a/{{.Other}}">Un autre article</a></div>
 <div class="spacer"></div>
 <div class="kiosque-embed" id="held" data-article="{{.Article}}" data-placement="lecture" data-target="_blank"><a href="{{.Widget}}/a/{{.Article}}">Un article</a></div>
 <div class="spacer"></div>
@@ -194,7 +194,7 @@ func TestAPageViewCountsWhatTheReaderSaw(t *testing.T) {
 	waitFor(t, b, `document.querySelector("#held").dataset.kiosqueState === "ready"`)
 	b.run(t, chromedp.Evaluate[chromedp.Void](`document.querySelector("#held").scrollIntoView()`))
 	s.waitCount(t, "placement|lecture|views", "1")
-	if got := s.counts(t)["placement|passage rapide|views"]; got != "" && got != "0" {
+	if got := s.counts(t)["placement|passage-rapide|views"]; got != "" && got != "0" {
 		t.Errorf("a widget scrolled past in a moment counted %s views", got)
 	}
 
@@ -247,7 +247,7 @@ func TestAPageViewCountsWhatTheReaderSaw(t *testing.T) {
 				t.Errorf("a beacon says %s: %q", key, body)
 			}
 			if str, ok := value.(string); ok && key != "article" && key != "from" &&
-				!slices.Contains([]string{"view", "click", "outcome", "127.0.0.1", "lecture", "passage rapide", "kiosque", "baseline", ""}, str) {
+				!slices.Contains([]string{"view", "click", "outcome", "127.0.0.1", "lecture", "passage-rapide", "kiosque", "baseline", ""}, str) {
 				t.Errorf("a beacon's %s is %q: %s", key, str, body)
 			}
 		}
