@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kiosque/kiosque/app/insights/interleave"
 	"github.com/kiosque/kiosque/app/insights/limit"
@@ -189,7 +190,7 @@ func TestEventsAreCountedAndShownToThePublisherAlone(t *testing.T) {
 		}
 	}
 	page := text(doc)
-	for _, want := range []string{"presse.example", "colonne", "Al Omrane"} {
+	for _, want := range []string{"presse.example", "colonne", "Al Omrane", "These counts are not authenticated"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the dashboard does not show %q", want)
 		}
@@ -666,5 +667,30 @@ func TestTheCeilingHoldsAllClientsTogether(t *testing.T) {
 	}
 	if taken != 10 {
 		t.Errorf("100 clients: %d beacons taken, want the ceiling's burst of 10", taken)
+	}
+}
+
+// The partners and placements folded past the hour's bound show as
+// others, in the reader's language.
+func TestFoldedNamesShowAsOthers(t *testing.T) {
+	srv, st := insightsServer(t, 0, limit.Options{})
+	hour := store.HourOf(time.Now())
+	if err := st.AddInsights(t.Context(), []store.InsightCount{
+		{InsightKey: store.InsightKey{Hour: hour, Partner: report.Other, Placement: report.Other, Article: seedSlug, Kind: store.InsightView}, N: 7},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for lang, want := range map[string]string{"en": "(others)7", "fr": "(autres)7", "ar": "(أخرى)7"} {
+		_, body := webtest.Get(t, srv.URL+"/insights?lang="+lang, "Authorization", "Bearer "+adminToken)
+		doc := parsePage(t, body)
+		for _, id := range []string{"partners", "placements"} {
+			section := elements(doc, func(n *html.Node) bool { return n.Data == "section" && attribute(n, "aria-labelledby") == id })
+			if len(section) != 1 {
+				t.Fatalf("%s: %d sections of %s", lang, len(section), id)
+			}
+			if got := text(section[0]); !strings.Contains(got, want) {
+				t.Errorf("%s, %s: %q does not show %q", lang, id, got, want)
+			}
+		}
 	}
 }
