@@ -26,7 +26,8 @@ const eventsBudget = 20_000
 // eventsScript is wrk's request: a widget's beacon, four views for a
 // click, as many readers behind a proxy on this machine (each request
 // names another address in X-Forwarded-For), so that the token buckets
-// see the traffic of a busy site, not one client.
+// see the traffic of a busy site, not one client; from the widget's
+// frame, on the server's origin, as the server takes them.
 const eventsScript = `
 local n = 0
 local view = '{"kind":"view","partner":"presse.example","placement":"colonne","article":"%[1]s"}'
@@ -34,6 +35,8 @@ local click = '{"kind":"click","partner":"presse.example","placement":"colonne",
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "text/plain;charset=UTF-8"
 wrk.headers["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"
+wrk.headers["Origin"] = "%[3]s"
+wrk.headers["Sec-Fetch-Site"] = "same-origin"
 request = function()
   n = n + 1
   wrk.headers["X-Forwarded-For"] = string.format("10.%%d.%%d.%%d", math.floor(n / 65536) %% 256, math.floor(n / 256) %% 256, n %% 256)
@@ -54,14 +57,16 @@ func measureInsights(ctx context.Context, o options, t *table) error {
 		return err
 	}
 	defer os.RemoveAll(data)
-	script := filepath.Join(data, "events.lua")
-	if err := os.WriteFile(script, []byte(fmt.Sprintf(eventsScript, seedSlug, otherSlug)), 0o644); err != nil {
-		return err
-	}
 	// An empty store: the server fills it with the sample. The proxy on
 	// this machine is trusted, so that X-Forwarded-For names the reader.
-	k, err := startKiosque(ctx, o, data, "-trusted-proxies", "127.0.0.1/32")
+	// No ceiling: what one core takes is measured, not the ceiling's rate.
+	k, err := startKiosque(ctx, o, data, "-trusted-proxies", "127.0.0.1/32", "-insights-ceiling", "1e9")
 	if err != nil {
+		return err
+	}
+	script := filepath.Join(data, "events.lua")
+	if err := os.WriteFile(script, []byte(fmt.Sprintf(eventsScript, seedSlug, otherSlug, k.url)), 0o644); err != nil {
+		k.stop()
 		return err
 	}
 	sent, rates, err := loadEvents(ctx, o, k.url+"/api/v1/events", script)
