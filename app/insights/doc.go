@@ -6,10 +6,13 @@
 //
 // Each part has a package of its own:
 //   - events: what a widget's beacon says, read strictly; bots told apart;
-//   - limit: a token bucket per client address, in bounded memory, that
-//     keeps no address;
+//   - limit: a token bucket per client (an IPv4 address, an IPv6 /64),
+//     in bounded memory, that keeps no address, and a ceiling over all;
+//   - articles: the slugs beacons may name, remembered, so that the
+//     store is asked once per slug for a while;
 //   - tally: the counts in memory, written to the store every few
-//     seconds and at shutdown;
+//     seconds and at shutdown, partners and placements folded past a
+//     bound an hour;
 //   - interleave: team-draft interleaving of two rankers' lists;
 //   - verdict: whether the ranker beats the baseline, with a 95% interval;
 //   - report: the numbers the dashboard shows (shared with the browser);
