@@ -198,7 +198,10 @@ func (s *server) fromOurFrame(r *http.Request) string {
 	case origin == "":
 		return "a beacon comes from the widget's frame, with an Origin"
 	case origin == "null":
-		if site != "" && site != "cross-site" {
+		// A sandbox's opaque origin is cross-site to every other; a
+		// frame of ours whose referrer policy were no-referrer would
+		// send null too, same-origin.
+		if site != "" && site != "cross-site" && site != "same-origin" {
 			return "a beacon of a sandboxed frame is cross-site, not " + site
 		}
 		return ""
