@@ -91,6 +91,14 @@ var insightsPage = template.Must(template.New("insights").Parse(`<!DOCTYPE html>
 </main><script async src="{{.Widget}}/embed.js"></script></body></html>
 `))
 
+// sandboxPage frames the widget as WordPress does, in a sandbox: its
+// beacons come from the opaque origin null.
+var sandboxPage = template.Must(template.New("sandbox").Parse(`<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><title>Un billet</title></head><body>
+<iframe sandbox="allow-scripts" src="{{.Widget}}/embed?article={{.Article}}" width="600" height="600"></iframe>
+</body></html>
+`))
+
 // startInsightsSite serves Kiosque, counting insights as in, and the
 // partner's page (/page) on another site.
 func startInsightsSite(t *testing.T, in replica.Insights) *insightsSite {
@@ -122,9 +130,13 @@ func startInsightsSite(t *testing.T, in replica.Insights) *insightsSite {
 	s.widget = strings.Replace(kiosque.URL, "127.0.0.1", "localhost", 1)
 	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		page := insightsPage
+		if r.URL.Path == "/sandbox" {
+			page = sandboxPage
+		}
 		// Two articles: a frame is found by its address (frame, in the
 		// harness), and the loader draws one variant for the page.
-		insightsPage.Execute(w, struct{ Widget, Article, Other string }{s.widget, seedSlug, otherSlug})
+		page.Execute(w, struct{ Widget, Article, Other string }{s.widget, seedSlug, otherSlug})
 	}))
 	t.Cleanup(host.Close)
 	s.host = host.URL
@@ -324,4 +336,13 @@ func browserCookies(t *testing.T, b *browser) []*network.Cookie {
 		t.Fatal(err)
 	}
 	return res.Cookies
+}
+
+// A widget in a sandboxed frame (WordPress's) sends its beacons from the
+// opaque origin null: they count.
+func TestASandboxedFramesViewCounts(t *testing.T) {
+	s := startInsightsSite(t, replica.Insights{AdminToken: insightsToken})
+	b := newBrowser(t)
+	b.run(t, chromedp.Navigate(s.host+"/sandbox"))
+	s.waitCount(t, "partner|127.0.0.1|views", "1")
 }
