@@ -8,10 +8,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/kiosque/kiosque/app/insights/events"
 	"github.com/kiosque/kiosque/app/insights/limit"
 	"github.com/kiosque/kiosque/app/insights/tally"
 	"github.com/kiosque/kiosque/app/store"
@@ -39,7 +41,7 @@ func (c *fakeClock) advance(d time.Duration) {
 // What forged beacons can do, with the replica's limits, on a simulated
 // clock (no time is measured): beacons taken from one address and from
 // one /64 at once, and what a minute of beacons that each make a new key
-// adds to the store, from one address and from a hundred. It fails past
+// adds to the store, from one address and from twenty. It fails past
 // the bounds the limits set, and prints the figures:
 //
 //	go test -count=1 -run TestWhatForgedBeaconsAdd -v ./app/server
@@ -71,10 +73,15 @@ func TestWhatForgedBeaconsAdd(t *testing.T) {
 		h.ServeHTTP(w, req)
 		return w.Code == http.StatusNoContent
 	}
-	// forged is the n-th forged event: each a key of its own.
+	// forged is the n-th forged event: each a key of its own, its partner
+	// and placement as long as they may be.
 	forged := func(n int) string {
-		return fmt.Sprintf(`{"kind":"click","partner":"p%d.forged.example","placement":"x%d","article":"%s","from":"%s","position":%d}`,
-			n, n, all[n%len(all)].Slug, all[(n+1)%len(all)].Slug, 1+n%12)
+		partner := fmt.Sprintf("p%d.", n)
+		partner += strings.Repeat("x", events.MaxHost-len(partner))
+		placement := fmt.Sprintf("x%d-", n)
+		placement += strings.Repeat("y", events.MaxPlacement-len(placement))
+		return fmt.Sprintf(`{"kind":"click","partner":"%s","placement":"%s","article":"%s","from":"%s","position":%d}`,
+			partner, placement, all[n%len(all)].Slug, all[(n+1)%len(all)].Slug, 1+n%12)
 	}
 	n := 0
 	burst := func(client func(i int) string) int {
@@ -128,7 +135,7 @@ func TestWhatForgedBeaconsAdd(t *testing.T) {
 		rows1, bytes1 := stored()
 		return taken, rows1 - rows0, bytes1 - bytes0
 	}
-	for _, clients := range []int{1, 100} {
+	for _, clients := range []int{1, 20} {
 		taken, rows, grown := minute(clients)
 		t.Logf("a minute of a beacon every 10 ms from each of %d addresses, each a new key: %d taken, %d rows, %d bytes of keys and counts added to the store",
 			clients, taken, rows, grown)
