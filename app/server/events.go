@@ -208,7 +208,7 @@ func (s *server) fromOurFrame(r *http.Request) string {
 	}
 	from, err := url.Parse(origin)
 	ours, _ := url.Parse(s.originOf(r))
-	if err != nil || from.Host == "" || ours == nil || !strings.EqualFold(from.Host, ours.Host) {
+	if err != nil || from.Host == "" || ours == nil || hostOf(from) != hostOf(ours) {
 		return "a beacon comes from the widget's frame, not from " + origin
 	}
 	if site != "" && site != "same-origin" {
@@ -242,6 +242,16 @@ func keyOf(e events.Event, now time.Time) (store.InsightKey, bool) {
 		}
 	}
 	return k, true
+}
+
+// hostOf is u's host, lower-cased, with its port unless it is its
+// scheme's default: browsers leave a default port out of Origin.
+func hostOf(u *url.URL) string {
+	host, port := strings.ToLower(u.Hostname()), u.Port()
+	if port == "" || (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
+		return host
+	}
+	return host + ":" + port
 }
 
 // clientAddress is the address a request came from, for its token bucket

@@ -695,3 +695,24 @@ func TestFoldedNamesShowAsOthers(t *testing.T) {
 		}
 	}
 }
+
+// With a public URL, the frame's origin is the public URL's, whatever
+// port it writes: browsers leave a default port out of Origin.
+func TestBeaconsFromThePublicOrigin(t *testing.T) {
+	srv := newTestServerWith(t, func(c *Config) {
+		st := c.Store.(*sqlite.Store)
+		c.PublicURL = "https://Widget.example:443"
+		c.Insights = &Insights{Tally: tally.New(st, slog.Default(), 0), Store: st, Baseline: st, Limiter: limit.New(limit.Options{Rate: 100, Burst: 100})}
+	})
+	view := `{"kind":"view","article":"` + seedSlug + `"}`
+	for origin, want := range map[string]int{
+		"https://widget.example":      http.StatusNoContent,
+		"http://widget.example":       http.StatusNoContent, // hosts are compared
+		"https://widget.example:8443": http.StatusForbidden,
+		srv.URL:                       http.StatusForbidden, // the request's own host is not the public one
+	} {
+		if res, body := send(t, srv, view, "Origin", origin); res.StatusCode != want {
+			t.Errorf("Origin %s with -public-url https://Widget.example:443: %s %s, want %d", origin, res.Status, body, want)
+		}
+	}
+}
