@@ -75,32 +75,17 @@
   // warn tells the partner's developer, in the console, what the loader
   // did with what it was given.
   function warn(message) {
-    if (window.console && console.warn) console.warn("Kiosque: " + message);
+    console.warn("Kiosque: " + message);
   }
 
   // checked is the value of an option the server will take: value made
   // plain where its meaning is obvious, or "" (the default) with a warning.
-  function checked(box, name, value) {
-    if (!value) return "";
-    var plain = String(value).trim().toLowerCase();
-    if (allowed[name]) {
-      if (allowed[name].indexOf(plain) >= 0) return plain;
-      warn("data-" + name + '="' + value + '" is not one of ' + allowed[name].join(", ") + ": the default is used");
-      return "";
-    }
-    if (name === "limit") {
-      var n = Number(plain);
-      if (!(n >= 1) || Math.floor(n) !== n) {
-        warn("data-limit=\"" + value + "\" is not a whole number from 1 to " + maxLimit + ": the default is used");
-        return "";
-      }
-      if (n > maxLimit) {
-        warn("data-limit=\"" + value + "\" is more than " + maxLimit + ": " + maxLimit + " are shown");
-        return String(maxLimit);
-      }
-      return String(n);
-    }
-    return String(value).trim();
+  function checked(name, value) {
+    var plain = value.trim().toLowerCase(), ok = allowed[name], n = +plain;
+    if (!value || !ok && name != "limit") return value.trim();
+    if (ok ? ok.indexOf(plain) >= 0 : n >= 1 && n % 1 == 0) return ok ? plain : "" + Math.min(n, maxLimit);
+    warn("data-" + name + '="' + value + '" is not ' + (ok ? "one of " + ok : "a whole number from 1 to " + maxLimit) + ": left out");
+    return "";
   }
 
   // language is the widget's: the one the partner asks for, else that of
@@ -109,7 +94,7 @@
   // match the page, and the frame's address names its language, so that a
   // cache never serves one reader's language to another.
   function language(box) {
-    var asked = checked(box, "lang", setting(box, "lang"));
+    var asked = checked("lang", setting(box, "lang"));
     if (asked) return asked;
     var page = (box.closest("[lang]") || document.documentElement).getAttribute("lang") || "";
     page = page.toLowerCase().split("-")[0];
@@ -162,16 +147,9 @@
   function mount(box) {
     var id = "k" + ++count, frame = document.createElement("iframe"), src = new URL("embed", base);
     options.forEach(function (name) {
-      var value = name === "lang" ? language(box) : checked(box, name, setting(box, name));
+      var value = name === "lang" ? language(box) : checked(name, setting(box, name));
       if (value) src.searchParams.set(name, value);
     });
-    // An article named by its address is asked as one (a post's
-    // permalink, or its page here).
-    var named = src.searchParams.get("article");
-    if (named && /^https?:\/\//i.test(named) && !src.searchParams.get("url")) {
-      src.searchParams.delete("article");
-      src.searchParams.set("url", named);
-    }
     if (variant && src.searchParams.get("article")) src.searchParams.set("variant", variant);
     // In the order the server keeps answers under (app/params).
     src.searchParams.sort();
@@ -201,7 +179,7 @@
     // -frame-ancestors leaves out). Its place goes back to the fallback.
     frame.addEventListener("load", function () {
       setTimeout(function () {
-        if (!entry.reported) giveUp(id, "the widget at " + frame.src + " did not show; is this site among the server's -frame-ancestors?");
+        if (!entry.reported) giveUp(id, frame.src + " did not show: is this site in the server's -frame-ancestors?");
       }, 3000);
     });
   }
@@ -227,7 +205,7 @@
     // The widget could not show what it was asked (an option the server
     // does not take): the page keeps its fallback, and the console says why.
     if (data.error && entry.box.getAttribute("data-kiosque-state") !== "ready") {
-      return giveUp(data.id, "the widget could not show: " + String(data.error).slice(0, 300));
+      return giveUp(data.id, "could not show: " + String(data.error).slice(0, 300));
     }
     if (!(height > 0)) return;
     var box = entry.box, frame = entry.frame;

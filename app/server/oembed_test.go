@@ -19,8 +19,11 @@ import (
 	"golang.org/x/net/html"
 )
 
-// The loader's budget: partners' pages load it on every view.
-const embedScriptMaxGzip = 2048
+// The loader's budget: partners' pages load it on every view. It was 2 KB
+// until the loader checked its options and gave a failed frame's place
+// back (2,135 bytes then): a tenth of a kilobyte for a page that never
+// shows a hole.
+const embedScriptMaxGzip = 2250
 
 func TestEmbedScriptIsSmallAndCacheable(t *testing.T) {
 	srv := newTestServer(t)
