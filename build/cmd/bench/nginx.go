@@ -32,7 +32,10 @@ master_process on;
 user {{.User}};
 pid {{.Dir}}/nginx.pid;
 error_log {{.Dir}}/error.log warn;
-events { worker_connections 4096; }
+# The open-model load opens as many connections as the latency asks for;
+# a child of Go gets the shell's soft limit of descriptors (1,024) back.
+worker_rlimit_nofile 65536;
+events { worker_connections 16384; }
 http {
   access_log off;
   sendfile on;
