@@ -27,23 +27,8 @@ import (
 	"github.com/kiosque/kiosque/app/webtest"
 )
 
-// syncBuffer is a bytes.Buffer that the server may write while the test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is what the server writes while the test reads it.
+type syncBuffer = webtest.Log
 
 // serveUntilCancelled runs `kiosque serve` in the test's process and returns
 // its URL, and a function that stops it as SIGTERM would and returns what

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -9,30 +8,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/webtest"
 )
-
-// syncBuffer is a log any number of requests write to at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // Every route, each of its segments replaced in turn by what a client may
 // send encoded in a segment (a slash, dots that climb, a NUL, bytes that
@@ -40,7 +20,7 @@ func (s *syncBuffer) String() string {
 // panics: the mux matches %2F inside a segment, and a kept route used to
 // panic when its key found a slash in the decoded path.
 func TestNoPathMakesTheServerPanic(t *testing.T) {
-	var log syncBuffer
+	var log webtest.Log
 	srv := newTestServerWith(t, func(c *Config) {
 		c.Log = slog.New(slog.NewTextHandler(&log, nil))
 		c.Media = http.NotFoundHandler()
