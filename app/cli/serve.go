@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,6 +28,7 @@ import (
 	"github.com/kiosque/kiosque/app/metrics"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/params"
+	"github.com/kiosque/kiosque/app/purge"
 	"github.com/kiosque/kiosque/app/replica"
 	"github.com/kiosque/kiosque/app/sample"
 	"github.com/kiosque/kiosque/app/server"
@@ -60,6 +62,8 @@ type serveConfig struct {
 	cacheMB        int
 	storeURL       string
 	insights       replica.Insights
+	purges         purgeFlags
+	caches         []purge.Cache
 }
 
 const serveSynopsis = `Usage: kiosque serve [flags]
@@ -100,6 +104,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	insights := fs.Bool("insights", true, "count the widget's views and clicks on partner sites, anonymously (no cookie, no identifier), for the publisher's dashboard")
 	fs.StringVar(&c.insights.AdminToken, "admin-token", "", "the `token` that opens the publisher's dashboard at /insights (at least 16 characters, random: openssl rand -base64 24); none: nobody may open it. It shows in ps: prefer -admin-token-file")
 	tokenFile := fs.String("admin-token-file", "", "a `file` that holds the token of -admin-token, which ps does not show")
+	fs.Var(&c.purges, "purge", "a cache in front of the servers to purge at every change: varnish+http://HOST:PORT (Varnish with xkey), fastly://SERVICE_ID (token in KIOSQUE_FASTLY_TOKEN) or cloudflare://ZONE_ID (token in KIOSQUE_CLOUDFLARE_TOKEN); with one, caches may keep pages and widgets a day (repeatable; in the environment, separated by spaces)")
 	fs.Float64Var(&c.insights.Interleave, "interleave", 0, "the `share` of article widgets' views (0 to 1) whose carousel interleaves the ranker with a plain baseline, to measure it on readers")
 	retention := fs.Int("insights-retention", int(replica.DefaultRetention/(24*time.Hour)), "the `days` insight counts are kept; older ones are deleted every hour")
 	fs.Float64Var(&c.insights.Ceiling, "insights-ceiling", replica.DefaultCeiling, "the `events` a second this server counts from all clients together; past it, beacons get 503")
@@ -156,6 +161,9 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	}
 	if c.cacheMB < 1 {
 		return c, fmt.Errorf("serve: -cache-size %d: give at least 1 megabyte", c.cacheMB)
+	}
+	if c.caches, err = newCaches(c.purges, getenv, c.envProxy); err != nil {
+		return c, fmt.Errorf("serve: -purge %w", err)
 	}
 	if c.metricsAddr != "" && c.metricsAddr == c.addr && !strings.HasSuffix(c.addr, ":0") {
 		return c, fmt.Errorf("serve: -metrics-addr %s: must differ from -addr, so that /metrics stays private", c.metricsAddr)
@@ -382,10 +390,12 @@ func newReplica(log *slog.Logger, st store.Backend, web fs.FS, m *metrics.Metric
 	if err != nil {
 		return nil, err
 	}
-	var polled func(source, outcome string)
+	var polled, purged func(source, outcome string)
 	if m != nil {
-		polled = m.Polled
+		polled, purged = m.Polled, m.Purged
 	}
+	purging := purge.DefaultOptions()
+	purging.Counted = purged
 	return replica.New(replica.Config{
 		Log:   log,
 		Store: st,
@@ -399,14 +409,53 @@ func newReplica(log *slog.Logger, st store.Backend, web fs.FS, m *metrics.Metric
 			PublicURL:      c.publicURL,
 			TrustedProxies: c.trustedProxies,
 		},
-		DataDir:    c.dataDir,
-		Fetch:      c.imageFetch(),
-		CacheBytes: int64(c.cacheMB) << 20,
-		Sources:    sources,
-		PollEvery:  c.pollEvery,
-		Polled:     polled,
-		Insights:   c.insights,
+		DataDir:      c.dataDir,
+		Fetch:        c.imageFetch(),
+		CacheBytes:   int64(c.cacheMB) << 20,
+		Sources:      sources,
+		PollEvery:    c.pollEvery,
+		Polled:       polled,
+		Insights:     c.insights,
+		Caches:       c.caches,
+		PurgeOptions: purging,
 	})
+}
+
+// purgeFlags are the caches -purge names, each once.
+type purgeFlags []string
+
+func (p *purgeFlags) String() string { return strings.Join(*p, " ") }
+
+func (p *purgeFlags) Set(v string) error {
+	if !slices.Contains(*p, v) {
+		*p = append(*p, v)
+	}
+	return nil
+}
+
+func (p *purgeFlags) isList() {}
+
+// newCaches are the caches -purge names, with the API tokens the
+// environment holds (never on the command line, where ps shows them).
+// Purges go through the proxy of the environment only with
+// -fetch-env-proxy.
+func newCaches(addresses []string, getenv func(string) string, envProxy bool) ([]purge.Cache, error) {
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.Proxy = nil
+	if envProxy {
+		transport.Proxy = http.ProxyFromEnvironment
+	}
+	client := &http.Client{Transport: transport}
+	tokens := purge.Tokens{Fastly: getenv("KIOSQUE_FASTLY_TOKEN"), Cloudflare: getenv("KIOSQUE_CLOUDFLARE_TOKEN")}
+	var caches []purge.Cache
+	for _, a := range addresses {
+		c, err := purge.Parse(a, tokens, client)
+		if err != nil {
+			return nil, err
+		}
+		caches = append(caches, c)
+	}
+	return caches, nil
 }
 
 // imageFetch is how the images of imported articles are fetched: from the

@@ -22,6 +22,7 @@ type Metrics struct {
 	registry *prometheus.Registry
 	requests *prometheus.HistogramVec
 	imports  *prometheus.CounterVec
+	purges   *prometheus.CounterVec
 	statuses []string // status codes as label values, made once
 }
 
@@ -41,12 +42,16 @@ func New() *Metrics {
 			Name: "kiosque_imports_total",
 			Help: "Polls of each source, by outcome: changed, unchanged or failed.",
 		}, []string{"source", "outcome"}),
+		purges: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "kiosque_purges_total",
+			Help: "Purge requests to each cache in front, by outcome: sent (confirmed), retried (failed, to be tried again) or failed (given up).",
+		}, []string{"cache", "outcome"}),
 		statuses: make([]string, 600),
 	}
 	for code := range m.statuses {
 		m.statuses[code] = strconv.Itoa(code)
 	}
-	m.registry.MustRegister(m.requests, m.imports,
+	m.registry.MustRegister(m.requests, m.imports, m.purges,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -90,6 +95,11 @@ func (m *Metrics) Request(route string, status int, took time.Duration) {
 // Polled counts a poll of a source (ingest.PollerOptions.Polled).
 func (m *Metrics) Polled(source, outcome string) {
 	m.imports.WithLabelValues(source, outcome).Inc()
+}
+
+// Purged counts a purge request to a cache (purge.Options.Counted).
+func (m *Metrics) Purged(cache, outcome string) {
+	m.purges.WithLabelValues(cache, outcome).Inc()
 }
 
 // WatchAnswers reports the kept answers' counters at every scrape.

@@ -21,6 +21,7 @@ import (
 	"github.com/kiosque/kiosque/app/insights/limit"
 	"github.com/kiosque/kiosque/app/insights/tally"
 	"github.com/kiosque/kiosque/app/media"
+	"github.com/kiosque/kiosque/app/purge"
 	"github.com/kiosque/kiosque/app/related/keeper"
 	"github.com/kiosque/kiosque/app/sample"
 	"github.com/kiosque/kiosque/app/server"
@@ -52,6 +53,10 @@ type Config struct {
 	// Insights says how the widget's views and clicks are counted; its
 	// zero value counts them, with no dashboard and no interleaving.
 	Insights Insights
+	// Caches are the caches in front of the servers that the leader
+	// purges at every change (app/purge); PurgeOptions say how.
+	Caches       []purge.Cache
+	PurgeOptions purge.Options
 }
 
 // Insights are the settings of the publisher's insights (app/insights).
@@ -110,6 +115,7 @@ type Replica struct {
 	media   *media.Handler // nil without a data folder
 	log     *slog.Logger
 	tally   *tally.Tally // nil with insights off
+	purges  *purge.Queue // nil without caches to purge
 	flush   time.Duration
 	keep    time.Duration // how long insight counts are kept
 
@@ -126,14 +132,20 @@ func New(c Config) (*Replica, error) {
 	r := &Replica{
 		st:         c.Store,
 		answers:    answers.NewCache(c.CacheBytes),
-		keeper:     keeper.New(c.Store, c.Log, keeper.Options{Baseline: !c.Insights.Off && c.Insights.Interleave > 0}),
 		log:        c.Log,
 		listsReady: make(chan struct{}),
 		changed:    make(chan struct{}, 1),
 		flush:      cmp.Or(c.Insights.FlushEvery, tally.DefaultEvery),
 		keep:       cmp.Or(c.Insights.Retention, DefaultRetention),
 	}
+	keep := keeper.Options{Baseline: !c.Insights.Off && c.Insights.Interleave > 0}
+	if len(c.Caches) > 0 {
+		r.purges = purge.NewQueue(c.Log, c.Caches, c.PurgeOptions)
+		keep.Changed = r.purgeChange
+	}
+	r.keeper = keeper.New(c.Store, c.Log, keep)
 	site := c.Site
+	site.Purged = r.purges != nil
 	site.Log, site.Store, site.Lists = c.Log, c.Store, c.Store
 	site.Health, site.StoreFailing = c.Store.Ping, r.storeFailing
 	site.Answers = r.answers
@@ -207,6 +219,9 @@ func (r *Replica) Run(ctx context.Context) {
 	if r.tally != nil {
 		wg.Go(func() { r.tally.Run(ctx, r.flush) })
 		wg.Go(func() { r.pruneInsights(ctx) })
+	}
+	if r.purges != nil {
+		wg.Go(func() { r.purges.Run(ctx) })
 	}
 	wg.Wait()
 	if r.media != nil {

@@ -101,7 +101,7 @@ func (s *server) relatedArticles(ctx context.Context, ask ask) (answers.Answer, 
 	}
 	return jsonAnswer(struct {
 		Articles []news.Article `json:"articles"`
-	}{related}, keysOf(a).with(related...))
+	}{related}, append(keysOf(a).with(related...), RelatedKey(a.Slug)))
 }
 
 func (s *server) listCategories(ctx context.Context, _ ask) (answers.Answer, error) {

@@ -190,10 +190,15 @@ func TestAnswersCarryCDNHeaders(t *testing.T) {
 		}
 		keys := strings.Fields(res.Header.Get("Surrogate-Key"))
 		tags := strings.Split(res.Header.Get("Cache-Tag"), ",")
-		for _, want := range []string{"kiosque", ArticleKey(seedSlug), ArticleKey(related.Articles[0].Slug), sectionKey(related.Articles[0].CategorySlug)} {
+		for _, want := range []string{"kiosque", ArticleKey(seedSlug), ArticleKey(related.Articles[0].Slug), RelatedKey(seedSlug)} {
 			if !slices.Contains(keys, want) || !slices.Contains(tags, want) {
 				t.Errorf("%s: Surrogate-Key %q, Cache-Tag %q: %s missing", route, keys, tags, want)
 			}
+		}
+		// A new article in a section purges the section's lists, not
+		// every answer that shows one of its articles.
+		if section := sectionKey(related.Articles[0].CategorySlug); slices.Contains(keys, section) {
+			t.Errorf("%s: Surrogate-Key %q names the section of an article it shows, %s", route, keys, section)
 		}
 	}
 	res, _ := webtest.Get(t, srv.URL+"/?category=economie")

@@ -16,6 +16,11 @@ import (
 // (Surrogate-Key, Cache-Tag) can be told of a change at once.
 const cacheShort = "public, max-age=60, s-maxage=300, stale-while-revalidate=600"
 
+// cachePurged is cacheShort for shared caches that Kiosque purges at every
+// change (Config.Purged): they keep an answer a day, since a change drops
+// the answers that show it at once.
+const cachePurged = "public, max-age=60, s-maxage=86400, stale-while-revalidate=600"
+
 // build makes the answer an ask names; an error says which problem to
 // answer instead.
 type build func(ctx context.Context, a ask) (answers.Answer, error)
@@ -42,6 +47,9 @@ func (s *server) kept(route string, b build) http.Handler {
 				if _, set := built.Header[name]; !set {
 					built.Header[name] = values
 				}
+			}
+			if s.Purged && built.Header.Get("Cache-Control") == cacheShort {
+				built.Header.Set("Cache-Control", cachePurged)
 			}
 			return built
 		}

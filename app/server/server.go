@@ -62,6 +62,9 @@ type Config struct {
 	// a frame is the one its page says, but the reader's system's on the
 	// many pages that say none).
 	EmbedTheme params.Theme
+	// Purged says that the caches in front are purged at every change of
+	// the store (app/purge): they may keep pages and widgets a day.
+	Purged bool
 	// Media serves the images of imported articles at /media/{key}
 	// (app/media); nil serves none.
 	Media http.Handler

@@ -32,7 +32,28 @@ type Options struct {
 	// Baseline keeps the baseline's lists too (related.BaselineLists),
 	// which interleaving needs; off, the stored ones are left as they are.
 	Baseline bool
+	// Changed, when set, is told after each sync or refresh what changed
+	// in the store and in the lists, for the caches in front (app/purge).
+	Changed func(ctx context.Context, c Change)
 }
+
+// Change is what one sync found changed: the articles put or removed by
+// any writer since the last, and those whose "you may also like" list
+// changed with them.
+type Change struct {
+	Put      []string // articles added or edited
+	Sections []string // the sections of those, each once
+	Removed  []string // articles gone (taken down, or gone from their source)
+	Lists    []string // articles whose stored list changed
+}
+
+// Empty tells whether nothing changed.
+func (c Change) Empty() bool { return len(c.Put)+len(c.Removed)+len(c.Lists) == 0 }
+
+// compareAtMost is the most lists a sync compares with the stored ones
+// one by one, to tell the caches only of those that differ; past it (a
+// first import), all the lists it recomputed count as changed.
+const compareAtMost = 300
 
 // refreshEvery is how often the keeper recomputes every list, when
 // articles came or went since it last did: each new article moves the term
@@ -157,17 +178,27 @@ func (k *Keeper) syncLocked(ctx context.Context) error {
 	for _, slug := range removed {
 		k.index.Remove(slug)
 	}
+	sections := map[string]bool{}
 	for batch := range slices.Chunk(changed, 1000) {
 		articles, err := k.st.ArticlesBySlug(ctx, batch)
 		if err != nil {
 			return fmt.Errorf("keep related lists: %w", err)
 		}
 		k.index.Put(articles...)
+		for _, a := range articles {
+			if a.CategorySlug != "" {
+				sections[a.CategorySlug] = true
+			}
+		}
 	}
 	dirty, gone := k.index.Dirty()
 	lists := k.index.Lists(dirty)
 	for _, slug := range gone {
 		lists[slug] = nil
+	}
+	differ, err := k.listsThatDiffer(ctx, lists)
+	if err != nil {
+		return err
 	}
 	if err := k.st.PutRelatedLists(ctx, lists); err != nil {
 		return fmt.Errorf("keep related lists: %w", err)
@@ -184,7 +215,43 @@ func (k *Keeper) syncLocked(ctx context.Context) error {
 	}
 	k.seen, k.stale = now, true
 	k.log.InfoContext(ctx, "related lists follow the store", "put", len(changed), "removed", len(removed), "lists", len(lists))
+	k.tell(ctx, Change{Put: changed, Sections: slices.Sorted(maps.Keys(sections)), Removed: removed, Lists: differ})
 	return nil
+}
+
+// listsThatDiffer returns the slugs of lists whose stored list differs
+// (those of articles gone aside: their answers go with them), when
+// someone is to be told; past compareAtMost, all of them.
+func (k *Keeper) listsThatDiffer(ctx context.Context, lists map[string][]string) ([]string, error) {
+	if k.opts.Changed == nil {
+		return nil, nil
+	}
+	var differ []string
+	for slug, list := range lists {
+		if list == nil {
+			continue
+		}
+		if len(lists) > compareAtMost {
+			differ = append(differ, slug)
+			continue
+		}
+		old, err := k.st.RelatedList(ctx, slug)
+		if err != nil {
+			return nil, fmt.Errorf("keep related lists: %w", err)
+		}
+		if !slices.Equal(old, list) {
+			differ = append(differ, slug)
+		}
+	}
+	slices.Sort(differ)
+	return differ, nil
+}
+
+// tell tells Options.Changed of c, when something changed.
+func (k *Keeper) tell(ctx context.Context, c Change) {
+	if k.opts.Changed != nil && !c.Empty() {
+		k.opts.Changed(ctx, c)
+	}
 }
 
 // refresh recomputes every list and stores those that differ from the
@@ -198,9 +265,10 @@ func (k *Keeper) refresh(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("keep related lists: %w", err)
 	}
-	if stored > 0 {
-		k.log.InfoContext(ctx, "related lists refreshed", "lists", len(lists), "stored", stored)
+	if len(stored) > 0 {
+		k.log.InfoContext(ctx, "related lists refreshed", "lists", len(lists), "stored", len(stored))
 	}
+	k.tell(ctx, Change{Lists: stored})
 	if k.opts.Baseline {
 		begun := time.Now()
 		baseline := k.index.BaselineLists(slugs)
@@ -208,7 +276,7 @@ func (k *Keeper) refresh(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("keep baseline lists: %w", err)
 		}
-		k.log.InfoContext(ctx, "baseline lists refreshed", "lists", len(baseline), "stored", stored, "took", time.Since(begun).Round(time.Millisecond))
+		k.log.InfoContext(ctx, "baseline lists refreshed", "lists", len(baseline), "stored", len(stored), "took", time.Since(begun).Round(time.Millisecond))
 	}
 	k.refreshed, k.stale = time.Now(), false
 	return nil
@@ -216,12 +284,13 @@ func (k *Keeper) refresh(ctx context.Context) error {
 
 // storeChanges stores, of lists, those that differ from the ones read
 // returns, and removes the stored lists of slugs lists does not hold, in
-// batches. It returns how many it stored or removed.
+// batches. It returns the slugs of the lists it stored, in order (those
+// it removed aside).
 func storeChanges(ctx context.Context, lists map[string][]string,
-	read func(context.Context) (map[string][]string, error), put func(context.Context, map[string][]string) error) (int, error) {
+	read func(context.Context) (map[string][]string, error), put func(context.Context, map[string][]string) error) ([]string, error) {
 	stored, err := read(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	changes := map[string][]string{}
 	for slug, list := range lists {
@@ -234,14 +303,15 @@ func storeChanges(ctx context.Context, lists map[string][]string,
 			changes[slug] = nil
 		}
 	}
-	for batch := range slices.Chunk(slices.Sorted(maps.Keys(changes)), 5000) {
+	slugs := slices.Sorted(maps.Keys(changes))
+	for batch := range slices.Chunk(slugs, 5000) {
 		part := make(map[string][]string, len(batch))
 		for _, slug := range batch {
 			part[slug] = changes[slug]
 		}
 		if err := put(ctx, part); err != nil {
-			return 0, err
+			return nil, err
 		}
 	}
-	return len(changes), nil
+	return slices.DeleteFunc(slugs, func(slug string) bool { return changes[slug] == nil }), nil
 }

@@ -1,0 +1,382 @@
+//go:build !wasm
+
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kiosque/kiosque/app/ingest/ingesttest"
+	"github.com/kiosque/kiosque/app/sample"
+)
+
+// varnishVCL is the README's VCL ("Behind a CDN"), with the test's
+// backend: xkey indexes each answer under the keys of its Surrogate-Key,
+// and a PURGE from an address allowed drops the answers under the keys of
+// its xkey header.
+const varnishVCL = `vcl 4.1;
+import xkey;
+
+backend kiosque { .host = "127.0.0.1"; .port = "%d"; }
+
+acl purgers { "127.0.0.1"; "::1"; }
+
+sub vcl_recv {
+    if (req.method == "PURGE") {
+        if (client.ip !~ purgers) {
+            return (synth(403, "Forbidden"));
+        }
+        if (!req.http.xkey) {
+            return (synth(400, "No xkey header"));
+        }
+        set req.http.n-gone = xkey.purge(req.http.xkey);
+        return (synth(200, "Invalidated " + req.http.n-gone + " objects"));
+    }
+}
+
+sub vcl_backend_response {
+    set beresp.http.xkey = beresp.http.Surrogate-Key;
+}
+
+sub vcl_deliver {
+    unset resp.http.xkey;
+}
+`
+
+// startVarnish starts Debian's Varnish (packages varnish and
+// varnish-modules) in front of the server on backendPort, and returns its
+// address. It stops with the test.
+func startVarnish(t *testing.T, backendPort int) string {
+	t.Helper()
+	varnishd, err := exec.LookPath("varnishd")
+	if err == nil {
+		_, err = os.Stat("/usr/lib/x86_64-linux-gnu/varnish/vmods/libvmod_xkey.so")
+		if err != nil {
+			matches, _ := filepath.Glob("/usr/lib/*/varnish/vmods/libvmod_xkey.so")
+			if len(matches) > 0 {
+				err = nil
+			}
+		}
+	}
+	if err != nil {
+		t.Fatalf("Varnish with xkey is needed: %v; install it with: apt-get install varnish varnish-modules (make test does)", err)
+	}
+	dir := t.TempDir()
+	vcl := filepath.Join(dir, "kiosque.vcl")
+	if err := os.WriteFile(vcl, fmt.Appendf(nil, varnishVCL, backendPort), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	// -j none: as root, varnishd would switch to its own user, which may
+	// not read the test's folder; -T none: no management port.
+	cmd := exec.Command(varnishd, "-F", "-j", "none", "-T", "none", "-a", addr, "-f", vcl,
+		"-n", filepath.Join(dir, "varnish"), "-s", "malloc,64m", "-p", "default_grace=0")
+	var log syncBuffer
+	cmd.Stdout, cmd.Stderr = &log, &log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	})
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return addr
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("varnishd did not start:\n%s", log.String())
+		}
+	}
+}
+
+// freeAddr is a loopback address no one listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// outage forwards connections to an address, and can be cut and put
+// back: the way to a cache, down then up again, while the cache keeps
+// what it holds.
+type outage struct {
+	t      *testing.T
+	addr   string
+	to     string
+	mu     sync.Mutex
+	ln     net.Listener
+	conns  map[net.Conn]bool
+	served sync.WaitGroup
+}
+
+func newOutage(t *testing.T, to string) *outage {
+	o := &outage{t: t, addr: freeAddr(t), to: to, conns: map[net.Conn]bool{}}
+	o.up()
+	t.Cleanup(o.down)
+	return o
+}
+
+func (o *outage) up() {
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	o.mu.Lock()
+	o.ln = ln
+	o.mu.Unlock()
+	o.served.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			o.served.Go(func() { o.forward(c) })
+		}
+	})
+}
+
+func (o *outage) forward(c net.Conn) {
+	to, err := net.Dial("tcp", o.to)
+	if err != nil {
+		c.Close()
+		return
+	}
+	o.mu.Lock()
+	o.conns[c], o.conns[to] = true, true
+	o.mu.Unlock()
+	done := make(chan struct{}, 2)
+	go func() { io.Copy(to, c); done <- struct{}{} }()
+	go func() { io.Copy(c, to); done <- struct{}{} }()
+	<-done
+	c.Close()
+	to.Close()
+	<-done
+	o.mu.Lock()
+	delete(o.conns, c)
+	delete(o.conns, to)
+	o.mu.Unlock()
+}
+
+// down refuses new connections and cuts those open.
+func (o *outage) down() {
+	o.mu.Lock()
+	if o.ln != nil {
+		o.ln.Close()
+		o.ln = nil
+	}
+	for c := range o.conns {
+		c.Close()
+	}
+	o.mu.Unlock()
+	o.served.Wait()
+}
+
+// throughVarnish gets path from base and tells whether Varnish answered
+// from its cache: X-Varnish names two requests on a hit, this one and
+// the one that stored the answer.
+func throughVarnish(t *testing.T, base, path string) (status int, body string, hit bool) {
+	t.Helper()
+	res, err := http.Get(base + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, string(b), len(strings.Fields(res.Header.Get("X-Varnish"))) == 2
+}
+
+// Behind Debian's Varnish with xkey, a server given -purge keeps the
+// cache right at every change and no more: every article page is a hit
+// once asked; an edit imported by `kiosque ingest` shows through Varnish
+// soon after, while most pages that do not show the article stay hits;
+// `kiosque remove` takes an article out of Varnish, and `kiosque restore`
+// and the next import bring it back; with the way to Varnish cut during
+// an import, the import does not wait, and the purge is sent once it is
+// back.
+func TestBehindVarnishEveryChangeIsPurgedAndNoMore(t *testing.T) {
+	articles, err := sample.Articles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed := ingesttest.NewFeed(ingesttest.FeedOf(articles), "application/rss+xml", false)
+	src := httptest.NewServer(feed)
+	defer src.Close()
+
+	// Varnish needs the server's port, the server Varnish's: the server's
+	// is chosen first.
+	serverAddr := freeAddr(t)
+	var backendPort int
+	fmt.Sscanf(serverAddr[strings.LastIndex(serverAddr, ":")+1:], "%d", &backendPort)
+	varnish := startVarnish(t, backendPort)
+	purges := newOutage(t, varnish) // the way of the purges to Varnish
+	data := t.TempDir()
+	origin, logs, stop := serveWith(t, noEnv, "-addr", serverAddr, "-data", data, "-web", webDir,
+		"-source", "feed:"+src.URL, "-purge", "varnish+http://"+purges.addr, "-log-level", "debug")
+	defer stop()
+	cache := "http://" + varnish
+
+	eventually(t, 60*time.Second, "the import, with related lists", func() bool {
+		for _, a := range articles {
+			if status, _ := get(t, origin, "/api/v1/articles/"+a.Slug+"/related"); status != http.StatusOK {
+				return false
+			}
+		}
+		return strings.Contains(logs.String(), "related lists up to date")
+	})
+	// The first lists the leader stores are purged too: wait for the
+	// queue to be empty before filling Varnish.
+	waitForPurges(t, logs)
+
+	// Every article page is kept by Varnish: the second request is a hit.
+	pages := map[string]string{} // path: body
+	for _, a := range articles {
+		path := "/a/" + a.Slug
+		throughVarnish(t, cache, path)
+		status, body, hit := throughVarnish(t, cache, path)
+		if status != http.StatusOK || !hit {
+			t.Fatalf("%s through Varnish, asked twice: %d, hit %v", path, status, hit)
+		}
+		pages[path] = body
+	}
+	if _, _, hit := throughVarnish(t, cache, "/"); !hit {
+		throughVarnish(t, cache, "/")
+	}
+
+	// An article edited at its source shows through Varnish soon after
+	// `kiosque ingest` imported it.
+	edited := articles[5]
+	articles[5].Title = edited.Title + " (mis à jour)"
+	feed.SetBody(ingesttest.FeedOf(articles))
+	ingestFeed(t, data, src.URL)
+	imported := time.Now()
+	eventually(t, 30*time.Second, "the edited title through Varnish", func() bool {
+		_, body, _ := throughVarnish(t, cache, "/a/"+edited.Slug)
+		return strings.Contains(body, "(mis à jour)")
+	})
+	t.Logf("the edit showed through Varnish %s after its import ended", time.Since(imported).Round(time.Millisecond))
+	waitForPurges(t, logs)
+
+	// Most pages that do not show the edited article are still hits: a
+	// purge of everything would make them all misses.
+	hits, others := 0, 0
+	for path, before := range pages {
+		if path == "/a/"+edited.Slug || strings.Contains(before, edited.Slug) {
+			continue
+		}
+		others++
+		if _, _, hit := throughVarnish(t, cache, path); hit {
+			hits++
+		}
+	}
+	t.Logf("after the edit, %d of the %d article pages that did not show it are still hits", hits, others)
+	if others == 0 || hits*2 <= others {
+		t.Errorf("after the edit, %d of the %d article pages that did not show it are hits", hits, others)
+		t.Log(logs.String())
+	}
+
+	// kiosque remove takes the article out of Varnish.
+	gone := articles[9].Slug
+	if status, _, _ := throughVarnish(t, cache, "/a/"+gone); status != http.StatusOK {
+		t.Fatalf("/a/%s: %d before the takedown", gone, status)
+	}
+	if _, _, hit := throughVarnish(t, cache, "/api/v1/articles/"+gone); !hit {
+		throughVarnish(t, cache, "/api/v1/articles/"+gone)
+	}
+	if err := Run(context.Background(), []string{"remove", "-data", data, gone}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	removed := time.Now()
+	eventually(t, 30*time.Second, "the article out of Varnish", func() bool {
+		page, _, _ := throughVarnish(t, cache, "/a/"+gone)
+		api, _, _ := throughVarnish(t, cache, "/api/v1/articles/"+gone)
+		return page == http.StatusNotFound && api == http.StatusNotFound
+	})
+	t.Logf("the takedown showed through Varnish %s after kiosque remove ended", time.Since(removed).Round(time.Millisecond))
+	if _, body, _ := throughVarnish(t, cache, "/"); strings.Contains(body, gone) {
+		t.Errorf("the home page through Varnish still shows %s", gone)
+	}
+
+	// kiosque restore, then the next import, bring it back.
+	if err := Run(context.Background(), []string{"restore", "-data", data, gone}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	ingestFeed(t, data, src.URL)
+	eventually(t, 30*time.Second, "the article back through Varnish", func() bool {
+		status, _, _ := throughVarnish(t, cache, "/a/"+gone)
+		return status == http.StatusOK
+	})
+	waitForPurges(t, logs)
+
+	// With the way to Varnish cut, an import does not wait for it: the
+	// server shows the edit at once, Varnish the old page; once Varnish
+	// is reachable again, the purge is sent, and the edit shows there.
+	again := articles[14]
+	throughVarnish(t, cache, "/a/"+again.Slug)
+	if _, _, hit := throughVarnish(t, cache, "/a/"+again.Slug); !hit {
+		t.Fatalf("/a/%s is not a hit", again.Slug)
+	}
+	purges.down()
+	articles[14].Title = again.Title + " (corrigé)"
+	feed.SetBody(ingesttest.FeedOf(articles))
+	ingestFeed(t, data, src.URL)
+	eventually(t, 30*time.Second, "the edit at the server", func() bool {
+		_, body := get(t, origin, "/a/"+again.Slug)
+		return strings.Contains(body, "(corrigé)")
+	})
+	eventually(t, 30*time.Second, "a purge failed", func() bool {
+		return strings.Contains(logs.String(), "purge failed; trying again")
+	})
+	if _, body, hit := throughVarnish(t, cache, "/a/"+again.Slug); !hit || strings.Contains(body, "(corrigé)") {
+		t.Fatalf("with purges cut, Varnish answered afresh (hit %v)", hit)
+	}
+	purges.up()
+	back := time.Now()
+	eventually(t, 60*time.Second, "the edit through Varnish once purges reach it", func() bool {
+		_, body, _ := throughVarnish(t, cache, "/a/"+again.Slug)
+		return strings.Contains(body, "(corrigé)")
+	})
+	t.Logf("the purge reached Varnish %s after the way to it was back", time.Since(back).Round(time.Millisecond))
+}
+
+// ingestFeed imports the feed at url into the store in data, as `kiosque
+// ingest -feed` does.
+func ingestFeed(t *testing.T, data, url string) {
+	t.Helper()
+	if err := Run(context.Background(), []string{"ingest", "-data", data, "-feed", url}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitForPurges waits until the log shows no purge under way: a purge
+// logged (debug) since the last change, and a quiet second after it.
+func waitForPurges(t *testing.T, logs *syncBuffer) {
+	t.Helper()
+	last := ""
+	eventually(t, 60*time.Second, "the purges sent", func() bool {
+		now := logs.String()
+		quiet := now == last
+		last = now
+		time.Sleep(time.Second)
+		return quiet
+	})
+}
