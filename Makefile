@@ -13,7 +13,7 @@ SERVER_SOURCES := $(shell find . -name '*.go' -not -path './.cache/*' -not -name
 # The files the binary carries (go:embed), the built wasm among them.
 WEB_FILES := $(shell find web -type f -not -name '*.go' -not -name 'app.wasm*') $(WASM) $(WASM).br
 
-.PHONY: all build run dev demo test test-wordpress fuzz soak bench bench-go lint screenshots clean postgres wordpress
+.PHONY: all build run dev demo test test-wordpress fuzz soak bench bench-go lint screenshots clean postgres varnish wordpress
 
 all: build
 
@@ -65,7 +65,13 @@ $(AXE):
 postgres:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (echo "Installing Debian's PostgreSQL for the tests" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
 
-test: lint $(WASM) $(CHROMIUM) $(AXE) postgres
+# The CDN test (TestBehindVarnishEveryChangeIsPurgedAndNoMore) runs
+# Debian's Varnish with varnish-modules' xkey in front of a server; they
+# are installed when missing.
+varnish:
+	@(command -v varnishd >/dev/null && ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1) || (echo "Installing Debian's Varnish and varnish-modules for the CDN test" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish varnish-modules)
+
+test: lint $(WASM) $(CHROMIUM) $(AXE) postgres varnish
 	KIOSQUE_AXE=$(CURDIR)/$(AXE) $(GO) test -count=1 -timeout 30m ./...
 
 # Every fuzz target (each func Fuzz… of a test file under app/) for

@@ -4,6 +4,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -60,14 +61,8 @@ sub vcl_deliver {
 func startVarnish(t *testing.T, backendPort int) string {
 	t.Helper()
 	varnishd, err := exec.LookPath("varnishd")
-	if err == nil {
-		_, err = os.Stat("/usr/lib/x86_64-linux-gnu/varnish/vmods/libvmod_xkey.so")
-		if err != nil {
-			matches, _ := filepath.Glob("/usr/lib/*/varnish/vmods/libvmod_xkey.so")
-			if len(matches) > 0 {
-				err = nil
-			}
-		}
+	if xkey, _ := filepath.Glob("/usr/lib/*/varnish/vmods/libvmod_xkey.so"); err == nil && len(xkey) == 0 {
+		err = errors.New("no vmod xkey")
 	}
 	if err != nil {
 		t.Fatalf("Varnish with xkey is needed: %v; install it with: apt-get install varnish varnish-modules (make test does)", err)
@@ -291,7 +286,6 @@ func TestBehindVarnishEveryChangeIsPurgedAndNoMore(t *testing.T) {
 	t.Logf("after the edit, %d of the %d article pages that did not show it are still hits", hits, others)
 	if others == 0 || hits*2 <= others {
 		t.Errorf("after the edit, %d of the %d article pages that did not show it are hits", hits, others)
-		t.Log(logs.String())
 	}
 
 	// kiosque remove takes the article out of Varnish.
