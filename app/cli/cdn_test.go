@@ -207,7 +207,7 @@ func throughVarnish(t *testing.T, base, path string) (status int, body string, h
 // `kiosque remove` takes an article out of Varnish, and `kiosque restore`
 // and the next import bring it back; with the way to Varnish cut during
 // an import, the import does not wait, and the purge is sent once it is
-// back.
+// back; a takedown while no server runs is purged by the next server.
 func TestBehindVarnishEveryChangeIsPurgedAndNoMore(t *testing.T) {
 	articles, err := sample.Articles()
 	if err != nil {
@@ -350,6 +350,30 @@ func TestBehindVarnishEveryChangeIsPurgedAndNoMore(t *testing.T) {
 		return strings.Contains(body, "(corrigé)")
 	})
 	t.Logf("the purge reached Varnish %s after the way to it was back", time.Since(back).Round(time.Millisecond))
+
+	// A takedown while no server runs is purged by the next to lead.
+	waitForPurges(t, logs)
+	down := articles[20].Slug
+	throughVarnish(t, cache, "/a/"+down)
+	if status, _, hit := throughVarnish(t, cache, "/a/"+down); status != http.StatusOK || !hit {
+		t.Fatalf("/a/%s: %d, hit %v", down, status, hit)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := Run(context.Background(), []string{"remove", "-data", data, down}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if status, _, hit := throughVarnish(t, cache, "/a/"+down); status != http.StatusOK || !hit {
+		t.Fatalf("with no server, /a/%s through Varnish: %d, hit %v", down, status, hit)
+	}
+	_, _, stopAgain := serveWith(t, noEnv, "-addr", serverAddr, "-data", data, "-web", webDir,
+		"-source", "feed:"+src.URL, "-purge", "varnish+http://"+purges.addr)
+	defer stopAgain()
+	eventually(t, 30*time.Second, "the takedown made while no server ran out of Varnish", func() bool {
+		status, _, _ := throughVarnish(t, cache, "/a/"+down)
+		return status == http.StatusNotFound
+	})
 }
 
 // ingestFeed imports the feed at url into the store in data, as `kiosque

@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/kiosque/kiosque/app/media"
+	"github.com/kiosque/kiosque/app/server"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/store/postgres"
 	"github.com/kiosque/kiosque/app/store/sqlite"
@@ -177,7 +179,17 @@ func removeCommand(ctx context.Context, args []string, getenv func(string) strin
 		fmt.Fprintf(stdout, "Removed and blocked %s.\n", what)
 	}
 	if len(done.Removed) > 0 {
-		fmt.Fprintf(stdout, "Purge its CDN keys if a CDN caches this site; `kiosque restore %s` lets the next import bring it back.\n", ref)
+		// The leader purges the caches of -purge when it hears of the
+		// change; kept in the store too, the purge waits for the next
+		// leader when no server runs now.
+		keys := []string{server.LatestKey}
+		for _, slug := range done.Removed {
+			keys = append(keys, server.ArticleKey(slug))
+		}
+		if err := st.QueuePurges(ctx, keys, true); err != nil {
+			fmt.Fprintf(stderr, "remove: the purge of the CDN is not kept for the servers (%v): they purge it if one runs now\n", err)
+		}
+		fmt.Fprintf(stdout, "Servers given -purge purge it from the CDN (CDN keys: %s); `kiosque restore %s` lets the next import bring it back.\n", strings.Join(keys[1:], " "), ref)
 	}
 	if keptImages != nil {
 		return fmt.Errorf("remove: the article is removed, but its image files are not deleted (the server deletes them at its next collection): %w", keptImages)

@@ -354,3 +354,62 @@ func TestParseNamesEachCache(t *testing.T) {
 		t.Errorf("cloudflare without a token: %v", err)
 	}
 }
+
+// Keys are done once every cache confirmed them: a cache down holds them
+// until it is back, and each key is done once.
+func TestKeysAreDoneOnceEveryCacheConfirms(t *testing.T) {
+	var mu sync.Mutex
+	cloudflareDown := true
+	fastly := httptest.NewServer(&fakeAPI{t: t, check: checkFastly, answers: []answer{{status: 200, body: fastlyOK}}})
+	defer fastly.Close()
+	cf := &fakeAPI{t: t, check: checkCloudflare, answers: []answer{{status: 200, body: cloudflareOK}}}
+	cloudflare := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		down := cloudflareDown
+		mu.Unlock()
+		if down {
+			http.Error(w, "", http.StatusBadGateway)
+			return
+		}
+		cf.ServeHTTP(w, r)
+	}))
+	defer cloudflare.Close()
+	var done []string
+	opts := fastOptions()
+	opts.Done = func(keys []string) {
+		mu.Lock()
+		defer mu.Unlock()
+		done = append(done, keys...)
+	}
+	n := &counts{}
+	opts.Counted = n.count
+	q := NewQueue(slog.New(slog.NewTextHandler(io.Discard, nil)), []Cache{
+		NewFastly("SU1Z0isxPaozGVKXdv0eY", "fastly-token", fastly.URL, http.DefaultClient),
+		NewCloudflare("023e105f4ecef8ad9ca31a8372d0c353", "cf-token", cloudflare.URL, http.DefaultClient),
+	}, opts)
+	ctx, cancel := context.WithCancel(context.Background())
+	finished := make(chan struct{})
+	go func() { q.Run(ctx); close(finished) }()
+	defer func() { cancel(); <-finished }()
+
+	q.Add([]string{"a1", "latest"}, false)
+	q.Add([]string{"latest", "a2"}, true)
+	waitFor(t, "Fastly's purges and Cloudflare's failures", func() bool { return n.of("sent") >= 1 && n.of("retried") >= 2 })
+	mu.Lock()
+	if len(done) != 0 {
+		t.Errorf("done %v while Cloudflare has not confirmed", done)
+	}
+	cloudflareDown = false
+	mu.Unlock()
+	waitFor(t, "every key done", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(done) >= 3
+	})
+	time.Sleep(100 * time.Millisecond) // for a key done twice to show
+	mu.Lock()
+	defer mu.Unlock()
+	if slices.Sort(done); !slices.Equal(done, []string{"a1", "a2", "latest"}) {
+		t.Errorf("done %v, want each key once", done)
+	}
+}

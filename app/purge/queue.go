@@ -26,6 +26,10 @@ type Options struct {
 	// Counted, when set, is told of every batch sent ("sent"), failed and
 	// to be tried again ("retried"), or given up ("failed").
 	Counted func(cache, outcome string)
+	// Done, when set, is told of keys every cache confirmed or gave up,
+	// each as many times as added (app/replica forgets the keys it kept
+	// in the store).
+	Done func(keys []string)
 }
 
 // DefaultOptions retry for up to fifteen minutes, at most every half
@@ -41,6 +45,9 @@ type Queue struct {
 	log   *slog.Logger
 	opts  Options
 	lines []*line
+
+	mu          sync.Mutex
+	outstanding map[string]int // of each key added, the lines yet to send it
 }
 
 // line is one cache's keys not yet confirmed.
@@ -55,7 +62,7 @@ type line struct {
 
 // NewQueue is a queue of purges to caches; Run sends them.
 func NewQueue(log *slog.Logger, caches []Cache, opts Options) *Queue {
-	q := &Queue{log: log, opts: opts}
+	q := &Queue{log: log, opts: opts, outstanding: map[string]int{}}
 	for _, c := range caches {
 		q.lines = append(q.lines, &line{cache: c, wake: make(chan struct{}, 1), queued: map[string]bool{}, urgent: map[string]bool{}})
 	}
@@ -74,6 +81,9 @@ func (q *Queue) Add(keys []string, urgent bool) {
 			if !l.queued[k] {
 				l.queued[k] = true
 				l.keys = append(l.keys, k)
+				q.mu.Lock()
+				q.outstanding[k]++
+				q.mu.Unlock()
 			}
 			if urgent {
 				l.urgent[k] = true
@@ -127,13 +137,14 @@ func (q *Queue) send(ctx context.Context, l *line) {
 		err := l.cache.Purge(try, batch)
 		cancel()
 		if ctx.Err() != nil {
-			l.putBack(batch, urgent)
+			q.putBack(l, batch, urgent)
 			if left := l.left(); len(left) > 0 {
 				q.log.Warn("stopping with purges not sent", "cache", name, "keys", left)
 			}
 			return
 		}
 		if err == nil {
+			q.settled(batch)
 			q.count(name, "sent")
 			q.log.Debug("purged", "cache", name, "keys", len(batch))
 			if failures > 0 {
@@ -148,12 +159,13 @@ func (q *Queue) send(ctx context.Context, l *line) {
 		}
 		temp, asked := temporary(err)
 		if !urgent && (!temp || time.Since(failingSince) > q.opts.GiveUpAfter) {
+			q.settled(batch)
 			q.count(name, "failed")
 			q.log.Error("purge given up: these keys may show old answers until they expire", "cache", name, "keys", batch, "err", err)
 			continue
 		}
 		// Put back in front: tried again first, with what came meanwhile.
-		l.putBack(batch, urgent)
+		q.putBack(l, batch, urgent)
 		q.count(name, "retried")
 		wait := max(asked, ingest.Backoff(q.opts.RetryBase, q.opts.RetryCeiling, failures, rand.Float64()))
 		q.log.Warn("purge failed; trying again", "cache", name, "keys", len(batch), "takedown", urgent, "in", wait.Round(time.Millisecond), "err", err)
@@ -184,8 +196,9 @@ func (l *line) take(n int) (batch []string, urgent bool) {
 	return batch, urgent
 }
 
-// putBack puts a batch not confirmed back in front of the line.
-func (l *line) putBack(batch []string, urgent bool) {
+// putBack puts a batch not confirmed back in front of l; a key queued
+// again meanwhile is sent once, for both.
+func (q *Queue) putBack(l *line, batch []string, urgent bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var again []string
@@ -196,7 +209,11 @@ func (l *line) putBack(batch []string, urgent bool) {
 		if !l.queued[k] {
 			l.queued[k] = true
 			again = append(again, k)
+			continue
 		}
+		q.mu.Lock()
+		q.outstanding[k]--
+		q.mu.Unlock()
 	}
 	l.keys = append(again, l.keys...)
 }
@@ -205,6 +222,23 @@ func (l *line) left() []string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return slices.Clone(l.keys)
+}
+
+// settled notes that a line is done with keys, and tells Options.Done of
+// those every line is done with.
+func (q *Queue) settled(keys []string) {
+	var done []string
+	q.mu.Lock()
+	for _, k := range keys {
+		if q.outstanding[k]--; q.outstanding[k] <= 0 {
+			delete(q.outstanding, k)
+			done = append(done, k)
+		}
+	}
+	q.mu.Unlock()
+	if len(done) > 0 && q.opts.Done != nil {
+		q.opts.Done(done)
+	}
 }
 
 func (q *Queue) count(cache, outcome string) {

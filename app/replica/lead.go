@@ -69,6 +69,7 @@ func (r *Replica) leadWhileHeld(ctx context.Context, lock store.Lock) {
 	r.log.InfoContext(ctx, "leading: importing the sources and keeping the related lists")
 	r.leading.Store(true)
 	defer r.leading.Store(false)
+	r.resumePurges(ctx)
 
 	kept := make(chan struct{})
 	go func() {

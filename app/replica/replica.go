@@ -140,7 +140,9 @@ func New(c Config) (*Replica, error) {
 	}
 	keep := keeper.Options{Baseline: !c.Insights.Off && c.Insights.Interleave > 0}
 	if len(c.Caches) > 0 {
-		r.purges = purge.NewQueue(c.Log, c.Caches, c.PurgeOptions)
+		opts := c.PurgeOptions
+		opts.Done = r.purged
+		r.purges = purge.NewQueue(c.Log, c.Caches, opts)
 		keep.Changed = r.purgeChange
 	}
 	r.keeper = keeper.New(c.Store, c.Log, keep)

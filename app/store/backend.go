@@ -17,6 +17,7 @@ type Backend interface {
 	Locker
 	ChangeCounter
 	Sizer
+	PurgeQueue
 	// WatchChanges calls changed on every commit by any writer until ctx
 	// is done; reconnected says that changes may have been missed.
 	WatchChanges(ctx context.Context, changed func(reconnected bool))

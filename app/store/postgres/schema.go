@@ -173,6 +173,16 @@ CREATE TABLE insight_counts (
 	4: `
 ALTER TABLE sources ADD COLUMN IF NOT EXISTS endpoint text NOT NULL DEFAULT '';
 `,
+	// The keys of purges the caches in front have not confirmed
+	// (store.PurgeQueue). No trigger: they are not content, and the
+	// replicas need not hear of them.
+	5: `
+CREATE TABLE IF NOT EXISTS purge_keys (
+	key    text PRIMARY KEY,
+	urgent boolean NOT NULL,
+	added  timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+`,
 }
 
 // migrationLock is the key of the advisory lock that migrations hold, so

@@ -135,6 +135,15 @@ CREATE TABLE IF NOT EXISTS insight_counts (
 	// Where each source was found at its address
 	// (store.SourceState.Endpoint): a column added by addSourceEndpoint.
 	8: ``,
+	// The keys of purges the caches in front have not confirmed
+	// (store.PurgeQueue).
+	9: `
+CREATE TABLE IF NOT EXISTS purge_keys (
+	key    TEXT PRIMARY KEY,
+	urgent INTEGER NOT NULL,
+	added  INTEGER NOT NULL -- Unix milliseconds, UTC
+) WITHOUT ROWID;
+`,
 }
 
 // afterMigration are the steps of a migration that SQL alone cannot take,

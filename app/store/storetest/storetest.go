@@ -24,6 +24,7 @@ type Store interface {
 	store.Locker
 	store.ChangeCounter
 	store.Sizer
+	store.PurgeQueue
 }
 
 // Open makes a new, empty store for one test, closed when the test ends,
@@ -70,6 +71,7 @@ func Run(t *testing.T, open Open, skips ...Skip) {
 		{"Locker", lockerTests()},
 		{"ChangeCount", changeCountTests()},
 		{"Watch", watchTests()},
+		{"Purges", purgeTests()},
 	}
 	known := map[string]bool{}
 	for _, g := range groups {
