@@ -226,7 +226,7 @@ func TestBehindVarnishEveryChangeIsPurgedAndNoMore(t *testing.T) {
 	purges := newOutage(t, varnish) // the way of the purges to Varnish
 	data := t.TempDir()
 	origin, logs, stop := serveWith(t, noEnv, "-addr", serverAddr, "-data", data, "-web", webDir,
-		"-source", "feed:"+src.URL, "-purge", "varnish+http://"+purges.addr, "-log-level", "debug")
+		"-source", "feed:"+src.URL, "-purge", "varnish+http://"+purges.addr, "-log-level", "debug", "-metrics-addr", "127.0.0.1:0")
 	defer stop()
 	cache := "http://" + varnish
 
@@ -241,6 +241,16 @@ func TestBehindVarnishEveryChangeIsPurgedAndNoMore(t *testing.T) {
 	// The first lists the leader stores are purged too: wait for the
 	// queue to be empty before filling Varnish.
 	waitForPurges(t, logs)
+
+	// With -purge, shared caches may keep pages a day.
+	res, err := http.Get(origin + "/a/" + articles[0].Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if cc := res.Header.Get("Cache-Control"); !strings.Contains(cc, "s-maxage=86400") {
+		t.Errorf("with -purge, a page's Cache-Control: %q", cc)
+	}
 
 	// Every article page is kept by Varnish: the second request is a hit.
 	pages := map[string]string{} // path: body
@@ -343,6 +353,9 @@ func TestBehindVarnishEveryChangeIsPurgedAndNoMore(t *testing.T) {
 	if _, body, hit := throughVarnish(t, cache, "/a/"+again.Slug); !hit || strings.Contains(body, "(corrigé)") {
 		t.Fatalf("with purges cut, Varnish answered afresh (hit %v)", hit)
 	}
+	if status, body := get(t, origin, "/healthz"); status != http.StatusOK {
+		t.Errorf("with the cache out of reach, /healthz: %d %s", status, body)
+	}
 	purges.up()
 	back := time.Now()
 	eventually(t, 60*time.Second, "the edit through Varnish once purges reach it", func() bool {
@@ -350,6 +363,16 @@ func TestBehindVarnishEveryChangeIsPurgedAndNoMore(t *testing.T) {
 		return strings.Contains(body, "(corrigé)")
 	})
 	t.Logf("the purge reached Varnish %s after the way to it was back", time.Since(back).Round(time.Millisecond))
+	metrics := between(logs.String(), `msg="serving the metrics" url=`, "\n")
+	if metrics == "" {
+		t.Fatal("the log names no metrics address")
+	}
+	for _, outcome := range []string{"sent", "retried"} {
+		want := `kiosque_purges_total{cache="varnish http://` + purges.addr + `",outcome="` + outcome + `"} `
+		if _, body := get(t, metrics, ""); !strings.Contains(body, want) {
+			t.Errorf("/metrics at %q has no %s", metrics, want)
+		}
+	}
 
 	// A takedown while no server runs is purged by the next to lead.
 	waitForPurges(t, logs)
@@ -397,4 +420,33 @@ func waitForPurges(t *testing.T, logs *syncBuffer) {
 		time.Sleep(time.Second)
 		return quiet
 	})
+}
+
+// -purge names each cache, from the command line or KIOSQUE_PURGE, with
+// the API tokens of the environment; a cache it cannot name is refused
+// with a readable message.
+func TestPurgeFlagsAreChecked(t *testing.T) {
+	c, err := parseServeFlags([]string{"-purge", "varnish+http://127.0.0.1:6081", "-purge", "varnish+http://127.0.0.1:6082"}, noEnv, io.Discard)
+	if err != nil || len(c.caches) != 2 || c.caches[1].Name() != "varnish http://127.0.0.1:6082" {
+		t.Errorf("two -purge: %v, %v", c.caches, err)
+	}
+	env := getenvOf(map[string]string{
+		"KIOSQUE_PURGE":            "fastly://SU1Z0isxPaozGVKXdv0eY cloudflare://023e105f4ecef8ad9ca31a8372d0c353",
+		"KIOSQUE_FASTLY_TOKEN":     "f",
+		"KIOSQUE_CLOUDFLARE_TOKEN": "c",
+	})
+	if c, err = parseServeFlags(nil, env, io.Discard); err != nil || len(c.caches) != 2 || c.caches[0].Name() != "fastly SU1Z0isxPaozGVKXdv0eY" {
+		t.Errorf("KIOSQUE_PURGE: %v, %v", c.caches, err)
+	}
+	for args, want := range map[string]string{
+		"-purge fastly://SU1Z0isxPaozGVKXdv0eY":                "KIOSQUE_FASTLY_TOKEN",
+		"-purge cloudflare://023e105f4ecef8ad9ca31a8372d0c353": "KIOSQUE_CLOUDFLARE_TOKEN",
+		"-purge http://127.0.0.1:6081":                         "want varnish+http://HOST:PORT",
+		"-purge varnish+http://127.0.0.1:6081/purge":           "scheme, host and port only",
+	} {
+		_, err := parseServeFlags(strings.Fields(args), noEnv, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.HasPrefix(err.Error(), "serve: -purge ") {
+			t.Errorf("%s: %v, want an error that says %q", args, err, want)
+		}
+	}
 }
