@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,8 @@ import (
 
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
 	"github.com/kiosque/kiosque/app/sample"
+	"github.com/kiosque/kiosque/app/server"
+	"github.com/kiosque/kiosque/app/store/pgtest"
 )
 
 // varnishVCL is the README's VCL ("Behind a CDN"), with the test's
@@ -448,5 +451,92 @@ func TestPurgeFlagsAreChecked(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) || !strings.HasPrefix(err.Error(), "serve: -purge ") {
 			t.Errorf("%s: %v, want an error that says %q", args, err, want)
 		}
+	}
+}
+
+// purgeRecorder stands for a Varnish: it records the keys of each PURGE.
+type purgeRecorder struct {
+	mu     sync.Mutex
+	purges [][]string
+}
+
+func (p *purgeRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != "PURGE" || r.URL.Path != "/" || r.Header.Get("xkey") == "" {
+		http.Error(w, "want PURGE / with xkey", http.StatusBadRequest)
+		return
+	}
+	p.mu.Lock()
+	p.purges = append(p.purges, strings.Fields(r.Header.Get("xkey")))
+	p.mu.Unlock()
+	io.WriteString(w, "Invalidated")
+}
+
+// times counts the PURGE requests that named key.
+func (p *purgeRecorder) times(key string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, keys := range p.purges {
+		if slices.Contains(keys, key) {
+			n++
+		}
+	}
+	return n
+}
+
+// Two servers on one PostgreSQL, both given -purge: the leader alone
+// purges, once per change, a change made by `kiosque ingest` and
+// `kiosque remove` from the command line too.
+func TestReplicasPurgeOncePerChange(t *testing.T) {
+	cluster := pgtest.Start(t)
+	db := cluster.CreateDatabase(t, "kiosque")
+	articles, err := sample.Articles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	articles = articles[:12]
+	feed := ingesttest.NewFeed(ingesttest.FeedOf(articles), "application/rss+xml", false)
+	src := httptest.NewServer(feed)
+	defer src.Close()
+	recorder := &purgeRecorder{}
+	cache := httptest.NewServer(recorder)
+	defer cache.Close()
+	args := []string{"-store", db, "-web", webDir, "-source", "feed:" + src.URL, "-purge", "varnish+" + cache.URL, "-log-level", "debug"}
+
+	a, aLog, stopA := serveWith(t, noEnv, append(args, "-data", t.TempDir())...)
+	defer stopA()
+	eventually(t, 60*time.Second, "A's import, with related lists", func() bool {
+		status, _ := get(t, a, "/api/v1/articles/"+articles[0].Slug)
+		return status == http.StatusOK && strings.Contains(aLog.String(), "related lists up to date")
+	})
+	_, bLog, stopB := serveWith(t, noEnv, append(args, "-data", t.TempDir())...)
+	defer stopB()
+	waitForPurges(t, aLog)
+	recorder.mu.Lock()
+	recorder.purges = nil // those of the first import
+	recorder.mu.Unlock()
+
+	edited := articles[3]
+	articles[3].Title += " (mis à jour)"
+	feed.SetBody(ingesttest.FeedOf(articles))
+	if err := Run(context.Background(), []string{"ingest", "-store", db, "-feed", src.URL}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	gone := articles[7].Slug
+	if err := Run(context.Background(), []string{"remove", "-store", db, gone}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, slug := range []string{edited.Slug, gone} {
+		key := server.ArticleKey(slug)
+		eventually(t, 30*time.Second, "the purge of "+slug, func() bool { return recorder.times(key) > 0 })
+	}
+	waitForPurges(t, aLog)
+	for _, slug := range []string{edited.Slug, gone} {
+		if n := recorder.times(server.ArticleKey(slug)); n != 1 {
+			t.Errorf("%s was purged %d times, want once", slug, n)
+		}
+	}
+	if strings.Contains(bLog.String(), "msg=purged") || !strings.Contains(aLog.String(), "msg=purged") {
+		t.Errorf("the purges came from the follower, or not from the leader:\nA: %s\nB: %s", aLog, bLog)
 	}
 }
