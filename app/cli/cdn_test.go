@@ -210,7 +210,8 @@ func throughVarnish(t *testing.T, base, path string) (status int, body string, h
 // `kiosque remove` takes an article out of Varnish, and `kiosque restore`
 // and the next import bring it back; with the way to Varnish cut during
 // an import, the import does not wait, and the purge is sent once it is
-// back; a takedown while no server runs is purged by the next server.
+// back; a takedown and an import while no server runs are purged by the
+// next server.
 func TestBehindVarnishEveryChangeIsPurgedAndNoMore(t *testing.T) {
 	articles, err := sample.Articles()
 	if err != nil {
@@ -377,12 +378,18 @@ func TestBehindVarnishEveryChangeIsPurgedAndNoMore(t *testing.T) {
 		}
 	}
 
-	// A takedown while no server runs is purged by the next to lead.
+	// A takedown and an import while no server runs are purged by the
+	// next to lead.
 	waitForPurges(t, logs)
-	down := articles[20].Slug
-	throughVarnish(t, cache, "/a/"+down)
-	if status, _, hit := throughVarnish(t, cache, "/a/"+down); status != http.StatusOK || !hit {
-		t.Fatalf("/a/%s: %d, hit %v", down, status, hit)
+	down, later := articles[20].Slug, articles[25]
+	// The article's JSON carries its key alone (its page also carries
+	// the key of its related list, which a restart may purge).
+	laterJSON := "/api/v1/articles/" + later.Slug
+	for _, path := range []string{"/a/" + down, laterJSON} {
+		throughVarnish(t, cache, path)
+		if status, _, hit := throughVarnish(t, cache, path); status != http.StatusOK || !hit {
+			t.Fatalf("%s: %d, hit %v", path, status, hit)
+		}
 	}
 	if err := stop(); err != nil {
 		t.Fatal(err)
@@ -390,15 +397,22 @@ func TestBehindVarnishEveryChangeIsPurgedAndNoMore(t *testing.T) {
 	if err := Run(context.Background(), []string{"remove", "-data", data, down}, noEnv, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
+	articles[25].Title = later.Title + " (revu)"
+	feed.SetBody(ingesttest.FeedOf(articles))
+	ingestFeed(t, data, src.URL)
 	if status, _, hit := throughVarnish(t, cache, "/a/"+down); status != http.StatusOK || !hit {
 		t.Fatalf("with no server, /a/%s through Varnish: %d, hit %v", down, status, hit)
+	}
+	if _, body, hit := throughVarnish(t, cache, laterJSON); !hit || strings.Contains(body, "(revu)") {
+		t.Fatalf("with no server, %s through Varnish was answered afresh (hit %v)", laterJSON, hit)
 	}
 	_, _, stopAgain := serveWith(t, noEnv, "-addr", serverAddr, "-data", data, "-web", webDir,
 		"-source", "feed:"+src.URL, "-purge", "varnish+http://"+purges.addr)
 	defer stopAgain()
-	eventually(t, 30*time.Second, "the takedown made while no server ran out of Varnish", func() bool {
+	eventually(t, 30*time.Second, "the takedown and the edit made while no server ran through Varnish", func() bool {
 		status, _, _ := throughVarnish(t, cache, "/a/"+down)
-		return status == http.StatusNotFound
+		_, body, _ := throughVarnish(t, cache, laterJSON)
+		return status == http.StatusNotFound && strings.Contains(body, "(revu)")
 	})
 }
 

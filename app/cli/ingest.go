@@ -23,6 +23,7 @@ import (
 	"github.com/kiosque/kiosque/app/ingest/wordpress"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/sample"
+	"github.com/kiosque/kiosque/app/server"
 )
 
 // ingestConfig is what `kiosque ingest` is told on its command line.
@@ -127,6 +128,17 @@ func ingestCommand(ctx context.Context, args []string, getenv func(string) strin
 		fmt.Fprintln(stdout, report.Found)
 	}
 	printReport(stdout, report)
+	// A server that leads purges what changed when it hears of it; kept
+	// in the store, the purge waits for the next leader when none runs.
+	if report.Changed() {
+		keys := []string{server.LatestKey}
+		for _, slug := range append(report.Put(), report.Removed...) {
+			keys = append(keys, server.ArticleKey(slug))
+		}
+		if err := st.QueuePurges(ctx, keys, false); err != nil {
+			log.Warn("the purge of the CDN is not kept for the servers: they purge it if one runs now", "err", err)
+		}
+	}
 	// The sample never mixes with a publisher's articles.
 	if len(report.Put()) > 0 {
 		n, err := sample.Clear(ctx, st)
