@@ -197,7 +197,8 @@ func (l *line) take(n int) (batch []string, urgent bool) {
 }
 
 // putBack puts a batch not confirmed back in front of l; a key queued
-// again meanwhile is sent once, for both.
+// again meanwhile is sent once, for both. The keys of an urgent batch all
+// stay urgent: they are retried together anyway.
 func (q *Queue) putBack(l *line, batch []string, urgent bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -2,8 +2,8 @@
 // (one alone on SQLite is the simplest case). It puts the site together
 // with what the server keeps of the store in memory, and keeps that in
 // step with the store: the kept answers are dropped on every commit by
-// any writer, and whichever server leads imports from the sources and
-// keeps the related lists.
+// any writer, and whichever server leads imports from the sources, keeps
+// the related lists, and purges the caches in front of what changed.
 package replica
 
 import (
