@@ -61,7 +61,7 @@ sub vcl_deliver {
 // startVarnish starts Debian's Varnish (packages varnish and
 // varnish-modules) in front of the server on backendPort, and returns its
 // address. It stops with the test.
-func startVarnish(t *testing.T, backendPort int) string {
+func startVarnish(t testing.TB, backendPort int) string {
 	t.Helper()
 	varnishd, err := exec.LookPath("varnishd")
 	if xkey, _ := filepath.Glob("/usr/lib/*/varnish/vmods/libvmod_xkey.so"); err == nil && len(xkey) == 0 {
@@ -101,7 +101,7 @@ func startVarnish(t *testing.T, backendPort int) string {
 }
 
 // freeAddr is a loopback address no one listens on.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -418,7 +418,7 @@ func TestBehindVarnishEveryChangeIsPurgedAndNoMore(t *testing.T) {
 
 // ingestFeed imports the feed at url into the store in data, as `kiosque
 // ingest -feed` does.
-func ingestFeed(t *testing.T, data, url string) {
+func ingestFeed(t testing.TB, data, url string) {
 	t.Helper()
 	if err := Run(context.Background(), []string{"ingest", "-data", data, "-feed", url}, noEnv, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
@@ -427,7 +427,7 @@ func ingestFeed(t *testing.T, data, url string) {
 
 // waitForPurges waits until the log shows no purge under way: a purge
 // logged (debug) since the last change, and a quiet second after it.
-func waitForPurges(t *testing.T, logs *syncBuffer) {
+func waitForPurges(t testing.TB, logs *syncBuffer) {
 	t.Helper()
 	last := ""
 	eventually(t, 60*time.Second, "the purges sent", func() bool {

@@ -34,7 +34,7 @@ func getenvOf(vars map[string]string) func(string) string {
 
 // get fetches path with the request headers given in pairs, and returns
 // the status and the body.
-func get(t *testing.T, base, path string, header ...string) (int, string) {
+func get(t testing.TB, base, path string, header ...string) (int, string) {
 	t.Helper()
 	res, body := webtest.Get(t, base+path, header...)
 	return res.StatusCode, string(body)

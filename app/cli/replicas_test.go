@@ -139,7 +139,7 @@ func (r *process) get(t *testing.T, path string) (int, string) {
 }
 
 // eventually waits until ok is true, or fails the test after within.
-func eventually(t *testing.T, within time.Duration, what string, ok func() bool) time.Duration {
+func eventually(t testing.TB, within time.Duration, what string, ok func() bool) time.Duration {
 	t.Helper()
 	start := time.Now()
 	for !ok() {

@@ -41,7 +41,7 @@ func serveUntilCancelled(t *testing.T, args ...string) (string, func() error) {
 
 // serveWith runs `kiosque serve` with args and the environment getenv,
 // as serveUntilCancelled does, and also returns its log.
-func serveWith(t *testing.T, getenv func(string) string, args ...string) (string, *syncBuffer, func() error) {
+func serveWith(t testing.TB, getenv func(string) string, args ...string) (string, *syncBuffer, func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
