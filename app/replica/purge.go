@@ -55,16 +55,24 @@ func (r *Replica) purged(keys []string) {
 }
 
 // resumePurges queues the purges kept in the store: those a leader before
-// this one did not see confirmed, and those of `kiosque remove` run while
-// no server ran.
+// this one did not see confirmed, and those of `kiosque remove` and
+// `ingest` run while no server ran. A leader with no cache to purge
+// forgets them, so that they do not pile up.
 func (r *Replica) resumePurges(ctx context.Context) {
-	if r.purges == nil {
-		return
-	}
 	kept, err := r.st.QueuedPurges(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
 			r.log.WarnContext(ctx, "the purges kept in the store are not read: they wait for the next leader", "err", err)
+		}
+		return
+	}
+	if r.purges == nil {
+		keys := make([]string, len(kept))
+		for i, k := range kept {
+			keys[i] = k.Key
+		}
+		if err := r.st.DropPurges(ctx, keys); err != nil && ctx.Err() == nil {
+			r.log.WarnContext(ctx, "the purges kept in the store for no cache are not forgotten", "err", err)
 		}
 		return
 	}
