@@ -69,7 +69,7 @@ postgres:
 # Debian's Varnish with varnish-modules' xkey in front of a server; they
 # are installed when missing.
 varnish:
-	@(command -v varnishd >/dev/null && ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1) || (echo "Installing Debian's Varnish and varnish-modules for the CDN test" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish varnish-modules)
+	@(test -x /usr/sbin/varnishd && ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1) || (echo "Installing Debian's Varnish and varnish-modules for the CDN test" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish varnish-modules)
 
 test: lint $(WASM) $(CHROMIUM) $(AXE) postgres varnish
 	KIOSQUE_AXE=$(CURDIR)/$(AXE) $(GO) test -count=1 -timeout 30m ./...

@@ -64,6 +64,9 @@ sub vcl_deliver {
 func startVarnish(t testing.TB, backendPort int) string {
 	t.Helper()
 	varnishd, err := exec.LookPath("varnishd")
+	if err != nil { // in /usr/sbin, which a user's PATH may leave out
+		varnishd, err = exec.LookPath("/usr/sbin/varnishd")
+	}
 	if xkey, _ := filepath.Glob("/usr/lib/*/varnish/vmods/libvmod_xkey.so"); err == nil && len(xkey) == 0 {
 		err = errors.New("no vmod xkey")
 	}
