@@ -25,6 +25,7 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("/robots.txt", onlyGet(s.webFileAt("/robots.txt", "/web/robots.txt", "public, max-age=86400")))
 	mux.Handle("/favicon.ico", onlyGet(s.webFileAt("/favicon.ico", "/web/icons/icon-192.png", "public, max-age=86400")))
 	mux.Handle(routeOEmbed, onlyGet(s.kept(routeOEmbed, s.oembed)))
+	mux.Handle("/wordpress/kiosque.zip", onlyGet(s.wordpressPlugin()))
 	if s.Media != nil {
 		mux.Handle("/media/{key}", onlyGet(s.Media))
 	}
@@ -115,7 +116,7 @@ func (s *server) staticOrNotFound() http.Handler {
 func RouteOf(path string) string {
 	for _, fixed := range [...]string{"/", "/embed", "/saved", "/embed.js", "/robots.txt", "/favicon.ico", "/oembed", "/healthz",
 		"/api/v1/articles", "/api/v1/categories", "/api/v1/view", "/api/v1/events", "/insights", "/insights.csv",
-		"/app.js", "/wasm_exec.js", "/app-worker.js", "/manifest.webmanifest", "/app.css"} {
+		"/app.js", "/wasm_exec.js", "/app-worker.js", "/manifest.webmanifest", "/app.css", "/wordpress/kiosque.zip"} {
 		if path == fixed {
 			return fixed
 		}
