@@ -9,12 +9,15 @@
 package wptest
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"embed"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -220,6 +223,60 @@ func (s *Site) Post(tb testing.TB, title, content string) string {
 	return post.URL
 }
 
+// ClassicTheme is a classic theme with a sidebar (sidebar-1), installed
+// beside Debian's Twenty Twenty-Three, a block theme, which has none.
+const ClassicTheme = "kiosque-classic"
+
+// PHP runs code with WordPress loaded, as the site's administrator, with
+// the functions of the plugins screen (activate_plugin,
+// deactivate_plugins, uninstall_plugin), and returns what it printed.
+func (s *Site) PHP(tb testing.TB, code string) string {
+	tb.Helper()
+	out, err := s.script(scriptTimeout, "run.php", []byte(code))
+	if err != nil {
+		tb.Fatalf("wptest: %v%s", err, s.logs())
+	}
+	return string(out)
+}
+
+// InstallPlugin unzips a plugin's zip into wp-content/plugins, as
+// WordPress's Upload Plugin does.
+func (s *Site) InstallPlugin(tb testing.TB, body []byte) {
+	tb.Helper()
+	z, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		tb.Fatalf("wptest: the plugin is not a zip: %v", err)
+	}
+	plugins := filepath.Join(s.root, "wp-content", "plugins")
+	for _, f := range z.File {
+		to := filepath.Join(plugins, filepath.FromSlash(f.Name))
+		if !filepath.IsLocal(filepath.FromSlash(f.Name)) {
+			tb.Fatalf("wptest: the zip names %q, outside the plugins' folder", f.Name)
+		}
+		if f.FileInfo().IsDir() {
+			if err := os.MkdirAll(to, 0o755); err != nil {
+				tb.Fatal(err)
+			}
+			continue
+		}
+		r, err := f.Open()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		b, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			tb.Fatalf("wptest: unzip %s: %v", f.Name, err)
+		}
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(to, b, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
 // Log is what WordPress and PHP's server logged so far: for a test to show
 // when it fails.
 func (s *Site) Log() string { return s.logs() }
@@ -275,8 +332,17 @@ func (s *Site) layOut() error {
 		return err
 	}
 	content := filepath.Join(s.root, "wp-content")
-	for _, d := range []string{filepath.Join(content, "mu-plugins"), filepath.Join(content, "uploads")} {
+	for _, d := range []string{filepath.Join(content, "mu-plugins"), filepath.Join(content, "uploads"), filepath.Join(content, "languages")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+	// WordPress takes a site's language only if its own translations to it
+	// are installed, and Debian ships none: empty catalogs stand in for
+	// them, so that the site speaks the language (its pages say
+	// lang="fr-FR") and plugins load their translations.
+	for _, lang := range []string{"fr_FR", "ar"} {
+		if err := os.WriteFile(filepath.Join(content, "languages", lang+".mo"), emptyCatalog(lang), 0o644); err != nil {
 			return err
 		}
 	}
@@ -288,17 +354,38 @@ func (s *Site) layOut() error {
 			return err
 		}
 	}
+	// Folders of their own, of links to Debian's themes and plugins, so
+	// that a test may install a plugin, and the classic theme beside them.
 	for _, name := range []string{"themes", "plugins"} {
-		if err := os.Symlink(filepath.Join(Root, "wp-content", name), filepath.Join(content, name)); err != nil {
+		debian := filepath.Join(Root, "wp-content", name)
+		entries, err := os.ReadDir(debian)
+		if err != nil {
 			return err
 		}
+		if err := os.Mkdir(filepath.Join(content, name), 0o755); err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if err := os.Symlink(filepath.Join(debian, e.Name()), filepath.Join(content, name, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	classic := filepath.Join(content, "themes", ClassicTheme)
+	if err := os.Mkdir(classic, 0o755); err != nil {
+		return err
 	}
 	for file, to := range map[string]string{
-		"wp-config.php":         filepath.Join(s.root, "wp-config.php"),
-		"kiosque-test-host.php": filepath.Join(content, "mu-plugins", "kiosque-test-host.php"),
-		"prepend.php":           filepath.Join(s.dir, "prepend.php"),
-		"install.php":           filepath.Join(s.dir, "install.php"),
-		"post.php":              filepath.Join(s.dir, "post.php"),
+		"wp-config.php":            filepath.Join(s.root, "wp-config.php"),
+		"kiosque-test-host.php":    filepath.Join(content, "mu-plugins", "kiosque-test-host.php"),
+		"kiosque-test-queries.php": filepath.Join(content, "mu-plugins", "kiosque-test-queries.php"),
+		"prepend.php":              filepath.Join(s.dir, "prepend.php"),
+		"install.php":              filepath.Join(s.dir, "install.php"),
+		"post.php":                 filepath.Join(s.dir, "post.php"),
+		"run.php":                  filepath.Join(s.dir, "run.php"),
+		"classic/style.css":        filepath.Join(classic, "style.css"),
+		"classic/functions.php":    filepath.Join(classic, "functions.php"),
+		"classic/index.php":        filepath.Join(classic, "index.php"),
 	} {
 		b, err := phpFiles.ReadFile("php/" + file)
 		if err != nil {
@@ -309,6 +396,20 @@ func (s *Site) layOut() error {
 		}
 	}
 	return nil
+}
+
+// emptyCatalog is a gettext catalog (.mo) of a language with no message
+// but its header (PHP's reader of WordPress fails on one of none): the
+// magic number, revision 0, 1 string, the tables of originals and of
+// translations, no hash table, then the strings, NUL-terminated.
+func emptyCatalog(lang string) []byte {
+	header := "Language: " + lang + "\nContent-Type: text/plain; charset=UTF-8\n"
+	const strings = 44 // 28 of header, 8 of each table
+	b := make([]byte, strings, strings+2+len(header))
+	for i, v := range []uint32{0x950412de, 0, 1, 28, 36, 0, strings, 0, strings, uint32(len(header)), strings + 1} {
+		binary.LittleEndian.PutUint32(b[4*i:], v)
+	}
+	return append(append(b, 0), header+"\x00"...)
 }
 
 // phpArgs are the options every PHP process of the site runs with.

@@ -99,6 +99,11 @@ function kiosque_container( $options, $placement, $href, $text ) {
  * @return string
  */
 function kiosque_widget_markup( $given, $placement ) {
+	// The widget is the page's, not the post's: feeds and the REST API
+	// (where Kiosque imports the post from) get the post without it.
+	if ( ! kiosque_on_a_page() ) {
+		return '';
+	}
 	$options = kiosque_clean_options( $given );
 	$href    = kiosque_server() . '/';
 	$text    = __( 'More articles', 'kiosque' );
@@ -108,6 +113,16 @@ function kiosque_widget_markup( $given, $placement ) {
 		$text = sprintf( __( 'Latest in %s', 'kiosque' ), $options['section'] );
 	}
 	return kiosque_container( $options, $placement, $href, $text );
+}
+
+/**
+ * Whether WordPress is making a page for a reader's browser: not a feed,
+ * nor an answer of the REST API.
+ *
+ * @return bool
+ */
+function kiosque_on_a_page() {
+	return ! is_feed() && ! ( defined( 'REST_REQUEST' ) && REST_REQUEST );
 }
 
 /**
@@ -144,7 +159,7 @@ function kiosque_async_loader( $tag, $handle ) {
  */
 function kiosque_after_post( $content ) {
 	static $shown = array();
-	if ( ! is_singular( 'post' ) || is_feed() || doing_filter( 'get_the_excerpt' ) || ( defined( 'REST_REQUEST' ) && REST_REQUEST ) ) {
+	if ( ! is_singular( 'post' ) || ! kiosque_on_a_page() || doing_filter( 'get_the_excerpt' ) ) {
 		return $content;
 	}
 	$settings = kiosque_settings();
