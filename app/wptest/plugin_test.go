@@ -117,8 +117,7 @@ var (
 
 // widget is a container the plugin printed.
 type widget struct {
-	data       map[string]string // its attributes, unescaped
-	attributes int               // how many it has
+	data       map[string]string // its attributes but its class, unescaped
 	href, text string            // its fallback link
 }
 
@@ -128,7 +127,6 @@ func (p page) widgets() []widget {
 		w := widget{data: map[string]string{}, href: html.UnescapeString(m[2]), text: html.UnescapeString(m[3])}
 		for _, a := range attrRE.FindAllStringSubmatch(m[1], -1) {
 			w.data[a[1]] = html.UnescapeString(a[2])
-			w.attributes++
 		}
 		out = append(out, w)
 	}
@@ -187,8 +185,8 @@ func TestWordPressPluginPages(t *testing.T) {
 	// After every post: the widget for the post, under its text.
 	p := getPage(t, site, plain)
 	ws := p.widgets()
-	if len(ws) != 1 || ws[0].data["data-url"] != plain || ws[0].data["data-placement"] != "after-post" || ws[0].attributes != 2 {
-		t.Fatalf("%s shows widgets %+v, want one with data-url=%s and data-placement=after-post%s", plain, ws, plain, site.Log())
+	if want := map[string]string{"data-url": plain, "data-layout": "carousel", "data-placement": "after-post"}; len(ws) != 1 || !sameData(ws[0].data, want) {
+		t.Fatalf("%s shows widgets %+v, want one with %v%s", plain, ws, want, site.Log())
 	}
 	if !strings.HasPrefix(ws[0].href, site.URL) || ws[0].text == "" {
 		t.Errorf("the widget's fallback is %q → %q, want a link of the site", ws[0].text, ws[0].href)
@@ -320,7 +318,7 @@ func TestWordPressPluginPages(t *testing.T) {
 	}
 }
 
-// sameData reports whether a widget's attributes are the class and want.
+// sameData reports whether a widget's attributes, but its class, are want.
 func sameData(got, want map[string]string) bool {
 	if len(got) != len(want) {
 		return false

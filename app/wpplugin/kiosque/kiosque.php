@@ -37,6 +37,7 @@ add_action( 'init', 'kiosque_register_block' );
 add_action( 'widgets_init', 'kiosque_register_widget' );
 add_shortcode( 'kiosque', 'kiosque_shortcode' );
 add_filter( 'the_content', 'kiosque_after_post', 20 );
+add_action( 'wp_head', 'kiosque_reserve_height' );
 add_filter( 'script_loader_tag', 'kiosque_async_loader', 10, 2 );
 
 /**
