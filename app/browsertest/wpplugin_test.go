@@ -19,7 +19,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/kiosque/kiosque/app/cli"
 	"github.com/kiosque/kiosque/app/wptest"
@@ -196,8 +199,12 @@ func TestWordPressPluginPostNotImportedYet(t *testing.T) {
 	late := p.wp.Post(t, pluginPosts[1].title, "<p>"+pluginPosts[1].text+"</p>")
 
 	b := newBrowser(t, chromedp.WindowSize(390, 844))
+	errs := pageErrors(t, b)
 	b.run(t, chromedp.EmulateViewport(390, 844), chromedp.Navigate(late))
 	waitFor(t, b, `document.querySelector(".kiosque-embed").getAttribute("data-kiosque-state") === "failed"`)
+	if e := errs(); len(e) > 0 {
+		t.Errorf("the page of a post not imported wrote errors on the console:\n%s", strings.Join(e, "\n"))
+	}
 	got := eval[map[string]any](t, b, `(() => { const box = document.querySelector(".kiosque-embed"), a = box.querySelector("a");
 		return {frames: box.querySelectorAll("iframe").length, shown: getComputedStyle(a).display !== "none" && a.getBoundingClientRect().height > 0,
 			text: box.textContent.trim(), minHeight: box.style.minHeight}; })()`)
@@ -265,5 +272,114 @@ func readPostWithPlugin(t *testing.T, p *pluginSite, post string, width, height 
 	}
 	if n := eval[int](t, b, `document.querySelectorAll('script[src*="/embed.js"]').length`); n != 1 {
 		t.Errorf("the page has %d loaders", n)
+	}
+}
+
+// The block (as the block editor saves it), the shortcode in a post, and
+// the classic widget in a classic theme's sidebar each show a widget with
+// their options.
+func TestWordPressPluginBlockShortcodeAndSidebar(t *testing.T) {
+	if os.Getenv(wptest.Env) == "" {
+		t.Skipf("the WordPress tests run with %s=1 (make test-wordpress)", wptest.Env)
+	}
+	p := startPluginSite(t)
+	var posts []string
+	for _, post := range pluginPosts {
+		posts = append(posts, p.wp.Post(t, post.title, "<p>"+post.text+"</p>"))
+	}
+	p.importSite(t, posts...)
+	const section = "Uncategorized" // WordPress's, imported as Kiosque's section
+	block := p.wp.Post(t, "Un billet avec le bloc", "<!-- wp:paragraph -->\n<p>Avant le bloc.</p>\n<!-- /wp:paragraph -->\n\n"+
+		`<!-- wp:kiosque/widget {"url":"`+posts[0]+`","theme":"dark","layout":"cards","limit":"2"} /-->`)
+	shortcode := p.wp.Post(t, "Un billet avec le code court", "<p>Avant le code court.</p>\n\n"+
+		`[kiosque section="`+section+`" theme="dark" layout="carousel" limit="2"]`)
+
+	for _, tc := range []struct {
+		name, page, box string
+		theme           string
+		cards           int // the block's: the article, and its limit of related ones
+		query           url.Values
+	}{
+		{"block", block, `.kiosque-embed[data-placement="in-post"]`, "dark", 3,
+			url.Values{"url": {posts[0]}, "theme": {"dark"}, "layout": {"cards"}, "limit": {"2"}}},
+		{"shortcode", shortcode, `.kiosque-embed[data-placement="in-post"]`, "dark", 2,
+			url.Values{"category": {section}, "theme": {"dark"}, "layout": {"carousel"}, "limit": {"2"}}},
+		{"sidebar", p.wp.URL + "/", `aside .kiosque-embed[data-placement="sidebar"]`, "dark", 3,
+			url.Values{"category": {section}, "theme": {"dark"}, "layout": {"carousel"}, "limit": {"3"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "sidebar" {
+				p.wp.PHP(t, `switch_theme('`+wptest.ClassicTheme+`');
+					update_option('widget_kiosque', array(2 => array('title' => 'À lire aussi', 'section' => '`+section+`', 'theme' => 'dark', 'layout' => 'carousel', 'limit' => '3'), '_multiwidget' => 1));
+					$sidebars = get_option('sidebars_widgets', array());
+					$sidebars['sidebar-1'] = array('kiosque-2');
+					update_option('sidebars_widgets', $sidebars);`)
+			}
+			b := newBrowser(t, chromedp.WindowSize(1280, 900))
+			b.run(t, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(tc.page))
+			waitFor(t, b, `(() => { const b = document.querySelector(`+jsString(tc.box)+`); if (b) b.scrollIntoView(); return b && b.getAttribute("data-kiosque-state") === "ready"; })()`)
+			frameSelector := tc.box + " iframe"
+			src, _ := url.Parse(eval[string](t, b, `document.querySelector(`+jsString(frameSelector)+`).src`))
+			for name := range tc.query {
+				if src.Query().Get(name) != tc.query.Get(name) {
+					t.Errorf("the frame shows %s, want %s=%s", src, name, tc.query.Get(name))
+				}
+			}
+			inside := frame(t, b, frameSelector)
+			waitFor(t, inside, `document.querySelectorAll(".card").length > 0`)
+			frameFits(t, b, inside, frameSelector)
+			got := eval[map[string]any](t, inside, `(() => ({theme: document.documentElement.dataset.theme, lang: document.documentElement.lang,
+				cards: document.querySelectorAll(".card").length}))()`)
+			if got["theme"] != tc.theme || got["lang"] != "fr" || int(got["cards"].(float64)) != tc.cards {
+				t.Errorf("the widget shows %v, want theme %s, French, %d cards", got, tc.theme, tc.cards)
+			}
+			if n := eval[int](t, b, `document.querySelectorAll('script[src*="/embed.js"]').length`); n != 1 {
+				t.Errorf("the page has %d loaders", n)
+			}
+		})
+	}
+}
+
+// pageErrors watches the page's console from now on, and returns what
+// reads the errors written: exceptions, console.error, and the browser's
+// own (a resource that failed).
+func pageErrors(t *testing.T, b *browser) func() []string {
+	t.Helper()
+	var mu sync.Mutex
+	var errs []string
+	chromedp.Listen(b.ctx, func(ev any) {
+		var line string
+		switch e := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			line = "exception: " + e.ExceptionDetails.Text
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.ConsoleAPICalledTypeError {
+				line = "console.error"
+				for _, a := range e.Args {
+					line += " " + string(a.Value)
+				}
+			}
+		case *cdplog.EventEntryAdded:
+			// The test's WordPress has no icon: not the plugin's doing.
+			if e.Entry.Level == cdplog.EntryLevelError && !strings.HasSuffix(e.Entry.URL, "/favicon.ico") {
+				line = "browser: " + e.Entry.Text + " " + e.Entry.URL
+			}
+		}
+		if line != "" {
+			mu.Lock()
+			errs = append(errs, line)
+			mu.Unlock()
+		}
+	})
+	if _, err := chromedp.Call(b.ctx, runtime.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(b.ctx, cdplog.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), errs...)
 	}
 }
