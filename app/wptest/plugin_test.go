@@ -8,7 +8,9 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -91,6 +93,7 @@ func download(t *testing.T, kiosque string) []byte {
 // page is a page of the site, as a reader's browser gets it.
 type page struct {
 	url, body string
+	status    int
 }
 
 func getPage(t *testing.T, site *Site, address string) page {
@@ -104,7 +107,7 @@ func getPage(t *testing.T, site *Site, address string) page {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("%s: %s%s", address, res.Status, site.Log())
 	}
-	return page{address, string(body)}
+	return page{address, string(body), res.StatusCode}
 }
 
 var (
@@ -329,4 +332,88 @@ func sameData(got, want map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// The settings page: an administrator changes the settings through the
+// Settings API's form (options.php checks its nonce); a form with a
+// wrong nonce changes nothing, nor does an address that is not http or
+// https; an author may not open the page.
+func TestWordPressPluginSettings(t *testing.T) {
+	kiosque := startKiosque(t)
+	site := Start(t, Options{Trusted: strings.TrimPrefix(kiosque, "http://")})
+	site.InstallPlugin(t, download(t, kiosque))
+	site.PHP(t, `activate_plugin('kiosque/kiosque.php'); wp_set_password('mot de passe admin', 1);
+		wp_insert_user(array('user_login' => 'auteur', 'user_pass' => 'mot de passe auteur', 'role' => 'author', 'user_email' => 'auteur@example.test'));`)
+	settings := func() string {
+		return site.PHP(t, `echo wp_json_encode(get_option('kiosque_settings'));`)
+	}
+
+	admin := login(t, site, "admin", "mot de passe admin")
+	form := get(t, admin, site.URL+"/wp-admin/options-general.php?page=kiosque")
+	nonce := regexp.MustCompile(`name="_wpnonce" value="([^"]+)"`).FindStringSubmatch(form.body)
+	if form.status != http.StatusOK || nonce == nil || !strings.Contains(form.body, `name='option_page' value='kiosque'`) ||
+		!strings.Contains(form.body, `value="`+kiosque+`"`) || !strings.Contains(form.body, "Après chaque article") {
+		t.Fatalf("the settings page: %d, nonce %q, in French with the server's address:\n%s", form.status, nonce, form.body[max(0, strings.Index(form.body, `<div class="wrap">`)):])
+	}
+	send := func(nonce, server string) page {
+		return post(t, admin, site.URL+"/wp-admin/options.php", url.Values{
+			"option_page": {"kiosque"}, "action": {"update"}, "_wpnonce": {nonce}, "_wp_http_referer": {"/wp-admin/options-general.php?page=kiosque"},
+			"kiosque_settings[server]": {server}, "kiosque_settings[theme]": {"dark"},
+		})
+	}
+
+	before := settings()
+	if res := send("0123456789", "https://other.example"); res.status != http.StatusForbidden || settings() != before {
+		t.Errorf("a wrong nonce: %d, settings %s; want 403 and %s", res.status, settings(), before)
+	}
+	send(nonce[1], "https://other.example/")
+	if got, want := settings(), `{"server":"https:\/\/other.example","after_post":false,"theme":"dark"}`; got != want {
+		t.Errorf("saved: %s, want %s", got, want)
+	}
+	send(nonce[1], "javascript:alert(1)")
+	if got, want := settings(), `{"server":"https:\/\/other.example","after_post":false,"theme":"dark"}`; got != want {
+		t.Errorf("a javascript: server: %s, want %s kept", got, want)
+	}
+
+	author := login(t, site, "auteur", "mot de passe auteur")
+	if res := get(t, author, site.URL+"/wp-admin/options-general.php?page=kiosque"); res.status != http.StatusForbidden || strings.Contains(res.body, "kiosque_settings[server]") {
+		t.Errorf("an author opens the settings page: %d", res.status)
+	}
+}
+
+// login signs in on wp-login.php, as a browser does (with its test cookie).
+func login(t *testing.T, site *Site, user, password string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	get(t, c, site.URL+"/wp-login.php")
+	res := post(t, c, site.URL+"/wp-login.php", url.Values{"log": {user}, "pwd": {password}, "wp-submit": {"Log In"}, "testcookie": {"1"}})
+	if !strings.Contains(res.url, "/wp-admin/") {
+		t.Fatalf("%s could not log in: at %s (%d)", user, res.url, res.status)
+	}
+	return c
+}
+
+func get(t *testing.T, c *http.Client, address string) page {
+	t.Helper()
+	res, err := c.Get(address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return read(res)
+}
+
+func post(t *testing.T, c *http.Client, address string, form url.Values) page {
+	t.Helper()
+	res, err := c.PostForm(address, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return read(res)
+}
+
+func read(res *http.Response) page {
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return page{url: res.Request.URL.String(), body: string(body), status: res.StatusCode}
 }
