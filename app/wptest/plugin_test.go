@@ -177,6 +177,17 @@ func TestWordPressPluginPages(t *testing.T) {
 		t.Errorf("the settings after activation: %s, want %s…, autoloaded", settings, want)
 	}
 
+	// The block, named in French for the editor, and its script's
+	// translations where WordPress looks for them.
+	registered := site.PHP(t, `$b = WP_Block_Type_Registry::get_instance()->get_registered('kiosque/widget');
+		echo wp_json_encode(array($b ? $b->description : null, $b ? $b->editor_script : null,
+			load_script_textdomain($b->editor_script, 'kiosque', WP_PLUGIN_DIR . '/kiosque/languages')));`)
+	for _, want := range []string{`"Les articles li\u00e9s, de votre serveur Kiosque`, `"kiosque-widget-editor-script"`, `Adresse de l\u2019article`} {
+		if !strings.Contains(registered, want) {
+			t.Errorf("the block: %s, want %s in it", registered, want)
+		}
+	}
+
 	text := "<!-- wp:paragraph -->\n<p>Le texte du billet, avant le widget.</p>\n<!-- /wp:paragraph -->"
 	plain := site.Post(t, "Un billet simple", text)
 	block := site.Post(t, "Un billet avec le bloc", text+"\n\n"+`<!-- wp:kiosque/widget {"url":"https://publisher.example/2026/12/un-article/","theme":"dark","layout":"carousel","limit":"4"} /-->`)
