@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/kiosque/kiosque/app/server"
@@ -61,6 +62,14 @@ func pluginFile(t *testing.T, name string) []byte {
 // tests ask of it) on localhost, a site other than WordPress's.
 func startKiosque(t *testing.T) string {
 	t.Helper()
+	address, _ := startKiosqueSeen(t)
+	return address
+}
+
+// startKiosqueSeen is startKiosque, and what returns the user agents of
+// the requests it was sent.
+func startKiosqueSeen(t *testing.T) (string, func() []string) {
+	t.Helper()
 	st, err := sqlite.Open(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -70,9 +79,20 @@ func startKiosque(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(site)
+	var mu sync.Mutex
+	var agents []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		agents = append(agents, r.UserAgent())
+		mu.Unlock()
+		site.ServeHTTP(w, r)
+	}))
 	t.Cleanup(srv.Close)
-	return strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+	return strings.Replace(srv.URL, "127.0.0.1", "localhost", 1), func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), agents...)
+	}
 }
 
 // download gets the plugin from Kiosque, as an administrator would.
@@ -165,7 +185,7 @@ func checkLoader(t *testing.T, p page, kiosque string) {
 // queries for a page than without it. Deactivated, it leaves no widget
 // and no loader; uninstalled, no option.
 func TestWordPressPluginPages(t *testing.T) {
-	kiosque := startKiosque(t)
+	kiosque, agents := startKiosqueSeen(t)
 	site := Start(t, Options{Trusted: strings.TrimPrefix(kiosque, "http://")})
 	zipped := download(t, kiosque)
 	site.InstallPlugin(t, zipped)
@@ -315,6 +335,12 @@ func TestWordPressPluginPages(t *testing.T) {
 	t.Logf("MEASURE database queries for a post's page: %d with the plugin, %d without", with, without)
 	if with > without {
 		t.Errorf("WordPress made %d database queries for a post's page with the plugin, %d without", with, without)
+	}
+
+	// WordPress sent Kiosque nothing: the one request is the test's own,
+	// for the zip.
+	if got := agents(); len(got) != 1 || strings.Contains(got[0], "WordPress") {
+		t.Errorf("Kiosque was sent requests by %q, want the zip's download alone", got)
 	}
 
 	// Deactivated: no widget, no loader, anywhere.
