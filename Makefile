@@ -13,7 +13,7 @@ SERVER_SOURCES := $(shell find . -name '*.go' -not -path './.cache/*' -not -name
 # The files the binary carries (go:embed), the built wasm among them.
 WEB_FILES := $(shell find web -type f -not -name '*.go' -not -name 'app.wasm*') $(WASM) $(WASM).br
 
-.PHONY: all build run dev demo test test-wordpress fuzz soak bench bench-go lint screenshots clean postgres varnish wordpress
+.PHONY: all build run dev demo test test-wordpress wordpress-i18n fuzz soak bench bench-go lint screenshots clean postgres varnish wordpress
 
 all: build
 
@@ -111,6 +111,12 @@ wordpress:
 		&& command -v mariadbd >/dev/null && command -v php >/dev/null && php -m | grep -qx mysqli \
 		|| (echo "Installing Debian's WordPress, MariaDB and PHP for the WordPress tests" && apt-get update -qq \
 		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wordpress wordpress-theme-twentytwentythree mariadb-server php-cli php-mysql)
+
+# The WordPress plugin's translations: the .mo catalogs and the block
+# editor's JSON, compiled from app/wpplugin/kiosque/languages/*.po after
+# they change (a test of app/wpplugin fails while they are out of step).
+wordpress-i18n:
+	$(GO) run ./build/cmd/wpi18n
 
 test-wordpress: $(WASM) $(CHROMIUM) wordpress
 	KIOSQUE_WORDPRESS=1 $(GO) test -count=1 -v -run 'TestWordPress' ./app/wptest ./app/browsertest
