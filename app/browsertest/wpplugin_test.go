@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -382,4 +383,62 @@ func pageErrors(t *testing.T, b *browser) func() []string {
 		defer mu.Unlock()
 		return append([]string(nil), errs...)
 	}
+}
+
+// In the block editor of WordPress 6.1, the block "Kiosque" (a script with
+// no build step) is there, named in French, and the editor saves it as
+// the tests write it: <!-- wp:kiosque/widget {…} /-->.
+func TestWordPressPluginInTheBlockEditor(t *testing.T) {
+	if os.Getenv(wptest.Env) == "" {
+		t.Skipf("the WordPress tests run with %s=1 (make test-wordpress)", wptest.Env)
+	}
+	p := startPluginSite(t)
+	p.wp.PHP(t, `wp_set_password('mot de passe admin', 1);`)
+	b := newBrowser(t, chromedp.WindowSize(1280, 900))
+	errs := pageErrors(t, b)
+	b.run(t, chromedp.Navigate(p.wp.URL+"/wp-login.php"))
+	waitFor(t, b, `!!document.querySelector("#user_login")`)
+	b.run(t, chromedp.Evaluate[chromedp.Void](`document.querySelector("#user_login").value = "admin";
+		document.querySelector("#user_pass").value = "mot de passe admin";
+		document.querySelector("#loginform").submit()`))
+	waitFor(t, b, `location.pathname.indexOf("/wp-admin/") >= 0 && document.readyState === "complete"`)
+	b.run(t, chromedp.Navigate(p.wp.URL+"/wp-admin/post-new.php"))
+	waitFor(t, b, `!!(window.wp && wp.blocks && wp.data && wp.data.select("core/editor") && wp.blocks.getBlockType("kiosque/widget"))`)
+
+	block := eval[map[string]any](t, b, `(() => { const b = wp.blocks.getBlockType("kiosque/widget");
+		return {title: b.title, description: b.description, attributes: Object.keys(b.attributes).sort().join(" "),
+			label: wp.i18n.__("Article URL", "kiosque")}; })()`)
+	if block["title"] != "Kiosque" || !strings.HasPrefix(block["description"].(string), "Les articles liés") ||
+		!hasAll(strings.Fields(block["attributes"].(string)), "url", "section", "theme", "layout", "limit") || block["label"] != "Adresse de l’article" {
+		t.Errorf("the block in the editor: %v", block)
+	}
+	// Inserted with options, and edited in the editor's sidebar.
+	saved := eval[string](t, b, `(() => {
+		wp.data.dispatch("core/block-editor").insertBlocks(wp.blocks.createBlock("kiosque/widget", {url: "https://publisher.example/un-article/", theme: "dark"}));
+		return wp.data.select("core/editor").getEditedPostContent(); })()`)
+	if want := `<!-- wp:kiosque/widget {"url":"https://publisher.example/un-article/","theme":"dark"} /-->`; saved != want {
+		t.Errorf("the editor saves %q, want %q", saved, want)
+	}
+	waitFor(t, b, `!!document.querySelector(".wp-block-kiosque-widget .components-placeholder")`)
+	// The admin's pictures from the web (avatars, the welcome guide's)
+	// do not load on a machine off the Internet: not the plugin's doing.
+	var e []string
+	for _, line := range errs() {
+		if !strings.Contains(line, "net::ERR_NAME_NOT_RESOLVED") {
+			e = append(e, line)
+		}
+	}
+	if len(e) > 0 {
+		t.Errorf("the editor wrote errors on the console:\n%s", strings.Join(e, "\n"))
+	}
+}
+
+// hasAll reports whether list holds each of want.
+func hasAll(list []string, want ...string) bool {
+	for _, w := range want {
+		if !slices.Contains(list, w) {
+			return false
+		}
+	}
+	return true
 }
