@@ -240,6 +240,13 @@ func TestWordPressPluginPages(t *testing.T) {
 	}
 	site.PHP(t, `update_option('WPLANG', 'fr_FR');`)
 
+	// Not under a post's password form.
+	locked := site.Post(t, "Un billet protégé", text)
+	site.PHP(t, `wp_update_post(array('ID' => url_to_postid('`+locked+`'), 'post_password' => 'secret'));`)
+	if p := getPage(t, site, locked); len(p.widgets()) != 0 || len(p.loaders()) != 0 || !strings.Contains(p.body, "post-password-form") {
+		t.Errorf("a post behind a password shows %d widgets and %d loaders", len(p.widgets()), len(p.loaders()))
+	}
+
 	// Not on the home page, nor in the feed or the REST API.
 	home := getPage(t, site, site.URL+"/")
 	if len(home.widgets()) != 0 || len(home.loaders()) != 0 {

@@ -164,7 +164,8 @@ function kiosque_after_post( $content ) {
 	}
 	$settings = kiosque_settings();
 	$post     = get_post();
-	if ( empty( $settings['after_post'] ) || ! $post || get_queried_object_id() !== $post->ID || isset( $shown[ $post->ID ] ) ) {
+	// Not under a post's password form either: its content is not shown.
+	if ( empty( $settings['after_post'] ) || ! $post || get_queried_object_id() !== $post->ID || isset( $shown[ $post->ID ] ) || post_password_required( $post ) ) {
 		return $content;
 	}
 	$shown[ $post->ID ] = true;
