@@ -176,14 +176,14 @@ func TestWordPressPluginAfterEveryPost(t *testing.T) {
 	}
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	added := regexp.MustCompile(`<div class="kiosque-embed"[^>]*>.*?</div>|<script[^>]*kiosque-loader-js[^>]*></script>`).FindAll(body, -1)
+	added := regexp.MustCompile(`<style id="kiosque-reserve">.*?</style>|<div class="kiosque-embed"[^>]*>.*?</div>|<script[^>]*kiosque-loader-js[^>]*></script>`).FindAll(body, -1)
 	n := 0
 	for _, a := range added {
 		n += len(a)
 	}
 	t.Logf("MEASURE bytes the plugin adds to the post's HTML: %d (%d of the page's %d), in %q", n, n, len(body), added)
-	if len(added) != 2 {
-		t.Errorf("the page has %q from the plugin, want the container and the loader", added)
+	if len(added) != 3 {
+		t.Errorf("the page has %q from the plugin, want the height reserved, the container and the loader", added)
 	}
 }
 
