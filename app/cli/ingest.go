@@ -17,9 +17,9 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"github.com/kiosque/kiosque/app/fetch"
 	"github.com/kiosque/kiosque/app/ingest"
 	"github.com/kiosque/kiosque/app/ingest/feed"
-	"github.com/kiosque/kiosque/app/ingest/fetch"
 	"github.com/kiosque/kiosque/app/ingest/wordpress"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/sample"

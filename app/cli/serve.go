@@ -23,8 +23,8 @@ import (
 	"time"
 
 	"github.com/kiosque/kiosque/app/answers"
+	"github.com/kiosque/kiosque/app/fetch"
 	"github.com/kiosque/kiosque/app/front"
-	"github.com/kiosque/kiosque/app/ingest/fetch"
 	"github.com/kiosque/kiosque/app/metrics"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/params"

@@ -20,7 +20,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kiosque/kiosque/app/ingest/fetch"
+	"github.com/kiosque/kiosque/app/fetch"
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
 	"github.com/kiosque/kiosque/app/sample"
 	"github.com/kiosque/kiosque/app/store/sqlite"

@@ -11,8 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/kiosque/kiosque/app/ingest/language"
-	"github.com/kiosque/kiosque/app/ingest/sanitize"
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/sanitize"
 	"github.com/kiosque/kiosque/app/store"
 )
 

@@ -15,9 +15,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/kiosque/kiosque/app/fetch"
 	"github.com/kiosque/kiosque/app/ingest"
 	"github.com/kiosque/kiosque/app/ingest/feed"
-	"github.com/kiosque/kiosque/app/ingest/fetch"
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
 	"github.com/kiosque/kiosque/app/ingest/wordpress"
 	"github.com/kiosque/kiosque/app/media"

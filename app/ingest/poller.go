@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/kiosque/kiosque/app/ingest/fetch"
+	"github.com/kiosque/kiosque/app/fetch"
 	"github.com/kiosque/kiosque/app/store"
 )
 

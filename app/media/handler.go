@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/kiosque/kiosque/app/etag"
-	"github.com/kiosque/kiosque/app/ingest/fetch"
+	"github.com/kiosque/kiosque/app/fetch"
 	"github.com/kiosque/kiosque/app/store"
 )
 

@@ -23,7 +23,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kiosque/kiosque/app/ingest/fetch"
+	"github.com/kiosque/kiosque/app/fetch"
 	"github.com/kiosque/kiosque/app/media"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"

@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/kiosque/kiosque/app/answers"
+	"github.com/kiosque/kiosque/app/fetch"
 	"github.com/kiosque/kiosque/app/ingest"
-	"github.com/kiosque/kiosque/app/ingest/fetch"
 	"github.com/kiosque/kiosque/app/insights/limit"
 	"github.com/kiosque/kiosque/app/insights/tally"
 	"github.com/kiosque/kiosque/app/media"

@@ -20,10 +20,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kiosque/kiosque/app/fetch"
 	"github.com/kiosque/kiosque/app/front"
 	"github.com/kiosque/kiosque/app/ingest"
 	"github.com/kiosque/kiosque/app/ingest/feed"
-	"github.com/kiosque/kiosque/app/ingest/fetch"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/sample"
 	"github.com/kiosque/kiosque/app/server"

@@ -18,8 +18,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/kiosque/kiosque/app/ingest/sanitize"
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/sanitize"
 )
 
 // Errors a caller branches on.

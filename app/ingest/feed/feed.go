@@ -16,8 +16,8 @@ import (
 
 	"github.com/mmcdole/gofeed"
 
+	"github.com/kiosque/kiosque/app/fetch"
 	"github.com/kiosque/kiosque/app/ingest"
-	"github.com/kiosque/kiosque/app/ingest/fetch"
 	"github.com/kiosque/kiosque/app/store"
 )
 

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/kiosque/kiosque/app/ingest/fetch"
+	"github.com/kiosque/kiosque/app/fetch"
 	"github.com/kiosque/kiosque/app/ingest/links"
 )
 

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kiosque/kiosque/app/fetch"
 	"github.com/kiosque/kiosque/app/ingest"
-	"github.com/kiosque/kiosque/app/ingest/fetch"
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
 	"github.com/kiosque/kiosque/app/ingest/wordpress"
 	"github.com/kiosque/kiosque/app/news"

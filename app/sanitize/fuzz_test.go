@@ -10,7 +10,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
-	"github.com/kiosque/kiosque/app/ingest/sanitize"
+	"github.com/kiosque/kiosque/app/sanitize"
 )
 
 // FuzzHTML: whatever a source sends, what the sanitizer returns holds no

@@ -1,5 +1,6 @@
-// Package fetch is the HTTP client every ingest source uses: bounded in
-// time and size, conditional when it can be, and named by its User-Agent.
+// Package fetch is the HTTP client that ingest's sources and the media
+// handler use: bounded in time and size, conditional when it can be, and
+// named by its User-Agent.
 package fetch
 
 import (

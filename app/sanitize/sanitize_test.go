@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
-	"github.com/kiosque/kiosque/app/ingest/sanitize"
+	"github.com/kiosque/kiosque/app/sanitize"
 )
 
 func TestHTMLMakesHostilePayloadsInert(t *testing.T) {
