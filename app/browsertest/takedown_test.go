@@ -15,7 +15,8 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
-	"github.com/kiosque/kiosque/app/media"
+
+	"github.com/kiosque/kiosque/app/mediakey"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/store/sqlite"
@@ -150,12 +151,12 @@ func startWithImportedImage(t *testing.T) (*kiosqueAt, news.Article) {
 		Title: "Une enquête que l’éditeur retirera", Excerpt: "Elle sera retirée à la demande d’un tribunal.",
 		Body: []string{"Elle sera retirée à la demande d’un tribunal."}, Category: "Société", Lang: news.French,
 		Published: time.Now().Add(-time.Hour), Source: "test",
-		Image: &news.Image{Src: media.Path(photo), Alt: "Une photo.", Width: 8, Height: 8},
+		Image: &news.Image{Src: mediakey.Path(photo), Alt: "Une photo.", Width: 8, Height: 8},
 	}
 	k := newKiosqueAt(t)
 	k.fill = func(st *sqlite.Store) {
 		ctx := context.Background()
-		if err := st.PutMedia(ctx, store.Media{Key: media.Key(photo), URL: photo}); err != nil {
+		if err := st.PutMedia(ctx, store.Media{Key: mediakey.Of(photo), URL: photo}); err != nil {
 			t.Fatal(err)
 		}
 		if err := st.Put(ctx, a); err != nil {

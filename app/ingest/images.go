@@ -6,12 +6,12 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
-	"github.com/kiosque/kiosque/app/media"
+	"github.com/kiosque/kiosque/app/mediakey"
 	"github.com/kiosque/kiosque/app/store"
 )
 
 // selfHosted points the articles' images (the illustration and the <img>
-// of the body) at media.Path of their URL: the pages' CSP lets images come
+// of the body) at mediakey.Path of their URL: the pages' CSP lets images come
 // from Kiosque's own server only, which fetches them on first request. It
 // returns the articles changed and the media they now point at, each once.
 func selfHosted(articles []store.Imported) ([]store.Imported, []store.Media) {
@@ -21,12 +21,12 @@ func selfHosted(articles []store.Imported) ([]store.Imported, []store.Media) {
 		if !strings.HasPrefix(src, "https://") && !strings.HasPrefix(src, "http://") {
 			return src // sanitized URLs are absolute: this one is already local
 		}
-		key := media.Key(src)
+		key := mediakey.Of(src)
 		if !seen[key] {
 			seen[key] = true
 			found = append(found, store.Media{Key: key, URL: src})
 		}
-		return media.Prefix + key
+		return mediakey.Prefix + key
 	}
 	out := make([]store.Imported, len(articles))
 	for i, it := range articles {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kiosque/kiosque/app/media"
+	"github.com/kiosque/kiosque/app/mediakey"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
 )
@@ -29,13 +29,13 @@ func TestSelfHostedPointsImagesAtMedia(t *testing.T) {
 	if img.Src != photo || pulled[0].Article.HTML != html {
 		t.Error("the pulled articles were changed")
 	}
-	want := &news.Image{Src: media.Path(photo), Alt: "Photo", Width: 1200, Height: 800}
+	want := &news.Image{Src: mediakey.Path(photo), Alt: "Photo", Width: 1200, Height: 800}
 	if got[0].Article.Image == nil || *got[0].Article.Image != *want {
 		t.Errorf("image = %+v, want %+v", got[0].Article.Image, want)
 	}
-	wantHTML := `<p>Avant &amp; après</p><figure><img src="` + media.Path(inline) + `" alt="Un &#34;port&#34;" width="300" height="200"/>` +
+	wantHTML := `<p>Avant &amp; après</p><figure><img src="` + mediakey.Path(inline) + `" alt="Un &#34;port&#34;" width="300" height="200"/>` +
 		`<figcaption>Légende</figcaption></figure><p><a href="https://example.ma/x" rel="nofollow noopener" target="_blank">lien</a><br/>` +
-		`<img src="` + media.Path(photo) + `" alt=""/></p>`
+		`<img src="` + mediakey.Path(photo) + `" alt=""/></p>`
 	if got[0].Article.HTML != wantHTML {
 		t.Errorf("html =\n%s\nwant\n%s", got[0].Article.HTML, wantHTML)
 	}
@@ -43,12 +43,12 @@ func TestSelfHostedPointsImagesAtMedia(t *testing.T) {
 		t.Errorf("article without images: %+v", got[1].Article)
 	}
 	// Each image once, though the photo appears twice.
-	wantFound := []store.Media{{Key: media.Key(photo), URL: photo}, {Key: media.Key(inline), URL: inline}}
+	wantFound := []store.Media{{Key: mediakey.Of(photo), URL: photo}, {Key: mediakey.Of(inline), URL: inline}}
 	if !slices.Equal(found, wantFound) {
 		t.Errorf("media = %+v, want %+v", found, wantFound)
 	}
-	if !strings.HasSuffix(media.Key(inline), ".png") {
-		t.Errorf("key of %s: %s", inline, media.Key(inline))
+	if !strings.HasSuffix(mediakey.Of(inline), ".png") {
+		t.Errorf("key of %s: %s", inline, mediakey.Of(inline))
 	}
 
 	// Already local (an import of an import): left as it is.

@@ -20,7 +20,7 @@ import (
 	"github.com/kiosque/kiosque/app/ingest/feed"
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
 	"github.com/kiosque/kiosque/app/ingest/wordpress"
-	"github.com/kiosque/kiosque/app/media"
+	"github.com/kiosque/kiosque/app/mediakey"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/store/sqlite"
@@ -196,7 +196,7 @@ func TestHostileFixturesAreStoredInert(t *testing.T) {
 		}
 		if a.Image != nil {
 			// Served from here, fetched from an http(s) URL.
-			src, err := st.MediaURL(ctx, strings.TrimPrefix(a.Image.Src, media.Prefix))
+			src, err := st.MediaURL(ctx, strings.TrimPrefix(a.Image.Src, mediakey.Prefix))
 			if err != nil || (!strings.HasPrefix(src, "http://") && !strings.HasPrefix(src, "https://")) {
 				t.Errorf("%s: image %q stands for %q (%v)", a.Slug, a.Image.Src, src, err)
 			}
@@ -364,7 +364,7 @@ func TestImportRecordsItsImagesWithItsArticles(t *testing.T) {
 	if _, err := ingest.Import(context.Background(), failingImports{st}, src, nil); err == nil {
 		t.Fatal("an import whose articles could not be written succeeded")
 	}
-	if got, err := st.MediaURL(context.Background(), media.Key(want)); !errors.Is(err, store.ErrNotFound) {
+	if got, err := st.MediaURL(context.Background(), mediakey.Of(want)); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("an import that failed recorded its image: %q, %v", got, err)
 	}
 
@@ -374,10 +374,10 @@ func TestImportRecordsItsImagesWithItsArticles(t *testing.T) {
 		t.Fatalf("import: %+v, %v", report, err)
 	}
 	a, _ := st.Article(context.Background(), report.Added[0])
-	if !strings.Contains(a.HTML, `<img src="`+media.Path(want)+`"/>`) {
+	if !strings.Contains(a.HTML, `<img src="`+mediakey.Path(want)+`"/>`) {
 		t.Errorf("html = %s", a.HTML)
 	}
-	if got, err := st.MediaURL(context.Background(), media.Key(want)); err != nil || got != want {
+	if got, err := st.MediaURL(context.Background(), mediakey.Of(want)); err != nil || got != want {
 		t.Errorf("media stands for %q, %v", got, err)
 	}
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/kiosque/kiosque/app/etag"
 	"github.com/kiosque/kiosque/app/fetch"
+	"github.com/kiosque/kiosque/app/mediakey"
 	"github.com/kiosque/kiosque/app/store"
 )
 
@@ -172,7 +173,7 @@ func (h *Handler) StoreChanged() {
 // is mounted at /media/{key}.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	key := r.PathValue("key")
-	if !ValidKey(key) {
+	if !mediakey.Valid(key) {
 		problem(w, http.StatusNotFound, "no image has this name")
 		return
 	}
@@ -254,7 +255,7 @@ func (h *Handler) Collect(ctx context.Context) (int, error) {
 	}
 	var keys []string
 	for _, e := range entries {
-		if ValidKey(e.Name()) && e.Type().IsRegular() {
+		if mediakey.Valid(e.Name()) && e.Type().IsRegular() {
 			keys = append(keys, e.Name())
 		}
 	}
@@ -282,7 +283,7 @@ func (h *Handler) Collect(ctx context.Context) (int, error) {
 // recorded again meanwhile is only fetched again.
 func DeleteKept(dataDir string, keys []string) error {
 	for _, key := range keys {
-		if !ValidKey(key) {
+		if !mediakey.Valid(key) {
 			return fmt.Errorf("delete kept image %q: no image has this name", key)
 		}
 		err := os.Remove(filepath.Join(dataDir, Folder, key))

@@ -25,6 +25,7 @@ import (
 
 	"github.com/kiosque/kiosque/app/fetch"
 	"github.com/kiosque/kiosque/app/media"
+	"github.com/kiosque/kiosque/app/mediakey"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/store/sqlite"
@@ -134,10 +135,10 @@ func newKiosque(t *testing.T, dataDir string) *kiosque {
 // record records src as an import does, and returns its local path.
 func (k *kiosque) record(t *testing.T, src string) string {
 	t.Helper()
-	if err := k.store.PutMedia(context.Background(), store.Media{Key: media.Key(src), URL: src}); err != nil {
+	if err := k.store.PutMedia(context.Background(), store.Media{Key: mediakey.Of(src), URL: src}); err != nil {
 		t.Fatal(err)
 	}
-	return media.Path(src)
+	return mediakey.Path(src)
 }
 
 func isProblem(res *http.Response, body []byte, status int) bool {
@@ -185,7 +186,7 @@ func TestServesImagesWithTheirHeaders(t *testing.T) {
 			t.Errorf("%s: If-None-Match: %d, %d bytes; want 304", tc.path, res.StatusCode, len(body))
 		}
 	}
-	head, err := http.Head(k.URL + media.Path(up.URL+"/photo.png"))
+	head, err := http.Head(k.URL + mediakey.Path(up.URL+"/photo.png"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +217,7 @@ func TestServesFromDiskOnceFetched(t *testing.T) {
 	if res.StatusCode != http.StatusOK || !bytes.Equal(body, up.png) || res.Header.Get("Content-Type") != "image/png" {
 		t.Errorf("from disk: %d %s, %d bytes", res.StatusCode, res.Header.Get("Content-Type"), len(body))
 	}
-	if _, err := os.Stat(filepath.Join(dataDir, media.Folder, media.Key(up.URL+"/photo.png"))); err != nil {
+	if _, err := os.Stat(filepath.Join(dataDir, media.Folder, mediakey.Of(up.URL+"/photo.png"))); err != nil {
 		t.Errorf("not kept on disk: %v", err)
 	}
 }
@@ -262,7 +263,7 @@ func TestUnknownAndBadKeysAre404(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dataDir, media.Folder, "secret"), up.png, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	valid := media.Key(up.URL + "/photo.png") // never recorded
+	valid := mediakey.Of(up.URL + "/photo.png") // never recorded
 	for _, path := range []string{
 		"/media/" + valid,
 		"/media/secret",
@@ -357,7 +358,7 @@ func TestAKeptImageIsServedFromItsFile(t *testing.T) {
 	}
 	defer st.Close()
 	src := up.URL + "/big.png"
-	if err := st.PutMedia(context.Background(), store.Media{Key: media.Key(src), URL: src}); err != nil {
+	if err := st.PutMedia(context.Background(), store.Media{Key: mediakey.Of(src), URL: src}); err != nil {
 		t.Fatal(err)
 	}
 	h, err := media.New(st, dataDir, media.Options{Client: fetch.New(fetch.Options{MaxBytes: media.MaxBytes}), Logger: slog.New(slog.DiscardHandler)})
@@ -367,7 +368,7 @@ func TestAKeptImageIsServedFromItsFile(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.Handle("/media/{key}", h)
 	hit := func(header ...string) *discard {
-		req := httptest.NewRequest(http.MethodGet, media.Path(src), nil)
+		req := httptest.NewRequest(http.MethodGet, mediakey.Path(src), nil)
 		for i := 0; i+1 < len(header); i += 2 {
 			req.Header.Set(header[i], header[i+1])
 		}
@@ -439,11 +440,11 @@ func TestDownloadsAreBounded(t *testing.T) {
 	var ok atomic.Int64
 	for i := range images {
 		src := fmt.Sprintf("%s/%d.png", up.URL, i)
-		if err := st.PutMedia(context.Background(), store.Media{Key: media.Key(src), URL: src}); err != nil {
+		if err := st.PutMedia(context.Background(), store.Media{Key: mediakey.Of(src), URL: src}); err != nil {
 			t.Fatal(err)
 		}
 		wg.Go(func() {
-			res, err := http.Get(srv.URL + media.Path(src))
+			res, err := http.Get(srv.URL + mediakey.Path(src))
 			if err != nil {
 				t.Error(err)
 				return
@@ -478,13 +479,13 @@ func TestImagesKeptBeforeAreServed(t *testing.T) {
 	k := newKiosque(t, dataDir)
 	bare, cut := k.record(t, up.URL+"/photo.jpg"), k.record(t, up.URL+"/photo.png")
 	folder := filepath.Join(dataDir, media.Folder)
-	if err := os.WriteFile(filepath.Join(folder, strings.TrimPrefix(bare, media.Prefix)), up.jpeg, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(folder, strings.TrimPrefix(bare, mediakey.Prefix)), up.jpeg, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if res, _ := webtest.Get(t, k.URL+cut); res.StatusCode != http.StatusOK {
 		t.Fatalf("first request: %d", res.StatusCode)
 	}
-	file := filepath.Join(folder, strings.TrimPrefix(cut, media.Prefix))
+	file := filepath.Join(folder, strings.TrimPrefix(cut, mediakey.Prefix))
 	kept, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
@@ -571,7 +572,7 @@ func TestCloseCancelsDownloads(t *testing.T) {
 		t.Errorf("a kept image after Close: %d", res.StatusCode)
 	}
 	time.Sleep(100 * time.Millisecond)
-	if got := files(t, dataDir); len(got) != 1 || got[0] != strings.TrimPrefix(kept, media.Prefix) {
+	if got := files(t, dataDir); len(got) != 1 || got[0] != strings.TrimPrefix(kept, mediakey.Prefix) {
 		t.Errorf("files after Close: %q, want only the image kept before", got)
 	}
 }
@@ -582,8 +583,8 @@ func TestWritesCutShortAreDeletedAtStart(t *testing.T) {
 	up := newUpstream(t)
 	dataDir := t.TempDir()
 	k := newKiosque(t, dataDir)
-	kept := strings.TrimPrefix(k.record(t, up.URL+"/photo.png"), media.Prefix)
-	if res, _ := webtest.Get(t, k.URL+media.Prefix+kept); res.StatusCode != http.StatusOK {
+	kept := strings.TrimPrefix(k.record(t, up.URL+"/photo.png"), mediakey.Prefix)
+	if res, _ := webtest.Get(t, k.URL+mediakey.Prefix+kept); res.StatusCode != http.StatusOK {
 		t.Fatalf("first request: %d", res.StatusCode)
 	}
 	left := []string{"." + kept + ".123456.tmp", ".0123456789abcdef0123456789abcdef.jpg.98765.tmp"}
@@ -657,7 +658,7 @@ func TestCollectDeletesTheImagesForgotten(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{strings.TrimPrefix(paths[1], media.Prefix), "notes.txt"}
+	want := []string{strings.TrimPrefix(paths[1], mediakey.Prefix), "notes.txt"}
 	slices.Sort(want)
 	if got := files(t, dataDir); n != 1 || !slices.Equal(got, want) {
 		t.Errorf("collected %d; files left %q, want %q", n, got, want)
@@ -675,9 +676,9 @@ func TestDeleteKept(t *testing.T) {
 		if res, _ := webtest.Get(t, k.URL+path); res.StatusCode != http.StatusOK {
 			t.Fatalf("first request: %d", res.StatusCode)
 		}
-		keys = append(keys, strings.TrimPrefix(path, media.Prefix))
+		keys = append(keys, strings.TrimPrefix(path, mediakey.Prefix))
 	}
-	never := media.Key(up.URL + "/never.png")
+	never := mediakey.Of(up.URL + "/never.png")
 	if err := media.DeleteKept(dataDir, []string{keys[0], never}); err != nil {
 		t.Fatal(err)
 	}

@@ -1,55 +1,11 @@
 // Package media serves the images of imported articles from Kiosque's own
 // server, as the pages' CSP (img-src 'self') requires: ingest points each
-// image at Path(url) and records the key's URL in the store, and the
-// Handler fetches the image the first time it is asked for, checks that it
-// is a picture, and keeps it on disk.
+// image at mediakey.Path of its URL and records the URL in the store, and
+// the Handler fetches the image the first time it is asked for, checks
+// that it is a picture, and keeps it on disk.
 package media
 
-import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-	"net/url"
-	"path"
-	"regexp"
-	"strings"
-)
-
-// Prefix is the path the images are served under.
-const Prefix = "/media/"
-
-// Key names the image at src: a hash of the URL, so that the same image
-// has the same key in every article and on every import, and an extension
-// guessed from its path, for whoever reads the URL. The type served is the
-// one the bytes turn out to be, whatever the extension says.
-func Key(src string) string {
-	sum := sha256.Sum256([]byte(src))
-	return hex.EncodeToString(sum[:16]) + extension(src)
-}
-
-// Path is where Kiosque serves the image at src.
-func Path(src string) string { return Prefix + Key(src) }
-
-// keyPattern is what Key returns: a request for anything else is refused
-// before it comes near the disk.
-var keyPattern = regexp.MustCompile(`^[0-9a-f]{32}(\.(jpg|png|gif|webp|avif))?$`)
-
-// ValidKey reports whether key is one Key could have returned.
-func ValidKey(key string) bool { return keyPattern.MatchString(key) }
-
-func extension(src string) string {
-	u, err := url.Parse(src)
-	if err != nil {
-		return ""
-	}
-	switch ext := strings.ToLower(path.Ext(u.Path)); ext {
-	case ".jpg", ".jpeg", ".jpe":
-		return ".jpg"
-	case ".png", ".gif", ".webp", ".avif":
-		return ext
-	}
-	return ""
-}
+import "bytes"
 
 // imageType returns the media type of the raster image b holds, or "" if
 // it holds anything else: SVG (which can carry script), HTML, or an image

@@ -26,6 +26,7 @@ import (
 	"github.com/kiosque/kiosque/app/ingest/feed"
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
 	"github.com/kiosque/kiosque/app/media"
+	"github.com/kiosque/kiosque/app/mediakey"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/sample"
 	"github.com/kiosque/kiosque/app/server"
@@ -331,15 +332,15 @@ func TestATakedownTakesTheImagesOut(t *testing.T) {
 	defer up.Close()
 	src := up.URL + "/photo.png"
 	a := news.Article{Slug: "a-retirer", Title: "À retirer", Category: "Société", Lang: news.French,
-		Published: time.Now().Add(-time.Hour), Image: &news.Image{Src: media.Path(src)}, URL: "https://example.ma/a-retirer"}
-	if err := st.PutMedia(ctx, store.Media{Key: media.Key(src), URL: src}); err != nil {
+		Published: time.Now().Add(-time.Hour), Image: &news.Image{Src: mediakey.Path(src)}, URL: "https://example.ma/a-retirer"}
+	if err := st.PutMedia(ctx, store.Media{Key: mediakey.Of(src), URL: src}); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.Put(ctx, a); err != nil {
 		t.Fatal(err)
 	}
 	status := func() int {
-		res, err := http.Get(base + media.Path(src))
+		res, err := http.Get(base + mediakey.Path(src))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -349,7 +350,7 @@ func TestATakedownTakesTheImagesOut(t *testing.T) {
 	if s := status(); s != http.StatusOK {
 		t.Fatalf("the image before the takedown: %d", s)
 	}
-	file := filepath.Join(dir, media.Folder, media.Key(src))
+	file := filepath.Join(dir, media.Folder, mediakey.Of(src))
 	if _, err := os.Stat(file); err != nil {
 		t.Fatal(err)
 	}
@@ -363,7 +364,7 @@ func TestATakedownTakesTheImagesOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(done.Media, []string{media.Key(src)}) {
+	if !slices.Equal(done.Media, []string{mediakey.Of(src)}) {
 		t.Errorf("takedown: images %q", done.Media)
 	}
 	for deadline := time.Now().Add(10 * time.Second); status() != http.StatusNotFound; time.Sleep(50 * time.Millisecond) {

@@ -15,6 +15,8 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/kiosque/kiosque/app/mediakey"
 )
 
 // Sanitizer holds the policies. It is safe for concurrent use.
@@ -94,18 +96,19 @@ func (s *Sanitizer) Stored(html string) string {
 	}
 	// The allow-list takes only absolute URLs: the local images cross it
 	// under a name no site has, and come back.
-	html = localImage.ReplaceAllString(FixUTF8(html), `src="https://local.kiosque.invalid/media/$1"`)
+	html = localImage.ReplaceAllString(FixUTF8(html), `src="`+localAbroad+mediakey.Prefix+`$1"`)
 	html = s.body.Sanitize(html)
-	return strings.TrimSpace(localImageAbroad.ReplaceAllString(html, `src="/media/$1"`))
+	return strings.TrimSpace(localImageAbroad.ReplaceAllString(html, `src="`+mediakey.Prefix+`$1"`))
 }
 
-// localImage is the src of an image Kiosque serves itself: /media/ and a
-// key as app/media makes them (32 hex digits, maybe an extension). Any
-// other relative src is dropped. localImageAbroad is it while the
-// allow-list runs (.invalid is reserved: no site is on it).
+// localImage is the src of an image Kiosque serves itself: a path of
+// mediakey's. Any other relative src is dropped. localImageAbroad is it
+// while the allow-list runs, on a host no site has (.invalid is reserved).
+const localAbroad = "https://local.kiosque.invalid"
+
 var (
-	localImage       = regexp.MustCompile(`src="/media/([0-9a-f]{32}(?:\.(?:jpg|png|gif|webp|avif))?)"`)
-	localImageAbroad = regexp.MustCompile(`src="https://local\.kiosque\.invalid/media/([0-9a-f]{32}(?:\.(?:jpg|png|gif|webp|avif))?)"`)
+	localImage       = regexp.MustCompile(`src="` + mediakey.RefPattern + `"`)
+	localImageAbroad = regexp.MustCompile(`src="` + regexp.QuoteMeta(localAbroad) + mediakey.RefPattern + `"`)
 )
 
 // Text returns the plain text of an HTML fragment (a title, a name): tags

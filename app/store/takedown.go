@@ -2,11 +2,11 @@ package store
 
 import (
 	"context"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/kiosque/kiosque/app/mediakey"
 	"github.com/kiosque/kiosque/app/news"
 )
 
@@ -92,35 +92,14 @@ func URLForms(key string) []string {
 	return []string{"https://" + key, "https://" + key + "/", "http://" + key, "http://" + key + "/"}
 }
 
-// MediaPrefix is the path the images of imported articles are served
-// under (app/media serves it; ingest points images at it).
-const MediaPrefix = "/media/"
-
-// mediaRef finds the images an article points at under MediaPrefix, in
-// any of its text: a mention that is no image (a link) is kept too, which
-// only keeps an image longer.
-var mediaRef = regexp.MustCompile(`/media/([0-9a-f]{32}(?:\.(?:jpg|png|gif|webp|avif))?)`)
-
-// MediaRefPattern is mediaRef for a database that matches regular
-// expressions itself (PostgreSQL's regexp_matches), to find the images of
-// articles stored before stores recorded them.
-const MediaRefPattern = `/media/([0-9a-f]{32}(?:\.(?:jpg|png|gif|webp|avif))?)`
-
-// MediaKeys returns the keys of the images under MediaPrefix that a points
-// at, its illustration and the images of its HTML, each once, sorted.
+// MediaKeys returns the keys of the images under mediakey.Prefix that a
+// points at, its illustration and the images of its HTML, each once,
+// sorted. A mention that is no image (a link) counts too, which only keeps
+// an image longer.
 func MediaKeys(a news.Article) []string {
-	var keys []string
-	texts := []string{a.HTML}
+	keys := mediakey.Refs(a.HTML)
 	if a.Image != nil {
-		texts = append(texts, a.Image.Src)
-	}
-	for _, text := range texts {
-		if !strings.Contains(text, MediaPrefix) {
-			continue
-		}
-		for _, m := range mediaRef.FindAllStringSubmatch(text, -1) {
-			keys = append(keys, m[1])
-		}
+		keys = append(keys, mediakey.Refs(a.Image.Src)...)
 	}
 	slices.Sort(keys)
 	return slices.Compact(keys)

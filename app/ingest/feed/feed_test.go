@@ -13,7 +13,7 @@ import (
 	"github.com/kiosque/kiosque/app/ingest"
 	"github.com/kiosque/kiosque/app/ingest/feed"
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
-	"github.com/kiosque/kiosque/app/media"
+	"github.com/kiosque/kiosque/app/mediakey"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store/sqlite"
 )
@@ -64,7 +64,7 @@ func TestRSS(t *testing.T) {
 	if meteo.Title != "Météo\u00a0: des pluies attendues sur le Nord" || meteo.Category != "Société" || !slices.Equal(meteo.Tags, []string{"Météo"}) ||
 		meteo.Author != "Salma Bennani" || meteo.Lang != news.French || meteo.Source != "Le Quotidien de Casablanca" ||
 		meteo.Excerpt != "Des averses orageuses sont attendues ce week-end sur le Rif et le Loukkos." ||
-		meteo.Image == nil || meteo.Image.Src != media.Path("https://example.ma/wp-content/uploads/2024/03/pluie.jpg") || meteo.Image.Width != 1200 ||
+		meteo.Image == nil || meteo.Image.Src != mediakey.Path("https://example.ma/wp-content/uploads/2024/03/pluie.jpg") || meteo.Image.Width != 1200 ||
 		!meteo.Published.Equal(time.Date(2024, 3, 8, 6, 0, 0, 0, time.UTC)) {
 		t.Errorf("meteo: %+v %+v", meteo, meteo.Image)
 	}
@@ -78,10 +78,10 @@ func TestRSS(t *testing.T) {
 	if ar.Lang != news.Arabic || len(ar.Body) != 2 || ar.Category != "اقتصاد" {
 		t.Errorf("arabic item: %+v", ar)
 	}
-	if eco, _ := st.Article(context.Background(), "leconomie-marocaine-resiste-en-2024"); eco.Image == nil || eco.Image.Src != media.Path("https://example.ma/wp-content/uploads/2024/03/port-tanger.jpg") {
+	if eco, _ := st.Article(context.Background(), "leconomie-marocaine-resiste-en-2024"); eco.Image == nil || eco.Image.Src != mediakey.Path("https://example.ma/wp-content/uploads/2024/03/port-tanger.jpg") {
 		t.Errorf("image from the enclosure: %+v", eco.Image)
 	}
-	if src, err := st.MediaURL(context.Background(), media.Key("https://example.ma/wp-content/uploads/2024/03/pluie.jpg")); err != nil || src != "https://example.ma/wp-content/uploads/2024/03/pluie.jpg" {
+	if src, err := st.MediaURL(context.Background(), mediakey.Of("https://example.ma/wp-content/uploads/2024/03/pluie.jpg")); err != nil || src != "https://example.ma/wp-content/uploads/2024/03/pluie.jpg" {
 		t.Errorf("the media of meteo's image stands for %q, %v", src, err)
 	}
 

@@ -10,7 +10,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/kiosque/kiosque/app/htmltest"
-	"github.com/kiosque/kiosque/app/media"
+	"github.com/kiosque/kiosque/app/mediakey"
 )
 
 // CheckInert returns an error describing the first thing in the HTML
@@ -60,8 +60,8 @@ func checkNode(n *html.Node) error {
 			if a.Namespace != "" || !contains(attrs, a.Key) {
 				return fmt.Errorf("attribute %s=%q on <%s> is not allowed", a.Key, a.Val, n.Data)
 			}
-			if a.Key == "src" && strings.HasPrefix(a.Val, media.Prefix) {
-				if !media.ValidKey(strings.TrimPrefix(a.Val, media.Prefix)) {
+			if a.Key == "src" && strings.HasPrefix(a.Val, mediakey.Prefix) {
+				if !mediakey.Valid(strings.TrimPrefix(a.Val, mediakey.Prefix)) {
 					return fmt.Errorf("%s=%q on <%s>: not a media path", a.Key, a.Val, n.Data)
 				}
 				continue

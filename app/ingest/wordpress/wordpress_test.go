@@ -14,7 +14,7 @@ import (
 	"github.com/kiosque/kiosque/app/ingest"
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
 	"github.com/kiosque/kiosque/app/ingest/wordpress"
-	"github.com/kiosque/kiosque/app/media"
+	"github.com/kiosque/kiosque/app/mediakey"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store/sqlite"
 )
@@ -87,7 +87,7 @@ func TestFirstSyncMapsTheRESTShape(t *testing.T) {
 		Lang:      news.French,
 		Source:    "Le Quotidien de Casablanca",
 		Image: &news.Image{
-			Src: media.Path("https://example.ma/wp-content/uploads/2024/03/port-tanger-1024x682.jpg"),
+			Src: mediakey.Path("https://example.ma/wp-content/uploads/2024/03/port-tanger-1024x682.jpg"),
 			Alt: "Des conteneurs au port de Tanger Med", Width: 1024, Height: 682,
 		},
 	}
@@ -154,19 +154,19 @@ func TestImagesAreServedFromKiosque(t *testing.T) {
 	// the body's image point at /media/, which stands for their URLs.
 	featured := "https://example.ma/wp-content/uploads/2024/03/port-tanger-1024x682.jpg"
 	inline := "https://example.ma/wp-content/uploads/2024/03/port-tanger-1024x683.jpg"
-	if eco.Image == nil || eco.Image.Src != "/media/"+media.Key(featured) || eco.Image.Width != 1024 || eco.Image.Height != 682 {
+	if eco.Image == nil || eco.Image.Src != "/media/"+mediakey.Of(featured) || eco.Image.Width != 1024 || eco.Image.Height != 682 {
 		t.Errorf("featured image: %+v", eco.Image)
 	}
-	wantImg := `<img width="1024" height="683" src="/media/` + media.Key(inline) + `" alt="Le port de Tanger Med"/>`
+	wantImg := `<img width="1024" height="683" src="/media/` + mediakey.Of(inline) + `" alt="Le port de Tanger Med"/>`
 	if !strings.Contains(eco.HTML, wantImg) || strings.Contains(eco.HTML, "srcset") || strings.Contains(eco.HTML, `src="http`) {
 		t.Errorf("body image: want %s in\n%s", wantImg, eco.HTML)
 	}
 	for _, src := range []string{featured, inline} {
-		if !strings.HasSuffix(media.Key(src), ".jpg") || !media.ValidKey(media.Key(src)) {
-			t.Errorf("key of %s: %q", src, media.Key(src))
+		if !strings.HasSuffix(mediakey.Of(src), ".jpg") || !mediakey.Valid(mediakey.Of(src)) {
+			t.Errorf("key of %s: %q", src, mediakey.Of(src))
 		}
-		if got, err := f.store.MediaURL(context.Background(), media.Key(src)); err != nil || got != src {
-			t.Errorf("media %s stands for %q, %v; want %s", media.Key(src), got, err, src)
+		if got, err := f.store.MediaURL(context.Background(), mediakey.Of(src)); err != nil || got != src {
+			t.Errorf("media %s stands for %q, %v; want %s", mediakey.Of(src), got, err, src)
 		}
 	}
 
@@ -176,7 +176,7 @@ func TestImagesAreServedFromKiosque(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, a := range all {
-		if a.Image != nil && !strings.HasPrefix(a.Image.Src, media.Prefix) {
+		if a.Image != nil && !strings.HasPrefix(a.Image.Src, mediakey.Prefix) {
 			t.Errorf("%s: image %s", a.Slug, a.Image.Src)
 		}
 		if strings.Contains(a.HTML, `src="http`) {

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/kiosque/kiosque/app/mediakey"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/store/pgtest"
@@ -173,7 +174,7 @@ func TestOpen(t *testing.T) {
 		st := openStore(t, url, Options{})
 		const own, shared = "0123456789abcdef0123456789abcdef.jpg", "fedcba9876543210fedcba9876543210"
 		a := news.Article{Slug: "ancien", Title: "Ancien", Category: "Sport", Lang: news.French,
-			Published: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC), Image: &news.Image{Src: store.MediaPrefix + own},
+			Published: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC), Image: &news.Image{Src: mediakey.Prefix + own},
 			HTML: `<p><img src="/media/` + shared + `" alt=""></p>`}
 		b := a
 		b.Slug, b.Image = "autre", nil

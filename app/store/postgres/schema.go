@@ -8,7 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/kiosque/kiosque/app/store"
+	"github.com/kiosque/kiosque/app/mediakey"
 )
 
 // The schema, one step per version. A database at version N runs the steps
@@ -136,7 +136,7 @@ CREATE TABLE article_media (
 CREATE INDEX article_media_key ON article_media (key);
 INSERT INTO article_media (article_id, key)
 SELECT DISTINCT a.id, m[1]
-FROM articles a, regexp_matches(a.html || ' ' || coalesce(a.image->>'src', ''), '` + store.MediaRefPattern + `', 'g') AS m;
+FROM articles a, regexp_matches(a.html || ' ' || coalesce(a.image->>'src', ''), '` + mediakey.RefPattern + `', 'g') AS m;
 CREATE TRIGGER blocked_changed BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON blocked
 	FOR EACH STATEMENT EXECUTE FUNCTION kiosque_count_change();
 CREATE TRIGGER article_media_changed BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON article_media

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/kiosque/kiosque/app/mediakey"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
 )
@@ -174,7 +175,7 @@ func addSourceEndpoint(ctx context.Context, tx *sql.Tx) error {
 // existed.
 func recordArticleMedia(ctx context.Context, tx *sql.Tx) error {
 	rows, err := tx.QueryContext(ctx, "SELECT id, html, image FROM articles WHERE instr(html, ?) > 0 OR instr(image, ?) > 0",
-		store.MediaPrefix, store.MediaPrefix)
+		mediakey.Prefix, mediakey.Prefix)
 	if err != nil {
 		return fmt.Errorf("read the images of articles: %w", err)
 	}

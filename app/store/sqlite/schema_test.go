@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kiosque/kiosque/app/mediakey"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
 )
@@ -109,7 +110,7 @@ func TestMigrationToVersion6RecordsTheImagesOfStoredArticles(t *testing.T) {
 	}
 	const own, shared = "0123456789abcdef0123456789abcdef.jpg", "fedcba9876543210fedcba9876543210"
 	a, b := testArticle("ancien"), testArticle("autre")
-	a.Image = &news.Image{Src: store.MediaPrefix + own}
+	a.Image = &news.Image{Src: mediakey.Prefix + own}
 	a.HTML = `<p><img src="/media/` + shared + `" alt=""></p>`
 	b.HTML = a.HTML
 	if err := st.Put(ctx, a, b); err != nil {

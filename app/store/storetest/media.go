@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/kiosque/kiosque/app/mediakey"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
 )
@@ -96,7 +97,7 @@ func testRecordedMedia(t *testing.T, open Open) {
 // mediaKey is the key of the image named n, and its path.
 func mediaKey(n int) (key, path string) {
 	key = fmt.Sprintf("%032x.jpg", n)
-	return key, store.MediaPrefix + key
+	return key, mediakey.Prefix + key
 }
 
 // recorded lists which of the images 1 to n are recorded.

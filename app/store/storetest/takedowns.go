@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kiosque/kiosque/app/mediakey"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
 )
@@ -298,8 +299,8 @@ func testBlockForgetsUnusedImages(t *testing.T, open Open) {
 		t.Fatal(err)
 	}
 	un, deux := imported("1", "un", "Un"), imported("2", "deux", "Deux")
-	un.Article.Image = &news.Image{Src: store.MediaPrefix + shared, Alt: "Partagée"}
-	deux.Article.Image = &news.Image{Src: store.MediaPrefix + own, Alt: "La sienne"}
+	un.Article.Image = &news.Image{Src: mediakey.Prefix + shared, Alt: "Partagée"}
+	deux.Article.Image = &news.Image{Src: mediakey.Prefix + own, Alt: "La sienne"}
 	deux.Article.HTML = `<p>Texte</p><figure><img src="/media/` + inBody + `" alt=""></figure><p><img src="/media/` + shared + `" alt=""></p>`
 	if _, err := st.ApplyImport(ctx, store.Import{Origin: takedownOrigin, Articles: []store.Imported{un, deux}}); err != nil {
 		t.Fatal(err)
