@@ -7,13 +7,15 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/kiosque/kiosque/app/mediakey"
+	"github.com/kiosque/kiosque/app/sanitize"
 	"github.com/kiosque/kiosque/app/store"
 )
 
 // selfHosted points the articles' images (the illustration and the <img>
 // of the body) at mediakey.Path of their URL: the pages' CSP lets images come
 // from Kiosque's own server only, which fetches them on first request. It
-// returns the articles changed and the media they now point at, each once.
+// returns the articles changed, their HTML as the store keeps it, and the
+// media they now point at, each once.
 func selfHosted(articles []store.Imported) ([]store.Imported, []store.Media) {
 	seen := make(map[string]bool)
 	var found []store.Media
@@ -35,7 +37,10 @@ func selfHosted(articles []store.Imported) ([]store.Imported, []store.Media) {
 			img.Src = localize(img.Src)
 			it.Article.Image = &img
 		}
-		it.Article.HTML = rewriteImages(it.Article.HTML, localize)
+		// The store keeps the HTML as it is given: what goes to it passes
+		// the allow-list as stored articles do, now that its images are
+		// local (see store.Writer).
+		it.Article.HTML = sanitize.Stored(rewriteImages(it.Article.HTML, localize))
 		out[i] = it
 	}
 	return out, found

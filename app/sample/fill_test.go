@@ -5,8 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kiosque/kiosque/app/ingest/ingesttest"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/sample"
+	"github.com/kiosque/kiosque/app/sanitize"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/store/sqlite"
 )
@@ -63,4 +65,30 @@ func slugs(articles []news.Article) []string {
 		s = append(s, a.Slug)
 	}
 	return s
+}
+
+// Fill is a writer of the store: what it writes is HTML as the store keeps
+// it (store.Writer), nothing that runs.
+func TestFillWritesCleanHTML(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := sample.Fill(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	all, err := st.All(ctx)
+	if err != nil || len(all) == 0 {
+		t.Fatalf("All: %d articles, %v", len(all), err)
+	}
+	for _, a := range all {
+		if clean := sanitize.Stored(a.HTML); a.HTML != clean {
+			t.Errorf("%s: stored\n %s\nthe sanitizer makes\n %s", a.Slug, a.HTML, clean)
+		}
+		if err := ingesttest.CheckInert(a.HTML); err != nil {
+			t.Errorf("%s: %v", a.Slug, err)
+		}
+	}
 }

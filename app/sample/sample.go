@@ -12,6 +12,7 @@ import (
 	"fmt"
 
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/sanitize"
 	"github.com/kiosque/kiosque/app/store"
 )
 
@@ -44,6 +45,9 @@ func Fill(ctx context.Context, st store.Store) (int, error) {
 	articles, err := Articles()
 	if err != nil {
 		return 0, err
+	}
+	for i := range articles { // the store keeps HTML as it is given (store.Writer)
+		articles[i].HTML = sanitize.Stored(articles[i].HTML)
 	}
 	if err := st.Put(ctx, articles...); err != nil {
 		return 0, fmt.Errorf("fill the store with the sample: %w", err)

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -88,8 +89,9 @@ func (s *Sanitizer) HTML(raw, base string) string {
 // with the images Kiosque serves itself (src="/media/…", as ingest points
 // them) kept, but without HTML's other work (resolving URLs, making
 // paragraphs of text). HTML's output, its images pointed at /media/, goes
-// through unchanged; anything else loses what the allow-list refuses, so
-// that no writer of the store can store a script.
+// through unchanged; anything else loses what the allow-list refuses.
+// Every writer of the store runs it before writing (stores keep the HTML
+// they are given), so that no script is ever stored.
 func (s *Sanitizer) Stored(html string) string {
 	if html == "" {
 		return ""
@@ -100,6 +102,13 @@ func (s *Sanitizer) Stored(html string) string {
 	html = s.body.Sanitize(html)
 	return strings.TrimSpace(localImageAbroad.ReplaceAllString(html, `src="`+mediakey.Prefix+`$1"`))
 }
+
+// Stored is (*Sanitizer).Stored with a sanitizer built once (its policies
+// are read-only after, and safe for concurrent use): what every writer of
+// the store does to an article's HTML before writing it.
+func Stored(html string) string { return stored().Stored(html) }
+
+var stored = sync.OnceValue(New)
 
 // localImage is the src of an image Kiosque serves itself: a path of
 // mediakey's. Any other relative src is dropped. localImageAbroad is it

@@ -11,13 +11,15 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/net/html"
+
 	"github.com/kiosque/kiosque/app/htmltest"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/params"
+	"github.com/kiosque/kiosque/app/sanitize"
 	"github.com/kiosque/kiosque/app/store"
 	"github.com/kiosque/kiosque/app/ui"
 	"github.com/kiosque/kiosque/app/webtest"
-	"golang.org/x/net/html"
 )
 
 func parsePage(t *testing.T, body []byte) *html.Node {
@@ -384,7 +386,7 @@ func TestPagesLoadNothingFromOtherHosts(t *testing.T) {
 func TestArticleHTMLKeepsItsSpaces(t *testing.T) {
 	a := news.Article{
 		Slug: "espaces", Title: "Espaces", Category: "Culture", Lang: news.French, Published: time.Now().Add(-time.Hour),
-		Body: []string{"Paris lundi"}, HTML: "<p><strong>Paris</strong> <em>lundi</em>, puis\n<a href=\"https://x.example/\">Rabat</a></p>",
+		Body: []string{"Paris lundi"}, HTML: sanitize.Stored("<p><strong>Paris</strong> <em>lundi</em>, puis\n<a href=\"https://x.example/\">Rabat</a></p>"),
 	}
 	srv := newTestServer(t, a)
 	_, body := webtest.Get(t, srv.URL+"/a/espaces")

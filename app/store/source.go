@@ -39,7 +39,8 @@ type Import struct {
 	// "wordpress:https://…". Articles of other origins are never touched.
 	Origin string
 	// Articles are inserted, or update in place the article with the same
-	// OriginID (which keeps its slug and id).
+	// OriginID (which keeps its slug and id). Their HTML is clean, as
+	// Writer says.
 	Articles []Imported
 	// RemoveMissing says that Present lists every item the source still
 	// has: the origin's stored articles that are neither in Present nor in

@@ -14,12 +14,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/kiosque/kiosque/app/news"
-	"github.com/kiosque/kiosque/app/sanitize"
 )
 
 // Errors a caller branches on.
@@ -68,6 +66,10 @@ type Reader interface {
 
 // Writer changes articles. Each call is one transaction: it applies whole
 // or not at all.
+//
+// Every article's HTML is clean when it is written: writers pass it
+// through the sanitizer's Stored first (app/sanitize), and stores keep it
+// as it is. The conformance suite (storetest) checks both halves.
 type Writer interface {
 	// Put inserts the articles, or updates those whose slug is stored.
 	Put(ctx context.Context, articles ...news.Article) error
@@ -180,39 +182,14 @@ func badText(a news.Article) string {
 // ContentHash fingerprints what readers see of an article, so that a
 // source re-sending an unchanged item does not count as an update, and a
 // server notices an edit made by another writer. An article read back
-// from a store has the hash it was written with (see Stored).
+// from a store has the hash it was written with (stores keep Normalize'd
+// articles).
 func ContentHash(a news.Article) string {
-	return HashStored(Stored(a))
-}
-
-// HashStored is the ContentHash of an article Stored returned, without
-// sanitizing its HTML again.
-func HashStored(a news.Article) string {
+	a = Normalize(a)
 	a.ID, a.Slug, a.CategorySlug = 0, "", ""
 	b, _ := json.Marshal(a)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
-}
-
-// Stored is an article as stores write it: Normalize'd, and its HTML
-// through the sanitizer's allow-list (see SafeHTML). Every write of an
-// article goes through it.
-func Stored(a news.Article) news.Article {
-	a = Normalize(a)
-	a.HTML = SafeHTML(a.HTML)
-	return a
-}
-
-// sanitizer is built once: its policies are read-only after, and safe
-// for concurrent use.
-var sanitizer = sync.OnceValue(sanitize.New)
-
-// SafeHTML is html as stores keep it: whoever writes an article (an
-// import, the sample, a future writer), no script, event handler or
-// javascript: URL is stored. The HTML an import's sanitizer made, its
-// images pointed at /media/, is kept as it is.
-func SafeHTML(html string) string {
-	return sanitizer().Stored(html)
 }
 
 // Normalize is an article as stores keep it: its language in short form

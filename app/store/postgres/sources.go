@@ -66,7 +66,7 @@ func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import, result *store
 		ids[i] = old.id
 		result.Removed = append(result.Removed, old.slug)
 	}
-	// Each article as it is stored, its HTML sanitized once.
+	// Each article as it is stored.
 	prepared := make([]fields, len(imp.Articles))
 	for i, item := range imp.Articles {
 		prepared[i] = articleFields(item.Article)

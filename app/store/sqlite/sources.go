@@ -319,10 +319,10 @@ type fields struct {
 	media                                                                                     []string
 }
 
-// articleFields are the values stored for a: store.Stored(a), its HTML
-// sanitized.
+// articleFields are the values stored for a, Normalize'd. Its HTML is
+// stored as it is: writers sanitize it (see store.Writer).
 func articleFields(a news.Article) fields {
-	a = store.Stored(a)
+	a = store.Normalize(a)
 	body, _ := json.Marshal(nonNil(a.Body))
 	tags, _ := json.Marshal(nonNil(a.Tags))
 	var image any
@@ -337,7 +337,7 @@ func articleFields(a news.Article) fields {
 	return fields{
 		url: a.URL, title: a.Title, excerpt: a.Excerpt, body: string(body), html: a.HTML,
 		category: a.Category, categorySlug: store.Slugify(a.Category), tags: string(tags),
-		author: a.Author, lang: string(a.Lang), source: a.Source, hash: store.HashStored(a),
+		author: a.Author, lang: string(a.Lang), source: a.Source, hash: store.ContentHash(a),
 		published: a.Published.UnixMilli(), updated: updated.UnixMilli(), image: image, media: store.MediaKeys(a),
 	}
 }

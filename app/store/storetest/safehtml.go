@@ -6,6 +6,7 @@ import (
 
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/sanitize"
 	"github.com/kiosque/kiosque/app/store"
 )
 
@@ -14,10 +15,16 @@ func safeHTMLTests() []test {
 		{"PutStoresNoScript", testPutStoresNoScript},
 		{"ImportStoresNoScript", testImportStoresNoScript},
 		{"SafeHTMLIsKeptAsItIs", testSafeHTMLIsKeptAsItIs},
+		{"HTMLIsStoredAsGiven", testHTMLIsStoredAsGiven},
 	}
 }
 
-// hostileHTML is what a careless writer might hand the store.
+// The write contract (store.Writer): writers pass every article's HTML
+// through sanitize.Stored, and the store keeps it as it is given. These
+// tests write as writers must, from HTML hostile at first, and check what
+// readers get back: nothing that runs, and the hash of what is stored.
+
+// hostileHTML is what a careless source might hand a writer.
 var hostileHTML = []string{
 	`<p>a<script>window.__kiosquePwned=1</script>b</p>`,
 	`<img src=x onerror="window.__kiosquePwned=1">`,
@@ -59,7 +66,7 @@ func testPutStoresNoScript(t *testing.T, open Open) {
 	st, _ := open(t)
 	for _, in := range hostileHTML {
 		a := article("hostile", 1, "Sport", news.French)
-		a.HTML = in
+		a.HTML = sanitize.Stored(in)
 		put(t, st, a)
 		checkStoredInert(t, st, a.Slug, in)
 	}
@@ -69,7 +76,7 @@ func testImportStoresNoScript(t *testing.T, open Open) {
 	st, _ := open(t)
 	for i, in := range hostileHTML {
 		item := imported("1", "hostile", "Hostile")
-		item.Article.HTML = in
+		item.Article.HTML = sanitize.Stored(in)
 		item.Article.Excerpt = string(rune('a' + i)) // a change each time
 		if _, err := st.ApplyImport(t.Context(), store.Import{Origin: "feed:x", Articles: []store.Imported{item}}); err != nil {
 			t.Fatal(err)
@@ -87,7 +94,7 @@ func testSafeHTMLIsKeptAsItIs(t *testing.T, open Open) {
 		`<ul><li><em>un</em></li><li><strong>deux</strong></li></ul><blockquote><p>Citation</p></blockquote>` +
 		`<p><img src="https://example.ma/remote.png" alt=""/></p><p dir="rtl">المغرب</p>`
 	item := imported("1", "sure", "Sûre")
-	item.Article.HTML = safe
+	item.Article.HTML = sanitize.Stored(safe)
 	if _, err := st.ApplyImport(t.Context(), store.Import{Origin: "feed:x", Articles: []store.Imported{item}}); err != nil {
 		t.Fatal(err)
 	}
@@ -103,5 +110,30 @@ func testSafeHTMLIsKeptAsItIs(t *testing.T, open Open) {
 	res, err := st.ApplyImport(t.Context(), store.Import{Origin: "feed:x", Articles: []store.Imported{item}})
 	if err != nil || res.Changed() {
 		t.Errorf("the same import again: %+v, %v", res, err)
+	}
+}
+
+// What a writer hands the store is what readers read, byte for byte, by
+// Put and by an import: the store cleans nothing, nor spoils anything.
+func testHTMLIsStoredAsGiven(t *testing.T, open Open) {
+	st, _ := open(t)
+	const clean = `<p>Avant &amp; après <a href="https://example.ma/x" rel="nofollow noopener" target="_blank">lien</a></p>` +
+		`<figure><img src="/media/0123456789abcdef0123456789abcdef.jpg" alt="" width="300" height="200"/></figure><p dir="rtl">المغرب&nbsp;</p>`
+	a := article("donne", 1, "Sport", news.French)
+	a.HTML = clean
+	put(t, st, a)
+	item := imported("1", "importe", "Importé")
+	item.Article.HTML = clean
+	if _, err := st.ApplyImport(t.Context(), store.Import{Origin: "feed:x", Articles: []store.Imported{item}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, slug := range []string{"donne", "importe"} {
+		back, err := st.Article(t.Context(), slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back.HTML != clean {
+			t.Errorf("%s: stored\n %s\nwant\n %s", slug, back.HTML, clean)
+		}
 	}
 }
