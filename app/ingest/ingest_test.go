@@ -248,13 +248,13 @@ func TestPollerGoesOnWhenOneSourceFails(t *testing.T) {
 
 	var (
 		mu      sync.Mutex
-		changes []ingest.Change
+		changes []ingest.Report
 	)
 	changed := make(chan struct{}, 10)
 	p := ingest.NewPoller(st, []ingest.Source{failing, healthy}, ingest.PollerOptions{
 		Interval: 20 * time.Millisecond,
 		Logger:   slog.New(slog.DiscardHandler),
-		OnChange: func(ctx context.Context, c ingest.Change) {
+		OnChange: func(ctx context.Context, c ingest.Report) {
 			mu.Lock()
 			changes = append(changes, c)
 			mu.Unlock()
@@ -280,8 +280,8 @@ func TestPollerGoesOnWhenOneSourceFails(t *testing.T) {
 
 	mu.Lock()
 	defer mu.Unlock()
-	if len(changes) != 2 || changes[0].Source != healthy.Key() || len(changes[0].Put) != 2 ||
-		!slices.Equal(changes[1].Put, []string{"phosphate-exports-record"}) {
+	if len(changes) != 2 || changes[0].Source != healthy.Key() || len(changes[0].Put()) != 2 ||
+		!slices.Equal(changes[1].Put(), []string{"phosphate-exports-record"}) {
 		t.Errorf("changes: %+v", changes)
 	}
 	// The busy source asked for an hour: it was polled once.

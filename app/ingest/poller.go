@@ -11,14 +11,6 @@ import (
 	"github.com/kiosque/kiosque/app/store"
 )
 
-// Change is what an import changed, by slug: the server updates its
-// related-articles index from it.
-type Change struct {
-	Source  string
-	Put     []string // added or updated
-	Removed []string
-}
-
 // PollerOptions configure a Poller. Zero values take the defaults.
 type PollerOptions struct {
 	// Interval between polls of a healthy source (default 15 minutes).
@@ -26,9 +18,9 @@ type PollerOptions struct {
 	// MaxBackoff caps the wait after failures (default 6 hours, or
 	// Interval if longer).
 	MaxBackoff time.Duration
-	// OnChange is called after each import that added, updated or removed
-	// articles. Calls are never concurrent. It may be nil.
-	OnChange func(ctx context.Context, c Change)
+	// OnChange is told the report of each import that added, updated or
+	// removed articles. Calls are never concurrent. It may be nil.
+	OnChange func(ctx context.Context, report Report)
 	// Polled, when set, is told the outcome of every poll of a source:
 	// "changed", "unchanged" or "failed" (the metrics count them).
 	Polled func(source, outcome string)
@@ -120,7 +112,7 @@ func (p *Poller) pollSource(ctx context.Context, src Source) {
 			wait = p.delay(0, 0)
 			if report.Changed() {
 				log.InfoContext(ctx, "imported", "report", report)
-				p.changed(ctx, Change{Source: report.Source, Put: report.Put(), Removed: report.Removed})
+				p.changed(ctx, report)
 			} else {
 				log.DebugContext(ctx, "no change", "report", report)
 			}
@@ -162,13 +154,13 @@ func (noLock) Lost() <-chan struct{} { return nil }
 // so that no source is imported twice at once, whoever imports it.
 func ImportLock(key string) string { return "kiosque import " + key }
 
-func (p *Poller) changed(ctx context.Context, c Change) {
+func (p *Poller) changed(ctx context.Context, report Report) {
 	if p.opts.OnChange == nil {
 		return
 	}
 	p.notify.Lock()
 	defer p.notify.Unlock()
-	p.opts.OnChange(ctx, c)
+	p.opts.OnChange(ctx, report)
 }
 
 // delay is the wait before the next poll: the interval give or take 10%

@@ -181,8 +181,8 @@ func New(c Config) (*Replica, error) {
 		r.poller = ingest.NewPoller(c.Store, c.Sources, ingest.PollerOptions{
 			Interval: c.PollEvery,
 			// What an import changed shows at once.
-			OnChange: func(ctx context.Context, c ingest.Change) {
-				if len(c.Put) > 0 {
+			OnChange: func(ctx context.Context, report ingest.Report) {
+				if len(report.Put()) > 0 {
 					r.clearSample(ctx)
 				}
 				r.imported(ctx)

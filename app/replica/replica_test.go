@@ -238,7 +238,7 @@ func TestAnImportByThisServerShowsAtOnce(t *testing.T) {
 	imported := make(chan struct{}, 4)
 	poller := ingest.NewPoller(st, []ingest.Source{src}, ingest.PollerOptions{
 		Interval: 300 * time.Millisecond,
-		OnChange: func(ctx context.Context, c ingest.Change) {
+		OnChange: func(ctx context.Context, _ ingest.Report) {
 			r.imported(ctx)
 			imported <- struct{}{}
 		},
