@@ -476,13 +476,9 @@ func (p *portsFlag) String() string {
 }
 
 func (p *portsFlag) Set(v string) error {
-	var ports portsFlag
-	for _, s := range strings.Split(v, ",") {
-		n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 16)
-		if err != nil || n == 0 {
-			return fmt.Errorf("%q: want ports from 1 to 65535, separated by commas, such as 80,443", v)
-		}
-		ports = append(ports, uint16(n))
+	ports, err := fetch.ParsePorts(v)
+	if err != nil {
+		return fmt.Errorf("%q: want ports from 1 to 65535, separated by commas, such as 80,443", v)
 	}
 	*p = ports
 	return nil
