@@ -15,7 +15,7 @@ import (
 )
 
 // buildView gathers what the page at page (a path and its canonical query,
-// ui.CanonicalPage) shows, straight from the store; reader is the language
+// params.CanonicalPage) shows, straight from the store; reader is the language
 // the reader's browser asks for, on pages that speak it. It returns the
 // HTTP status the page answers with; a bad parameter is a *params.Error.
 func (s *server) buildView(ctx context.Context, page string, reader news.Lang) (ui.View, int, error) {
