@@ -62,8 +62,3 @@ func Class(class string) func(*html.Node) bool {
 		return false
 	}
 }
-
-// AttrIs matches elements whose attribute key has the value val.
-func AttrIs(key, val string) func(*html.Node) bool {
-	return func(n *html.Node) bool { return Attr(n, key) == val }
-}
