@@ -100,14 +100,15 @@ func (c *Cache) fill(ctx context.Context, key string, generation uint64, build B
 	v, _, _ := c.flights.Do(flight, func() (any, error) {
 		ready := prepare(build(context.WithoutCancel(ctx)), &c.compressors)
 		if ready.status == http.StatusOK {
-			c.keep(key, generation, ready)
+			c.admit(key, generation, ready)
 		}
 		return ready, nil
 	})
 	return v.(*Ready)
 }
 
-func (c *Cache) keep(key string, generation uint64, ready *Ready) {
+// admit makes ready the answer kept for key, evicting others to make room.
+func (c *Cache) admit(key string, generation uint64, ready *Ready) {
 	if ready.size > c.maxBytes/4 {
 		return // one answer must not flush the others
 	}
