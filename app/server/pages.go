@@ -149,7 +149,7 @@ func (s *server) notFoundPage(w http.ResponseWriter, r *http.Request) {
 	answers.Prepare(a).ServeHTTP(w, r)
 }
 
-// pageAnswer renders the page at page (ui.CanonicalPage) for a reader
+// pageAnswer renders the page at page (params.CanonicalPage) for a reader
 // whose browser asks for reader, on a server reached at origin.
 func (s *server) pageAnswer(ctx context.Context, page string, reader news.Lang, origin string) (answers.Answer, error) {
 	v, status, err := s.buildView(ctx, page, reader)
