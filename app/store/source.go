@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/kiosque/kiosque/app/news"
@@ -61,38 +60,6 @@ type Import struct {
 	// State is saved with the articles, so that an ETag or a sync cursor is
 	// never recorded for content that failed to be written.
 	State SourceState
-}
-
-// WithdrawnSet is Withdrawn as a set.
-func (imp Import) WithdrawnSet() map[string]bool {
-	withdrawn := make(map[string]bool, len(imp.Withdrawn))
-	for _, id := range imp.Withdrawn {
-		withdrawn[id] = true
-	}
-	return withdrawn
-}
-
-// Missing returns the stored items, by their identity at the source, that
-// the import removes, sorted by order (a store's: the order they were
-// stored): those withdrawn, and with RemoveMissing those neither brought
-// nor listed as present.
-func Missing[T any](imp Import, stored map[string]T, order func(a, b T) int) []T {
-	withdrawn := imp.WithdrawnSet()
-	keep := make(map[string]bool, len(imp.Present)+len(imp.Articles))
-	for _, id := range imp.Present {
-		keep[id] = true
-	}
-	for _, item := range imp.Articles {
-		keep[item.OriginID] = true
-	}
-	var gone []T
-	for originID, it := range stored {
-		if withdrawn[originID] || (imp.RemoveMissing && !keep[originID]) {
-			gone = append(gone, it)
-		}
-	}
-	slices.SortFunc(gone, order)
-	return gone
 }
 
 // Imported is an article with its identity at its source.

@@ -216,23 +216,13 @@ func (s *Store) Put(ctx context.Context, articles ...news.Article) error {
 			return err
 		}
 		for _, a := range articles {
-			f := articleFields(a)
-			if _, err := tx.Exec(ctx, `
-INSERT INTO articles (slug, url, title, excerpt, body, html, category, category_slug, tags, author, published, updated, lang, image, source, content_hash)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-ON CONFLICT (slug) DO UPDATE SET
-	url = excluded.url, title = excluded.title, excerpt = excluded.excerpt,
-	body = excluded.body, html = excluded.html, category = excluded.category,
-	category_slug = excluded.category_slug, tags = excluded.tags,
-	author = excluded.author, published = excluded.published,
-	updated = excluded.updated, lang = excluded.lang, image = excluded.image,
-	source = excluded.source, content_hash = excluded.content_hash`,
-				a.Slug, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
-				f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, f.hash,
-			); err != nil {
+			row := store.RowOf(a)
+			if _, err := tx.Exec(ctx, "INSERT INTO articles (slug, "+store.RowColumns+") VALUES ("+params(1, 16)+")"+
+				" ON CONFLICT (slug) DO UPDATE SET ("+store.RowColumns+") = ("+store.RowExcluded+")",
+				append([]any{a.Slug}, values(row)...)...); err != nil {
 				return fmt.Errorf("put article %q: %w", a.Slug, err)
 			}
-			if err := setArticleMedia(ctx, tx, a.Slug, f.media); err != nil {
+			if err := setArticleMedia(ctx, tx, a.Slug, row.Media); err != nil {
 				return err
 			}
 		}
@@ -327,44 +317,21 @@ func scanArticles(rows pgx.Rows) ([]news.Article, error) {
 	return articles, rows.Err()
 }
 
-// fields are an article's column values, as Put writes them, its content
-// hash and the images it points at.
-type fields struct {
-	url, title, excerpt, html, category, categorySlug, author, lang, source, hash string
-	body, tags                                                                    string // JSON
-	image                                                                         any    // JSON, or nil for NULL
-	published, updated                                                            time.Time
-	media                                                                         []string
+// values are the row's values in the order of store.RowColumns.
+func values(r store.Row) []any {
+	return r.Values(func(t time.Time) any { return t })
 }
 
-// articleFields are the values stored for a, Normalize'd. Its HTML is
-// stored as it is: writers sanitize it (see store.Writer).
-func articleFields(a news.Article) fields {
-	a = store.Normalize(a)
-	body, _ := json.Marshal(nonNil(a.Body))
-	tags, _ := json.Marshal(nonNil(a.Tags))
-	var image any
-	if a.Image != nil {
-		b, _ := json.Marshal(a.Image)
-		image = string(b)
+// params are the placeholders $from to $to, comma-separated.
+func params(from, to int) string {
+	var b strings.Builder
+	for n := from; n <= to; n++ {
+		if n > from {
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(n))
 	}
-	updated := a.Updated
-	if updated.IsZero() {
-		updated = a.Published
-	}
-	return fields{
-		url: a.URL, title: a.Title, excerpt: a.Excerpt, body: string(body), html: a.HTML,
-		category: a.Category, categorySlug: store.Slugify(a.Category), tags: string(tags),
-		author: a.Author, lang: string(a.Lang), source: a.Source, hash: store.ContentHash(a),
-		published: toMillis(a.Published), updated: toMillis(updated), image: image, media: store.MediaKeys(a),
-	}
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
+	return b.String()
 }
 
 // toMillis is t to the millisecond, as SQLite keeps times.

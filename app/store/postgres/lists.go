@@ -65,7 +65,7 @@ func (s *Store) list(ctx context.Context, table, slug string) ([]string, error) 
 	if err := json.Unmarshal(list, &slugs); err != nil {
 		return nil, fmt.Errorf("read the %s list of %q: %w", table, slug, err)
 	}
-	return nonNil(slugs), nil
+	return store.NonNil(slugs), nil
 }
 
 func (s *Store) lists(ctx context.Context, table string) (map[string][]string, error) {
@@ -87,7 +87,7 @@ func (s *Store) lists(ctx context.Context, table string) (map[string][]string, e
 		if err := json.Unmarshal(list, &slugs); err != nil {
 			return nil, fmt.Errorf("read the %s list of %q: %w", table, slug, err)
 		}
-		lists[slug] = nonNil(slugs)
+		lists[slug] = store.NonNil(slugs)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read the %s lists: %w", table, err)

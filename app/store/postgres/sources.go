@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,31 +12,19 @@ import (
 	"github.com/kiosque/kiosque/app/store"
 )
 
-// storedItem is what an import needs to know of an article already stored.
-type storedItem struct {
-	id   int64
-	slug string
-	hash string
-}
-
-// ApplyImport writes the import in one transaction: new items are inserted
-// under a free slug, known items are updated in place when their content
-// changed, and with RemoveMissing the origin's items gone from the source
-// are deleted. The source's state is saved in the same transaction.
+// ApplyImport runs the import's plan (store.PlanImport) in one
+// transaction: the origin's articles gone from the source are removed,
+// those changed are updated in place, new ones inserted under a free slug,
+// and the images and the source's state are saved with them.
 func (s *Store) ApplyImport(ctx context.Context, imp store.Import) (store.ImportResult, error) {
-	if imp.Origin == "" {
-		return store.ImportResult{}, errors.New("apply import: origin is empty")
-	}
-	if imp.State.Key == "" {
-		imp.State.Key = imp.Origin
-	}
-	if imp.State.Key != imp.Origin {
-		return store.ImportResult{}, fmt.Errorf("apply import from %s: state is for %s", imp.Origin, imp.State.Key)
+	if err := imp.Check(); err != nil {
+		return store.ImportResult{}, err
 	}
 	var result store.ImportResult
 	err := s.write(ctx, "apply import from "+imp.Origin, func(tx pgx.Tx) error {
-		result = store.ImportResult{}
-		return applyImport(ctx, tx, imp, &result)
+		var err error
+		result, err = applyImport(ctx, tx, imp)
+		return err
 	})
 	if err != nil {
 		return store.ImportResult{}, err
@@ -45,179 +32,126 @@ func (s *Store) ApplyImport(ctx context.Context, imp store.Import) (store.Import
 	return result, nil
 }
 
-// writesPerBatch is how many inserts and updates an import sends in one
-// round trip.
-const writesPerBatch = 1000
-
-func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import, result *store.ImportResult) error {
+func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import) (store.ImportResult, error) {
 	stored, err := storedItems(ctx, tx, imp.Origin)
 	if err != nil {
-		return err
+		return store.ImportResult{}, err
 	}
 	blocked, err := blocks(ctx, tx)
 	if err != nil {
-		return err
+		return store.ImportResult{}, err
 	}
-	// Removed first: a post deleted and created again under its slug (a
-	// new id at the source) gets the slug back, not a numbered one.
-	gone := store.Missing(imp, stored, storedOrder)
-	ids := make([]int64, len(gone))
-	for i, old := range gone {
-		ids[i] = old.id
-		result.Removed = append(result.Removed, old.slug)
-	}
-	// Each article as it is stored.
-	prepared := make([]fields, len(imp.Articles))
-	for i, item := range imp.Articles {
-		prepared[i] = articleFields(item.Article)
-	}
-	// The images the articles removed or edited pointed at: those no
-	// article points at after the import are forgotten.
-	replaced, err := mediaOf(ctx, tx, append(ids, editedIDs(stored, imp, prepared)...))
+	plan, err := store.PlanImport(imp, stored, blocked)
 	if err != nil {
-		return err
+		return store.ImportResult{}, err
+	}
+	before, err := mediaOf(ctx, tx, plan.Replaced())
+	if err != nil {
+		return store.ImportResult{}, err
+	}
+	ids := make([]int64, len(plan.Remove))
+	for i, old := range plan.Remove {
+		ids[i] = old.ID
 	}
 	for batch := range slices.Chunk(ids, slugsPerQuery) {
 		if _, err := tx.Exec(ctx, "DELETE FROM articles WHERE id = ANY($1)", batch); err != nil {
-			return fmt.Errorf("remove %d articles: %w", len(gone), err)
+			return store.ImportResult{}, fmt.Errorf("remove %d articles: %w", len(ids), err)
 		}
 	}
+	if err := writeArticles(ctx, tx, imp.Origin, &plan); err != nil {
+		return store.ImportResult{}, err
+	}
+	if err := recordMedia(ctx, tx, imp.Media); err != nil {
+		return store.ImportResult{}, err
+	}
+	if _, err := forgetUnusedMedia(ctx, tx, store.MediaToCheck(imp, before)); err != nil {
+		return store.ImportResult{}, err
+	}
+	return plan.Result, saveSourceState(ctx, tx, imp.State)
+}
 
+// writeArticles runs the plan's updates and inserts, writesPerBatch to a
+// round trip, the inserts under the first free slug, which it adds to the
+// plan's result.
+func writeArticles(ctx context.Context, tx pgx.Tx, origin string, plan *store.ImportPlan) error {
 	// The new items' slugs are looked up in batches, before anything is
 	// inserted: one lookup per item, while the table grows within the
 	// transaction, would keep the plan made for it when it was small (a
 	// sequential scan), and a first import of many articles would take
 	// quadratic time.
-	var wanted []string
-	for _, item := range imp.Articles {
-		if _, ok := stored[item.OriginID]; !ok && store.ValidSlug(item.Article.Slug) {
-			wanted = append(wanted, item.Article.Slug)
-		}
+	wanted := make([]string, len(plan.Insert))
+	for i, w := range plan.Insert {
+		wanted[i] = w.Slug
 	}
 	taken, err := takenSlugs(ctx, tx, wanted)
 	if err != nil {
 		return err
 	}
-
-	writes := &pgx.Batch{}
-	var writing []string // what each queued write does, for its error
-	flush := func() error {
-		if writes.Len() == 0 {
-			return nil
-		}
-		br := tx.SendBatch(ctx, writes)
-		for _, what := range writing {
-			if _, err := br.Exec(); err != nil {
-				br.Close()
-				return fmt.Errorf("%s: %w", what, err)
-			}
-		}
-		writes, writing = &pgx.Batch{}, nil
-		return br.Close()
-	}
-	queue := func(what, sql string, args ...any) error {
-		writes.Queue(sql, args...)
-		writing = append(writing, what)
-		if writes.Len() >= writesPerBatch {
-			return flush()
-		}
-		return nil
-	}
-
-	withdrawn := imp.WithdrawnSet()
-	seen := make(map[string]bool, len(imp.Articles))
-	for i, item := range imp.Articles {
-		if item.OriginID == "" {
-			return fmt.Errorf("%w %q: origin id is empty", store.ErrInvalid, item.Article.Slug)
-		}
-		if seen[item.OriginID] {
-			continue // a feed listing an item twice: the first one wins
-		}
-		seen[item.OriginID] = true
-		if withdrawn[item.OriginID] {
-			continue
-		}
-		if blocked.Holds(imp.Origin, item) {
-			result.Blocked = append(result.Blocked, item.OriginID)
-			continue
-		}
-		a, f := item.Article, prepared[i]
-		if old, ok := stored[item.OriginID]; ok {
-			if old.hash == f.hash {
-				result.Unchanged++
-				continue
-			}
-			a.Slug = old.slug // links to the article keep working
-			if err := store.Validate(a); err != nil {
-				return err
-			}
-			if err := queue(fmt.Sprintf("update %q", a.Slug), `
-UPDATE articles SET url = $1, title = $2, excerpt = $3, body = $4, html = $5, category = $6, category_slug = $7,
-	tags = $8, author = $9, published = $10, updated = $11, lang = $12, image = $13, source = $14, content_hash = $15
-WHERE id = $16`, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
-				f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, f.hash, old.id); err != nil {
-				return err
-			}
-			if err := queueArticleMedia(queue, a.Slug, f.media, true); err != nil {
-				return err
-			}
-			result.Updated = append(result.Updated, a.Slug)
-			continue
-		}
-		if !store.ValidSlug(a.Slug) {
-			return store.Validate(a)
-		}
-		if taken[a.Slug] {
-			if a.Slug, err = freeSlug(ctx, tx, a.Slug, imp.Origin, item.OriginID, taken); err != nil {
-				return err
-			}
-		}
-		if err := store.Validate(a); err != nil {
+	writes := &batch{ctx: ctx, tx: tx}
+	for _, w := range plan.Update {
+		if err := writes.queue(fmt.Sprintf("update %q", w.Slug), "UPDATE articles SET ("+store.RowColumns+") = ("+
+			params(1, 15)+") WHERE id = $16", append(values(w.Row), w.ID)...); err != nil {
 			return err
 		}
-		taken[a.Slug] = true // by this import, before its insert is sent
-		if err := queue(fmt.Sprintf("insert %q", a.Slug), `
-INSERT INTO articles (slug, url, title, excerpt, body, html, category, category_slug, tags, author, published, updated, lang, image, source, origin, origin_id, content_hash)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-			a.Slug, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
-			f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, imp.Origin, item.OriginID, f.hash); err != nil {
+		if err := queueArticleMedia(writes.queue, w.Slug, w.Row.Media, true); err != nil {
 			return err
 		}
-		if err := queueArticleMedia(queue, a.Slug, f.media, false); err != nil {
+	}
+	for _, w := range plan.Insert {
+		slug := w.Slug
+		if taken[slug] {
+			if slug, err = freeSlug(ctx, tx, slug, origin, w.OriginID, taken); err != nil {
+				return err
+			}
+		}
+		taken[slug] = true // by this import, before its insert is sent
+		if err := writes.queue(fmt.Sprintf("insert %q", slug), "INSERT INTO articles (slug, origin, origin_id, "+
+			store.RowColumns+") VALUES ("+params(1, 18)+")", append([]any{slug, origin, w.OriginID}, values(w.Row)...)...); err != nil {
 			return err
 		}
-		result.Added = append(result.Added, a.Slug)
+		if err := queueArticleMedia(writes.queue, slug, w.Row.Media, false); err != nil {
+			return err
+		}
+		plan.Result.Added = append(plan.Result.Added, slug)
 	}
-	if err := flush(); err != nil {
-		return err
-	}
-
-	// The images brought are recorded, then those no article points at
-	// any more are forgotten: the ones the removed and edited articles
-	// pointed at, and the ones of items skipped (blocked).
-	if err := recordMedia(ctx, tx, imp.Media); err != nil {
-		return err
-	}
-	for _, m := range imp.Media {
-		replaced = append(replaced, m.Key)
-	}
-	if _, err := forgetUnusedMedia(ctx, tx, replaced); err != nil {
-		return err
-	}
-	return saveSourceState(ctx, tx, imp.State)
+	return writes.flush()
 }
 
-// editedIDs are the ids of the stored articles that the import changes;
-// prepared are its articles' fields.
-func editedIDs(stored map[string]storedItem, imp store.Import, prepared []fields) []int64 {
-	var ids []int64
-	withdrawn := imp.WithdrawnSet()
-	for i, item := range imp.Articles {
-		if old, ok := stored[item.OriginID]; ok && !withdrawn[item.OriginID] && old.hash != prepared[i].hash {
-			ids = append(ids, old.id)
+// writesPerBatch is how many inserts and updates an import sends in one
+// round trip.
+const writesPerBatch = 1000
+
+// batch queues writes and sends them writesPerBatch at a time; what names
+// each, for its error.
+type batch struct {
+	ctx    context.Context
+	tx     pgx.Tx
+	writes pgx.Batch
+	what   []string
+}
+
+func (b *batch) queue(what, sql string, args ...any) error {
+	b.writes.Queue(sql, args...)
+	b.what = append(b.what, what)
+	if b.writes.Len() >= writesPerBatch {
+		return b.flush()
+	}
+	return nil
+}
+
+func (b *batch) flush() error {
+	if b.writes.Len() == 0 {
+		return nil
+	}
+	br := b.tx.SendBatch(b.ctx, &b.writes)
+	for _, what := range b.what {
+		if _, err := br.Exec(); err != nil {
+			br.Close()
+			return fmt.Errorf("%s: %w", what, err)
 		}
 	}
-	return ids
+	b.writes, b.what = pgx.Batch{}, nil
+	return br.Close()
 }
 
 // SourceState returns the saved state of the source, or a zero state.
@@ -297,19 +231,19 @@ ON CONFLICT (key) DO UPDATE SET
 	return nil
 }
 
-func storedItems(ctx context.Context, tx pgx.Tx, origin string) (map[string]storedItem, error) {
+func storedItems(ctx context.Context, tx pgx.Tx, origin string) (map[string]store.StoredItem, error) {
 	rows, err := tx.Query(ctx, "SELECT id, origin_id, slug, content_hash FROM articles WHERE origin = $1", origin)
 	if err != nil {
 		return nil, fmt.Errorf("read stored articles: %w", err)
 	}
 	defer rows.Close()
-	items := make(map[string]storedItem)
+	items := make(map[string]store.StoredItem)
 	for rows.Next() {
 		var (
-			it       storedItem
+			it       store.StoredItem
 			originID string
 		)
-		if err := rows.Scan(&it.id, &originID, &it.slug, &it.hash); err != nil {
+		if err := rows.Scan(&it.ID, &originID, &it.Slug, &it.Hash); err != nil {
 			return nil, fmt.Errorf("read stored articles: %w", err)
 		}
 		items[originID] = it
@@ -319,9 +253,6 @@ func storedItems(ctx context.Context, tx pgx.Tx, origin string) (map[string]stor
 	}
 	return items, nil
 }
-
-// storedOrder is the order items were stored in.
-func storedOrder(a, b storedItem) int { return cmp.Compare(a.id, b.id) }
 
 // takenSlugs returns which of slugs are stored, asked for slugsPerQuery
 // at a time.

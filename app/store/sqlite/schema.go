@@ -201,7 +201,7 @@ func recordArticleMedia(ctx context.Context, tx *sql.Tx) error {
 		return fmt.Errorf("read the images of articles: %w", err)
 	}
 	for id, keys := range refs {
-		if _, err := setArticleMedia(ctx, tx, id, keys); err != nil {
+		if err := setArticleMedia(ctx, tx, id, keys); err != nil {
 			return err
 		}
 	}

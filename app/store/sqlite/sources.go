@@ -1,175 +1,111 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
+	"strings"
 	"time"
 
-	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
 )
 
 var _ store.SourceStore = (*Store)(nil)
 
-// storedItem is what an import needs to know of an article already stored.
-type storedItem struct {
-	id   int64
-	slug string
-	hash string
-}
-
-// ApplyImport writes the import in one transaction: new items are inserted
-// under a free slug, known items are updated in place when their content
-// changed, and with RemoveMissing the origin's items gone from the source
-// are deleted. The source's state is saved in the same transaction.
+// ApplyImport runs the import's plan (store.PlanImport) in one
+// transaction: the origin's articles gone from the source are removed,
+// those changed are updated in place, new ones inserted under a free slug,
+// and the images and the source's state are saved with them.
 func (s *Store) ApplyImport(ctx context.Context, imp store.Import) (store.ImportResult, error) {
-	var result store.ImportResult
-	if imp.Origin == "" {
-		return result, errors.New("apply import: origin is empty")
-	}
-	if imp.State.Key == "" {
-		imp.State.Key = imp.Origin
-	}
-	if imp.State.Key != imp.Origin {
-		return result, fmt.Errorf("apply import from %s: state is for %s", imp.Origin, imp.State.Key)
+	if err := imp.Check(); err != nil {
+		return store.ImportResult{}, err
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
+		return store.ImportResult{}, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
 	}
 	defer tx.Rollback()
-
-	stored, err := storedItems(ctx, tx, imp.Origin)
+	result, err := applyImport(ctx, tx, imp)
+	if err == nil {
+		err = tx.Commit()
+	}
 	if err != nil {
-		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
-	}
-	blocked, err := blocks(ctx, tx)
-	if err != nil {
-		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
-	}
-	// Removed first: a post deleted and created again under its slug (a
-	// new id at the source) gets the slug back, not a numbered one.
-	var replaced []string // the images of the articles removed or updated
-	for _, old := range store.Missing(imp, stored, storedOrder) {
-		keys, err := mediaOf(ctx, tx, []int64{old.id})
-		if err != nil {
-			return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
-		}
-		replaced = append(replaced, keys...)
-		if _, err := tx.ExecContext(ctx, "DELETE FROM articles WHERE id = ?", old.id); err != nil {
-			return result, fmt.Errorf("apply import from %s: remove %q: %w", imp.Origin, old.slug, err)
-		}
-		result.Removed = append(result.Removed, old.slug)
-	}
-	insert, err := tx.PrepareContext(ctx, `
-INSERT INTO articles (slug, url, title, excerpt, body, html, category, category_slug, tags, author, published, updated, lang, image, source, origin, origin_id, content_hash)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
-	}
-	defer insert.Close()
-	update, err := tx.PrepareContext(ctx, `
-UPDATE articles SET url = ?, title = ?, excerpt = ?, body = ?, html = ?, category = ?, category_slug = ?,
-	tags = ?, author = ?, published = ?, updated = ?, lang = ?, image = ?, source = ?, content_hash = ?
-WHERE id = ?`)
-	if err != nil {
-		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
-	}
-	defer update.Close()
-
-	withdrawn := imp.WithdrawnSet()
-	seen := make(map[string]bool, len(imp.Articles))
-	for _, item := range imp.Articles {
-		if item.OriginID == "" {
-			return result, fmt.Errorf("apply import from %s: %w %q: origin id is empty", imp.Origin, store.ErrInvalid, item.Article.Slug)
-		}
-		if seen[item.OriginID] {
-			continue // a feed listing an item twice: the first one wins
-		}
-		seen[item.OriginID] = true
-		if withdrawn[item.OriginID] {
-			continue
-		}
-		if blocked.Holds(imp.Origin, item) {
-			result.Blocked = append(result.Blocked, item.OriginID)
-			continue
-		}
-		a := item.Article
-		f := articleFields(a)
-		if old, ok := stored[item.OriginID]; ok {
-			if old.hash == f.hash {
-				result.Unchanged++
-				continue
-			}
-			a.Slug = old.slug // links to the article keep working
-			if err := store.Validate(a); err != nil {
-				return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
-			}
-			if _, err := update.ExecContext(ctx, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
-				f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, f.hash, old.id); err != nil {
-				return result, fmt.Errorf("apply import from %s: update %q: %w", imp.Origin, a.Slug, err)
-			}
-			before, err := setArticleMedia(ctx, tx, old.id, f.media)
-			if err != nil {
-				return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
-			}
-			replaced = append(replaced, before...)
-			result.Updated = append(result.Updated, a.Slug)
-			continue
-		}
-		if !store.ValidSlug(a.Slug) {
-			return result, fmt.Errorf("apply import from %s: %w", imp.Origin, store.Validate(a))
-		}
-		slug, err := freeSlug(ctx, tx, a.Slug, imp.Origin, item.OriginID)
-		if err != nil {
-			return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
-		}
-		a.Slug = slug
-		if err := store.Validate(a); err != nil {
-			return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
-		}
-		res, err := insert.ExecContext(ctx, a.Slug, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
-			f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, imp.Origin, item.OriginID, f.hash)
-		if err != nil {
-			return result, fmt.Errorf("apply import from %s: insert %q: %w", imp.Origin, a.Slug, err)
-		}
-		if keys := f.media; len(keys) > 0 {
-			id, err := res.LastInsertId()
-			if err != nil {
-				return result, fmt.Errorf("apply import from %s: insert %q: %w", imp.Origin, a.Slug, err)
-			}
-			if err := addArticleMedia(ctx, tx, id, keys); err != nil {
-				return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
-			}
-		}
-		result.Added = append(result.Added, a.Slug)
-	}
-
-	// The images brought are recorded, then those no article points at
-	// any more are forgotten: the ones the removed and edited articles
-	// pointed at, and the ones of items skipped (blocked).
-	if err := recordMedia(ctx, tx, imp.Media); err != nil {
-		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
-	}
-	for _, m := range imp.Media {
-		replaced = append(replaced, m.Key)
-	}
-	slices.Sort(replaced)
-	if _, err := forgetUnusedMedia(ctx, tx, slices.Compact(replaced)); err != nil {
-		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
-	}
-	if err := saveSourceState(ctx, tx, imp.State); err != nil {
-		return result, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
-	}
-	if err := tx.Commit(); err != nil {
 		return store.ImportResult{}, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
 	}
 	return result, nil
+}
+
+func applyImport(ctx context.Context, tx *sql.Tx, imp store.Import) (store.ImportResult, error) {
+	stored, err := storedItems(ctx, tx, imp.Origin)
+	if err != nil {
+		return store.ImportResult{}, err
+	}
+	blocked, err := blocks(ctx, tx)
+	if err != nil {
+		return store.ImportResult{}, err
+	}
+	plan, err := store.PlanImport(imp, stored, blocked)
+	if err != nil {
+		return store.ImportResult{}, err
+	}
+	before, err := mediaOf(ctx, tx, plan.Replaced())
+	if err != nil {
+		return store.ImportResult{}, err
+	}
+	for _, old := range plan.Remove {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM articles WHERE id = ?", old.ID); err != nil {
+			return store.ImportResult{}, fmt.Errorf("remove %q: %w", old.Slug, err)
+		}
+	}
+	if err := writeArticles(ctx, tx, imp.Origin, &plan); err != nil {
+		return store.ImportResult{}, err
+	}
+	if err := recordMedia(ctx, tx, imp.Media); err != nil {
+		return store.ImportResult{}, err
+	}
+	if _, err := forgetUnusedMedia(ctx, tx, store.MediaToCheck(imp, before)); err != nil {
+		return store.ImportResult{}, err
+	}
+	return plan.Result, saveSourceState(ctx, tx, imp.State)
+}
+
+// writeArticles runs the plan's updates and inserts, the inserts under
+// the first free slug, which it adds to the plan's result.
+func writeArticles(ctx context.Context, tx *sql.Tx, origin string, plan *store.ImportPlan) error {
+	update, err := tx.PrepareContext(ctx, "UPDATE articles SET ("+store.RowColumns+") = ("+marks(15)+") WHERE id = ?")
+	if err != nil {
+		return err
+	}
+	defer update.Close()
+	insert, err := tx.PrepareContext(ctx, "INSERT INTO articles (slug, origin, origin_id, "+store.RowColumns+") VALUES ("+marks(18)+") RETURNING id")
+	if err != nil {
+		return err
+	}
+	defer insert.Close()
+	for _, w := range plan.Update {
+		if _, err := update.ExecContext(ctx, append(values(w.Row), w.ID)...); err != nil {
+			return fmt.Errorf("update %q: %w", w.Slug, err)
+		}
+		if err := setArticleMedia(ctx, tx, w.ID, w.Row.Media); err != nil {
+			return err
+		}
+	}
+	for _, w := range plan.Insert {
+		slug, err := freeSlug(ctx, tx, w.Slug, origin, w.OriginID)
+		if err != nil {
+			return err
+		}
+		var id int64
+		if err := insert.QueryRowContext(ctx, append([]any{slug, origin, w.OriginID}, values(w.Row)...)...).Scan(&id); err != nil {
+			return fmt.Errorf("insert %q: %w", slug, err)
+		}
+		if err := addArticleMedia(ctx, tx, id, w.Row.Media); err != nil {
+			return err
+		}
+		plan.Result.Added = append(plan.Result.Added, slug)
+	}
+	return nil
 }
 
 // SourceState returns the saved state of the source, or a zero state.
@@ -251,19 +187,19 @@ ON CONFLICT (key) DO UPDATE SET
 	return nil
 }
 
-func storedItems(ctx context.Context, tx *sql.Tx, origin string) (map[string]storedItem, error) {
+func storedItems(ctx context.Context, tx *sql.Tx, origin string) (map[string]store.StoredItem, error) {
 	rows, err := tx.QueryContext(ctx, "SELECT id, origin_id, slug, content_hash FROM articles WHERE origin = ?", origin)
 	if err != nil {
 		return nil, fmt.Errorf("read stored articles: %w", err)
 	}
 	defer rows.Close()
-	items := make(map[string]storedItem)
+	items := make(map[string]store.StoredItem)
 	for rows.Next() {
 		var (
-			it       storedItem
+			it       store.StoredItem
 			originID string
 		)
-		if err := rows.Scan(&it.id, &originID, &it.slug, &it.hash); err != nil {
+		if err := rows.Scan(&it.ID, &originID, &it.Slug, &it.Hash); err != nil {
 			return nil, fmt.Errorf("read stored articles: %w", err)
 		}
 		items[originID] = it
@@ -273,9 +209,6 @@ func storedItems(ctx context.Context, tx *sql.Tx, origin string) (map[string]sto
 	}
 	return items, nil
 }
-
-// storedOrder is the order items were stored in.
-func storedOrder(a, b storedItem) int { return cmp.Compare(a.id, b.id) }
 
 // freeSlug returns want when it is free, or else the first free slug of
 // the rule (store.FreeSlugCandidates) for a new item that wants it.
@@ -310,37 +243,14 @@ func slugFree(ctx context.Context, tx *sql.Tx, slug string) (bool, error) {
 	return false, nil
 }
 
-// fields are an article's column values, as Put writes them, its content
-// hash and the images it points at.
-type fields struct {
-	url, title, excerpt, body, html, category, categorySlug, tags, author, lang, source, hash string
-	published, updated                                                                        int64
-	image                                                                                     any
-	media                                                                                     []string
+// values are the row's values in the order of store.RowColumns, its times
+// in Unix milliseconds.
+func values(r store.Row) []any {
+	return r.Values(func(t time.Time) any { return t.UnixMilli() })
 }
 
-// articleFields are the values stored for a, Normalize'd. Its HTML is
-// stored as it is: writers sanitize it (see store.Writer).
-func articleFields(a news.Article) fields {
-	a = store.Normalize(a)
-	body, _ := json.Marshal(nonNil(a.Body))
-	tags, _ := json.Marshal(nonNil(a.Tags))
-	var image any
-	if a.Image != nil {
-		b, _ := json.Marshal(a.Image)
-		image = string(b)
-	}
-	updated := a.Updated
-	if updated.IsZero() {
-		updated = a.Published
-	}
-	return fields{
-		url: a.URL, title: a.Title, excerpt: a.Excerpt, body: string(body), html: a.HTML,
-		category: a.Category, categorySlug: store.Slugify(a.Category), tags: string(tags),
-		author: a.Author, lang: string(a.Lang), source: a.Source, hash: store.ContentHash(a),
-		published: a.Published.UnixMilli(), updated: updated.UnixMilli(), image: image, media: store.MediaKeys(a),
-	}
-}
+// marks are n placeholders, comma-separated.
+func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 
 func toMillis(t time.Time) int64 {
 	if t.IsZero() {

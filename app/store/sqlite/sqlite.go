@@ -346,32 +346,23 @@ func (s *Store) Put(ctx context.Context, articles ...news.Article) error {
 		return fmt.Errorf("put articles: %w", err)
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `
-INSERT INTO articles (slug, url, title, excerpt, body, html, category, category_slug, tags, author, published, updated, lang, image, source, content_hash)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (slug) DO UPDATE SET
-	url = excluded.url, title = excluded.title, excerpt = excluded.excerpt,
-	body = excluded.body, html = excluded.html, category = excluded.category,
-	category_slug = excluded.category_slug, tags = excluded.tags,
-	author = excluded.author, published = excluded.published,
-	updated = excluded.updated, lang = excluded.lang, image = excluded.image,
-	source = excluded.source, content_hash = excluded.content_hash
-RETURNING id`)
+	stmt, err := tx.PrepareContext(ctx, "INSERT INTO articles (slug, "+store.RowColumns+") VALUES ("+marks(16)+")"+
+		" ON CONFLICT (slug) DO UPDATE SET ("+store.RowColumns+") = ("+store.RowExcluded+") RETURNING id")
 	if err != nil {
 		return fmt.Errorf("put articles: %w", err)
 	}
 	defer stmt.Close()
 	var replaced []string // the images the articles pointed at before
 	for _, a := range articles {
-		f := articleFields(a)
+		row := store.RowOf(a)
 		var id int64
-		if err := stmt.QueryRowContext(ctx,
-			a.Slug, f.url, f.title, f.excerpt, f.body, f.html, f.category, f.categorySlug,
-			f.tags, f.author, f.published, f.updated, f.lang, f.image, f.source, f.hash,
-		).Scan(&id); err != nil {
+		if err := stmt.QueryRowContext(ctx, append([]any{a.Slug}, values(row)...)...).Scan(&id); err != nil {
 			return fmt.Errorf("put article %q: %w", a.Slug, err)
 		}
-		before, err := setArticleMedia(ctx, tx, id, f.media)
+		before, err := mediaOf(ctx, tx, []int64{id})
+		if err == nil {
+			err = setArticleMedia(ctx, tx, id, row.Media)
+		}
 		if err != nil {
 			return fmt.Errorf("put article %q: %w", a.Slug, err)
 		}
@@ -461,13 +452,6 @@ func scanArticles(rows *sql.Rows) ([]news.Article, error) {
 		articles = append(articles, a)
 	}
 	return articles, rows.Err()
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }
 
 // A cursor is "published.id" in URL-safe base64: opaque to clients, cheap to

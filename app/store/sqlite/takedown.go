@@ -198,7 +198,7 @@ func dropFromLists(ctx context.Context, tx *sql.Tx, slugs []string) error {
 		return fmt.Errorf("read the related lists naming %q: %w", slugs, err)
 	}
 	for slug, list := range lists {
-		b, _ := json.Marshal(nonNil(list))
+		b, _ := json.Marshal(store.NonNil(list))
 		if _, err := tx.ExecContext(ctx, "UPDATE related SET list = ? WHERE slug = ?", string(b), slug); err != nil {
 			return fmt.Errorf("store the related list of %q: %w", slug, err)
 		}
@@ -292,18 +292,12 @@ func blocks(ctx context.Context, tx *sql.Tx) (store.Blocks, error) {
 }
 
 // setArticleMedia records the images the article with this id points at,
-// in place of those recorded before, which it returns.
-func setArticleMedia(ctx context.Context, tx *sql.Tx, id int64, keys []string) (before []string, err error) {
-	if before, err = mediaOf(ctx, tx, []int64{id}); err != nil {
-		return nil, err
-	}
+// in place of those recorded before.
+func setArticleMedia(ctx context.Context, tx *sql.Tx, id int64, keys []string) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM article_media WHERE article_id = ?", id); err != nil {
-		return nil, fmt.Errorf("record the images of article %d: %w", id, err)
+		return fmt.Errorf("record the images of article %d: %w", id, err)
 	}
-	if err := addArticleMedia(ctx, tx, id, keys); err != nil {
-		return nil, err
-	}
-	return before, nil
+	return addArticleMedia(ctx, tx, id, keys)
 }
 
 // addArticleMedia records the images a new article points at.
