@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -135,10 +136,10 @@ func (b Blocks) Holds(origin string, item Imported) bool {
 	return ok && b.urls[key]
 }
 
-// SourcesToRefetch are the origins of unblocked entries, whose next
+// sourcesToRefetch are the origins of unblocked entries, whose next
 // import must fetch everything again, or "" (every source) when one has
 // none: a URL blocked before anything was imported from it.
-func SourcesToRefetch(entries []Block) []string {
+func sourcesToRefetch(entries []Block) []string {
 	var origins []string
 	for _, e := range entries {
 		if e.Origin == "" {
@@ -148,4 +149,139 @@ func SourcesToRefetch(entries []Block) []string {
 	}
 	slices.Sort(origins)
 	return slices.Compact(origins)
+}
+
+// The rules of a takedown, written once: Block and Unblock run them on a
+// store's transaction through TakedownTx, which only reads and writes.
+
+// TakedownTx is what a takedown asks of a store, within its transaction.
+// A column is "slug" or "url_key", as the blocked table names them.
+type TakedownTx interface {
+	// ArticleBySlug returns the article with this slug; ok is false when
+	// none has it.
+	ArticleBySlug(ctx context.Context, slug string) (a TakenDown, ok bool, err error)
+	// ArticlesAt returns the articles whose URL has this URLKey, by id.
+	ArticlesAt(ctx context.Context, urlKey string) ([]TakenDown, error)
+	// BlockList returns the entries of the block list whose column has
+	// this value, the latest first.
+	BlockList(ctx context.Context, column, value string) ([]Block, error)
+	AddBlock(ctx context.Context, b Block, urlKey string) error
+	DeleteBlocks(ctx context.Context, column, value string) error
+	// Remove deletes the articles (their own lists and their images'
+	// records go with them), takes them out of every related list that
+	// names them, and forgets the images no article points at any more,
+	// which it returns.
+	Remove(ctx context.Context, articles []TakenDown) (media []string, err error)
+	// Refetch makes the next import of the source with this key (of every
+	// source, for "") fetch every item again: it forgets its validators
+	// and cursor.
+	Refetch(ctx context.Context, key string) error
+}
+
+// TakenDown is a stored article as a takedown reads it.
+type TakenDown struct {
+	ID                                 int64
+	Slug, URL, Title, Origin, OriginID string
+}
+
+// TakenDownColumns are the columns a TakenDown is read from.
+const TakenDownColumns = "id, slug, url, title, coalesce(origin, ''), coalesce(origin_id, '')"
+
+// refColumn is the column of the block list that ref names: url_key for
+// an http or https URL, slug for a slug.
+func refColumn(ref string) (column, value string, err error) {
+	if key, ok := URLKey(ref); ok {
+		return "url_key", key, nil
+	}
+	if ValidSlug(ref) {
+		return "slug", ref, nil
+	}
+	return "", "", fmt.Errorf("%w: give an article's slug, or the http or https URL of its page", ErrInvalid)
+}
+
+// ApplyBlock runs Block (see Takedowns) on tx; since is the time of the
+// entries it adds.
+func ApplyBlock(ctx context.Context, tx TakedownTx, ref string, since time.Time) (Takedown, error) {
+	column, key, err := refColumn(ref)
+	if err != nil {
+		return Takedown{}, err
+	}
+	var victims []TakenDown
+	if column == "slug" {
+		a, ok, err := tx.ArticleBySlug(ctx, ref)
+		if err != nil {
+			return Takedown{}, err
+		}
+		if !ok {
+			if blocked, err := tx.BlockList(ctx, column, ref); err != nil || len(blocked) > 0 {
+				return Takedown{}, err // blocked already: nothing to do
+			}
+			return Takedown{}, fmt.Errorf("no article has this slug: %w", ErrNotFound)
+		}
+		victims = []TakenDown{a}
+		if key, ok = URLKey(a.URL); !ok {
+			key = ""
+		}
+	}
+	if key != "" { // every article at that URL goes
+		at, err := tx.ArticlesAt(ctx, key)
+		if err != nil {
+			return Takedown{}, err
+		}
+		for _, a := range at {
+			if len(victims) == 0 || a.ID != victims[0].ID {
+				victims = append(victims, a)
+			}
+		}
+	}
+	if len(victims) == 0 { // a URL under which no article is stored
+		if blocked, err := tx.BlockList(ctx, column, key); err != nil || len(blocked) > 0 {
+			return Takedown{}, err
+		}
+		b := Block{URL: ref, Since: since}
+		if err := tx.AddBlock(ctx, b, key); err != nil {
+			return Takedown{}, err
+		}
+		return Takedown{Blocked: []Block{b}}, nil
+	}
+	var done Takedown
+	for _, v := range victims {
+		b := Block{URL: v.URL, Slug: v.Slug, Title: v.Title, Origin: v.Origin, OriginID: v.OriginID, Since: since}
+		urlKey, _ := URLKey(v.URL)
+		if err := tx.AddBlock(ctx, b, urlKey); err != nil {
+			return Takedown{}, err
+		}
+		done.Blocked = append(done.Blocked, b)
+		done.Removed = append(done.Removed, v.Slug)
+	}
+	if done.Media, err = tx.Remove(ctx, victims); err != nil {
+		return Takedown{}, err
+	}
+	return done, nil
+}
+
+// ApplyUnblock runs Unblock (see Takedowns) on tx.
+func ApplyUnblock(ctx context.Context, tx TakedownTx, ref string) ([]Block, error) {
+	column, value, err := refColumn(ref)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := tx.BlockList(ctx, column, value)
+	if err != nil {
+		return nil, err
+	}
+	if len(entries) == 0 {
+		return nil, fmt.Errorf("nothing blocked has this slug or URL: %w", ErrNotFound)
+	}
+	if err := tx.DeleteBlocks(ctx, column, value); err != nil {
+		return nil, err
+	}
+	// The next import of the sources fetches every item again, the
+	// unblocked ones among them.
+	for _, origin := range sourcesToRefetch(entries) {
+		if err := tx.Refetch(ctx, origin); err != nil {
+			return nil, fmt.Errorf("forget the validators of %s: %w", origin, err)
+		}
+	}
+	return entries, nil
 }

@@ -12,107 +12,12 @@ import (
 
 var _ store.Takedowns = (*Store)(nil)
 
-// victim is a stored article a takedown removes.
-type victim struct {
-	id                                 int64
-	slug, url, title, origin, originID string
-}
-
-const victimColumns = "id, slug, url, title, coalesce(origin, ''), coalesce(origin_id, '')"
-
 // Block removes the articles ref names and puts them on the block list, in
-// one transaction.
+// one transaction (see store.ApplyBlock).
 func (s *Store) Block(ctx context.Context, ref string) (store.Takedown, error) {
-	urlKey, byURL := store.URLKey(ref)
-	if !byURL && !store.ValidSlug(ref) {
-		return store.Takedown{}, fmt.Errorf("block %q: %w: give an article's slug, or the http or https URL of its page", ref, store.ErrInvalid)
-	}
 	var done store.Takedown
-	err := s.write(ctx, fmt.Sprintf("block %q", ref), func(tx pgx.Tx) error {
-		done = store.Takedown{}
-		var victims []victim
-		if byURL {
-			var err error
-			if victims, err = articlesAt(ctx, tx, urlKey); err != nil {
-				return err
-			}
-		} else {
-			rows, err := tx.Query(ctx, "SELECT "+victimColumns+" FROM articles WHERE slug = $1", ref)
-			if err != nil {
-				return err
-			}
-			found, err := pgx.CollectRows(rows, scanVictim)
-			if err != nil {
-				return err
-			}
-			if len(found) == 0 {
-				var blocked bool
-				if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM blocked WHERE slug = $1)", ref).Scan(&blocked); err != nil {
-					return err
-				}
-				if blocked {
-					return nil
-				}
-				return fmt.Errorf("no article has this slug: %w", store.ErrNotFound)
-			}
-			victims = found
-			if key, ok := store.URLKey(found[0].url); ok {
-				// The same page imported through another source goes too.
-				more, err := articlesAt(ctx, tx, key)
-				if err != nil {
-					return err
-				}
-				for _, m := range more {
-					if m.id != found[0].id {
-						victims = append(victims, m)
-					}
-				}
-			}
-		}
-
-		since := time.Now().UTC().Truncate(time.Millisecond)
-		for _, v := range victims {
-			b := store.Block{URL: v.url, Slug: v.slug, Title: v.title, Origin: v.origin, OriginID: v.originID, Since: since}
-			key, _ := store.URLKey(v.url)
-			if err := addBlock(ctx, tx, b, key); err != nil {
-				return err
-			}
-			done.Blocked = append(done.Blocked, b)
-			done.Removed = append(done.Removed, v.slug)
-		}
-		if len(victims) == 0 {
-			var blocked bool
-			if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM blocked WHERE url_key = $1)", urlKey).Scan(&blocked); err != nil {
-				return err
-			}
-			if blocked {
-				return nil
-			}
-			b := store.Block{URL: ref, Since: since}
-			if err := addBlock(ctx, tx, b, urlKey); err != nil {
-				return err
-			}
-			done.Blocked = []store.Block{b}
-			return nil
-		}
-
-		ids := make([]int64, len(victims))
-		for i, v := range victims {
-			ids[i] = v.id
-		}
-		pointedAt, err := mediaOf(ctx, tx, ids)
-		if err != nil {
-			return err
-		}
-		// Their own lists and their images' records go with them (ON
-		// DELETE CASCADE).
-		if _, err := tx.Exec(ctx, "DELETE FROM articles WHERE id = ANY($1)", ids); err != nil {
-			return fmt.Errorf("remove %q: %w", done.Removed, err)
-		}
-		if err := dropFromLists(ctx, tx, done.Removed); err != nil {
-			return err
-		}
-		done.Media, err = forgetUnusedMedia(ctx, tx, pointedAt)
+	err := s.write(ctx, fmt.Sprintf("block %q", ref), func(tx pgx.Tx) (err error) {
+		done, err = store.ApplyBlock(ctx, takedownTx{tx}, ref, time.Now().UTC().Truncate(time.Millisecond))
 		return err
 	})
 	if err != nil {
@@ -121,23 +26,93 @@ func (s *Store) Block(ctx context.Context, ref string) (store.Takedown, error) {
 	return done, nil
 }
 
-func scanVictim(row pgx.CollectableRow) (victim, error) {
-	var v victim
-	err := row.Scan(&v.id, &v.slug, &v.url, &v.title, &v.origin, &v.originID)
-	return v, err
+// Unblock takes the entries ref names off the block list (see
+// store.ApplyUnblock).
+func (s *Store) Unblock(ctx context.Context, ref string) ([]store.Block, error) {
+	var entries []store.Block
+	err := s.write(ctx, fmt.Sprintf("unblock %q", ref), func(tx pgx.Tx) (err error) {
+		entries, err = store.ApplyUnblock(ctx, takedownTx{tx}, ref)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return entries, nil
 }
 
-// articlesAt returns the articles whose URL has this store.URLKey.
-func articlesAt(ctx context.Context, tx pgx.Tx, urlKey string) ([]victim, error) {
-	rows, err := tx.Query(ctx, "SELECT "+victimColumns+" FROM articles WHERE url = ANY($1) ORDER BY id", store.URLForms(urlKey))
+// takedownTx is a takedown's transaction, as store.TakedownTx.
+type takedownTx struct{ pgx.Tx }
+
+func (tx takedownTx) ArticleBySlug(ctx context.Context, slug string) (store.TakenDown, bool, error) {
+	rows, err := tx.Query(ctx, "SELECT "+store.TakenDownColumns+" FROM articles WHERE slug = $1", slug)
+	if err != nil {
+		return store.TakenDown{}, false, err
+	}
+	found, err := pgx.CollectRows(rows, scanTakenDown)
+	if err != nil || len(found) == 0 {
+		return store.TakenDown{}, false, err
+	}
+	return found[0], true, nil
+}
+
+// ArticlesAt returns the articles whose URL has this store.URLKey.
+func (tx takedownTx) ArticlesAt(ctx context.Context, urlKey string) ([]store.TakenDown, error) {
+	rows, err := tx.Query(ctx, "SELECT "+store.TakenDownColumns+" FROM articles WHERE url = ANY($1) ORDER BY id", store.URLForms(urlKey))
 	if err != nil {
 		return nil, fmt.Errorf("find the articles at %s: %w", urlKey, err)
 	}
-	found, err := pgx.CollectRows(rows, scanVictim)
+	found, err := pgx.CollectRows(rows, scanTakenDown)
 	if err != nil {
 		return nil, fmt.Errorf("find the articles at %s: %w", urlKey, err)
 	}
 	return found, nil
+}
+
+func scanTakenDown(row pgx.CollectableRow) (store.TakenDown, error) {
+	var a store.TakenDown
+	err := row.Scan(&a.ID, &a.Slug, &a.URL, &a.Title, &a.Origin, &a.OriginID)
+	return a, err
+}
+
+func (tx takedownTx) BlockList(ctx context.Context, column, value string) ([]store.Block, error) {
+	return blockList(ctx, tx, column+" = $1", value)
+}
+
+func (tx takedownTx) AddBlock(ctx context.Context, b store.Block, urlKey string) error {
+	return addBlock(ctx, tx.Tx, b, urlKey)
+}
+
+func (tx takedownTx) DeleteBlocks(ctx context.Context, column, value string) error {
+	_, err := tx.Exec(ctx, "DELETE FROM blocked WHERE "+column+" = $1", value)
+	return err
+}
+
+func (tx takedownTx) Remove(ctx context.Context, articles []store.TakenDown) ([]string, error) {
+	ids := make([]int64, len(articles))
+	slugs := make([]string, len(articles))
+	for i, a := range articles {
+		ids[i], slugs[i] = a.ID, a.Slug
+	}
+	pointedAt, err := mediaOf(ctx, tx.Tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.Exec(ctx, "DELETE FROM articles WHERE id = ANY($1)", ids); err != nil {
+		return nil, fmt.Errorf("remove %q: %w", slugs, err)
+	}
+	if err := dropFromLists(ctx, tx.Tx, slugs); err != nil {
+		return nil, err
+	}
+	return forgetUnusedMedia(ctx, tx.Tx, pointedAt)
+}
+
+func (tx takedownTx) Refetch(ctx context.Context, key string) error {
+	q, args := "UPDATE sources SET etag = '', last_modified = '', cursor = NULL", []any{}
+	if key != "" {
+		q, args = q+" WHERE key = $1", []any{key}
+	}
+	_, err := tx.Exec(ctx, q, args...)
+	return err
 }
 
 func addBlock(ctx context.Context, tx pgx.Tx, b store.Block, urlKey string) error {
@@ -159,47 +134,6 @@ func dropFromLists(ctx context.Context, tx pgx.Tx, slugs []string) error {
 		return fmt.Errorf("drop %q from the related lists: %w", slugs, err)
 	}
 	return nil
-}
-
-// Unblock takes the entries ref names off the block list.
-func (s *Store) Unblock(ctx context.Context, ref string) ([]store.Block, error) {
-	var where, arg string
-	if key, ok := store.URLKey(ref); ok {
-		where, arg = "url_key = $1", key
-	} else if store.ValidSlug(ref) {
-		where, arg = "slug = $1", ref
-	} else {
-		return nil, fmt.Errorf("unblock %q: %w: give an article's slug, or the http or https URL of its page", ref, store.ErrInvalid)
-	}
-	var entries []store.Block
-	err := s.write(ctx, fmt.Sprintf("unblock %q", ref), func(tx pgx.Tx) error {
-		var err error
-		if entries, err = blockList(ctx, tx, where, arg); err != nil {
-			return err
-		}
-		if len(entries) == 0 {
-			return fmt.Errorf("nothing blocked has this slug or URL: %w", store.ErrNotFound)
-		}
-		if _, err := tx.Exec(ctx, "DELETE FROM blocked WHERE "+where, arg); err != nil {
-			return err
-		}
-		// The next import of the sources fetches every item again, the
-		// unblocked ones among them.
-		for _, origin := range store.SourcesToRefetch(entries) {
-			q, args := "UPDATE sources SET etag = '', last_modified = '', cursor = NULL", []any{}
-			if origin != "" {
-				q, args = q+" WHERE key = $1", []any{origin}
-			}
-			if _, err := tx.Exec(ctx, q, args...); err != nil {
-				return fmt.Errorf("forget the validators of %s: %w", origin, err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return entries, nil
 }
 
 // Blocked returns the block list, the latest entry first.

@@ -15,140 +15,124 @@ import (
 
 var _ store.Takedowns = (*Store)(nil)
 
-// victim is a stored article a takedown removes.
-type victim struct {
-	id                                 int64
-	slug, url, title, origin, originID string
-}
-
 // Block removes the articles ref names and puts them on the block list, in
-// one transaction.
+// one transaction (see store.ApplyBlock).
 func (s *Store) Block(ctx context.Context, ref string) (store.Takedown, error) {
 	var done store.Takedown
+	err := s.takedown(ctx, fmt.Sprintf("block %q", ref), func(tx takedownTx) (err error) {
+		done, err = store.ApplyBlock(ctx, tx, ref, time.Now().UTC().Truncate(time.Millisecond))
+		return err
+	})
+	return done, err
+}
+
+// Unblock takes the entries ref names off the block list (see
+// store.ApplyUnblock).
+func (s *Store) Unblock(ctx context.Context, ref string) ([]store.Block, error) {
+	var entries []store.Block
+	err := s.takedown(ctx, fmt.Sprintf("unblock %q", ref), func(tx takedownTx) (err error) {
+		entries, err = store.ApplyUnblock(ctx, tx, ref)
+		return err
+	})
+	return entries, err
+}
+
+// takedown runs f in a transaction.
+func (s *Store) takedown(ctx context.Context, what string, f func(tx takedownTx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return done, fmt.Errorf("block %q: %w", ref, err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	defer tx.Rollback()
-
-	urlKey, byURL := store.URLKey(ref)
-	var victims []victim
-	switch {
-	case byURL:
-		if victims, err = articlesAt(ctx, tx, urlKey); err != nil {
-			return done, fmt.Errorf("block %q: %w", ref, err)
-		}
-	case store.ValidSlug(ref):
-		v, err := scanVictim(tx.QueryRowContext(ctx, "SELECT "+victimColumns+" FROM articles WHERE slug = ?", ref))
-		if errors.Is(err, sql.ErrNoRows) {
-			var blocked bool
-			if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM blocked WHERE slug = ?)", ref).Scan(&blocked); err != nil {
-				return done, fmt.Errorf("block %q: %w", ref, err)
-			}
-			if blocked {
-				return done, nil
-			}
-			return done, fmt.Errorf("block %q: no article has this slug: %w", ref, store.ErrNotFound)
-		}
-		if err != nil {
-			return done, fmt.Errorf("block %q: %w", ref, err)
-		}
-		victims = []victim{v}
-		if key, ok := store.URLKey(v.url); ok {
-			// The same page imported through another source goes too.
-			more, err := articlesAt(ctx, tx, key)
-			if err != nil {
-				return done, fmt.Errorf("block %q: %w", ref, err)
-			}
-			for _, m := range more {
-				if m.id != v.id {
-					victims = append(victims, m)
-				}
-			}
-		}
-	default:
-		return done, fmt.Errorf("block %q: %w: give an article's slug, or the http or https URL of its page", ref, store.ErrInvalid)
-	}
-
-	since := time.Now().UTC().Truncate(time.Millisecond)
-	for _, v := range victims {
-		key, _ := store.URLKey(v.url)
-		done.Blocked = append(done.Blocked, store.Block{URL: v.url, Slug: v.slug, Title: v.title, Origin: v.origin, OriginID: v.originID, Since: since})
-		done.Removed = append(done.Removed, v.slug)
-		if err := addBlock(ctx, tx, done.Blocked[len(done.Blocked)-1], key); err != nil {
-			return store.Takedown{}, fmt.Errorf("block %q: %w", ref, err)
-		}
-	}
-	if len(victims) == 0 {
-		var blocked bool
-		if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM blocked WHERE url_key = ?)", urlKey).Scan(&blocked); err != nil {
-			return store.Takedown{}, fmt.Errorf("block %q: %w", ref, err)
-		}
-		if blocked {
-			return store.Takedown{}, nil
-		}
-		b := store.Block{URL: ref, Since: since}
-		if err := addBlock(ctx, tx, b, urlKey); err != nil {
-			return store.Takedown{}, fmt.Errorf("block %q: %w", ref, err)
-		}
-		done.Blocked = []store.Block{b}
-	}
-
-	ids := make([]int64, len(victims))
-	for i, v := range victims {
-		ids[i] = v.id
-	}
-	pointedAt, err := mediaOf(ctx, tx, ids)
-	if err != nil {
-		return store.Takedown{}, fmt.Errorf("block %q: %w", ref, err)
-	}
-	for _, id := range ids {
-		// Its own list and its images' records go with it (ON DELETE
-		// CASCADE).
-		if _, err := tx.ExecContext(ctx, "DELETE FROM articles WHERE id = ?", id); err != nil {
-			return store.Takedown{}, fmt.Errorf("block %q: %w", ref, err)
-		}
-	}
-	if err := dropFromLists(ctx, tx, done.Removed); err != nil {
-		return store.Takedown{}, fmt.Errorf("block %q: %w", ref, err)
-	}
-	if done.Media, err = forgetUnusedMedia(ctx, tx, pointedAt); err != nil {
-		return store.Takedown{}, fmt.Errorf("block %q: %w", ref, err)
+	if err := f(takedownTx{tx}); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return store.Takedown{}, fmt.Errorf("block %q: %w", ref, err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
-	return done, nil
+	return nil
 }
 
-const victimColumns = "id, slug, url, title, coalesce(origin, ''), coalesce(origin_id, '')"
+// takedownTx is a takedown's transaction, as store.TakedownTx.
+type takedownTx struct{ *sql.Tx }
 
-func scanVictim(row scanner) (victim, error) {
-	var v victim
-	err := row.Scan(&v.id, &v.slug, &v.url, &v.title, &v.origin, &v.originID)
-	return v, err
+func (tx takedownTx) ArticleBySlug(ctx context.Context, slug string) (store.TakenDown, bool, error) {
+	a, err := scanTakenDown(tx.QueryRowContext(ctx, "SELECT "+store.TakenDownColumns+" FROM articles WHERE slug = ?", slug))
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, false, nil
+	}
+	return a, err == nil, err
 }
 
-// articlesAt returns the articles whose URL has this store.URLKey.
-func articlesAt(ctx context.Context, tx *sql.Tx, urlKey string) ([]victim, error) {
+// ArticlesAt returns the articles whose URL has this store.URLKey.
+func (tx takedownTx) ArticlesAt(ctx context.Context, urlKey string) ([]store.TakenDown, error) {
 	var args []any
 	for _, u := range store.URLForms(urlKey) {
 		args = append(args, u)
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT "+victimColumns+" FROM articles WHERE url IN (?, ?, ?, ?) ORDER BY id", args...)
+	rows, err := tx.QueryContext(ctx, "SELECT "+store.TakenDownColumns+" FROM articles WHERE url IN (?, ?, ?, ?) ORDER BY id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("find the articles at %s: %w", urlKey, err)
 	}
 	defer rows.Close()
-	var found []victim
+	var found []store.TakenDown
 	for rows.Next() {
-		v, err := scanVictim(rows)
+		a, err := scanTakenDown(rows)
 		if err != nil {
 			return nil, fmt.Errorf("find the articles at %s: %w", urlKey, err)
 		}
-		found = append(found, v)
+		found = append(found, a)
 	}
 	return found, rows.Err()
+}
+
+func scanTakenDown(row scanner) (store.TakenDown, error) {
+	var a store.TakenDown
+	err := row.Scan(&a.ID, &a.Slug, &a.URL, &a.Title, &a.Origin, &a.OriginID)
+	return a, err
+}
+
+func (tx takedownTx) BlockList(ctx context.Context, column, value string) ([]store.Block, error) {
+	return blockList(ctx, tx, column+" = ?", value)
+}
+
+func (tx takedownTx) AddBlock(ctx context.Context, b store.Block, urlKey string) error {
+	return addBlock(ctx, tx.Tx, b, urlKey)
+}
+
+func (tx takedownTx) DeleteBlocks(ctx context.Context, column, value string) error {
+	_, err := tx.ExecContext(ctx, "DELETE FROM blocked WHERE "+column+" = ?", value)
+	return err
+}
+
+func (tx takedownTx) Remove(ctx context.Context, articles []store.TakenDown) ([]string, error) {
+	ids := make([]int64, len(articles))
+	slugs := make([]string, len(articles))
+	for i, a := range articles {
+		ids[i], slugs[i] = a.ID, a.Slug
+	}
+	pointedAt, err := mediaOf(ctx, tx.Tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM articles WHERE id = ?", id); err != nil {
+			return nil, err
+		}
+	}
+	if err := dropFromLists(ctx, tx.Tx, slugs); err != nil {
+		return nil, err
+	}
+	return forgetUnusedMedia(ctx, tx.Tx, pointedAt)
+}
+
+func (tx takedownTx) Refetch(ctx context.Context, key string) error {
+	q, args := "UPDATE sources SET etag = '', last_modified = '', cursor = 0", []any{}
+	if key != "" {
+		q, args = q+" WHERE key = ?", []any{key}
+	}
+	_, err := tx.ExecContext(ctx, q, args...)
+	return err
 }
 
 func addBlock(ctx context.Context, tx *sql.Tx, b store.Block, urlKey string) error {
@@ -204,48 +188,6 @@ func dropFromLists(ctx context.Context, tx *sql.Tx, slugs []string) error {
 		}
 	}
 	return nil
-}
-
-// Unblock takes the entries ref names off the block list.
-func (s *Store) Unblock(ctx context.Context, ref string) ([]store.Block, error) {
-	var where, arg string
-	if key, ok := store.URLKey(ref); ok {
-		where, arg = "url_key = ?", key
-	} else if store.ValidSlug(ref) {
-		where, arg = "slug = ?", ref
-	} else {
-		return nil, fmt.Errorf("unblock %q: %w: give an article's slug, or the http or https URL of its page", ref, store.ErrInvalid)
-	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("unblock %q: %w", ref, err)
-	}
-	defer tx.Rollback()
-	entries, err := blockList(ctx, tx, where, arg)
-	if err != nil {
-		return nil, fmt.Errorf("unblock %q: %w", ref, err)
-	}
-	if len(entries) == 0 {
-		return nil, fmt.Errorf("unblock %q: nothing blocked has this slug or URL: %w", ref, store.ErrNotFound)
-	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM blocked WHERE "+where, arg); err != nil {
-		return nil, fmt.Errorf("unblock %q: %w", ref, err)
-	}
-	// The next import of the sources fetches every item again, the
-	// unblocked ones among them.
-	for _, origin := range store.SourcesToRefetch(entries) {
-		q, args := "UPDATE sources SET etag = '', last_modified = '', cursor = 0", []any{}
-		if origin != "" {
-			q, args = q+" WHERE key = ?", []any{origin}
-		}
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-			return nil, fmt.Errorf("unblock %q: forget the validators of %s: %w", ref, origin, err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("unblock %q: %w", ref, err)
-	}
-	return entries, nil
 }
 
 // Blocked returns the block list, the latest entry first.
