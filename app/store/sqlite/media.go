@@ -99,3 +99,67 @@ func (s *Store) RecordedMedia(ctx context.Context, keys []string) (map[string]bo
 	}
 	return recorded, nil
 }
+
+// setArticleMedia records the images the article with this id points at,
+// in place of those recorded before.
+func setArticleMedia(ctx context.Context, tx *sql.Tx, id int64, keys []string) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM article_media WHERE article_id = ?", id); err != nil {
+		return fmt.Errorf("record the images of article %d: %w", id, err)
+	}
+	return addArticleMedia(ctx, tx, id, keys)
+}
+
+// addArticleMedia records the images a new article points at.
+func addArticleMedia(ctx context.Context, tx *sql.Tx, id int64, keys []string) error {
+	for _, key := range keys {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO article_media (article_id, key) VALUES (?, ?)", id, key); err != nil {
+			return fmt.Errorf("record the images of article %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// mediaOf returns the images the articles with these ids point at.
+func mediaOf(ctx context.Context, tx *sql.Tx, ids []int64) ([]string, error) {
+	var keys []string
+	for _, id := range ids {
+		rows, err := tx.QueryContext(ctx, "SELECT key FROM article_media WHERE article_id = ?", id)
+		if err != nil {
+			return nil, fmt.Errorf("read the images of article %d: %w", id, err)
+		}
+		for rows.Next() {
+			var key string
+			if err := rows.Scan(&key); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read the images of article %d: %w", id, err)
+			}
+			keys = append(keys, key)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read the images of article %d: %w", id, err)
+		}
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys), nil
+}
+
+// forgetUnusedMedia forgets the images among keys that no article points
+// at any more, and returns them: their files may go.
+func forgetUnusedMedia(ctx context.Context, tx *sql.Tx, keys []string) ([]string, error) {
+	var unused []string
+	for _, key := range keys {
+		var used bool
+		if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM article_media WHERE key = ?)", key).Scan(&used); err != nil {
+			return nil, fmt.Errorf("tell whether image %s is used: %w", key, err)
+		}
+		if used {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM media WHERE key = ?", key); err != nil {
+			return nil, fmt.Errorf("forget image %s: %w", key, err)
+		}
+		unused = append(unused, key)
+	}
+	return unused, nil
+}

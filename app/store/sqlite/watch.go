@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 )
@@ -39,13 +40,43 @@ func (s *Store) WatchChanges(ctx context.Context, changed func(reconnected bool)
 	}
 }
 
-// Ping tells whether the store answers.
-func (s *Store) Ping(ctx context.Context) error {
-	// The schema's version is read from the file: a store whose file went
-	// or cannot be read fails, where SELECT 1 would not.
-	var version int
-	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return fmt.Errorf("ask the store: %w", err)
+// ChangeCount returns SQLite's data_version as seen from a connection that
+// writes only insight counts: it changes with every commit of any other
+// connection, this process's or another's (`kiosque ingest` beside a
+// server). Reading it touches no table.
+func (s *Store) ChangeCount(ctx context.Context) (int64, error) {
+	s.watchMu.Lock()
+	defer s.watchMu.Unlock()
+	conn, err := s.watchConn(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("read the store's change count: %w", err)
 	}
-	return nil
+	var n int64
+	if err := conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&n); err != nil {
+		s.dropWatchConn()
+		return 0, fmt.Errorf("read the store's change count: %w", err)
+	}
+	return n, nil
+}
+
+// watchConn is the connection ChangeCount asks, opened if need be. The
+// caller holds watchMu.
+func (s *Store) watchConn(ctx context.Context) (*sql.Conn, error) {
+	if s.watch == nil {
+		conn, err := s.db.Conn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.watch = conn
+	}
+	return s.watch, nil
+}
+
+// dropWatchConn closes the watch connection after it failed; the next use
+// opens another. The caller holds watchMu.
+func (s *Store) dropWatchConn() {
+	if s.watch != nil {
+		s.watch.Close()
+		s.watch = nil
+	}
 }
