@@ -2,11 +2,8 @@ package postgres
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,11 +15,9 @@ import (
 	"github.com/kiosque/kiosque/app/store"
 )
 
-const columns = `id, slug, url, title, excerpt, body, html, category, category_slug, tags, author, published, updated, lang, image, source`
-
 // Article returns the article with this slug.
 func (s *Store) Article(ctx context.Context, slug string) (news.Article, error) {
-	row := s.pool.QueryRow(ctx, "SELECT "+columns+" FROM articles WHERE slug = $1", slug)
+	row := s.pool.QueryRow(ctx, "SELECT "+store.ArticleColumns+" FROM articles WHERE slug = $1", slug)
 	a, err := scanArticle(row)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return news.Article{}, fmt.Errorf("article %q: %w", slug, store.ErrNotFound)
@@ -33,41 +28,17 @@ func (s *Store) Article(ctx context.Context, slug string) (news.Article, error) 
 	return a, nil
 }
 
-// Articles returns a page of articles, newest first. The cursor holds the
-// position of the last article of the previous page, so pages stay stable
-// while new articles arrive; it is the SQLite store's, so a cursor stays
-// good across a move from one store to the other.
+// Articles returns a page of articles, newest first (see store.PageQuery).
 func (s *Store) Articles(ctx context.Context, q store.Query) (store.Page, error) {
-	if q.Limit < 1 {
-		q.Limit = 1
-	}
-	var (
-		where []string
-		args  []any
-	)
-	arg := func(v any) string {
+	var args []any
+	query, err := store.PageQuery(q, func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
+	}, func(ms int64) any { return cursorTime(ms) })
+	if err != nil {
+		return store.Page{}, err
 	}
-	where = append(where, "true")
-	if q.Category != "" {
-		where = append(where, "category_slug = "+arg(q.Category))
-	}
-	if q.Lang != "" {
-		where = append(where, "lang = "+arg(string(q.Lang)))
-	}
-	if q.Cursor != "" {
-		published, id, err := decodeCursor(q.Cursor)
-		if err != nil {
-			return store.Page{}, err
-		}
-		p := arg(published)
-		where = append(where, "(published < "+p+" OR (published = "+p+" AND id < "+arg(id)+"))")
-	}
-	// One more than asked, to tell whether a next page exists.
-	limit := arg(min(int64(q.Limit), math.MaxInt64-1) + 1)
-	rows, err := s.pool.Query(ctx, "SELECT "+columns+" FROM articles WHERE "+strings.Join(where, " AND ")+
-		" ORDER BY published DESC, id DESC LIMIT "+limit, args...)
+	rows, err := s.pool.Query(ctx, query, args...)
 	if err != nil {
 		return store.Page{}, fmt.Errorf("list articles: %w", err)
 	}
@@ -75,31 +46,18 @@ func (s *Store) Articles(ctx context.Context, q store.Query) (store.Page, error)
 	if err != nil {
 		return store.Page{}, fmt.Errorf("list articles: %w", err)
 	}
-	page := store.Page{Articles: articles}
-	if len(articles) > q.Limit {
-		page.Articles = articles[:q.Limit]
-		last := page.Articles[q.Limit-1]
-		page.Next = encodeCursor(last.Published.UnixMilli(), last.ID)
-	}
-	return page, nil
+	return store.NewPage(q, articles), nil
 }
 
 // ArticleByURL returns the article whose canonical URL is u, the scheme
 // (http or https) and a trailing slash aside.
 func (s *Store) ArticleByURL(ctx context.Context, u string) (news.Article, error) {
 	u, _, _ = strings.Cut(u, "#")
-	rest, ok := strings.CutPrefix(u, "https://")
+	key, ok := store.URLKey(u)
 	if !ok {
-		if rest, ok = strings.CutPrefix(u, "http://"); !ok {
-			return news.Article{}, fmt.Errorf("article at %q: %w", u, store.ErrNotFound)
-		}
+		return news.Article{}, fmt.Errorf("article at %q: %w", u, store.ErrNotFound)
 	}
-	rest = strings.TrimSuffix(rest, "/")
-	var urls []string
-	for _, scheme := range []string{"https://", "http://"} {
-		urls = append(urls, scheme+rest, scheme+rest+"/")
-	}
-	row := s.pool.QueryRow(ctx, "SELECT "+columns+" FROM articles WHERE url = ANY($1) ORDER BY id LIMIT 1", urls)
+	row := s.pool.QueryRow(ctx, "SELECT "+store.ArticleColumns+" FROM articles WHERE url = ANY($1) ORDER BY id LIMIT 1", store.URLForms(key))
 	a, err := scanArticle(row)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return news.Article{}, fmt.Errorf("article at %q: %w", u, store.ErrNotFound)
@@ -120,7 +78,7 @@ const slugsPerQuery = 1000
 func (s *Store) ArticlesBySlug(ctx context.Context, slugs []string) ([]news.Article, error) {
 	bySlug := make(map[string]news.Article, len(slugs))
 	for batch := range slices.Chunk(slugs, slugsPerQuery) {
-		rows, err := s.pool.Query(ctx, "SELECT "+columns+" FROM articles WHERE slug = ANY($1)", batch)
+		rows, err := s.pool.Query(ctx, "SELECT "+store.ArticleColumns+" FROM articles WHERE slug = ANY($1)", batch)
 		if err != nil {
 			return nil, fmt.Errorf("read articles by slug: %w", err)
 		}
@@ -158,7 +116,7 @@ func (s *Store) Versions(ctx context.Context) (map[string]string, error) {
 
 // All returns every article, newest first.
 func (s *Store) All(ctx context.Context) ([]news.Article, error) {
-	rows, err := s.pool.Query(ctx, "SELECT "+columns+" FROM articles ORDER BY published DESC, id DESC")
+	rows, err := s.pool.Query(ctx, "SELECT "+store.ArticleColumns+" FROM articles ORDER BY published DESC, id DESC")
 	if err != nil {
 		return nil, fmt.Errorf("read all articles: %w", err)
 	}
@@ -275,33 +233,7 @@ func (s *Store) write(ctx context.Context, what string, f func(tx pgx.Tx) error)
 }
 
 func scanArticle(row pgx.Row) (news.Article, error) {
-	var (
-		a                  news.Article
-		body, tags, image  []byte
-		lang               string
-		published, updated time.Time
-	)
-	err := row.Scan(&a.ID, &a.Slug, &a.URL, &a.Title, &a.Excerpt, &body, &a.HTML, &a.Category, &a.CategorySlug, &tags,
-		&a.Author, &published, &updated, &lang, &image, &a.Source)
-	if err != nil {
-		return news.Article{}, err
-	}
-	if err := json.Unmarshal(body, &a.Body); err != nil {
-		return news.Article{}, fmt.Errorf("article %q body: %w", a.Slug, err)
-	}
-	if err := json.Unmarshal(tags, &a.Tags); err != nil {
-		return news.Article{}, fmt.Errorf("article %q tags: %w", a.Slug, err)
-	}
-	if image != nil {
-		a.Image = new(news.Image)
-		if err := json.Unmarshal(image, a.Image); err != nil {
-			return news.Article{}, fmt.Errorf("article %q image: %w", a.Slug, err)
-		}
-	}
-	a.Published = published.UTC()
-	a.Updated = updated.UTC()
-	a.Lang = news.Lang(lang)
-	return a, nil
+	return store.ScanArticle(row.Scan, func(t time.Time) time.Time { return t.UTC() })
 }
 
 func scanArticles(rows pgx.Rows) ([]news.Article, error) {
@@ -339,12 +271,6 @@ func toMillis(t time.Time) time.Time {
 	return time.UnixMilli(t.UnixMilli()).UTC()
 }
 
-// A cursor is "published.id" in URL-safe base64, published in Unix
-// milliseconds: opaque to clients, cheap to check.
-func encodeCursor(published, id int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(published, 10) + "." + strconv.FormatInt(id, 10)))
-}
-
 // A cursor's time is brought within years 0 to 100000, which a
 // timestamptz holds with room to spare, rather than refused by the server
 // with an error that is not ErrBadCursor. No page gives one outside, and
@@ -354,21 +280,8 @@ const (
 	latestCursor   = 3093527980800000 // 100000-01-01
 )
 
-func decodeCursor(c string) (published time.Time, id int64, err error) {
-	raw, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return time.Time{}, 0, store.ErrBadCursor
-	}
-	p, i, ok := strings.Cut(string(raw), ".")
-	if !ok {
-		return time.Time{}, 0, store.ErrBadCursor
-	}
-	ms, err := strconv.ParseInt(p, 10, 64)
-	if err != nil {
-		return time.Time{}, 0, store.ErrBadCursor
-	}
-	if id, err = strconv.ParseInt(i, 10, 64); err != nil || id < 0 {
-		return time.Time{}, 0, store.ErrBadCursor
-	}
-	return time.UnixMilli(min(max(ms, earliestCursor), latestCursor)).UTC(), id, nil
+// cursorTime is a cursor's time, in Unix milliseconds, within those
+// bounds.
+func cursorTime(ms int64) time.Time {
+	return time.UnixMilli(min(max(ms, earliestCursor), latestCursor)).UTC()
 }

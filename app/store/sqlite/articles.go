@@ -3,8 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -16,11 +14,9 @@ import (
 	"github.com/kiosque/kiosque/app/store"
 )
 
-const columns = `id, slug, url, title, excerpt, body, html, category, category_slug, tags, author, published, updated, lang, image, source`
-
 // Article returns the article with this slug.
 func (s *Store) Article(ctx context.Context, slug string) (news.Article, error) {
-	row := s.db.QueryRowContext(ctx, "SELECT "+columns+" FROM articles WHERE slug = ?", slug)
+	row := s.db.QueryRowContext(ctx, "SELECT "+store.ArticleColumns+" FROM articles WHERE slug = ?", slug)
 	a, err := scanArticle(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return news.Article{}, fmt.Errorf("article %q: %w", slug, store.ErrNotFound)
@@ -31,33 +27,17 @@ func (s *Store) Article(ctx context.Context, slug string) (news.Article, error) 
 	return a, nil
 }
 
-// Articles returns a page of articles, newest first. The cursor holds the
-// position of the last article of the previous page, so pages stay stable
-// while new articles arrive.
+// Articles returns a page of articles, newest first (see store.PageQuery).
 func (s *Store) Articles(ctx context.Context, q store.Query) (store.Page, error) {
-	if q.Limit < 1 {
-		q.Limit = 1
-	}
-	where := []string{"1 = 1"}
 	var args []any
-	if q.Category != "" {
-		where = append(where, "category_slug = ?")
-		args = append(args, q.Category)
+	query, err := store.PageQuery(q, func(v any) string {
+		args = append(args, v)
+		return "?"
+	}, func(ms int64) any { return ms })
+	if err != nil {
+		return store.Page{}, err
 	}
-	if q.Lang != "" {
-		where = append(where, "lang = ?")
-		args = append(args, string(q.Lang))
-	}
-	if q.Cursor != "" {
-		published, id, err := decodeCursor(q.Cursor)
-		if err != nil {
-			return store.Page{}, err
-		}
-		where = append(where, "(published < ? OR (published = ? AND id < ?))")
-		args = append(args, published, published, id)
-	}
-	args = append(args, q.Limit+1)
-	rows, err := s.db.QueryContext(ctx, "SELECT "+columns+" FROM articles WHERE "+strings.Join(where, " AND ")+" ORDER BY published DESC, id DESC LIMIT ?", args...)
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return store.Page{}, fmt.Errorf("list articles: %w", err)
 	}
@@ -65,31 +45,22 @@ func (s *Store) Articles(ctx context.Context, q store.Query) (store.Page, error)
 	if err != nil {
 		return store.Page{}, fmt.Errorf("list articles: %w", err)
 	}
-	page := store.Page{Articles: articles}
-	if len(articles) > q.Limit {
-		page.Articles = articles[:q.Limit]
-		last := page.Articles[q.Limit-1]
-		page.Next = encodeCursor(last.Published.UnixMilli(), last.ID)
-	}
-	return page, nil
+	return store.NewPage(q, articles), nil
 }
 
 // ArticleByURL returns the article whose canonical URL is u, the scheme
 // (http or https) and a trailing slash aside.
 func (s *Store) ArticleByURL(ctx context.Context, u string) (news.Article, error) {
 	u, _, _ = strings.Cut(u, "#")
-	rest, ok := strings.CutPrefix(u, "https://")
+	key, ok := store.URLKey(u)
 	if !ok {
-		if rest, ok = strings.CutPrefix(u, "http://"); !ok {
-			return news.Article{}, fmt.Errorf("article at %q: %w", u, store.ErrNotFound)
-		}
+		return news.Article{}, fmt.Errorf("article at %q: %w", u, store.ErrNotFound)
 	}
-	rest = strings.TrimSuffix(rest, "/")
 	var args []any
-	for _, scheme := range []string{"https://", "http://"} {
-		args = append(args, scheme+rest, scheme+rest+"/")
+	for _, form := range store.URLForms(key) {
+		args = append(args, form)
 	}
-	row := s.db.QueryRowContext(ctx, "SELECT "+columns+" FROM articles WHERE url IN (?, ?, ?, ?) ORDER BY id LIMIT 1", args...)
+	row := s.db.QueryRowContext(ctx, "SELECT "+store.ArticleColumns+" FROM articles WHERE url IN (?, ?, ?, ?) ORDER BY id LIMIT 1", args...)
 	a, err := scanArticle(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return news.Article{}, fmt.Errorf("article at %q: %w", u, store.ErrNotFound)
@@ -115,7 +86,7 @@ func (s *Store) ArticlesBySlug(ctx context.Context, slugs []string) ([]news.Arti
 			args[i] = slug
 		}
 		marks := strings.TrimSuffix(strings.Repeat("?,", len(batch)), ",")
-		rows, err := s.db.QueryContext(ctx, "SELECT "+columns+" FROM articles WHERE slug IN ("+marks+")", args...)
+		rows, err := s.db.QueryContext(ctx, "SELECT "+store.ArticleColumns+" FROM articles WHERE slug IN ("+marks+")", args...)
 		if err != nil {
 			return nil, fmt.Errorf("read articles by slug: %w", err)
 		}
@@ -158,7 +129,7 @@ func (s *Store) Versions(ctx context.Context) (map[string]string, error) {
 
 // All returns every article, newest first.
 func (s *Store) All(ctx context.Context) ([]news.Article, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT "+columns+" FROM articles ORDER BY published DESC, id DESC")
+	rows, err := s.db.QueryContext(ctx, "SELECT "+store.ArticleColumns+" FROM articles ORDER BY published DESC, id DESC")
 	if err != nil {
 		return nil, fmt.Errorf("read all articles: %w", err)
 	}
@@ -271,33 +242,7 @@ func (s *Store) Delete(ctx context.Context, slug string) error {
 type scanner interface{ Scan(dest ...any) error }
 
 func scanArticle(row scanner) (news.Article, error) {
-	var (
-		a                  news.Article
-		body, tags, lang   string
-		published, updated int64
-		image              sql.NullString
-	)
-	err := row.Scan(&a.ID, &a.Slug, &a.URL, &a.Title, &a.Excerpt, &body, &a.HTML, &a.Category, &a.CategorySlug, &tags,
-		&a.Author, &published, &updated, &lang, &image, &a.Source)
-	if err != nil {
-		return news.Article{}, err
-	}
-	if err := json.Unmarshal([]byte(body), &a.Body); err != nil {
-		return news.Article{}, fmt.Errorf("article %q body: %w", a.Slug, err)
-	}
-	if err := json.Unmarshal([]byte(tags), &a.Tags); err != nil {
-		return news.Article{}, fmt.Errorf("article %q tags: %w", a.Slug, err)
-	}
-	if image.Valid {
-		a.Image = new(news.Image)
-		if err := json.Unmarshal([]byte(image.String), a.Image); err != nil {
-			return news.Article{}, fmt.Errorf("article %q image: %w", a.Slug, err)
-		}
-	}
-	a.Published = time.UnixMilli(published).UTC()
-	a.Updated = time.UnixMilli(updated).UTC()
-	a.Lang = news.Lang(lang)
-	return a, nil
+	return store.ScanArticle(row.Scan, func(ms int64) time.Time { return time.UnixMilli(ms).UTC() })
 }
 
 func scanArticles(rows *sql.Rows) ([]news.Article, error) {
@@ -311,28 +256,4 @@ func scanArticles(rows *sql.Rows) ([]news.Article, error) {
 		articles = append(articles, a)
 	}
 	return articles, rows.Err()
-}
-
-// A cursor is "published.id" in URL-safe base64: opaque to clients, cheap to
-// check.
-func encodeCursor(published, id int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(published, 10) + "." + strconv.FormatInt(id, 10)))
-}
-
-func decodeCursor(c string) (published, id int64, err error) {
-	raw, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return 0, 0, store.ErrBadCursor
-	}
-	p, i, ok := strings.Cut(string(raw), ".")
-	if !ok {
-		return 0, 0, store.ErrBadCursor
-	}
-	if published, err = strconv.ParseInt(p, 10, 64); err != nil {
-		return 0, 0, store.ErrBadCursor
-	}
-	if id, err = strconv.ParseInt(i, 10, 64); err != nil || id < 0 {
-		return 0, 0, store.ErrBadCursor
-	}
-	return published, id, nil
 }
