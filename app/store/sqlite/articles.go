@@ -37,11 +37,7 @@ func (s *Store) Articles(ctx context.Context, q store.Query) (store.Page, error)
 	if err != nil {
 		return store.Page{}, err
 	}
-	rows, err := s.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return store.Page{}, fmt.Errorf("list articles: %w", err)
-	}
-	articles, err := scanArticles(rows)
+	articles, err := scanArticles(s.db.QueryContext(ctx, query, args...))
 	if err != nil {
 		return store.Page{}, fmt.Errorf("list articles: %w", err)
 	}
@@ -81,16 +77,7 @@ const slugsPerQuery = 500
 func (s *Store) ArticlesBySlug(ctx context.Context, slugs []string) ([]news.Article, error) {
 	bySlug := make(map[string]news.Article, len(slugs))
 	for batch := range slices.Chunk(slugs, slugsPerQuery) {
-		args := make([]any, len(batch))
-		for i, slug := range batch {
-			args[i] = slug
-		}
-		marks := strings.TrimSuffix(strings.Repeat("?,", len(batch)), ",")
-		rows, err := s.db.QueryContext(ctx, "SELECT "+store.ArticleColumns+" FROM articles WHERE slug IN ("+marks+")", args...)
-		if err != nil {
-			return nil, fmt.Errorf("read articles by slug: %w", err)
-		}
-		found, err := scanArticles(rows)
+		found, err := scanArticles(s.db.QueryContext(ctx, "SELECT "+store.ArticleColumns+" FROM articles WHERE slug IN ("+marks(len(batch))+")", anys(batch)...))
 		if err != nil {
 			return nil, fmt.Errorf("read articles by slug: %w", err)
 		}
@@ -105,35 +92,28 @@ func (s *Store) ArticlesBySlug(ctx context.Context, slugs []string) ([]news.Arti
 // time, for an article stored before hashes were).
 func (s *Store) Versions(ctx context.Context) (map[string]string, error) {
 	rows, err := s.db.QueryContext(ctx, "SELECT slug, content_hash, updated FROM articles")
-	if err != nil {
-		return nil, fmt.Errorf("read article versions: %w", err)
-	}
-	defer rows.Close()
-	versions := map[string]string{}
-	for rows.Next() {
+	pairs, err := collect(rows, err, func(row scanner) ([2]string, error) {
 		var slug, hash string
 		var updated int64
-		if err := rows.Scan(&slug, &hash, &updated); err != nil {
-			return nil, fmt.Errorf("read article versions: %w", err)
-		}
+		err := row.Scan(&slug, &hash, &updated)
 		if hash == "" {
 			hash = "updated " + strconv.FormatInt(updated, 10)
 		}
-		versions[slug] = hash
-	}
-	if err := rows.Err(); err != nil {
+		return [2]string{slug, hash}, err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("read article versions: %w", err)
+	}
+	versions := make(map[string]string, len(pairs))
+	for _, p := range pairs {
+		versions[p[0]] = p[1]
 	}
 	return versions, nil
 }
 
 // All returns every article, newest first.
 func (s *Store) All(ctx context.Context) ([]news.Article, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT "+store.ArticleColumns+" FROM articles ORDER BY published DESC, id DESC")
-	if err != nil {
-		return nil, fmt.Errorf("read all articles: %w", err)
-	}
-	articles, err := scanArticles(rows)
+	articles, err := scanArticles(s.db.QueryContext(ctx, "SELECT "+store.ArticleColumns+" FROM articles ORDER BY published DESC, id DESC"))
 	if err != nil {
 		return nil, fmt.Errorf("read all articles: %w", err)
 	}
@@ -145,19 +125,11 @@ func (s *Store) Categories(ctx context.Context) ([]news.Category, error) {
 	rows, err := s.db.QueryContext(ctx, `
 SELECT category_slug, MIN(category), COUNT(*) FROM articles
 GROUP BY category_slug ORDER BY COUNT(*) DESC, category_slug`)
+	categories, err := collect(rows, err, func(row scanner) (c news.Category, err error) {
+		err = row.Scan(&c.Slug, &c.Name, &c.Count)
+		return c, err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("list categories: %w", err)
-	}
-	defer rows.Close()
-	var categories []news.Category
-	for rows.Next() {
-		var c news.Category
-		if err := rows.Scan(&c.Slug, &c.Name, &c.Count); err != nil {
-			return nil, fmt.Errorf("list categories: %w", err)
-		}
-		categories = append(categories, c)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list categories: %w", err)
 	}
 	return categories, nil
@@ -245,15 +217,33 @@ func scanArticle(row scanner) (news.Article, error) {
 	return store.ScanArticle(row.Scan, func(ms int64) time.Time { return time.UnixMilli(ms).UTC() })
 }
 
-func scanArticles(rows *sql.Rows) ([]news.Article, error) {
+// anys are the values of s, as query arguments.
+func anys[T any](s []T) []any {
+	args := make([]any, len(s))
+	for i, v := range s {
+		args[i] = v
+	}
+	return args
+}
+
+func scanArticles(rows *sql.Rows, err error) ([]news.Article, error) {
+	return collect(rows, err, scanArticle)
+}
+
+// collect reads every row of a query (rows and err, its answer) with
+// scan, and closes them.
+func collect[T any](rows *sql.Rows, err error, scan func(row scanner) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
-	var articles []news.Article
+	var out []T
 	for rows.Next() {
-		a, err := scanArticle(rows)
+		v, err := scan(rows)
 		if err != nil {
 			return nil, err
 		}
-		articles = append(articles, a)
+		out = append(out, v)
 	}
-	return articles, rows.Err()
+	return out, rows.Err()
 }

@@ -72,24 +72,20 @@ func (s *Store) list(ctx context.Context, table, slug string) ([]string, error) 
 
 func (s *Store) lists(ctx context.Context, table string) (map[string][]string, error) {
 	rows, err := s.db.QueryContext(ctx, "SELECT slug, list FROM "+table)
+	pairs, err := collect(rows, err, func(row scanner) (p [2]string, err error) {
+		err = row.Scan(&p[0], &p[1])
+		return p, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("read the %s lists: %w", table, err)
 	}
-	defer rows.Close()
 	lists := map[string][]string{}
-	for rows.Next() {
-		var slug, list string
-		if err := rows.Scan(&slug, &list); err != nil {
-			return nil, fmt.Errorf("read the %s lists: %w", table, err)
-		}
+	for _, p := range pairs {
 		var slugs []string
-		if err := json.Unmarshal([]byte(list), &slugs); err != nil {
-			return nil, fmt.Errorf("read the %s list of %q: %w", table, slug, err)
+		if err := json.Unmarshal([]byte(p[1]), &slugs); err != nil {
+			return nil, fmt.Errorf("read the %s list of %q: %w", table, p[0], err)
 		}
-		lists[slug] = store.NonNil(slugs)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read the %s lists: %w", table, err)
+		lists[p[0]] = store.NonNil(slugs)
 	}
 	return lists, nil
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/kiosque/kiosque/app/store"
 )
@@ -75,26 +74,13 @@ const mediaPerQuery = 500
 func (s *Store) RecordedMedia(ctx context.Context, keys []string) (map[string]bool, error) {
 	recorded := make(map[string]bool)
 	for batch := range slices.Chunk(keys, mediaPerQuery) {
-		args := make([]any, len(batch))
-		for i, key := range batch {
-			args[i] = key
-		}
-		marks := strings.TrimSuffix(strings.Repeat("?,", len(batch)), ",")
-		rows, err := s.db.QueryContext(ctx, "SELECT key FROM media WHERE key IN ("+marks+")", args...)
+		rows, err := s.db.QueryContext(ctx, "SELECT key FROM media WHERE key IN ("+marks(len(batch))+")", anys(batch)...)
+		found, err := collect(rows, err, scanString)
 		if err != nil {
 			return nil, fmt.Errorf("read recorded media: %w", err)
 		}
-		for rows.Next() {
-			var key string
-			if err := rows.Scan(&key); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("read recorded media: %w", err)
-			}
+		for _, key := range found {
 			recorded[key] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("read recorded media: %w", err)
 		}
 	}
 	return recorded, nil
@@ -124,24 +110,20 @@ func mediaOf(ctx context.Context, tx *sql.Tx, ids []int64) ([]string, error) {
 	var keys []string
 	for _, id := range ids {
 		rows, err := tx.QueryContext(ctx, "SELECT key FROM article_media WHERE article_id = ?", id)
+		found, err := collect(rows, err, scanString)
 		if err != nil {
 			return nil, fmt.Errorf("read the images of article %d: %w", id, err)
 		}
-		for rows.Next() {
-			var key string
-			if err := rows.Scan(&key); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("read the images of article %d: %w", id, err)
-			}
-			keys = append(keys, key)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("read the images of article %d: %w", id, err)
-		}
+		keys = append(keys, found...)
 	}
 	slices.Sort(keys)
 	return slices.Compact(keys), nil
+}
+
+func scanString(row scanner) (string, error) {
+	var s string
+	err := row.Scan(&s)
+	return s, err
 }
 
 // forgetUnusedMedia forgets the images among keys that no article points

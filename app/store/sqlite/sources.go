@@ -135,25 +135,18 @@ func (s *Store) Sources(ctx context.Context) ([]store.SourceSummary, error) {
 SELECT key, endpoint, etag, last_modified, cursor, full_sync, last_attempt, last_success, last_error, failures,
 	(SELECT count(*) FROM articles WHERE origin = sources.key)
 FROM sources ORDER BY key`)
-	if err != nil {
-		return nil, fmt.Errorf("list sources: %w", err)
-	}
-	defer rows.Close()
-	var list []store.SourceSummary
-	for rows.Next() {
+	list, err := collect(rows, err, func(row scanner) (store.SourceSummary, error) {
 		var (
 			sum                                        store.SourceSummary
 			cursor, fullSync, lastAttempt, lastSuccess int64
 		)
-		if err := rows.Scan(&sum.Key, &sum.Endpoint, &sum.ETag, &sum.LastModified, &cursor, &fullSync, &lastAttempt, &lastSuccess,
-			&sum.LastError, &sum.Failures, &sum.Articles); err != nil {
-			return nil, fmt.Errorf("list sources: %w", err)
-		}
+		err := row.Scan(&sum.Key, &sum.Endpoint, &sum.ETag, &sum.LastModified, &cursor, &fullSync, &lastAttempt, &lastSuccess,
+			&sum.LastError, &sum.Failures, &sum.Articles)
 		sum.Cursor, sum.FullSync = fromMillis(cursor), fromMillis(fullSync)
 		sum.LastAttempt, sum.LastSuccess = fromMillis(lastAttempt), fromMillis(lastSuccess)
-		list = append(list, sum)
-	}
-	if err := rows.Err(); err != nil {
+		return sum, err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("list sources: %w", err)
 	}
 	return list, nil
@@ -188,26 +181,22 @@ ON CONFLICT (key) DO UPDATE SET
 }
 
 func storedItems(ctx context.Context, tx *sql.Tx, origin string) (map[string]store.StoredItem, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT id, origin_id, slug, content_hash FROM articles WHERE origin = ?", origin)
+	rows, err := tx.QueryContext(ctx, "SELECT origin_id, id, slug, content_hash FROM articles WHERE origin = ?", origin)
+	items, err := collect(rows, err, func(row scanner) (it struct {
+		originID string
+		store.StoredItem
+	}, err error) {
+		err = row.Scan(&it.originID, &it.ID, &it.Slug, &it.Hash)
+		return it, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("read stored articles: %w", err)
 	}
-	defer rows.Close()
-	items := make(map[string]store.StoredItem)
-	for rows.Next() {
-		var (
-			it       store.StoredItem
-			originID string
-		)
-		if err := rows.Scan(&it.ID, &originID, &it.Slug, &it.Hash); err != nil {
-			return nil, fmt.Errorf("read stored articles: %w", err)
-		}
-		items[originID] = it
+	byOriginID := make(map[string]store.StoredItem, len(items))
+	for _, it := range items {
+		byOriginID[it.originID] = it.StoredItem
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read stored articles: %w", err)
-	}
-	return items, nil
+	return byOriginID, nil
 }
 
 // freeSlug returns want when it is free, or else the first free slug of

@@ -66,24 +66,12 @@ func (tx takedownTx) ArticleBySlug(ctx context.Context, slug string) (store.Take
 
 // ArticlesAt returns the articles whose URL has this store.URLKey.
 func (tx takedownTx) ArticlesAt(ctx context.Context, urlKey string) ([]store.TakenDown, error) {
-	var args []any
-	for _, u := range store.URLForms(urlKey) {
-		args = append(args, u)
-	}
-	rows, err := tx.QueryContext(ctx, "SELECT "+store.TakenDownColumns+" FROM articles WHERE url IN (?, ?, ?, ?) ORDER BY id", args...)
+	rows, err := tx.QueryContext(ctx, "SELECT "+store.TakenDownColumns+" FROM articles WHERE url IN (?, ?, ?, ?) ORDER BY id", anys(store.URLForms(urlKey))...)
+	found, err := collect(rows, err, scanTakenDown)
 	if err != nil {
 		return nil, fmt.Errorf("find the articles at %s: %w", urlKey, err)
 	}
-	defer rows.Close()
-	var found []store.TakenDown
-	for rows.Next() {
-		a, err := scanTakenDown(rows)
-		if err != nil {
-			return nil, fmt.Errorf("find the articles at %s: %w", urlKey, err)
-		}
-		found = append(found, a)
-	}
-	return found, rows.Err()
+	return found, nil
 }
 
 func scanTakenDown(row scanner) (store.TakenDown, error) {
@@ -205,23 +193,15 @@ type querier interface {
 
 func blockList(ctx context.Context, db querier, where string, args ...any) ([]store.Block, error) {
 	rows, err := db.QueryContext(ctx, "SELECT url, slug, title, origin, origin_id, since FROM blocked WHERE "+where+" ORDER BY since DESC, id DESC", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var entries []store.Block
-	for rows.Next() {
+	return collect(rows, err, func(row scanner) (store.Block, error) {
 		var (
 			b     store.Block
 			since int64
 		)
-		if err := rows.Scan(&b.URL, &b.Slug, &b.Title, &b.Origin, &b.OriginID, &since); err != nil {
-			return nil, err
-		}
+		err := row.Scan(&b.URL, &b.Slug, &b.Title, &b.Origin, &b.OriginID, &since)
 		b.Since = time.UnixMilli(since).UTC()
-		entries = append(entries, b)
-	}
-	return entries, rows.Err()
+		return b, err
+	})
 }
 
 // blocks reads the block list as an import checks it.
