@@ -99,16 +99,12 @@ func (s *Store) Versions(ctx context.Context) (map[string]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read article versions: %w", err)
 	}
-	defer rows.Close()
 	versions := map[string]string{}
-	for rows.Next() {
-		var slug, hash string
-		if err := rows.Scan(&slug, &hash); err != nil {
-			return nil, fmt.Errorf("read article versions: %w", err)
-		}
+	var slug, hash string
+	if _, err := pgx.ForEachRow(rows, []any{&slug, &hash}, func() error {
 		versions[slug] = hash
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}); err != nil {
 		return nil, fmt.Errorf("read article versions: %w", err)
 	}
 	return versions, nil
@@ -136,16 +132,11 @@ GROUP BY category_slug ORDER BY count(*) DESC, category_slug COLLATE "C"`)
 	if err != nil {
 		return nil, fmt.Errorf("list categories: %w", err)
 	}
-	defer rows.Close()
-	var categories []news.Category
-	for rows.Next() {
-		var c news.Category
-		if err := rows.Scan(&c.Slug, &c.Name, &c.Count); err != nil {
-			return nil, fmt.Errorf("list categories: %w", err)
-		}
-		categories = append(categories, c)
-	}
-	if err := rows.Err(); err != nil {
+	categories, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (c news.Category, err error) {
+		err = row.Scan(&c.Slug, &c.Name, &c.Count)
+		return c, err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("list categories: %w", err)
 	}
 	return categories, nil

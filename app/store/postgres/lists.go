@@ -73,24 +73,24 @@ func (s *Store) lists(ctx context.Context, table string) (map[string][]string, e
 	if err != nil {
 		return nil, fmt.Errorf("read the %s lists: %w", table, err)
 	}
-	defer rows.Close()
-	lists := map[string][]string{}
-	for rows.Next() {
-		var (
-			slug string
-			list []byte
-		)
-		if err := rows.Scan(&slug, &list); err != nil {
-			return nil, fmt.Errorf("read the %s lists: %w", table, err)
-		}
+	raw := map[string][]byte{}
+	var (
+		slug string
+		list []byte
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&slug, &list}, func() error {
+		raw[slug] = list
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("read the %s lists: %w", table, err)
+	}
+	lists := make(map[string][]string, len(raw))
+	for slug, list := range raw {
 		var slugs []string
 		if err := json.Unmarshal(list, &slugs); err != nil {
 			return nil, fmt.Errorf("read the %s list of %q: %w", table, slug, err)
 		}
 		lists[slug] = store.NonNil(slugs)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read the %s lists: %w", table, err)
 	}
 	return lists, nil
 }

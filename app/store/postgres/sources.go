@@ -184,22 +184,18 @@ FROM sources ORDER BY key`)
 	if err != nil {
 		return nil, fmt.Errorf("list sources: %w", err)
 	}
-	defer rows.Close()
-	var list []store.SourceSummary
-	for rows.Next() {
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.SourceSummary, error) {
 		var (
 			sum                                        store.SourceSummary
 			cursor, fullSync, lastAttempt, lastSuccess *time.Time
 		)
-		if err := rows.Scan(&sum.Key, &sum.Endpoint, &sum.ETag, &sum.LastModified, &cursor, &fullSync, &lastAttempt, &lastSuccess,
-			&sum.LastError, &sum.Failures, &sum.Articles); err != nil {
-			return nil, fmt.Errorf("list sources: %w", err)
-		}
+		err := row.Scan(&sum.Key, &sum.Endpoint, &sum.ETag, &sum.LastModified, &cursor, &fullSync, &lastAttempt, &lastSuccess,
+			&sum.LastError, &sum.Failures, &sum.Articles)
 		sum.Cursor, sum.FullSync = fromNullable(cursor), fromNullable(fullSync)
 		sum.LastAttempt, sum.LastSuccess = fromNullable(lastAttempt), fromNullable(lastSuccess)
-		list = append(list, sum)
-	}
-	if err := rows.Err(); err != nil {
+		return sum, err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("list sources: %w", err)
 	}
 	return list, nil
@@ -236,19 +232,16 @@ func storedItems(ctx context.Context, tx pgx.Tx, origin string) (map[string]stor
 	if err != nil {
 		return nil, fmt.Errorf("read stored articles: %w", err)
 	}
-	defer rows.Close()
 	items := make(map[string]store.StoredItem)
-	for rows.Next() {
-		var (
-			it       store.StoredItem
-			originID string
-		)
-		if err := rows.Scan(&it.ID, &originID, &it.Slug, &it.Hash); err != nil {
-			return nil, fmt.Errorf("read stored articles: %w", err)
-		}
+	var (
+		it       store.StoredItem
+		originID string
+	)
+	_, err = pgx.ForEachRow(rows, []any{&it.ID, &originID, &it.Slug, &it.Hash}, func() error {
 		items[originID] = it
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("read stored articles: %w", err)
 	}
 	return items, nil
