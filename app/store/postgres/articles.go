@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,83 +14,10 @@ import (
 	"github.com/kiosque/kiosque/app/store"
 )
 
-// Article returns the article with this slug.
-func (s *Store) Article(ctx context.Context, slug string) (news.Article, error) {
-	row := s.pool.QueryRow(ctx, "SELECT "+store.ArticleColumns+" FROM articles WHERE slug = $1", slug)
-	a, err := scanArticle(row)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return news.Article{}, fmt.Errorf("article %q: %w", slug, store.ErrNotFound)
-	}
-	if err != nil {
-		return news.Article{}, fmt.Errorf("read article %q: %w", slug, err)
-	}
-	return a, nil
-}
-
-// Articles returns a page of articles, newest first (see store.PageQuery).
-func (s *Store) Articles(ctx context.Context, q store.Query) (store.Page, error) {
-	var args []any
-	query, err := store.PageQuery(q, func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}, func(ms int64) any { return cursorTime(ms) })
-	if err != nil {
-		return store.Page{}, err
-	}
-	rows, err := s.pool.Query(ctx, query, args...)
-	if err != nil {
-		return store.Page{}, fmt.Errorf("list articles: %w", err)
-	}
-	articles, err := scanArticles(rows)
-	if err != nil {
-		return store.Page{}, fmt.Errorf("list articles: %w", err)
-	}
-	return store.NewPage(q, articles), nil
-}
-
-// ArticleByURL returns the article whose canonical URL is u, the scheme
-// (http or https) and a trailing slash aside.
-func (s *Store) ArticleByURL(ctx context.Context, u string) (news.Article, error) {
-	u, _, _ = strings.Cut(u, "#")
-	key, ok := store.URLKey(u)
-	if !ok {
-		return news.Article{}, fmt.Errorf("article at %q: %w", u, store.ErrNotFound)
-	}
-	row := s.pool.QueryRow(ctx, "SELECT "+store.ArticleColumns+" FROM articles WHERE url = ANY($1) ORDER BY id LIMIT 1", store.URLForms(key))
-	a, err := scanArticle(row)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return news.Article{}, fmt.Errorf("article at %q: %w", u, store.ErrNotFound)
-	}
-	if err != nil {
-		return news.Article{}, fmt.Errorf("read article at %q: %w", u, err)
-	}
-	return a, nil
-}
-
 // slugsPerQuery bounds the slugs one query asks for: each is one array
 // parameter, which has no such limit as SQLite's variables, but a batch
 // keeps each query's answer, and the server's memory for it, bounded.
 const slugsPerQuery = 1000
-
-// ArticlesBySlug returns the stored articles among slugs, in their order,
-// asked for slugsPerQuery at a time.
-func (s *Store) ArticlesBySlug(ctx context.Context, slugs []string) ([]news.Article, error) {
-	bySlug := make(map[string]news.Article, len(slugs))
-	for batch := range slices.Chunk(slugs, slugsPerQuery) {
-		rows, err := s.pool.Query(ctx, "SELECT "+store.ArticleColumns+" FROM articles WHERE slug = ANY($1)", batch)
-		if err != nil {
-			return nil, fmt.Errorf("read articles by slug: %w", err)
-		}
-		found, err := scanArticles(rows)
-		if err != nil {
-			return nil, fmt.Errorf("read articles by slug: %w", err)
-		}
-		for _, a := range found {
-			bySlug[a.Slug] = a
-		}
-	}
-	return store.InOrder(slugs, bySlug), nil
-}
 
 // Versions returns each article's content hash by slug.
 func (s *Store) Versions(ctx context.Context) (map[string]string, error) {
@@ -108,38 +34,6 @@ func (s *Store) Versions(ctx context.Context) (map[string]string, error) {
 		return nil, fmt.Errorf("read article versions: %w", err)
 	}
 	return versions, nil
-}
-
-// All returns every article, newest first.
-func (s *Store) All(ctx context.Context) ([]news.Article, error) {
-	rows, err := s.pool.Query(ctx, "SELECT "+store.ArticleColumns+" FROM articles ORDER BY published DESC, id DESC")
-	if err != nil {
-		return nil, fmt.Errorf("read all articles: %w", err)
-	}
-	articles, err := scanArticles(rows)
-	if err != nil {
-		return nil, fmt.Errorf("read all articles: %w", err)
-	}
-	return articles, nil
-}
-
-// Categories lists the categories in use, the largest first, then by slug
-// (byte by byte, whatever the database's locale).
-func (s *Store) Categories(ctx context.Context) ([]news.Category, error) {
-	rows, err := s.pool.Query(ctx, `
-SELECT category_slug, min(category COLLATE "C"), count(*) FROM articles
-GROUP BY category_slug ORDER BY count(*) DESC, category_slug COLLATE "C"`)
-	if err != nil {
-		return nil, fmt.Errorf("list categories: %w", err)
-	}
-	categories, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (c news.Category, err error) {
-		err = row.Scan(&c.Slug, &c.Name, &c.Count)
-		return c, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list categories: %w", err)
-	}
-	return categories, nil
 }
 
 // Put inserts or updates the articles, all in one transaction. An article
@@ -223,21 +117,36 @@ func (s *Store) write(ctx context.Context, what string, f func(tx pgx.Tx) error)
 	return nil
 }
 
-func scanArticle(row pgx.Row) (news.Article, error) {
-	return store.ScanArticle(row.Scan, func(t time.Time) time.Time { return t.UTC() })
+// dialect is how PostgreSQL's SQL differs, for store.SQLReader: times in a
+// timestamptz, text compared by the database's locale unless told.
+var dialect = store.Dialect{
+	ScanArticle: func(scan func(dest ...any) error) (news.Article, error) {
+		return store.ScanArticle(scan, func(t time.Time) time.Time { return t.UTC() })
+	},
+	CursorTime: func(ms int64) any { return cursorTime(ms) },
+	Bytewise:   ` COLLATE "C"`,
 }
 
-func scanArticles(rows pgx.Rows) ([]news.Article, error) {
-	defer rows.Close()
-	var articles []news.Article
-	for rows.Next() {
-		a, err := scanArticle(rows)
-		if err != nil {
-			return nil, err
+// reader is the pool as store.SQLReader asks it, its "?" placeholders
+// numbered as PostgreSQL wants them.
+type reader struct{ pool }
+
+func (r reader) Query(ctx context.Context, query string, args ...any) (store.Rows, error) {
+	var b strings.Builder
+	n := 0
+	for _, c := range query {
+		if c == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
 		}
-		articles = append(articles, a)
+		b.WriteRune(c)
 	}
-	return articles, rows.Err()
+	rows, err := r.pool.Query(ctx, b.String(), args...)
+	if err != nil {
+		return nil, err
+	}
+	return rows, nil
 }
 
 // values are the row's values in the order of store.RowColumns.

@@ -23,6 +23,8 @@ import (
 
 // Store is a store.Store in a PostgreSQL database.
 type Store struct {
+	store.SQLReader // Article, Articles, ArticleByURL, ArticlesBySlug, All, Categories
+
 	pool pool
 	name string // postgres://user@host:port/database, for messages: no password
 
@@ -114,7 +116,7 @@ func open(ctx context.Context, connString string, opts Options, prepare func(con
 		conns.Close()
 		return nil, fmt.Errorf("open store %s: %w", name, err)
 	}
-	st := &Store{pool: pool{conns}, name: name, lockPool: lockPool, listen: cc.Copy(), locks: map[*heldLock]struct{}{}}
+	st := &Store{SQLReader: store.NewSQLReader(reader{pool{conns}}, dialect), pool: pool{conns}, name: name, lockPool: lockPool, listen: cc.Copy(), locks: map[*heldLock]struct{}{}}
 	if err := prepare(ctx, conns); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("open store %s: %w", name, err)

@@ -5,88 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
 )
-
-// Article returns the article with this slug.
-func (s *Store) Article(ctx context.Context, slug string) (news.Article, error) {
-	row := s.db.QueryRowContext(ctx, "SELECT "+store.ArticleColumns+" FROM articles WHERE slug = ?", slug)
-	a, err := scanArticle(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return news.Article{}, fmt.Errorf("article %q: %w", slug, store.ErrNotFound)
-	}
-	if err != nil {
-		return news.Article{}, fmt.Errorf("read article %q: %w", slug, err)
-	}
-	return a, nil
-}
-
-// Articles returns a page of articles, newest first (see store.PageQuery).
-func (s *Store) Articles(ctx context.Context, q store.Query) (store.Page, error) {
-	var args []any
-	query, err := store.PageQuery(q, func(v any) string {
-		args = append(args, v)
-		return "?"
-	}, func(ms int64) any { return ms })
-	if err != nil {
-		return store.Page{}, err
-	}
-	articles, err := scanArticles(s.db.QueryContext(ctx, query, args...))
-	if err != nil {
-		return store.Page{}, fmt.Errorf("list articles: %w", err)
-	}
-	return store.NewPage(q, articles), nil
-}
-
-// ArticleByURL returns the article whose canonical URL is u, the scheme
-// (http or https) and a trailing slash aside.
-func (s *Store) ArticleByURL(ctx context.Context, u string) (news.Article, error) {
-	u, _, _ = strings.Cut(u, "#")
-	key, ok := store.URLKey(u)
-	if !ok {
-		return news.Article{}, fmt.Errorf("article at %q: %w", u, store.ErrNotFound)
-	}
-	var args []any
-	for _, form := range store.URLForms(key) {
-		args = append(args, form)
-	}
-	row := s.db.QueryRowContext(ctx, "SELECT "+store.ArticleColumns+" FROM articles WHERE url IN (?, ?, ?, ?) ORDER BY id LIMIT 1", args...)
-	a, err := scanArticle(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return news.Article{}, fmt.Errorf("article at %q: %w", u, store.ErrNotFound)
-	}
-	if err != nil {
-		return news.Article{}, fmt.Errorf("read article at %q: %w", u, err)
-	}
-	return a, nil
-}
-
-// slugsPerQuery bounds the slugs one query binds: SQLite takes at most
-// 32,766 variables in a statement, and a first import may bring more
-// articles than that.
-const slugsPerQuery = 500
-
-// ArticlesBySlug returns the stored articles among slugs, in their order,
-// asked for slugsPerQuery at a time.
-func (s *Store) ArticlesBySlug(ctx context.Context, slugs []string) ([]news.Article, error) {
-	bySlug := make(map[string]news.Article, len(slugs))
-	for batch := range slices.Chunk(slugs, slugsPerQuery) {
-		found, err := scanArticles(s.db.QueryContext(ctx, "SELECT "+store.ArticleColumns+" FROM articles WHERE slug IN ("+marks(len(batch))+")", anys(batch)...))
-		if err != nil {
-			return nil, fmt.Errorf("read articles by slug: %w", err)
-		}
-		for _, a := range found {
-			bySlug[a.Slug] = a
-		}
-	}
-	return store.InOrder(slugs, bySlug), nil
-}
 
 // Versions returns each article's content hash by slug (or its update
 // time, for an article stored before hashes were).
@@ -109,30 +33,6 @@ func (s *Store) Versions(ctx context.Context) (map[string]string, error) {
 		versions[p[0]] = p[1]
 	}
 	return versions, nil
-}
-
-// All returns every article, newest first.
-func (s *Store) All(ctx context.Context) ([]news.Article, error) {
-	articles, err := scanArticles(s.db.QueryContext(ctx, "SELECT "+store.ArticleColumns+" FROM articles ORDER BY published DESC, id DESC"))
-	if err != nil {
-		return nil, fmt.Errorf("read all articles: %w", err)
-	}
-	return articles, nil
-}
-
-// Categories lists the categories in use, the largest first.
-func (s *Store) Categories(ctx context.Context) ([]news.Category, error) {
-	rows, err := s.db.QueryContext(ctx, `
-SELECT category_slug, MIN(category), COUNT(*) FROM articles
-GROUP BY category_slug ORDER BY COUNT(*) DESC, category_slug`)
-	categories, err := collect(rows, err, func(row scanner) (c news.Category, err error) {
-		err = row.Scan(&c.Slug, &c.Name, &c.Count)
-		return c, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list categories: %w", err)
-	}
-	return categories, nil
 }
 
 // Put inserts or updates the articles, all in one transaction. An article
@@ -213,9 +113,29 @@ func (s *Store) Delete(ctx context.Context, slug string) error {
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanArticle(row scanner) (news.Article, error) {
-	return store.ScanArticle(row.Scan, func(ms int64) time.Time { return time.UnixMilli(ms).UTC() })
+// dialect is how SQLite's SQL differs, for store.SQLReader: times in
+// Unix milliseconds, text compared byte by byte by default.
+var dialect = store.Dialect{
+	ScanArticle: func(scan func(dest ...any) error) (news.Article, error) {
+		return store.ScanArticle(scan, func(ms int64) time.Time { return time.UnixMilli(ms).UTC() })
+	},
+	CursorTime: func(ms int64) any { return ms },
 }
+
+// reader is the database as store.SQLReader asks it.
+type reader struct{ *sql.DB }
+
+func (r reader) Query(ctx context.Context, query string, args ...any) (store.Rows, error) {
+	rows, err := r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return sqlRows{rows}, nil
+}
+
+type sqlRows struct{ *sql.Rows }
+
+func (r sqlRows) Close() { r.Rows.Close() }
 
 // anys are the values of s, as query arguments.
 func anys[T any](s []T) []any {
@@ -224,10 +144,6 @@ func anys[T any](s []T) []any {
 		args[i] = v
 	}
 	return args
-}
-
-func scanArticles(rows *sql.Rows, err error) ([]news.Article, error) {
-	return collect(rows, err, scanArticle)
 }
 
 // collect reads every row of a query (rows and err, its answer) with

@@ -66,7 +66,8 @@ func (s *Store) MediaURL(ctx context.Context, key string) (string, error) {
 	return u, nil
 }
 
-// mediaPerQuery bounds the keys one query binds (see slugsPerQuery).
+// mediaPerQuery bounds the keys one query binds: SQLite takes at most
+// 32,766 variables in a statement.
 const mediaPerQuery = 500
 
 // RecordedMedia returns which of keys are recorded, asked for

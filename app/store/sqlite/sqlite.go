@@ -20,6 +20,8 @@ import (
 
 // Store is a store.Store in one SQLite file.
 type Store struct {
+	store.SQLReader // Article, Articles, ArticleByURL, ArticlesBySlug, All, Categories
+
 	db  *sql.DB
 	dir string // the data folder
 
@@ -56,7 +58,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	return &Store{db: db, dir: dir}, nil
+	return &Store{SQLReader: store.NewSQLReader(reader{db}, dialect), db: db, dir: dir}, nil
 }
 
 // OpenAsIs opens the store in the folder dir, which must exist, without
@@ -81,7 +83,7 @@ func OpenAsIs(ctx context.Context, dir string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: its schema is version %d, this program's is %d: use the kiosque that serves it (a server of this release migrates the store when it starts)", path, version, latest)
 	}
-	return &Store{db: db, dir: dir}, nil
+	return &Store{SQLReader: store.NewSQLReader(reader{db}, dialect), db: db, dir: dir}, nil
 }
 
 // openDB opens the database file of the folder dir.
