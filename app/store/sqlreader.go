@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/kiosque/kiosque/app/news"
 )
@@ -42,6 +44,9 @@ type Dialect struct {
 	// Bytewise follows a text column to compare it byte by byte, whatever
 	// the database's locale ("" where that is the default).
 	Bytewise string
+	// Time is a Scan destination for a time column that may hold none,
+	// and what it read (the zero time for none).
+	Time func() (dest any, read func() time.Time)
 }
 
 // NewSQLReader returns the reader of a store's database.
@@ -141,6 +146,177 @@ func (r SQLReader) Categories(ctx context.Context) ([]news.Category, error) {
 		return nil, fmt.Errorf("list categories: %w", err)
 	}
 	return categories, nil
+}
+
+// SourceState returns the saved state of the source, or a zero state.
+func (r SQLReader) SourceState(ctx context.Context, key string) (SourceState, error) {
+	rows, err := r.db.Query(ctx, "SELECT '', "+sourceColumns+" FROM sources WHERE key = ?", key)
+	found, err := Collect(rows, err, r.scanSource)
+	if err != nil {
+		return SourceState{}, fmt.Errorf("read state of source %s: %w", key, err)
+	}
+	if len(found) == 0 {
+		return SourceState{Key: key}, nil
+	}
+	found[0].Key = key
+	return found[0].SourceState, nil
+}
+
+// Sources returns every source polled, by key, with its article count.
+func (r SQLReader) Sources(ctx context.Context) ([]SourceSummary, error) {
+	rows, err := r.db.Query(ctx, "SELECT key, "+sourceColumns+", (SELECT count(*) FROM articles WHERE origin = sources.key) FROM sources ORDER BY key")
+	list, err := Collect(rows, err, func(scan func(dest ...any) error) (SourceSummary, error) {
+		var n int
+		sum, err := r.scanSource(func(dest ...any) error { return scan(append(dest, &n)...) })
+		sum.Articles = n
+		return sum, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list sources: %w", err)
+	}
+	return list, nil
+}
+
+const sourceColumns = "endpoint, etag, last_modified, cursor, full_sync, last_attempt, last_success, last_error, failures"
+
+// scanSource reads the key and sourceColumns of a source.
+func (r SQLReader) scanSource(scan func(dest ...any) error) (SourceSummary, error) {
+	var sum SourceSummary
+	cursor, readCursor := r.dialect.Time()
+	fullSync, readFullSync := r.dialect.Time()
+	lastAttempt, readLastAttempt := r.dialect.Time()
+	lastSuccess, readLastSuccess := r.dialect.Time()
+	err := scan(&sum.Key, &sum.Endpoint, &sum.ETag, &sum.LastModified, cursor, fullSync, lastAttempt, lastSuccess, &sum.LastError, &sum.Failures)
+	sum.Cursor, sum.FullSync = readCursor(), readFullSync()
+	sum.LastAttempt, sum.LastSuccess = readLastAttempt(), readLastSuccess()
+	return sum, err
+}
+
+// The tables of lists: the ranker's, and the baseline's.
+const (
+	rankerLists   = "related"
+	baselineLists = "baseline_related"
+)
+
+// RelatedList returns the list stored for slug, or nil.
+func (r SQLReader) RelatedList(ctx context.Context, slug string) ([]string, error) {
+	return r.list(ctx, rankerLists, slug)
+}
+
+// RelatedLists returns every stored list.
+func (r SQLReader) RelatedLists(ctx context.Context) (map[string][]string, error) {
+	return r.lists(ctx, rankerLists, "")
+}
+
+// BaselineList returns the baseline's list stored for slug, or nil.
+func (r SQLReader) BaselineList(ctx context.Context, slug string) ([]string, error) {
+	return r.list(ctx, baselineLists, slug)
+}
+
+// BaselineLists returns every stored baseline list.
+func (r SQLReader) BaselineLists(ctx context.Context) (map[string][]string, error) {
+	return r.lists(ctx, baselineLists, "")
+}
+
+// list reads slug's list in table.
+func (r SQLReader) list(ctx context.Context, table, slug string) ([]string, error) {
+	lists, err := r.lists(ctx, table, slug)
+	if err != nil {
+		return nil, err
+	}
+	return lists[slug], nil
+}
+
+// lists reads the lists of table: every one, or only slug's.
+func (r SQLReader) lists(ctx context.Context, table, slug string) (map[string][]string, error) {
+	query, args, what := "SELECT slug, list FROM "+table, []any{}, "the "+table+" lists"
+	if slug != "" {
+		query, args, what = query+" WHERE slug = ?", []any{slug}, fmt.Sprintf("the %s list of %q", table, slug)
+	}
+	rows, err := r.db.Query(ctx, query, args...)
+	raw, err := Collect(rows, err, func(scan func(dest ...any) error) (l struct {
+		slug string
+		list []byte
+	}, err error) {
+		err = scan(&l.slug, &l.list)
+		return l, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", what, err)
+	}
+	lists := make(map[string][]string, len(raw))
+	for _, l := range raw {
+		var slugs []string
+		if err := json.Unmarshal(l.list, &slugs); err != nil {
+			return nil, fmt.Errorf("read the %s list of %q: %w", table, l.slug, err)
+		}
+		lists[l.slug] = NonNil(slugs)
+	}
+	return lists, nil
+}
+
+// MediaURL returns the URL recorded for key.
+func (r SQLReader) MediaURL(ctx context.Context, key string) (string, error) {
+	rows, err := r.db.Query(ctx, "SELECT url FROM media WHERE key = ?", key)
+	found, err := Collect(rows, err, scanString)
+	if err != nil {
+		return "", fmt.Errorf("read media %q: %w", key, err)
+	}
+	if len(found) == 0 {
+		return "", fmt.Errorf("media %q: %w", key, ErrNotFound)
+	}
+	return found[0], nil
+}
+
+// RecordedMedia returns which of keys are recorded, asked for
+// slugsPerQuery at a time.
+func (r SQLReader) RecordedMedia(ctx context.Context, keys []string) (map[string]bool, error) {
+	recorded := make(map[string]bool)
+	for batch := range slices.Chunk(keys, slugsPerQuery) {
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(batch)), ", ")
+		rows, err := r.db.Query(ctx, "SELECT key FROM media WHERE key IN ("+marks+")", anys(batch)...)
+		found, err := Collect(rows, err, scanString)
+		if err != nil {
+			return nil, fmt.Errorf("read recorded media: %w", err)
+		}
+		for _, key := range found {
+			recorded[key] = true
+		}
+	}
+	return recorded, nil
+}
+
+// Blocked returns the block list, the latest entry first.
+func (r SQLReader) Blocked(ctx context.Context) ([]Block, error) {
+	entries, err := r.BlockList(ctx, "", "")
+	if err != nil {
+		return nil, fmt.Errorf("read the block list: %w", err)
+	}
+	return entries, nil
+}
+
+// BlockList returns the entries of the block list whose column ("slug" or
+// "url_key") has this value, or every entry for no column, the latest
+// first.
+func (r SQLReader) BlockList(ctx context.Context, column, value string) ([]Block, error) {
+	where, args := "", []any{}
+	if column != "" {
+		where, args = " WHERE "+column+" = ?", []any{value}
+	}
+	rows, err := r.db.Query(ctx, "SELECT url, slug, title, origin, origin_id, since FROM blocked"+where+" ORDER BY since DESC, id DESC", args...)
+	return Collect(rows, err, func(scan func(dest ...any) error) (Block, error) {
+		var b Block
+		since, readSince := r.dialect.Time()
+		err := scan(&b.URL, &b.Slug, &b.Title, &b.Origin, &b.OriginID, since)
+		b.Since = readSince()
+		return b, err
+	})
+}
+
+func scanString(scan func(dest ...any) error) (string, error) {
+	var s string
+	err := scan(&s)
+	return s, err
 }
 
 func (r SQLReader) articles(ctx context.Context, query string, args ...any) ([]news.Article, error) {

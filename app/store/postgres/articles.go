@@ -125,11 +125,19 @@ var dialect = store.Dialect{
 	},
 	CursorTime: func(ms int64) any { return cursorTime(ms) },
 	Bytewise:   ` COLLATE "C"`,
+	Time: func() (any, func() time.Time) {
+		var t *time.Time
+		return &t, func() time.Time { return fromNullable(t) }
+	},
 }
 
-// reader is the pool as store.SQLReader asks it, its "?" placeholders
-// numbered as PostgreSQL wants them.
-type reader struct{ pool }
+// reader is the pool, or a transaction, as store.SQLReader asks it, its
+// "?" placeholders numbered as PostgreSQL wants them.
+type reader struct {
+	db interface {
+		Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	}
+}
 
 func (r reader) Query(ctx context.Context, query string, args ...any) (store.Rows, error) {
 	var b strings.Builder
@@ -142,7 +150,7 @@ func (r reader) Query(ctx context.Context, query string, args ...any) (store.Row
 		}
 		b.WriteRune(c)
 	}
-	rows, err := r.pool.Query(ctx, b.String(), args...)
+	rows, err := r.db.Query(ctx, b.String(), args...)
 	if err != nil {
 		return nil, err
 	}

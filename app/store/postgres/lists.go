@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -19,16 +18,6 @@ const (
 	baselineLists = "baseline_related"
 )
 
-// RelatedList returns the list stored for slug, or nil.
-func (s *Store) RelatedList(ctx context.Context, slug string) ([]string, error) {
-	return s.list(ctx, rankerLists, slug)
-}
-
-// RelatedLists returns every stored list.
-func (s *Store) RelatedLists(ctx context.Context) (map[string][]string, error) {
-	return s.lists(ctx, rankerLists)
-}
-
 // PutRelatedLists stores lists in one transaction; a nil list removes the
 // slug's. A list for a slug no article has is skipped: the article went
 // while its list was being computed.
@@ -36,63 +25,9 @@ func (s *Store) PutRelatedLists(ctx context.Context, lists map[string][]string) 
 	return s.putLists(ctx, rankerLists, lists)
 }
 
-// BaselineList returns the baseline's list stored for slug, or nil.
-func (s *Store) BaselineList(ctx context.Context, slug string) ([]string, error) {
-	return s.list(ctx, baselineLists, slug)
-}
-
-// BaselineLists returns every stored baseline list.
-func (s *Store) BaselineLists(ctx context.Context) (map[string][]string, error) {
-	return s.lists(ctx, baselineLists)
-}
-
 // PutBaselineLists stores baseline lists as PutRelatedLists stores lists.
 func (s *Store) PutBaselineLists(ctx context.Context, lists map[string][]string) error {
 	return s.putLists(ctx, baselineLists, lists)
-}
-
-// list reads slug's list in table (one of the constants above).
-func (s *Store) list(ctx context.Context, table, slug string) ([]string, error) {
-	var list []byte
-	err := s.pool.QueryRow(ctx, "SELECT list FROM "+table+" WHERE slug = $1", slug).Scan(&list)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read the %s list of %q: %w", table, slug, err)
-	}
-	var slugs []string
-	if err := json.Unmarshal(list, &slugs); err != nil {
-		return nil, fmt.Errorf("read the %s list of %q: %w", table, slug, err)
-	}
-	return store.NonNil(slugs), nil
-}
-
-func (s *Store) lists(ctx context.Context, table string) (map[string][]string, error) {
-	rows, err := s.pool.Query(ctx, "SELECT slug, list FROM "+table)
-	if err != nil {
-		return nil, fmt.Errorf("read the %s lists: %w", table, err)
-	}
-	raw := map[string][]byte{}
-	var (
-		slug string
-		list []byte
-	)
-	if _, err := pgx.ForEachRow(rows, []any{&slug, &list}, func() error {
-		raw[slug] = list
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("read the %s lists: %w", table, err)
-	}
-	lists := make(map[string][]string, len(raw))
-	for slug, list := range raw {
-		var slugs []string
-		if err := json.Unmarshal(list, &slugs); err != nil {
-			return nil, fmt.Errorf("read the %s list of %q: %w", table, slug, err)
-		}
-		lists[slug] = store.NonNil(slugs)
-	}
-	return lists, nil
 }
 
 func (s *Store) putLists(ctx context.Context, table string, lists map[string][]string) error {

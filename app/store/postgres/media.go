@@ -2,9 +2,7 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -45,39 +43,6 @@ ON CONFLICT (key) DO NOTHING`, keys, urls); err != nil {
 		return fmt.Errorf("record media: %w", err)
 	}
 	return nil
-}
-
-// MediaURL returns the URL recorded for key.
-func (s *Store) MediaURL(ctx context.Context, key string) (string, error) {
-	var u string
-	err := s.pool.QueryRow(ctx, "SELECT url FROM media WHERE key = $1", key).Scan(&u)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", fmt.Errorf("media %q: %w", key, store.ErrNotFound)
-	}
-	if err != nil {
-		return "", fmt.Errorf("read media %q: %w", key, err)
-	}
-	return u, nil
-}
-
-// RecordedMedia returns which of keys are recorded, asked for
-// slugsPerQuery at a time.
-func (s *Store) RecordedMedia(ctx context.Context, keys []string) (map[string]bool, error) {
-	recorded := make(map[string]bool)
-	for batch := range slices.Chunk(keys, slugsPerQuery) {
-		rows, err := s.pool.Query(ctx, "SELECT key FROM media WHERE key = ANY($1)", batch)
-		if err != nil {
-			return nil, fmt.Errorf("read recorded media: %w", err)
-		}
-		found, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			return nil, fmt.Errorf("read recorded media: %w", err)
-		}
-		for _, key := range found {
-			recorded[key] = true
-		}
-	}
-	return recorded, nil
 }
 
 // mediaOf returns the images the articles with these ids point at.

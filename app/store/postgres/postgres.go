@@ -23,7 +23,7 @@ import (
 
 // Store is a store.Store in a PostgreSQL database.
 type Store struct {
-	store.SQLReader // Article, Articles, ArticleByURL, ArticlesBySlug, All, Categories
+	store.SQLReader // the reads both stores share
 
 	pool pool
 	name string // postgres://user@host:port/database, for messages: no password

@@ -154,53 +154,6 @@ func (b *batch) flush() error {
 	return br.Close()
 }
 
-// SourceState returns the saved state of the source, or a zero state.
-func (s *Store) SourceState(ctx context.Context, key string) (store.SourceState, error) {
-	st := store.SourceState{Key: key}
-	var cursor, fullSync, lastAttempt, lastSuccess *time.Time
-	err := s.pool.QueryRow(ctx, `
-SELECT endpoint, etag, last_modified, cursor, full_sync, last_attempt, last_success, last_error, failures
-FROM sources WHERE key = $1`, key).Scan(
-		&st.Endpoint, &st.ETag, &st.LastModified, &cursor, &fullSync, &lastAttempt, &lastSuccess, &st.LastError, &st.Failures)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return st, nil
-	}
-	if err != nil {
-		return store.SourceState{}, fmt.Errorf("read state of source %s: %w", key, err)
-	}
-	st.Cursor = fromNullable(cursor)
-	st.FullSync = fromNullable(fullSync)
-	st.LastAttempt = fromNullable(lastAttempt)
-	st.LastSuccess = fromNullable(lastSuccess)
-	return st, nil
-}
-
-// Sources returns every source polled, by key, with its article count.
-func (s *Store) Sources(ctx context.Context) ([]store.SourceSummary, error) {
-	rows, err := s.pool.Query(ctx, `
-SELECT key, endpoint, etag, last_modified, cursor, full_sync, last_attempt, last_success, last_error, failures,
-	(SELECT count(*) FROM articles WHERE origin = sources.key)
-FROM sources ORDER BY key`)
-	if err != nil {
-		return nil, fmt.Errorf("list sources: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.SourceSummary, error) {
-		var (
-			sum                                        store.SourceSummary
-			cursor, fullSync, lastAttempt, lastSuccess *time.Time
-		)
-		err := row.Scan(&sum.Key, &sum.Endpoint, &sum.ETag, &sum.LastModified, &cursor, &fullSync, &lastAttempt, &lastSuccess,
-			&sum.LastError, &sum.Failures, &sum.Articles)
-		sum.Cursor, sum.FullSync = fromNullable(cursor), fromNullable(fullSync)
-		sum.LastAttempt, sum.LastSuccess = fromNullable(lastAttempt), fromNullable(lastSuccess)
-		return sum, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list sources: %w", err)
-	}
-	return list, nil
-}
-
 // SaveSourceState records the state of a source.
 func (s *Store) SaveSourceState(ctx context.Context, state store.SourceState) error {
 	if state.Key == "" {

@@ -75,7 +75,7 @@ func scanTakenDown(row pgx.CollectableRow) (store.TakenDown, error) {
 }
 
 func (tx takedownTx) BlockList(ctx context.Context, column, value string) ([]store.Block, error) {
-	return blockList(ctx, tx, column+" = $1", value)
+	return store.NewSQLReader(reader{tx}, dialect).BlockList(ctx, column, value)
 }
 
 func (tx takedownTx) AddBlock(ctx context.Context, b store.Block, urlKey string) error {
@@ -136,35 +136,9 @@ func dropFromLists(ctx context.Context, tx pgx.Tx, slugs []string) error {
 	return nil
 }
 
-// Blocked returns the block list, the latest entry first.
-func (s *Store) Blocked(ctx context.Context) ([]store.Block, error) {
-	entries, err := blockList(ctx, s.pool, "true")
-	if err != nil {
-		return nil, fmt.Errorf("read the block list: %w", err)
-	}
-	return entries, nil
-}
-
-type querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
-func blockList(ctx context.Context, db querier, where string, args ...any) ([]store.Block, error) {
-	rows, err := db.Query(ctx, "SELECT url, slug, title, origin, origin_id, since FROM blocked WHERE "+where+" ORDER BY since DESC, id DESC", args...)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.Block, error) {
-		var b store.Block
-		err := row.Scan(&b.URL, &b.Slug, &b.Title, &b.Origin, &b.OriginID, &b.Since)
-		b.Since = b.Since.UTC()
-		return b, err
-	})
-}
-
 // blocks reads the block list as an import checks it.
 func blocks(ctx context.Context, tx pgx.Tx) (store.Blocks, error) {
-	entries, err := blockList(ctx, tx, "true")
+	entries, err := store.NewSQLReader(reader{tx}, dialect).BlockList(ctx, "", "")
 	if err != nil {
 		return store.Blocks{}, fmt.Errorf("read the block list: %w", err)
 	}

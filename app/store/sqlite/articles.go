@@ -120,13 +120,21 @@ var dialect = store.Dialect{
 		return store.ScanArticle(scan, func(ms int64) time.Time { return time.UnixMilli(ms).UTC() })
 	},
 	CursorTime: func(ms int64) any { return ms },
+	Time: func() (any, func() time.Time) {
+		var ms int64
+		return &ms, func() time.Time { return fromMillis(ms) }
+	},
 }
 
-// reader is the database as store.SQLReader asks it.
-type reader struct{ *sql.DB }
+// reader is the database, or a transaction, as store.SQLReader asks it.
+type reader struct {
+	db interface {
+		QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	}
+}
 
 func (r reader) Query(ctx context.Context, query string, args ...any) (store.Rows, error) {
-	rows, err := r.QueryContext(ctx, query, args...)
+	rows, err := r.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -2,9 +2,7 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/kiosque/kiosque/app/store"
@@ -21,16 +19,6 @@ const (
 	baselineLists = "baseline_related"
 )
 
-// RelatedList returns the list stored for slug, or nil.
-func (s *Store) RelatedList(ctx context.Context, slug string) ([]string, error) {
-	return s.list(ctx, rankerLists, slug)
-}
-
-// RelatedLists returns every stored list.
-func (s *Store) RelatedLists(ctx context.Context) (map[string][]string, error) {
-	return s.lists(ctx, rankerLists)
-}
-
 // PutRelatedLists stores lists in one transaction; a nil list removes the
 // slug's. A list for a slug no article has is skipped: the article went
 // while its list was being computed.
@@ -38,56 +26,9 @@ func (s *Store) PutRelatedLists(ctx context.Context, lists map[string][]string) 
 	return s.putLists(ctx, rankerLists, lists)
 }
 
-// BaselineList returns the baseline's list stored for slug, or nil.
-func (s *Store) BaselineList(ctx context.Context, slug string) ([]string, error) {
-	return s.list(ctx, baselineLists, slug)
-}
-
-// BaselineLists returns every stored baseline list.
-func (s *Store) BaselineLists(ctx context.Context) (map[string][]string, error) {
-	return s.lists(ctx, baselineLists)
-}
-
 // PutBaselineLists stores baseline lists as PutRelatedLists stores lists.
 func (s *Store) PutBaselineLists(ctx context.Context, lists map[string][]string) error {
 	return s.putLists(ctx, baselineLists, lists)
-}
-
-// list reads slug's list in table (one of the constants above).
-func (s *Store) list(ctx context.Context, table, slug string) ([]string, error) {
-	var list string
-	err := s.db.QueryRowContext(ctx, "SELECT list FROM "+table+" WHERE slug = ?", slug).Scan(&list)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read the %s list of %q: %w", table, slug, err)
-	}
-	var slugs []string
-	if err := json.Unmarshal([]byte(list), &slugs); err != nil {
-		return nil, fmt.Errorf("read the %s list of %q: %w", table, slug, err)
-	}
-	return store.NonNil(slugs), nil
-}
-
-func (s *Store) lists(ctx context.Context, table string) (map[string][]string, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT slug, list FROM "+table)
-	pairs, err := collect(rows, err, func(row scanner) (p [2]string, err error) {
-		err = row.Scan(&p[0], &p[1])
-		return p, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read the %s lists: %w", table, err)
-	}
-	lists := map[string][]string{}
-	for _, p := range pairs {
-		var slugs []string
-		if err := json.Unmarshal([]byte(p[1]), &slugs); err != nil {
-			return nil, fmt.Errorf("read the %s list of %q: %w", table, p[0], err)
-		}
-		lists[p[0]] = store.NonNil(slugs)
-	}
-	return lists, nil
 }
 
 func (s *Store) putLists(ctx context.Context, table string, lists map[string][]string) error {

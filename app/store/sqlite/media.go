@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -51,40 +50,6 @@ func recordMedia(ctx context.Context, tx *sql.Tx, media []store.Media) error {
 		}
 	}
 	return nil
-}
-
-// MediaURL returns the URL recorded for key.
-func (s *Store) MediaURL(ctx context.Context, key string) (string, error) {
-	var u string
-	err := s.db.QueryRowContext(ctx, "SELECT url FROM media WHERE key = ?", key).Scan(&u)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("media %q: %w", key, store.ErrNotFound)
-	}
-	if err != nil {
-		return "", fmt.Errorf("read media %q: %w", key, err)
-	}
-	return u, nil
-}
-
-// mediaPerQuery bounds the keys one query binds: SQLite takes at most
-// 32,766 variables in a statement.
-const mediaPerQuery = 500
-
-// RecordedMedia returns which of keys are recorded, asked for
-// mediaPerQuery at a time.
-func (s *Store) RecordedMedia(ctx context.Context, keys []string) (map[string]bool, error) {
-	recorded := make(map[string]bool)
-	for batch := range slices.Chunk(keys, mediaPerQuery) {
-		rows, err := s.db.QueryContext(ctx, "SELECT key FROM media WHERE key IN ("+marks(len(batch))+")", anys(batch)...)
-		found, err := collect(rows, err, scanString)
-		if err != nil {
-			return nil, fmt.Errorf("read recorded media: %w", err)
-		}
-		for _, key := range found {
-			recorded[key] = true
-		}
-	}
-	return recorded, nil
 }
 
 // setArticleMedia records the images the article with this id points at,

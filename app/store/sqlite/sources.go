@@ -108,50 +108,6 @@ func writeArticles(ctx context.Context, tx *sql.Tx, origin string, plan *store.I
 	return nil
 }
 
-// SourceState returns the saved state of the source, or a zero state.
-func (s *Store) SourceState(ctx context.Context, key string) (store.SourceState, error) {
-	st := store.SourceState{Key: key}
-	var cursor, fullSync, lastAttempt, lastSuccess int64
-	err := s.db.QueryRowContext(ctx, `
-SELECT endpoint, etag, last_modified, cursor, full_sync, last_attempt, last_success, last_error, failures
-FROM sources WHERE key = ?`, key).Scan(
-		&st.Endpoint, &st.ETag, &st.LastModified, &cursor, &fullSync, &lastAttempt, &lastSuccess, &st.LastError, &st.Failures)
-	if errors.Is(err, sql.ErrNoRows) {
-		return st, nil
-	}
-	if err != nil {
-		return store.SourceState{}, fmt.Errorf("read state of source %s: %w", key, err)
-	}
-	st.Cursor = fromMillis(cursor)
-	st.FullSync = fromMillis(fullSync)
-	st.LastAttempt = fromMillis(lastAttempt)
-	st.LastSuccess = fromMillis(lastSuccess)
-	return st, nil
-}
-
-// Sources returns every source polled, by key, with its article count.
-func (s *Store) Sources(ctx context.Context) ([]store.SourceSummary, error) {
-	rows, err := s.db.QueryContext(ctx, `
-SELECT key, endpoint, etag, last_modified, cursor, full_sync, last_attempt, last_success, last_error, failures,
-	(SELECT count(*) FROM articles WHERE origin = sources.key)
-FROM sources ORDER BY key`)
-	list, err := collect(rows, err, func(row scanner) (store.SourceSummary, error) {
-		var (
-			sum                                        store.SourceSummary
-			cursor, fullSync, lastAttempt, lastSuccess int64
-		)
-		err := row.Scan(&sum.Key, &sum.Endpoint, &sum.ETag, &sum.LastModified, &cursor, &fullSync, &lastAttempt, &lastSuccess,
-			&sum.LastError, &sum.Failures, &sum.Articles)
-		sum.Cursor, sum.FullSync = fromMillis(cursor), fromMillis(fullSync)
-		sum.LastAttempt, sum.LastSuccess = fromMillis(lastAttempt), fromMillis(lastSuccess)
-		return sum, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list sources: %w", err)
-	}
-	return list, nil
-}
-
 // SaveSourceState records the state of a source.
 func (s *Store) SaveSourceState(ctx context.Context, state store.SourceState) error {
 	if state.Key == "" {

@@ -20,7 +20,7 @@ import (
 
 // Store is a store.Store in one SQLite file.
 type Store struct {
-	store.SQLReader // Article, Articles, ArticleByURL, ArticlesBySlug, All, Categories
+	store.SQLReader // the reads both stores share
 
 	db  *sql.DB
 	dir string // the data folder

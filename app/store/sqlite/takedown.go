@@ -81,7 +81,7 @@ func scanTakenDown(row scanner) (store.TakenDown, error) {
 }
 
 func (tx takedownTx) BlockList(ctx context.Context, column, value string) ([]store.Block, error) {
-	return blockList(ctx, tx, column+" = ?", value)
+	return store.NewSQLReader(reader{tx}, dialect).BlockList(ctx, column, value)
 }
 
 func (tx takedownTx) AddBlock(ctx context.Context, b store.Block, urlKey string) error {
@@ -178,35 +178,9 @@ func dropFromLists(ctx context.Context, tx *sql.Tx, slugs []string) error {
 	return nil
 }
 
-// Blocked returns the block list, the latest entry first.
-func (s *Store) Blocked(ctx context.Context) ([]store.Block, error) {
-	entries, err := blockList(ctx, s.db, "1 = 1")
-	if err != nil {
-		return nil, fmt.Errorf("read the block list: %w", err)
-	}
-	return entries, nil
-}
-
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-func blockList(ctx context.Context, db querier, where string, args ...any) ([]store.Block, error) {
-	rows, err := db.QueryContext(ctx, "SELECT url, slug, title, origin, origin_id, since FROM blocked WHERE "+where+" ORDER BY since DESC, id DESC", args...)
-	return collect(rows, err, func(row scanner) (store.Block, error) {
-		var (
-			b     store.Block
-			since int64
-		)
-		err := row.Scan(&b.URL, &b.Slug, &b.Title, &b.Origin, &b.OriginID, &since)
-		b.Since = time.UnixMilli(since).UTC()
-		return b, err
-	})
-}
-
 // blocks reads the block list as an import checks it.
 func blocks(ctx context.Context, tx *sql.Tx) (store.Blocks, error) {
-	entries, err := blockList(ctx, tx, "1 = 1")
+	entries, err := store.NewSQLReader(reader{tx}, dialect).BlockList(ctx, "", "")
 	if err != nil {
 		return store.Blocks{}, fmt.Errorf("read the block list: %w", err)
 	}
