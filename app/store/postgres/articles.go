@@ -2,13 +2,13 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
@@ -39,38 +39,13 @@ func (s *Store) Versions(ctx context.Context) (map[string]string, error) {
 // Put inserts or updates the articles, all in one transaction. An article
 // that fails validation aborts the whole call and nothing is written.
 func (s *Store) Put(ctx context.Context, articles ...news.Article) error {
-	for _, a := range articles {
+	for _, a := range articles { // before any transaction: Validate's error as it is
 		if err := store.Validate(a); err != nil {
 			return err
 		}
 	}
-	slugs := make([]string, len(articles))
-	for i, a := range articles {
-		slugs[i] = a.Slug
-	}
 	return s.write(ctx, "put articles", func(tx pgx.Tx) error {
-		// The images the articles pointed at before.
-		rows, err := tx.Query(ctx, "SELECT DISTINCT key FROM article_media JOIN articles ON id = article_id WHERE slug = ANY($1)", slugs)
-		if err != nil {
-			return err
-		}
-		replaced, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			return err
-		}
-		for _, a := range articles {
-			row := store.RowOf(a)
-			if _, err := tx.Exec(ctx, "INSERT INTO articles (slug, "+store.RowColumns+") VALUES ("+params(1, 16)+")"+
-				" ON CONFLICT (slug) DO UPDATE SET ("+store.RowColumns+") = ("+store.RowExcluded+")",
-				append([]any{a.Slug}, values(row)...)...); err != nil {
-				return fmt.Errorf("put article %q: %w", a.Slug, err)
-			}
-			if err := setArticleMedia(ctx, tx, a.Slug, row.Media); err != nil {
-				return err
-			}
-		}
-		_, err = forgetUnusedMedia(ctx, tx, replaced)
-		return err
+		return store.PutArticles(ctx, reader{tx}, timestamptz, articles)
 	})
 }
 
@@ -78,23 +53,7 @@ func (s *Store) Put(ctx context.Context, articles ...news.Article) error {
 // it pointed at.
 func (s *Store) Delete(ctx context.Context, slug string) error {
 	return s.write(ctx, "delete article "+strconv.Quote(slug), func(tx pgx.Tx) error {
-		var id int64
-		err := tx.QueryRow(ctx, "SELECT id FROM articles WHERE slug = $1", slug).Scan(&id)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return store.ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		pointedAt, err := mediaOf(ctx, tx, []int64{id})
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, "DELETE FROM articles WHERE id = $1", id); err != nil {
-			return err
-		}
-		_, err = forgetUnusedMedia(ctx, tx, pointedAt)
-		return err
+		return store.DeleteArticle(ctx, reader{tx}, slug)
 	})
 }
 
@@ -131,15 +90,8 @@ var dialect = store.Dialect{
 	},
 }
 
-// reader is the pool, or a transaction, as store.SQLReader asks it, its
-// "?" placeholders numbered as PostgreSQL wants them.
-type reader struct {
-	db interface {
-		Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	}
-}
-
-func (r reader) Query(ctx context.Context, query string, args ...any) (store.Rows, error) {
+// numbered is query with its "?" placeholders numbered, $1, $2…
+func numbered(query string) string {
 	var b strings.Builder
 	n := 0
 	for _, c := range query {
@@ -150,7 +102,25 @@ func (r reader) Query(ctx context.Context, query string, args ...any) (store.Row
 		}
 		b.WriteRune(c)
 	}
-	rows, err := r.db.Query(ctx, b.String(), args...)
+	return b.String()
+}
+
+// reader is the pool, or a transaction, as store.SQLReader asks it, its
+// "?" placeholders numbered as PostgreSQL wants them.
+type reader struct {
+	db interface {
+		Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+		Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	}
+}
+
+func (r reader) Exec(ctx context.Context, query string, args ...any) error {
+	_, err := r.db.Exec(ctx, numbered(query), args...)
+	return err
+}
+
+func (r reader) Query(ctx context.Context, query string, args ...any) (store.Rows, error) {
+	rows, err := r.db.Query(ctx, numbered(query), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -159,8 +129,11 @@ func (r reader) Query(ctx context.Context, query string, args ...any) (store.Row
 
 // values are the row's values in the order of store.RowColumns.
 func values(r store.Row) []any {
-	return r.Values(func(t time.Time) any { return t })
+	return r.Values(timestamptz)
 }
+
+// timestamptz is a time as PostgreSQL keeps it.
+func timestamptz(t time.Time) any { return t }
 
 // params are the placeholders $from to $to, comma-separated.
 func params(from, to int) string {

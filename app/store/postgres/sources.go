@@ -45,7 +45,7 @@ func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import) (store.Import
 	if err != nil {
 		return store.ImportResult{}, err
 	}
-	before, err := mediaOf(ctx, tx, plan.Replaced())
+	before, err := store.MediaOf(ctx, reader{tx}, plan.Replaced())
 	if err != nil {
 		return store.ImportResult{}, err
 	}
@@ -61,10 +61,10 @@ func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import) (store.Import
 	if err := writeArticles(ctx, tx, imp.Origin, &plan); err != nil {
 		return store.ImportResult{}, err
 	}
-	if err := recordMedia(ctx, tx, imp.Media); err != nil {
+	if err := store.RecordMedia(ctx, reader{tx}, imp.Media); err != nil {
 		return store.ImportResult{}, err
 	}
-	if _, err := forgetUnusedMedia(ctx, tx, store.MediaToCheck(imp, before)); err != nil {
+	if _, err := store.ForgetUnusedMedia(ctx, reader{tx}, store.MediaToCheck(imp, before)); err != nil {
 		return store.ImportResult{}, err
 	}
 	return plan.Result, saveSourceState(ctx, tx, imp.State)

@@ -93,7 +93,7 @@ func (tx takedownTx) Remove(ctx context.Context, articles []store.TakenDown) ([]
 	for i, a := range articles {
 		ids[i], slugs[i] = a.ID, a.Slug
 	}
-	pointedAt, err := mediaOf(ctx, tx.Tx, ids)
+	pointedAt, err := store.MediaOf(ctx, reader{tx.Tx}, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +103,7 @@ func (tx takedownTx) Remove(ctx context.Context, articles []store.TakenDown) ([]
 	if err := dropFromLists(ctx, tx.Tx, slugs); err != nil {
 		return nil, err
 	}
-	return forgetUnusedMedia(ctx, tx.Tx, pointedAt)
+	return store.ForgetUnusedMedia(ctx, reader{tx.Tx}, pointedAt)
 }
 
 func (tx takedownTx) Refetch(ctx context.Context, key string) error {

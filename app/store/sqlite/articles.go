@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -38,77 +37,22 @@ func (s *Store) Versions(ctx context.Context) (map[string]string, error) {
 // Put inserts or updates the articles, all in one transaction. An article
 // that fails validation aborts the whole call and nothing is written.
 func (s *Store) Put(ctx context.Context, articles ...news.Article) error {
-	for _, a := range articles {
+	for _, a := range articles { // before any transaction: Validate's error as it is
 		if err := store.Validate(a); err != nil {
 			return err
 		}
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("put articles: %w", err)
-	}
-	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, "INSERT INTO articles (slug, "+store.RowColumns+") VALUES ("+marks(16)+")"+
-		" ON CONFLICT (slug) DO UPDATE SET ("+store.RowColumns+") = ("+store.RowExcluded+") RETURNING id")
-	if err != nil {
-		return fmt.Errorf("put articles: %w", err)
-	}
-	defer stmt.Close()
-	var replaced []string // the images the articles pointed at before
-	for _, a := range articles {
-		row := store.RowOf(a)
-		var id int64
-		if err := stmt.QueryRowContext(ctx, append([]any{a.Slug}, values(row)...)...).Scan(&id); err != nil {
-			return fmt.Errorf("put article %q: %w", a.Slug, err)
-		}
-		before, err := mediaOf(ctx, tx, []int64{id})
-		if err == nil {
-			err = setArticleMedia(ctx, tx, id, row.Media)
-		}
-		if err != nil {
-			return fmt.Errorf("put article %q: %w", a.Slug, err)
-		}
-		replaced = append(replaced, before...)
-	}
-	if _, err := forgetUnusedMedia(ctx, tx, replaced); err != nil {
-		return fmt.Errorf("put articles: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("put articles: %w", err)
-	}
-	return nil
+	return s.write(ctx, "put articles", func(tx *sql.Tx) error {
+		return store.PutArticles(ctx, reader{tx}, millis, articles)
+	})
 }
 
 // Delete removes the article with this slug, and forgets the images only
 // it pointed at.
 func (s *Store) Delete(ctx context.Context, slug string) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("delete article %q: %w", slug, err)
-	}
-	defer tx.Rollback()
-	var id int64
-	err = tx.QueryRowContext(ctx, "SELECT id FROM articles WHERE slug = ?", slug).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("delete article %q: %w", slug, store.ErrNotFound)
-	}
-	if err != nil {
-		return fmt.Errorf("delete article %q: %w", slug, err)
-	}
-	pointedAt, err := mediaOf(ctx, tx, []int64{id})
-	if err != nil {
-		return fmt.Errorf("delete article %q: %w", slug, err)
-	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM articles WHERE id = ?", id); err != nil {
-		return fmt.Errorf("delete article %q: %w", slug, err)
-	}
-	if _, err := forgetUnusedMedia(ctx, tx, pointedAt); err != nil {
-		return fmt.Errorf("delete article %q: %w", slug, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("delete article %q: %w", slug, err)
-	}
-	return nil
+	return s.write(ctx, fmt.Sprintf("delete article %q", slug), func(tx *sql.Tx) error {
+		return store.DeleteArticle(ctx, reader{tx}, slug)
+	})
 }
 
 type scanner interface{ Scan(dest ...any) error }
@@ -126,11 +70,18 @@ var dialect = store.Dialect{
 	},
 }
 
-// reader is the database, or a transaction, as store.SQLReader asks it.
+// reader is the database, or a transaction, as store.SQLReader and the
+// writes both stores share (store.Tx) ask it.
 type reader struct {
 	db interface {
 		QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+		ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	}
+}
+
+func (r reader) Exec(ctx context.Context, query string, args ...any) error {
+	_, err := r.db.ExecContext(ctx, query, args...)
+	return err
 }
 
 func (r reader) Query(ctx context.Context, query string, args ...any) (store.Rows, error) {

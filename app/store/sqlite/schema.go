@@ -201,7 +201,7 @@ func recordArticleMedia(ctx context.Context, tx *sql.Tx) error {
 		return fmt.Errorf("read the images of articles: %w", err)
 	}
 	for id, keys := range refs {
-		if err := setArticleMedia(ctx, tx, id, keys); err != nil {
+		if err := store.SetArticleMedia(ctx, reader{tx}, id, keys); err != nil {
 			return err
 		}
 	}

@@ -21,17 +21,13 @@ func (s *Store) ApplyImport(ctx context.Context, imp store.Import) (store.Import
 	if err := imp.Check(); err != nil {
 		return store.ImportResult{}, err
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	var result store.ImportResult
+	err := s.write(ctx, "apply import from "+imp.Origin, func(tx *sql.Tx) (err error) {
+		result, err = applyImport(ctx, tx, imp)
+		return err
+	})
 	if err != nil {
-		return store.ImportResult{}, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
-	}
-	defer tx.Rollback()
-	result, err := applyImport(ctx, tx, imp)
-	if err == nil {
-		err = tx.Commit()
-	}
-	if err != nil {
-		return store.ImportResult{}, fmt.Errorf("apply import from %s: %w", imp.Origin, err)
+		return store.ImportResult{}, err
 	}
 	return result, nil
 }
@@ -49,7 +45,7 @@ func applyImport(ctx context.Context, tx *sql.Tx, imp store.Import) (store.Impor
 	if err != nil {
 		return store.ImportResult{}, err
 	}
-	before, err := mediaOf(ctx, tx, plan.Replaced())
+	before, err := store.MediaOf(ctx, reader{tx}, plan.Replaced())
 	if err != nil {
 		return store.ImportResult{}, err
 	}
@@ -61,10 +57,10 @@ func applyImport(ctx context.Context, tx *sql.Tx, imp store.Import) (store.Impor
 	if err := writeArticles(ctx, tx, imp.Origin, &plan); err != nil {
 		return store.ImportResult{}, err
 	}
-	if err := recordMedia(ctx, tx, imp.Media); err != nil {
+	if err := store.RecordMedia(ctx, reader{tx}, imp.Media); err != nil {
 		return store.ImportResult{}, err
 	}
-	if _, err := forgetUnusedMedia(ctx, tx, store.MediaToCheck(imp, before)); err != nil {
+	if _, err := store.ForgetUnusedMedia(ctx, reader{tx}, store.MediaToCheck(imp, before)); err != nil {
 		return store.ImportResult{}, err
 	}
 	return plan.Result, saveSourceState(ctx, tx, imp.State)
@@ -87,7 +83,7 @@ func writeArticles(ctx context.Context, tx *sql.Tx, origin string, plan *store.I
 		if _, err := update.ExecContext(ctx, append(values(w.Row), w.ID)...); err != nil {
 			return fmt.Errorf("update %q: %w", w.Slug, err)
 		}
-		if err := setArticleMedia(ctx, tx, w.ID, w.Row.Media); err != nil {
+		if err := store.SetArticleMedia(ctx, reader{tx}, w.ID, w.Row.Media); err != nil {
 			return err
 		}
 	}
@@ -100,7 +96,7 @@ func writeArticles(ctx context.Context, tx *sql.Tx, origin string, plan *store.I
 		if err := insert.QueryRowContext(ctx, append([]any{slug, origin, w.OriginID}, values(w.Row)...)...).Scan(&id); err != nil {
 			return fmt.Errorf("insert %q: %w", slug, err)
 		}
-		if err := addArticleMedia(ctx, tx, id, w.Row.Media); err != nil {
+		if err := store.AddArticleMedia(ctx, reader{tx}, id, w.Row.Media); err != nil {
 			return err
 		}
 		plan.Result.Added = append(plan.Result.Added, slug)
@@ -191,8 +187,11 @@ func slugFree(ctx context.Context, tx *sql.Tx, slug string) (bool, error) {
 // values are the row's values in the order of store.RowColumns, its times
 // in Unix milliseconds.
 func values(r store.Row) []any {
-	return r.Values(func(t time.Time) any { return t.UnixMilli() })
+	return r.Values(millis)
 }
+
+// millis is a time as SQLite keeps it, in Unix milliseconds.
+func millis(t time.Time) any { return t.UnixMilli() }
 
 // marks are n placeholders, comma-separated.
 func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }

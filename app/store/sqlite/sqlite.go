@@ -99,6 +99,23 @@ func openDB(dir string) (*sql.DB, string, error) {
 	return db, path, nil
 }
 
+// write runs f in a transaction, committed if f succeeds; what names it
+// in errors.
+func (s *Store) write(ctx context.Context, what string, f func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	defer tx.Rollback()
+	if err := f(tx); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
 // Close closes the database.
 func (s *Store) Close() error {
 	s.releaseLocks()

@@ -19,8 +19,8 @@ var _ store.Takedowns = (*Store)(nil)
 // one transaction (see store.ApplyBlock).
 func (s *Store) Block(ctx context.Context, ref string) (store.Takedown, error) {
 	var done store.Takedown
-	err := s.takedown(ctx, fmt.Sprintf("block %q", ref), func(tx takedownTx) (err error) {
-		done, err = store.ApplyBlock(ctx, tx, ref, time.Now().UTC().Truncate(time.Millisecond))
+	err := s.write(ctx, fmt.Sprintf("block %q", ref), func(tx *sql.Tx) (err error) {
+		done, err = store.ApplyBlock(ctx, takedownTx{tx}, ref, time.Now().UTC().Truncate(time.Millisecond))
 		return err
 	})
 	return done, err
@@ -30,27 +30,11 @@ func (s *Store) Block(ctx context.Context, ref string) (store.Takedown, error) {
 // store.ApplyUnblock).
 func (s *Store) Unblock(ctx context.Context, ref string) ([]store.Block, error) {
 	var entries []store.Block
-	err := s.takedown(ctx, fmt.Sprintf("unblock %q", ref), func(tx takedownTx) (err error) {
-		entries, err = store.ApplyUnblock(ctx, tx, ref)
+	err := s.write(ctx, fmt.Sprintf("unblock %q", ref), func(tx *sql.Tx) (err error) {
+		entries, err = store.ApplyUnblock(ctx, takedownTx{tx}, ref)
 		return err
 	})
 	return entries, err
-}
-
-// takedown runs f in a transaction.
-func (s *Store) takedown(ctx context.Context, what string, f func(tx takedownTx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	defer tx.Rollback()
-	if err := f(takedownTx{tx}); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	return nil
 }
 
 // takedownTx is a takedown's transaction, as store.TakedownTx.
@@ -99,7 +83,7 @@ func (tx takedownTx) Remove(ctx context.Context, articles []store.TakenDown) ([]
 	for i, a := range articles {
 		ids[i], slugs[i] = a.ID, a.Slug
 	}
-	pointedAt, err := mediaOf(ctx, tx.Tx, ids)
+	pointedAt, err := store.MediaOf(ctx, reader{tx.Tx}, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +95,7 @@ func (tx takedownTx) Remove(ctx context.Context, articles []store.TakenDown) ([]
 	if err := dropFromLists(ctx, tx.Tx, slugs); err != nil {
 		return nil, err
 	}
-	return forgetUnusedMedia(ctx, tx.Tx, pointedAt)
+	return store.ForgetUnusedMedia(ctx, reader{tx.Tx}, pointedAt)
 }
 
 func (tx takedownTx) Refetch(ctx context.Context, key string) error {
