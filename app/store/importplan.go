@@ -50,11 +50,11 @@ type Write struct {
 	Row      Row
 }
 
-// PlanImport decides what imp changes in a store that holds stored (the
+// planImport decides what imp changes in a store that holds stored (the
 // articles of imp.Origin, by their identity at the source) and whose block
 // list is blocked. An item without an identity, or one that is no valid
 // article, fails the whole import.
-func PlanImport(imp Import, stored map[string]StoredItem, blocked Blocks) (ImportPlan, error) {
+func planImport(imp Import, stored map[string]StoredItem, blocked Blocks) (ImportPlan, error) {
 	plan := ImportPlan{Remove: missing(imp, stored)}
 	for _, old := range plan.Remove {
 		plan.Result.Removed = append(plan.Result.Removed, old.Slug)
@@ -78,7 +78,7 @@ func PlanImport(imp Import, stored map[string]StoredItem, blocked Blocks) (Impor
 		}
 		a := item.Article
 		old, known := stored[item.OriginID]
-		row := RowOf(a)
+		row := rowOf(a)
 		if known && old.Hash == row.Hash {
 			plan.Result.Unchanged++
 			continue
@@ -182,9 +182,9 @@ type Row struct {
 	Media                                                                         []string
 }
 
-// RowOf is the row stored for a. Its HTML is stored as it is: writers
+// rowOf is the row stored for a. Its HTML is stored as it is: writers
 // sanitize it (see Writer).
-func RowOf(a news.Article) Row {
+func rowOf(a news.Article) Row {
 	a = Normalize(a)
 	body, _ := json.Marshal(NonNil(a.Body))
 	tags, _ := json.Marshal(NonNil(a.Tags))
@@ -204,9 +204,9 @@ func RowOf(a news.Article) Row {
 // RowColumns are the columns of a Row, in the order of Values.
 const RowColumns = "url, title, excerpt, body, html, category, category_slug, tags, author, published, updated, lang, image, source, content_hash"
 
-// RowExcluded are the RowColumns of the row an upsert proposed (ON
-// CONFLICT … DO UPDATE SET (RowColumns) = (RowExcluded)).
-const RowExcluded = "excluded.url, excluded.title, excluded.excerpt, excluded.body, excluded.html, excluded.category, " +
+// rowExcluded are the RowColumns of the row an upsert proposed (ON
+// CONFLICT … DO UPDATE SET (RowColumns) = (rowExcluded)).
+const rowExcluded = "excluded.url, excluded.title, excluded.excerpt, excluded.body, excluded.html, excluded.category, " +
 	"excluded.category_slug, excluded.tags, excluded.author, excluded.published, excluded.updated, excluded.lang, " +
 	"excluded.image, excluded.source, excluded.content_hash"
 

@@ -15,10 +15,10 @@ import (
 // What both stores share in reading articles back: the columns, the
 // decoding of a row, and a page's query and cursor.
 
-// ArticleColumns are the columns ScanArticle reads, in its order.
-const ArticleColumns = `id, slug, url, title, excerpt, body, html, category, category_slug, tags, author, published, updated, lang, image, source`
+// articleColumns are the columns ScanArticle reads, in its order.
+const articleColumns = `id, slug, url, title, excerpt, body, html, category, category_slug, tags, author, published, updated, lang, image, source`
 
-// ScanArticle reads a row of ArticleColumns through scan; T is how the
+// ScanArticle reads a row of articleColumns through scan; T is how the
 // store keeps times (SQLite's Unix milliseconds, PostgreSQL's timestamptz)
 // and at reads one.
 func ScanArticle[T any](scan func(dest ...any) error, at func(T) time.Time) (news.Article, error) {
@@ -50,12 +50,12 @@ func ScanArticle[T any](scan func(dest ...any) error, at func(T) time.Time) (new
 	return a, nil
 }
 
-// PageQuery is the query of q's page, newest first: the SELECT of
-// ArticleColumns, its arguments given to arg, which returns the
+// pageQuery is the query of q's page, newest first: the SELECT of
+// articleColumns, its arguments given to arg, which returns the
 // placeholder of each, and its time at as the store keeps it (at takes
 // Unix milliseconds). It asks for one article more than the page holds,
-// to tell whether a next page exists (see NewPage).
-func PageQuery(q Query, arg func(v any) string, at func(ms int64) any) (string, error) {
+// to tell whether a next page exists (see newPage).
+func pageQuery(q Query, arg func(v any) string, at func(ms int64) any) (string, error) {
 	where := []string{"1 = 1"}
 	if q.Category != "" {
 		where = append(where, "category_slug = "+arg(q.Category))
@@ -71,13 +71,13 @@ func PageQuery(q Query, arg func(v any) string, at func(ms int64) any) (string, 
 		where = append(where, "(published < "+arg(at(published))+" OR (published = "+arg(at(published))+" AND id < "+arg(id)+"))")
 	}
 	limit := arg(min(int64(max(q.Limit, 1)), math.MaxInt64-1) + 1)
-	return "SELECT " + ArticleColumns + " FROM articles WHERE " + strings.Join(where, " AND ") +
+	return "SELECT " + articleColumns + " FROM articles WHERE " + strings.Join(where, " AND ") +
 		" ORDER BY published DESC, id DESC LIMIT " + limit, nil
 }
 
-// NewPage is the page of q that articles (as PageQuery asked for them)
+// newPage is the page of q that articles (as pageQuery asked for them)
 // make.
-func NewPage(q Query, articles []news.Article) Page {
+func newPage(q Query, articles []news.Article) Page {
 	limit := max(q.Limit, 1)
 	page := Page{Articles: articles}
 	if len(articles) > limit {

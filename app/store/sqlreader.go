@@ -36,7 +36,7 @@ type Rows interface {
 
 // Dialect is where a store's SQL differs from the other's, for reading.
 type Dialect struct {
-	// ScanArticle reads a row of ArticleColumns (see ScanArticle).
+	// ScanArticle reads a row of articleColumns (see ScanArticle).
 	ScanArticle func(scan func(dest ...any) error) (news.Article, error)
 	// CursorTime is a cursor's time, in Unix milliseconds, as the store
 	// keeps times.
@@ -45,8 +45,10 @@ type Dialect struct {
 	// the database's locale ("" where that is the default).
 	Bytewise string
 	// Time is a Scan destination for a time column that may hold none,
-	// and what it read (the zero time for none).
-	Time func() (dest any, read func() time.Time)
+	// and what it read (the zero time for none); NullTime is the value
+	// of such a column for t, none for the zero time.
+	Time     func() (dest any, read func() time.Time)
+	NullTime func(t time.Time) any
 }
 
 // NewSQLReader returns the reader of a store's database.
@@ -61,7 +63,7 @@ const slugsPerQuery = 500
 
 // Article returns the article with this slug.
 func (r SQLReader) Article(ctx context.Context, slug string) (news.Article, error) {
-	found, err := r.articles(ctx, "SELECT "+ArticleColumns+" FROM articles WHERE slug = ?", slug)
+	found, err := r.articles(ctx, "SELECT "+articleColumns+" FROM articles WHERE slug = ?", slug)
 	if err != nil {
 		return news.Article{}, fmt.Errorf("read article %q: %w", slug, err)
 	}
@@ -71,10 +73,10 @@ func (r SQLReader) Article(ctx context.Context, slug string) (news.Article, erro
 	return found[0], nil
 }
 
-// Articles returns a page of articles, newest first (see PageQuery).
+// Articles returns a page of articles, newest first (see pageQuery).
 func (r SQLReader) Articles(ctx context.Context, q Query) (Page, error) {
 	var args []any
-	query, err := PageQuery(q, func(v any) string {
+	query, err := pageQuery(q, func(v any) string {
 		args = append(args, v)
 		return "?"
 	}, r.dialect.CursorTime)
@@ -85,7 +87,7 @@ func (r SQLReader) Articles(ctx context.Context, q Query) (Page, error) {
 	if err != nil {
 		return Page{}, fmt.Errorf("list articles: %w", err)
 	}
-	return NewPage(q, articles), nil
+	return newPage(q, articles), nil
 }
 
 // ArticleByURL returns the article whose canonical URL is u, the scheme
@@ -96,7 +98,7 @@ func (r SQLReader) ArticleByURL(ctx context.Context, u string) (news.Article, er
 	if !ok {
 		return news.Article{}, fmt.Errorf("article at %q: %w", u, ErrNotFound)
 	}
-	found, err := r.articles(ctx, "SELECT "+ArticleColumns+" FROM articles WHERE url IN (?, ?, ?, ?) ORDER BY id LIMIT 1", anys(URLForms(key))...)
+	found, err := r.articles(ctx, "SELECT "+articleColumns+" FROM articles WHERE url IN (?, ?, ?, ?) ORDER BY id LIMIT 1", anys(uRLForms(key))...)
 	if err != nil {
 		return news.Article{}, fmt.Errorf("read article at %q: %w", u, err)
 	}
@@ -112,7 +114,7 @@ func (r SQLReader) ArticlesBySlug(ctx context.Context, slugs []string) ([]news.A
 	bySlug := make(map[string]news.Article, len(slugs))
 	for batch := range slices.Chunk(slugs, slugsPerQuery) {
 		marks := strings.TrimSuffix(strings.Repeat("?, ", len(batch)), ", ")
-		found, err := r.articles(ctx, "SELECT "+ArticleColumns+" FROM articles WHERE slug IN ("+marks+")", anys(batch)...)
+		found, err := r.articles(ctx, "SELECT "+articleColumns+" FROM articles WHERE slug IN ("+marks+")", anys(batch)...)
 		if err != nil {
 			return nil, fmt.Errorf("read articles by slug: %w", err)
 		}
@@ -120,12 +122,12 @@ func (r SQLReader) ArticlesBySlug(ctx context.Context, slugs []string) ([]news.A
 			bySlug[a.Slug] = a
 		}
 	}
-	return InOrder(slugs, bySlug), nil
+	return inOrder(slugs, bySlug), nil
 }
 
 // All returns every article, newest first.
 func (r SQLReader) All(ctx context.Context) ([]news.Article, error) {
-	articles, err := r.articles(ctx, "SELECT "+ArticleColumns+" FROM articles ORDER BY published DESC, id DESC")
+	articles, err := r.articles(ctx, "SELECT "+articleColumns+" FROM articles ORDER BY published DESC, id DESC")
 	if err != nil {
 		return nil, fmt.Errorf("read all articles: %w", err)
 	}
@@ -137,7 +139,7 @@ func (r SQLReader) All(ctx context.Context) ([]news.Article, error) {
 func (r SQLReader) Categories(ctx context.Context) ([]news.Category, error) {
 	rows, err := r.db.Query(ctx, "SELECT category_slug, min(category"+r.dialect.Bytewise+"), count(*) FROM articles"+
 		" GROUP BY category_slug ORDER BY count(*) DESC, category_slug"+r.dialect.Bytewise)
-	categories, err := Collect(rows, err, func(scan func(dest ...any) error) (news.Category, error) {
+	categories, err := collect(rows, err, func(scan func(dest ...any) error) (news.Category, error) {
 		var c news.Category
 		err := scan(&c.Slug, &c.Name, &c.Count)
 		return c, err
@@ -151,7 +153,7 @@ func (r SQLReader) Categories(ctx context.Context) ([]news.Category, error) {
 // SourceState returns the saved state of the source, or a zero state.
 func (r SQLReader) SourceState(ctx context.Context, key string) (SourceState, error) {
 	rows, err := r.db.Query(ctx, "SELECT '', "+sourceColumns+" FROM sources WHERE key = ?", key)
-	found, err := Collect(rows, err, r.scanSource)
+	found, err := collect(rows, err, r.scanSource)
 	if err != nil {
 		return SourceState{}, fmt.Errorf("read state of source %s: %w", key, err)
 	}
@@ -165,7 +167,7 @@ func (r SQLReader) SourceState(ctx context.Context, key string) (SourceState, er
 // Sources returns every source polled, by key, with its article count.
 func (r SQLReader) Sources(ctx context.Context) ([]SourceSummary, error) {
 	rows, err := r.db.Query(ctx, "SELECT key, "+sourceColumns+", (SELECT count(*) FROM articles WHERE origin = sources.key) FROM sources ORDER BY key")
-	list, err := Collect(rows, err, func(scan func(dest ...any) error) (SourceSummary, error) {
+	list, err := collect(rows, err, func(scan func(dest ...any) error) (SourceSummary, error) {
 		var n int
 		sum, err := r.scanSource(func(dest ...any) error { return scan(append(dest, &n)...) })
 		sum.Articles = n
@@ -234,7 +236,7 @@ func (r SQLReader) lists(ctx context.Context, table, slug string) (map[string][]
 		query, args, what = query+" WHERE slug = ?", []any{slug}, fmt.Sprintf("the %s list of %q", table, slug)
 	}
 	rows, err := r.db.Query(ctx, query, args...)
-	raw, err := Collect(rows, err, func(scan func(dest ...any) error) (l struct {
+	raw, err := collect(rows, err, func(scan func(dest ...any) error) (l struct {
 		slug string
 		list []byte
 	}, err error) {
@@ -258,7 +260,7 @@ func (r SQLReader) lists(ctx context.Context, table, slug string) (map[string][]
 // MediaURL returns the URL recorded for key.
 func (r SQLReader) MediaURL(ctx context.Context, key string) (string, error) {
 	rows, err := r.db.Query(ctx, "SELECT url FROM media WHERE key = ?", key)
-	found, err := Collect(rows, err, scanString)
+	found, err := collect(rows, err, scanString)
 	if err != nil {
 		return "", fmt.Errorf("read media %q: %w", key, err)
 	}
@@ -275,7 +277,7 @@ func (r SQLReader) RecordedMedia(ctx context.Context, keys []string) (map[string
 	for batch := range slices.Chunk(keys, slugsPerQuery) {
 		marks := strings.TrimSuffix(strings.Repeat("?, ", len(batch)), ", ")
 		rows, err := r.db.Query(ctx, "SELECT key FROM media WHERE key IN ("+marks+")", anys(batch)...)
-		found, err := Collect(rows, err, scanString)
+		found, err := collect(rows, err, scanString)
 		if err != nil {
 			return nil, fmt.Errorf("read recorded media: %w", err)
 		}
@@ -304,7 +306,7 @@ func (r SQLReader) BlockList(ctx context.Context, column, value string) ([]Block
 		where, args = " WHERE "+column+" = ?", []any{value}
 	}
 	rows, err := r.db.Query(ctx, "SELECT url, slug, title, origin, origin_id, since FROM blocked"+where+" ORDER BY since DESC, id DESC", args...)
-	return Collect(rows, err, func(scan func(dest ...any) error) (Block, error) {
+	return collect(rows, err, func(scan func(dest ...any) error) (Block, error) {
 		var b Block
 		since, readSince := r.dialect.Time()
 		err := scan(&b.URL, &b.Slug, &b.Title, &b.Origin, &b.OriginID, since)
@@ -321,12 +323,12 @@ func scanString(scan func(dest ...any) error) (string, error) {
 
 func (r SQLReader) articles(ctx context.Context, query string, args ...any) ([]news.Article, error) {
 	rows, err := r.db.Query(ctx, query, args...)
-	return Collect(rows, err, r.dialect.ScanArticle)
+	return collect(rows, err, r.dialect.ScanArticle)
 }
 
-// Collect reads every row of a query (rows and err, its answer) with
+// collect reads every row of a query (rows and err, its answer) with
 // scan, and closes them.
-func Collect[T any](rows Rows, err error, scan func(scan func(dest ...any) error) (T, error)) ([]T, error) {
+func collect[T any](rows Rows, err error, scan func(scan func(dest ...any) error) (T, error)) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}

@@ -26,14 +26,14 @@ func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), "
 // ErrNotFound, and forgets the images only it pointed at.
 func DeleteArticle(ctx context.Context, tx Tx, slug string) error {
 	rows, err := tx.Query(ctx, "SELECT id FROM articles WHERE slug = ?", slug)
-	ids, err := Collect(rows, err, scanInt64)
+	ids, err := collect(rows, err, scanInt64)
 	if err != nil {
 		return err
 	}
 	if len(ids) == 0 {
 		return ErrNotFound
 	}
-	pointedAt, err := MediaOf(ctx, tx, ids)
+	pointedAt, err := mediaOf(ctx, tx, ids)
 	if err != nil {
 		return err
 	}
@@ -55,18 +55,18 @@ func PutArticles(ctx context.Context, tx Tx, at func(time.Time) any, articles []
 		}
 	}
 	upsert := "INSERT INTO articles (slug, " + RowColumns + ") VALUES (" + marks(16) + ")" +
-		" ON CONFLICT (slug) DO UPDATE SET (" + RowColumns + ") = (" + RowExcluded + ") RETURNING id"
+		" ON CONFLICT (slug) DO UPDATE SET (" + RowColumns + ") = (" + rowExcluded + ") RETURNING id"
 	var replaced []string // the images the articles pointed at before
 	for _, a := range articles {
-		row := RowOf(a)
+		row := rowOf(a)
 		rows, err := tx.Query(ctx, upsert, append([]any{a.Slug}, row.Values(at)...)...)
-		ids, err := Collect(rows, err, scanInt64)
+		ids, err := collect(rows, err, scanInt64)
 		if err == nil && len(ids) != 1 {
 			err = fmt.Errorf("%d ids returned", len(ids))
 		}
 		var before []string
 		if err == nil {
-			before, err = MediaOf(ctx, tx, ids)
+			before, err = mediaOf(ctx, tx, ids)
 		}
 		if err == nil {
 			err = SetArticleMedia(ctx, tx, ids[0], row.Media)
@@ -133,13 +133,13 @@ func AddArticleMedia(ctx context.Context, tx Tx, id int64, keys []string) error 
 	return nil
 }
 
-// MediaOf returns the images the articles with these ids point at, each
+// mediaOf returns the images the articles with these ids point at, each
 // once, sorted.
-func MediaOf(ctx context.Context, tx Tx, ids []int64) ([]string, error) {
+func mediaOf(ctx context.Context, tx Querier, ids []int64) ([]string, error) {
 	var keys []string
 	for batch := range slices.Chunk(ids, slugsPerQuery) {
 		rows, err := tx.Query(ctx, "SELECT DISTINCT key FROM article_media WHERE article_id IN ("+marks(len(batch))+")", anys(batch)...)
-		found, err := Collect(rows, err, scanString)
+		found, err := collect(rows, err, scanString)
 		if err != nil {
 			return nil, fmt.Errorf("read the images of articles: %w", err)
 		}
@@ -156,7 +156,7 @@ func ForgetUnusedMedia(ctx context.Context, tx Tx, keys []string) ([]string, err
 	var unused []string
 	for batch := range slices.Chunk(keys, slugsPerQuery) {
 		rows, err := tx.Query(ctx, "SELECT DISTINCT key FROM article_media WHERE key IN ("+marks(len(batch))+")", anys(batch)...)
-		used, err := Collect(rows, err, scanString)
+		used, err := collect(rows, err, scanString)
 		if err != nil {
 			return nil, fmt.Errorf("find unused images: %w", err)
 		}
@@ -178,4 +178,128 @@ func scanInt64(scan func(dest ...any) error) (int64, error) {
 	var n int64
 	err := scan(&n)
 	return n, err
+}
+
+// ReadImport reads in tx what the rules of an import need and plans it
+// (see planImport); before are the images the articles it replaces point
+// at.
+func ReadImport(ctx context.Context, tx Querier, d Dialect, imp Import) (plan ImportPlan, before []string, err error) {
+	type item struct {
+		originID string
+		StoredItem
+	}
+	rows, err := tx.Query(ctx, "SELECT origin_id, id, slug, content_hash FROM articles WHERE origin = ?", imp.Origin)
+	items, err := collect(rows, err, func(scan func(dest ...any) error) (it item, err error) {
+		err = scan(&it.originID, &it.ID, &it.Slug, &it.Hash)
+		return it, err
+	})
+	if err != nil {
+		return ImportPlan{}, nil, fmt.Errorf("read stored articles: %w", err)
+	}
+	stored := make(map[string]StoredItem, len(items))
+	for _, it := range items {
+		stored[it.originID] = it.StoredItem
+	}
+	entries, err := NewSQLReader(tx, d).BlockList(ctx, "", "")
+	if err != nil {
+		return ImportPlan{}, nil, fmt.Errorf("read the block list: %w", err)
+	}
+	if plan, err = planImport(imp, stored, newBlocks(entries)); err != nil {
+		return ImportPlan{}, nil, err
+	}
+	before, err = mediaOf(ctx, tx, plan.Replaced())
+	return plan, before, err
+}
+
+// SaveSourceState records the state of a source.
+func SaveSourceState(ctx context.Context, tx Tx, d Dialect, st SourceState) error {
+	err := tx.Exec(ctx, "INSERT INTO sources (key, "+sourceColumns+") VALUES ("+marks(10)+`)
+ON CONFLICT (key) DO UPDATE SET
+	endpoint = excluded.endpoint, etag = excluded.etag, last_modified = excluded.last_modified, cursor = excluded.cursor,
+	full_sync = excluded.full_sync, last_attempt = excluded.last_attempt,
+	last_success = excluded.last_success, last_error = excluded.last_error, failures = excluded.failures`,
+		st.Key, st.Endpoint, st.ETag, st.LastModified, d.NullTime(st.Cursor), d.NullTime(st.FullSync),
+		d.NullTime(st.LastAttempt), d.NullTime(st.LastSuccess), st.LastError, st.Failures)
+	if err != nil {
+		return fmt.Errorf("save state of source %s: %w", st.Key, err)
+	}
+	return nil
+}
+
+// NewTakedownTx is TakedownTx on a store's transaction; dropFromLists is
+// how the store takes slugs out of every related list that names them.
+func NewTakedownTx(tx Tx, d Dialect, dropFromLists func(ctx context.Context, slugs []string) error) TakedownTx {
+	return sqlTakedown{SQLReader: NewSQLReader(tx, d), tx: tx, dropFromLists: dropFromLists}
+}
+
+type sqlTakedown struct {
+	SQLReader
+	tx            Tx
+	dropFromLists func(ctx context.Context, slugs []string) error
+}
+
+func (t sqlTakedown) ArticleBySlug(ctx context.Context, slug string) (TakenDown, bool, error) {
+	found, err := t.takenDown(ctx, "slug = ?", slug)
+	if err != nil || len(found) == 0 {
+		return TakenDown{}, false, err
+	}
+	return found[0], true, nil
+}
+
+func (t sqlTakedown) ArticlesAt(ctx context.Context, urlKey string) ([]TakenDown, error) {
+	found, err := t.takenDown(ctx, "url IN (?, ?, ?, ?) ORDER BY id", anys(uRLForms(urlKey))...)
+	if err != nil {
+		return nil, fmt.Errorf("find the articles at %s: %w", urlKey, err)
+	}
+	return found, nil
+}
+
+func (t sqlTakedown) takenDown(ctx context.Context, where string, args ...any) ([]TakenDown, error) {
+	rows, err := t.tx.Query(ctx, "SELECT "+takenDownColumns+" FROM articles WHERE "+where, args...)
+	return collect(rows, err, func(scan func(dest ...any) error) (a TakenDown, err error) {
+		err = scan(&a.ID, &a.Slug, &a.URL, &a.Title, &a.Origin, &a.OriginID)
+		return a, err
+	})
+}
+
+func (t sqlTakedown) AddBlock(ctx context.Context, b Block, urlKey string) error {
+	err := t.tx.Exec(ctx, "INSERT INTO blocked (url, url_key, slug, title, origin, origin_id, since) VALUES ("+marks(7)+")",
+		b.URL, urlKey, b.Slug, b.Title, b.Origin, b.OriginID, t.dialect.NullTime(b.Since))
+	if err != nil {
+		return fmt.Errorf("add to the block list: %w", err)
+	}
+	return nil
+}
+
+func (t sqlTakedown) DeleteBlocks(ctx context.Context, column, value string) error {
+	return t.tx.Exec(ctx, "DELETE FROM blocked WHERE "+column+" = ?", value)
+}
+
+func (t sqlTakedown) Remove(ctx context.Context, articles []TakenDown) ([]string, error) {
+	ids := make([]int64, len(articles))
+	slugs := make([]string, len(articles))
+	for i, a := range articles {
+		ids[i], slugs[i] = a.ID, a.Slug
+	}
+	pointedAt, err := mediaOf(ctx, t.tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for batch := range slices.Chunk(ids, slugsPerQuery) {
+		if err := t.tx.Exec(ctx, "DELETE FROM articles WHERE id IN ("+marks(len(batch))+")", anys(batch)...); err != nil {
+			return nil, fmt.Errorf("remove %q: %w", slugs, err)
+		}
+	}
+	if err := t.dropFromLists(ctx, slugs); err != nil {
+		return nil, err
+	}
+	return ForgetUnusedMedia(ctx, t.tx, pointedAt)
+}
+
+func (t sqlTakedown) Refetch(ctx context.Context, key string) error {
+	q, args := "UPDATE sources SET etag = '', last_modified = '', cursor = ?", []any{t.dialect.NullTime(time.Time{})}
+	if key != "" {
+		q, args = q+" WHERE key = ?", append(args, key)
+	}
+	return t.tx.Exec(ctx, q, args...)
 }

@@ -140,10 +140,10 @@ type Store interface {
 	Close() error
 }
 
-// InOrder returns the articles of bySlug named by slugs, in their order,
+// inOrder returns the articles of bySlug named by slugs, in their order,
 // each once: a slug given twice is returned once, one not in bySlug not
 // at all. Stores read articles in batches, in no order, then call it.
-func InOrder(slugs []string, bySlug map[string]news.Article) []news.Article {
+func inOrder(slugs []string, bySlug map[string]news.Article) []news.Article {
 	ordered := make([]news.Article, 0, len(bySlug))
 	for _, slug := range slugs {
 		if a, ok := bySlug[slug]; ok {

@@ -87,9 +87,9 @@ func URLKey(u string) (key string, ok bool) {
 	return rest, rest != ""
 }
 
-// URLForms are the URLs that URLKey gives key for, as stored articles may
+// uRLForms are the URLs that URLKey gives key for, as stored articles may
 // hold them.
-func URLForms(key string) []string {
+func uRLForms(key string) []string {
 	return []string{"https://" + key, "https://" + key + "/", "http://" + key, "http://" + key + "/"}
 }
 
@@ -112,8 +112,8 @@ type Blocks struct {
 	identities map[[2]string]bool
 }
 
-// NewBlocks indexes the entries of a block list.
-func NewBlocks(entries []Block) Blocks {
+// newBlocks indexes the entries of a block list.
+func newBlocks(entries []Block) Blocks {
 	b := Blocks{urls: map[string]bool{}, identities: map[[2]string]bool{}}
 	for _, e := range entries {
 		if key, ok := URLKey(e.URL); ok {
@@ -184,8 +184,8 @@ type TakenDown struct {
 	Slug, URL, Title, Origin, OriginID string
 }
 
-// TakenDownColumns are the columns a TakenDown is read from.
-const TakenDownColumns = "id, slug, url, title, coalesce(origin, ''), coalesce(origin_id, '')"
+// takenDownColumns are the columns a TakenDown is read from.
+const takenDownColumns = "id, slug, url, title, coalesce(origin, ''), coalesce(origin_id, '')"
 
 // refColumn is the column of the block list that ref names: url_key for
 // an http or https URL, slug for a slug.

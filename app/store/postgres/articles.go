@@ -88,6 +88,7 @@ var dialect = store.Dialect{
 		var t *time.Time
 		return &t, func() time.Time { return fromNullable(t) }
 	},
+	NullTime: func(t time.Time) any { return toNullable(t) },
 }
 
 // numbered is query with its "?" placeholders numbered, $1, $2…

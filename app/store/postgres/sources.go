@@ -12,7 +12,7 @@ import (
 	"github.com/kiosque/kiosque/app/store"
 )
 
-// ApplyImport runs the import's plan (store.PlanImport) in one
+// ApplyImport runs the import's plan (store.ReadImport) in one
 // transaction: the origin's articles gone from the source are removed,
 // those changed are updated in place, new ones inserted under a free slug,
 // and the images and the source's state are saved with them.
@@ -33,19 +33,7 @@ func (s *Store) ApplyImport(ctx context.Context, imp store.Import) (store.Import
 }
 
 func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import) (store.ImportResult, error) {
-	stored, err := storedItems(ctx, tx, imp.Origin)
-	if err != nil {
-		return store.ImportResult{}, err
-	}
-	blocked, err := blocks(ctx, tx)
-	if err != nil {
-		return store.ImportResult{}, err
-	}
-	plan, err := store.PlanImport(imp, stored, blocked)
-	if err != nil {
-		return store.ImportResult{}, err
-	}
-	before, err := store.MediaOf(ctx, reader{tx}, plan.Replaced())
+	plan, before, err := store.ReadImport(ctx, reader{tx}, dialect, imp)
 	if err != nil {
 		return store.ImportResult{}, err
 	}
@@ -67,7 +55,7 @@ func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import) (store.Import
 	if _, err := store.ForgetUnusedMedia(ctx, reader{tx}, store.MediaToCheck(imp, before)); err != nil {
 		return store.ImportResult{}, err
 	}
-	return plan.Result, saveSourceState(ctx, tx, imp.State)
+	return plan.Result, store.SaveSourceState(ctx, reader{tx}, dialect, imp.State)
 }
 
 // writeArticles runs the plan's updates and inserts, writesPerBatch to a
@@ -160,44 +148,8 @@ func (s *Store) SaveSourceState(ctx context.Context, state store.SourceState) er
 		return errors.New("save source state: key is empty")
 	}
 	return s.write(ctx, "save source state", func(tx pgx.Tx) error {
-		return saveSourceState(ctx, tx, state)
+		return store.SaveSourceState(ctx, reader{tx}, dialect, state)
 	})
-}
-
-func saveSourceState(ctx context.Context, tx pgx.Tx, st store.SourceState) error {
-	_, err := tx.Exec(ctx, `
-INSERT INTO sources (key, endpoint, etag, last_modified, cursor, full_sync, last_attempt, last_success, last_error, failures)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-ON CONFLICT (key) DO UPDATE SET
-	endpoint = excluded.endpoint, etag = excluded.etag, last_modified = excluded.last_modified, cursor = excluded.cursor,
-	full_sync = excluded.full_sync, last_attempt = excluded.last_attempt,
-	last_success = excluded.last_success, last_error = excluded.last_error, failures = excluded.failures`,
-		st.Key, st.Endpoint, st.ETag, st.LastModified, toNullable(st.Cursor), toNullable(st.FullSync),
-		toNullable(st.LastAttempt), toNullable(st.LastSuccess), st.LastError, st.Failures)
-	if err != nil {
-		return fmt.Errorf("save state of source %s: %w", st.Key, err)
-	}
-	return nil
-}
-
-func storedItems(ctx context.Context, tx pgx.Tx, origin string) (map[string]store.StoredItem, error) {
-	rows, err := tx.Query(ctx, "SELECT id, origin_id, slug, content_hash FROM articles WHERE origin = $1", origin)
-	if err != nil {
-		return nil, fmt.Errorf("read stored articles: %w", err)
-	}
-	items := make(map[string]store.StoredItem)
-	var (
-		it       store.StoredItem
-		originID string
-	)
-	_, err = pgx.ForEachRow(rows, []any{&it.ID, &originID, &it.Slug, &it.Hash}, func() error {
-		items[originID] = it
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read stored articles: %w", err)
-	}
-	return items, nil
 }
 
 // takenSlugs returns which of slugs are stored, asked for slugsPerQuery

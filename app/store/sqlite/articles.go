@@ -68,6 +68,7 @@ var dialect = store.Dialect{
 		var ms int64
 		return &ms, func() time.Time { return fromMillis(ms) }
 	},
+	NullTime: func(t time.Time) any { return toMillis(t) },
 }
 
 // reader is the database, or a transaction, as store.SQLReader and the
@@ -95,15 +96,6 @@ func (r reader) Query(ctx context.Context, query string, args ...any) (store.Row
 type sqlRows struct{ *sql.Rows }
 
 func (r sqlRows) Close() { r.Rows.Close() }
-
-// anys are the values of s, as query arguments.
-func anys[T any](s []T) []any {
-	args := make([]any, len(s))
-	for i, v := range s {
-		args[i] = v
-	}
-	return args
-}
 
 // collect reads every row of a query (rows and err, its answer) with
 // scan, and closes them.

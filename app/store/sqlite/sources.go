@@ -13,7 +13,7 @@ import (
 
 var _ store.SourceStore = (*Store)(nil)
 
-// ApplyImport runs the import's plan (store.PlanImport) in one
+// ApplyImport runs the import's plan (store.ReadImport) in one
 // transaction: the origin's articles gone from the source are removed,
 // those changed are updated in place, new ones inserted under a free slug,
 // and the images and the source's state are saved with them.
@@ -33,19 +33,7 @@ func (s *Store) ApplyImport(ctx context.Context, imp store.Import) (store.Import
 }
 
 func applyImport(ctx context.Context, tx *sql.Tx, imp store.Import) (store.ImportResult, error) {
-	stored, err := storedItems(ctx, tx, imp.Origin)
-	if err != nil {
-		return store.ImportResult{}, err
-	}
-	blocked, err := blocks(ctx, tx)
-	if err != nil {
-		return store.ImportResult{}, err
-	}
-	plan, err := store.PlanImport(imp, stored, blocked)
-	if err != nil {
-		return store.ImportResult{}, err
-	}
-	before, err := store.MediaOf(ctx, reader{tx}, plan.Replaced())
+	plan, before, err := store.ReadImport(ctx, reader{tx}, dialect, imp)
 	if err != nil {
 		return store.ImportResult{}, err
 	}
@@ -63,7 +51,7 @@ func applyImport(ctx context.Context, tx *sql.Tx, imp store.Import) (store.Impor
 	if _, err := store.ForgetUnusedMedia(ctx, reader{tx}, store.MediaToCheck(imp, before)); err != nil {
 		return store.ImportResult{}, err
 	}
-	return plan.Result, saveSourceState(ctx, tx, imp.State)
+	return plan.Result, store.SaveSourceState(ctx, reader{tx}, dialect, imp.State)
 }
 
 // writeArticles runs the plan's updates and inserts, the inserts under
@@ -109,46 +97,7 @@ func (s *Store) SaveSourceState(ctx context.Context, state store.SourceState) er
 	if state.Key == "" {
 		return errors.New("save source state: key is empty")
 	}
-	return saveSourceState(ctx, s.db, state)
-}
-
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
-func saveSourceState(ctx context.Context, db execer, st store.SourceState) error {
-	_, err := db.ExecContext(ctx, `
-INSERT INTO sources (key, endpoint, etag, last_modified, cursor, full_sync, last_attempt, last_success, last_error, failures)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (key) DO UPDATE SET
-	endpoint = excluded.endpoint, etag = excluded.etag, last_modified = excluded.last_modified, cursor = excluded.cursor,
-	full_sync = excluded.full_sync, last_attempt = excluded.last_attempt,
-	last_success = excluded.last_success, last_error = excluded.last_error, failures = excluded.failures`,
-		st.Key, st.Endpoint, st.ETag, st.LastModified, toMillis(st.Cursor), toMillis(st.FullSync),
-		toMillis(st.LastAttempt), toMillis(st.LastSuccess), st.LastError, st.Failures)
-	if err != nil {
-		return fmt.Errorf("save state of source %s: %w", st.Key, err)
-	}
-	return nil
-}
-
-func storedItems(ctx context.Context, tx *sql.Tx, origin string) (map[string]store.StoredItem, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT origin_id, id, slug, content_hash FROM articles WHERE origin = ?", origin)
-	items, err := collect(rows, err, func(row scanner) (it struct {
-		originID string
-		store.StoredItem
-	}, err error) {
-		err = row.Scan(&it.originID, &it.ID, &it.Slug, &it.Hash)
-		return it, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read stored articles: %w", err)
-	}
-	byOriginID := make(map[string]store.StoredItem, len(items))
-	for _, it := range items {
-		byOriginID[it.originID] = it.StoredItem
-	}
-	return byOriginID, nil
+	return store.SaveSourceState(ctx, reader{s.db}, dialect, state)
 }
 
 // freeSlug returns want when it is free, or else the first free slug of
