@@ -116,9 +116,9 @@ func (imp *Import) Check() error {
 	return nil
 }
 
-// Replaced are the ids of the stored articles the plan removes or
+// replaced are the ids of the stored articles the plan removes or
 // updates: the images they point at before the import may be forgotten.
-func (p ImportPlan) Replaced() []int64 {
+func (p ImportPlan) replaced() []int64 {
 	ids := make([]int64, 0, len(p.Remove)+len(p.Update))
 	for _, old := range p.Remove {
 		ids = append(ids, old.ID)
@@ -129,11 +129,11 @@ func (p ImportPlan) Replaced() []int64 {
 	return ids
 }
 
-// MediaToCheck are the images that no article may point at after the
+// mediaToCheck are the images that no article may point at after the
 // import, each once, sorted: those the replaced articles pointed at
 // (before), and those the import brought, which a blocked item may have
 // been the only one to show. A backend forgets those no article points at.
-func MediaToCheck(imp Import, before []string) []string {
+func mediaToCheck(imp Import, before []string) []string {
 	keys := slices.Clone(before)
 	for _, m := range imp.Media {
 		keys = append(keys, m.Key)

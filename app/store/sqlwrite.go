@@ -180,10 +180,43 @@ func scanInt64(scan func(dest ...any) error) (int64, error) {
 	return n, err
 }
 
-// ReadImport reads in tx what the rules of an import need and plans it
+// RunImport runs an import in tx, one algorithm for both stores: it reads
+// what the rules need (the origin's articles, the block list), plans the
+// import (planImport), removes the articles gone, has write run the
+// plan's updates and inserts (the store's own SQL, which gives new
+// articles their slugs and lists them in the plan's result), records the
+// images, forgets those no article shows any more, and saves the source's
+// state.
+func RunImport(ctx context.Context, tx Tx, d Dialect, imp Import, write func(plan *ImportPlan) error) (ImportResult, error) {
+	plan, before, err := readImport(ctx, tx, d, imp)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	for batch := range slices.Chunk(plan.Remove, slugsPerQuery) {
+		ids := make([]any, len(batch))
+		for i, old := range batch {
+			ids[i] = old.ID
+		}
+		if err := tx.Exec(ctx, "DELETE FROM articles WHERE id IN ("+marks(len(ids))+")", ids...); err != nil {
+			return ImportResult{}, fmt.Errorf("remove %d articles: %w", len(plan.Remove), err)
+		}
+	}
+	if err := write(&plan); err != nil {
+		return ImportResult{}, err
+	}
+	if err := RecordMedia(ctx, tx, imp.Media); err != nil {
+		return ImportResult{}, err
+	}
+	if _, err := ForgetUnusedMedia(ctx, tx, mediaToCheck(imp, before)); err != nil {
+		return ImportResult{}, err
+	}
+	return plan.Result, SaveSourceState(ctx, tx, d, imp.State)
+}
+
+// readImport reads in tx what the rules of an import need and plans it
 // (see planImport); before are the images the articles it replaces point
 // at.
-func ReadImport(ctx context.Context, tx Querier, d Dialect, imp Import) (plan ImportPlan, before []string, err error) {
+func readImport(ctx context.Context, tx Querier, d Dialect, imp Import) (plan ImportPlan, before []string, err error) {
 	type item struct {
 		originID string
 		StoredItem
@@ -207,7 +240,7 @@ func ReadImport(ctx context.Context, tx Querier, d Dialect, imp Import) (plan Im
 	if plan, err = planImport(imp, stored, newBlocks(entries)); err != nil {
 		return ImportPlan{}, nil, err
 	}
-	before, err = mediaOf(ctx, tx, plan.Replaced())
+	before, err = mediaOf(ctx, tx, plan.replaced())
 	return plan, before, err
 }
 

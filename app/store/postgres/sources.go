@@ -12,7 +12,7 @@ import (
 	"github.com/kiosque/kiosque/app/store"
 )
 
-// ApplyImport runs the import's plan (store.ReadImport) in one
+// ApplyImport runs the import (store.RunImport) in one
 // transaction: the origin's articles gone from the source are removed,
 // those changed are updated in place, new ones inserted under a free slug,
 // and the images and the source's state are saved with them.
@@ -23,39 +23,15 @@ func (s *Store) ApplyImport(ctx context.Context, imp store.Import) (store.Import
 	var result store.ImportResult
 	err := s.write(ctx, "apply import from "+imp.Origin, func(tx pgx.Tx) error {
 		var err error
-		result, err = applyImport(ctx, tx, imp)
+		result, err = store.RunImport(ctx, reader{tx}, dialect, imp, func(plan *store.ImportPlan) error {
+			return writeArticles(ctx, tx, imp.Origin, plan)
+		})
 		return err
 	})
 	if err != nil {
 		return store.ImportResult{}, err
 	}
 	return result, nil
-}
-
-func applyImport(ctx context.Context, tx pgx.Tx, imp store.Import) (store.ImportResult, error) {
-	plan, before, err := store.ReadImport(ctx, reader{tx}, dialect, imp)
-	if err != nil {
-		return store.ImportResult{}, err
-	}
-	ids := make([]int64, len(plan.Remove))
-	for i, old := range plan.Remove {
-		ids[i] = old.ID
-	}
-	for batch := range slices.Chunk(ids, slugsPerQuery) {
-		if _, err := tx.Exec(ctx, "DELETE FROM articles WHERE id = ANY($1)", batch); err != nil {
-			return store.ImportResult{}, fmt.Errorf("remove %d articles: %w", len(ids), err)
-		}
-	}
-	if err := writeArticles(ctx, tx, imp.Origin, &plan); err != nil {
-		return store.ImportResult{}, err
-	}
-	if err := store.RecordMedia(ctx, reader{tx}, imp.Media); err != nil {
-		return store.ImportResult{}, err
-	}
-	if _, err := store.ForgetUnusedMedia(ctx, reader{tx}, store.MediaToCheck(imp, before)); err != nil {
-		return store.ImportResult{}, err
-	}
-	return plan.Result, store.SaveSourceState(ctx, reader{tx}, dialect, imp.State)
 }
 
 // writeArticles runs the plan's updates and inserts, writesPerBatch to a
