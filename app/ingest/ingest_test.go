@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kiosque/kiosque/app/fetch"
+	"github.com/kiosque/kiosque/app/htmltest"
 	"github.com/kiosque/kiosque/app/ingest"
 	"github.com/kiosque/kiosque/app/ingest/feed"
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
@@ -188,7 +189,7 @@ func TestHostileFixturesAreStoredInert(t *testing.T) {
 	}
 	var sawBrokenUTF8, sawScriptAsText, sawQuoteInAlt bool
 	for _, a := range articles {
-		if err := ingesttest.CheckInert(a.HTML); err != nil {
+		if err := htmltest.CheckInert(a.HTML); err != nil {
 			t.Errorf("%s: html: %v\n%s", a.Slug, err, a.HTML)
 		}
 		if a.URL != "" && !strings.HasPrefix(a.URL, "http://") && !strings.HasPrefix(a.URL, "https://") {

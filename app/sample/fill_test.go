@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kiosque/kiosque/app/ingest/ingesttest"
+	"github.com/kiosque/kiosque/app/htmltest"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/sample"
 	"github.com/kiosque/kiosque/app/sanitize"
@@ -87,7 +87,7 @@ func TestFillWritesCleanHTML(t *testing.T) {
 		if clean := sanitize.Stored(a.HTML); a.HTML != clean {
 			t.Errorf("%s: stored\n %s\nthe sanitizer makes\n %s", a.Slug, a.HTML, clean)
 		}
-		if err := ingesttest.CheckInert(a.HTML); err != nil {
+		if err := htmltest.CheckInert(a.HTML); err != nil {
 			t.Errorf("%s: %v", a.Slug, err)
 		}
 	}

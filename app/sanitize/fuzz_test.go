@@ -9,6 +9,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"github.com/kiosque/kiosque/app/htmltest"
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
 	"github.com/kiosque/kiosque/app/sanitize"
 )
@@ -52,7 +53,7 @@ func FuzzHTML(f *testing.F) {
 		if err := checkNoScript(out); err != nil {
 			t.Fatalf("%v\nin:  %q\nout: %q", err, raw, out)
 		}
-		if err := ingesttest.CheckInert(out); err != nil {
+		if err := htmltest.CheckInert(out); err != nil {
 			t.Fatalf("%v\nin:  %q\nout: %q", err, raw, out)
 		}
 		sanitize.Paragraphs(out)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/kiosque/kiosque/app/htmltest"
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
 	"github.com/kiosque/kiosque/app/sanitize"
 )
@@ -15,7 +16,7 @@ func TestHTMLMakesHostilePayloadsInert(t *testing.T) {
 	s := sanitize.New()
 	payloads := string(ingesttest.Fixture(t, "hostile/payloads.html"))
 	out := s.HTML(payloads, "https://example.ma/2024/03/post/")
-	if err := ingesttest.CheckInert(out); err != nil {
+	if err := htmltest.CheckInert(out); err != nil {
 		t.Fatalf("%v in\n%s", err, out)
 	}
 	for _, bad := range []string{"javascript", "expression(", "data:", "onerror", "onload", "<script", "<style", "<svg", "<iframe", "srcdoc"} {
@@ -55,7 +56,7 @@ func TestHTMLEachPayload(t *testing.T) {
 		`<a href="//evil.example/x" onclick=window.__kiosquePwned=1>x</a>`,
 	} {
 		out := s.HTML(in, "https://example.ma/")
-		if err := ingesttest.CheckInert(out); err != nil {
+		if err := htmltest.CheckInert(out); err != nil {
 			t.Errorf("%s\n  -> %s\n  %v", in, out, err)
 		}
 	}
@@ -178,7 +179,7 @@ func TestStored(t *testing.T) {
 			t.Errorf("HTML's output changed when stored:\n %s\n->\n %s", safe, got)
 		}
 		raw := s.Stored(in)
-		if err := ingesttest.CheckInert(raw); err != nil {
+		if err := htmltest.CheckInert(raw); err != nil {
 			t.Errorf("%v in\n%s", err, raw)
 		}
 	}

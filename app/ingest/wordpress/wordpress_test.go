@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kiosque/kiosque/app/fetch"
+	"github.com/kiosque/kiosque/app/htmltest"
 	"github.com/kiosque/kiosque/app/ingest"
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
 	"github.com/kiosque/kiosque/app/ingest/wordpress"
@@ -109,7 +110,7 @@ func TestFirstSyncMapsTheRESTShape(t *testing.T) {
 		!strings.Contains(eco.HTML, "<figcaption>") || strings.Contains(eco.HTML, "srcset") {
 		t.Errorf("html = %s", eco.HTML)
 	}
-	if err := ingesttest.CheckInert(eco.HTML); err != nil {
+	if err := htmltest.CheckInert(eco.HTML); err != nil {
 		t.Error(err)
 	}
 

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kiosque/kiosque/app/ingest/ingesttest"
+	"github.com/kiosque/kiosque/app/htmltest"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/sanitize"
 	"github.com/kiosque/kiosque/app/store"
@@ -46,7 +46,7 @@ func checkStoredInert(t *testing.T, st Store, slug, in string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ingesttest.CheckInert(a.HTML); err != nil {
+	if err := htmltest.CheckInert(a.HTML); err != nil {
 		t.Errorf("%s\n  stored as %s\n  %v", in, a.HTML, err)
 	}
 	if strings.Contains(a.HTML, "__kiosquePwned") && !strings.Contains(a.HTML, "&") {

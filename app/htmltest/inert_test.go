@@ -1,4 +1,4 @@
-package ingesttest
+package htmltest
 
 import "testing"
 

@@ -1,4 +1,4 @@
-package ingesttest
+package htmltest
 
 import (
 	"fmt"
@@ -9,7 +9,6 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
-	"github.com/kiosque/kiosque/app/htmltest"
 	"github.com/kiosque/kiosque/app/mediakey"
 )
 
@@ -73,9 +72,9 @@ func checkNode(n *html.Node) error {
 				}
 			}
 		}
-		if n.Data == "a" && htmltest.Attr(n, "href") != "" {
-			if rel := strings.Fields(htmltest.Attr(n, "rel")); !contains(rel, "nofollow") || !contains(rel, "noopener") {
-				return fmt.Errorf("link to %s has rel=%q, want nofollow noopener", htmltest.Attr(n, "href"), htmltest.Attr(n, "rel"))
+		if n.Data == "a" && Attr(n, "href") != "" {
+			if rel := strings.Fields(Attr(n, "rel")); !contains(rel, "nofollow") || !contains(rel, "noopener") {
+				return fmt.Errorf("link to %s has rel=%q, want nofollow noopener", Attr(n, "href"), Attr(n, "rel"))
 			}
 		}
 	}
