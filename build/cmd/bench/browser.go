@@ -169,11 +169,7 @@ func startSites(ctx context.Context, k *kiosque) (*benchSites, error) {
 // with no interaction and after the reader's intent, the widget
 // document's main-thread work, and the time to its first card.
 func measureBrowser(ctx context.Context, o options, t *table) error {
-	data, err := storeWith(ctx, 0)
-	if err != nil {
-		return err
-	}
-	k, err := startKiosque(ctx, o, data)
+	k, err := startWith(ctx, o, 0)
 	if err != nil {
 		return err
 	}

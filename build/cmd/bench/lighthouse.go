@@ -42,11 +42,7 @@ func measureLighthouse(ctx context.Context, o options, t *table) error {
 	if err != nil {
 		return err
 	}
-	data, err := storeWith(ctx, 0)
-	if err != nil {
-		return err
-	}
-	k, err := startKiosque(ctx, o, data)
+	k, err := startWith(ctx, o, 0)
 	if err != nil {
 		return err
 	}

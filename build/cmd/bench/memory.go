@@ -10,11 +10,7 @@ import (
 // front page, the API's first page, and the page and widget of a few
 // hundred articles, which it then keeps.
 func measureMemory(ctx context.Context, o options, t *table) error {
-	data, err := storeWith(ctx, 10_000)
-	if err != nil {
-		return err
-	}
-	k, err := startKiosque(ctx, o, data)
+	k, err := startWith(ctx, o, 10_000)
 	if err != nil {
 		return err
 	}

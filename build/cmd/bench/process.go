@@ -176,6 +176,16 @@ func launchKiosque(ctx context.Context, o options, data string, args ...string) 
 	return k, nil
 }
 
+// startWith serves a store holding the bundled sample and n synthetic
+// articles (see storeWith) as startKiosque does.
+func startWith(ctx context.Context, o options, n int) (*kiosque, error) {
+	data, err := storeWith(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	return startKiosque(ctx, o, data)
+}
+
 // storeWith makes a data folder holding the bundled sample and, beyond it,
 // n synthetic articles. Folders are kept between runs of bench, in the
 // temporary folder, as filling 100,000 articles takes a while.

@@ -63,11 +63,7 @@ func measureThroughput(ctx context.Context, o options, t *table) error {
 }
 
 func compareWithNginx(ctx context.Context, o options, t *table, extra int) error {
-	data, err := storeWith(ctx, extra)
-	if err != nil {
-		return err
-	}
-	k, err := startKiosque(ctx, o, data)
+	k, err := startWith(ctx, o, extra)
 	if err != nil {
 		return err
 	}
