@@ -315,6 +315,19 @@ func (r SQLReader) BlockList(ctx context.Context, column, value string) ([]Block
 	})
 }
 
+// QueuedPurges returns the keys kept, the oldest first.
+func (r SQLReader) QueuedPurges(ctx context.Context) ([]QueuedPurge, error) {
+	rows, err := r.db.Query(ctx, "SELECT key, urgent FROM purge_keys ORDER BY added, key")
+	queued, err := collect(rows, err, func(scan func(dest ...any) error) (q QueuedPurge, err error) {
+		err = scan(&q.Key, &q.Urgent)
+		return q, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read queued purges: %w", err)
+	}
+	return queued, nil
+}
+
 func scanString(scan func(dest ...any) error) (string, error) {
 	var s string
 	err := scan(&s)

@@ -3,10 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-
-	"github.com/jackc/pgx/v5"
-
-	"github.com/kiosque/kiosque/app/store"
 )
 
 // QueuePurges keeps keys until DropPurges; a key kept as urgent stays so.
@@ -20,19 +16,6 @@ ON CONFLICT (key) DO UPDATE SET urgent = purge_keys.urgent OR excluded.urgent`, 
 		return fmt.Errorf("queue purges: %w", err)
 	}
 	return nil
-}
-
-// QueuedPurges returns the keys kept, the oldest first.
-func (s *Store) QueuedPurges(ctx context.Context) ([]store.QueuedPurge, error) {
-	rows, err := s.pool.Query(ctx, "SELECT key, urgent FROM purge_keys ORDER BY added, key")
-	if err != nil {
-		return nil, fmt.Errorf("read queued purges: %w", err)
-	}
-	queued, err := pgx.CollectRows(rows, pgx.RowToStructByPos[store.QueuedPurge])
-	if err != nil {
-		return nil, fmt.Errorf("read queued purges: %w", err)
-	}
-	return queued, nil
 }
 
 // DropPurges forgets keys.
