@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -123,6 +124,33 @@ func (r SQLReader) ArticlesBySlug(ctx context.Context, slugs []string) ([]news.A
 		}
 	}
 	return inOrder(slugs, bySlug), nil
+}
+
+// Versions returns each article's content hash by slug (or its update
+// time, for an article SQLite stored before hashes were).
+func (r SQLReader) Versions(ctx context.Context) (map[string]string, error) {
+	rows, err := r.db.Query(ctx, "SELECT slug, content_hash, updated FROM articles")
+	pairs, err := collect(rows, err, func(scan func(dest ...any) error) ([2]string, error) {
+		var slug, hash string
+		updated, readUpdated := r.dialect.Time()
+		err := scan(&slug, &hash, updated)
+		if hash == "" {
+			ms := int64(0)
+			if t := readUpdated(); !t.IsZero() {
+				ms = t.UnixMilli()
+			}
+			hash = "updated " + strconv.FormatInt(ms, 10)
+		}
+		return [2]string{slug, hash}, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read article versions: %w", err)
+	}
+	versions := make(map[string]string, len(pairs))
+	for _, p := range pairs {
+		versions[p[0]] = p[1]
+	}
+	return versions, nil
 }
 
 // All returns every article, newest first.

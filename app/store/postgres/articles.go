@@ -19,23 +19,6 @@ import (
 // keeps each query's answer, and the server's memory for it, bounded.
 const slugsPerQuery = 1000
 
-// Versions returns each article's content hash by slug.
-func (s *Store) Versions(ctx context.Context) (map[string]string, error) {
-	rows, err := s.pool.Query(ctx, "SELECT slug, content_hash FROM articles")
-	if err != nil {
-		return nil, fmt.Errorf("read article versions: %w", err)
-	}
-	versions := map[string]string{}
-	var slug, hash string
-	if _, err := pgx.ForEachRow(rows, []any{&slug, &hash}, func() error {
-		versions[slug] = hash
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("read article versions: %w", err)
-	}
-	return versions, nil
-}
-
 // Put inserts or updates the articles, all in one transaction. An article
 // that fails validation aborts the whole call and nothing is written.
 func (s *Store) Put(ctx context.Context, articles ...news.Article) error {

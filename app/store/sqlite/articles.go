@@ -4,35 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
 )
-
-// Versions returns each article's content hash by slug (or its update
-// time, for an article stored before hashes were).
-func (s *Store) Versions(ctx context.Context) (map[string]string, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT slug, content_hash, updated FROM articles")
-	pairs, err := collect(rows, err, func(row scanner) ([2]string, error) {
-		var slug, hash string
-		var updated int64
-		err := row.Scan(&slug, &hash, &updated)
-		if hash == "" {
-			hash = "updated " + strconv.FormatInt(updated, 10)
-		}
-		return [2]string{slug, hash}, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read article versions: %w", err)
-	}
-	versions := make(map[string]string, len(pairs))
-	for _, p := range pairs {
-		versions[p[0]] = p[1]
-	}
-	return versions, nil
-}
 
 // Put inserts or updates the articles, all in one transaction. An article
 // that fails validation aborts the whole call and nothing is written.
@@ -54,8 +30,6 @@ func (s *Store) Delete(ctx context.Context, slug string) error {
 		return store.DeleteArticle(ctx, reader{tx}, slug)
 	})
 }
-
-type scanner interface{ Scan(dest ...any) error }
 
 // dialect is how SQLite's SQL differs, for store.SQLReader: times in
 // Unix milliseconds, text compared byte by byte by default.
@@ -96,21 +70,3 @@ func (r reader) Query(ctx context.Context, query string, args ...any) (store.Row
 type sqlRows struct{ *sql.Rows }
 
 func (r sqlRows) Close() { r.Rows.Close() }
-
-// collect reads every row of a query (rows and err, its answer) with
-// scan, and closes them.
-func collect[T any](rows *sql.Rows, err error, scan func(row scanner) (T, error)) ([]T, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}
