@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -228,18 +229,33 @@ func printReport(w io.Writer, r ingest.Report) {
 	}
 }
 
-// sourceFlags collects the repeated -source flags of `kiosque serve`
-// ("feed:URL", "wordpress:URL").
+// sourceFlags collects the sources of `kiosque serve` ("feed:URL",
+// "wordpress:URL"): -source repeated, or several in one value separated by
+// commas or spaces. A comma inside an address stays there: only one
+// followed by feed: or wordpress: separates two sources.
 type sourceFlags []string
 
 func (s *sourceFlags) String() string { return strings.Join(*s, " ") }
 
 func (s *sourceFlags) Set(v string) error {
-	kind, url, ok := strings.Cut(v, ":")
-	if !ok || (kind != "feed" && kind != "wordpress") || url == "" {
-		return fmt.Errorf("%q: want feed:URL or wordpress:URL", v)
+	var specs []string
+	for _, item := range listItems(v) {
+		kind, _, _ := strings.Cut(item, ":")
+		if kind != "feed" && kind != "wordpress" && len(specs) > 0 && strings.Contains(v, specs[len(specs)-1]+","+item) {
+			specs[len(specs)-1] += "," + item
+			continue
+		}
+		specs = append(specs, item)
 	}
-	*s = append(*s, v)
+	for _, spec := range specs {
+		kind, url, ok := strings.Cut(spec, ":")
+		if !ok || (kind != "feed" && kind != "wordpress") || url == "" {
+			return fmt.Errorf("%q: want feed:URL or wordpress:URL, several separated by commas or spaces", spec)
+		}
+		if !slices.Contains(*s, spec) {
+			*s = append(*s, spec)
+		}
+	}
 	return nil
 }
 
@@ -269,5 +285,3 @@ func newSources(log *slog.Logger, specs []string, lang news.Lang, opts fetch.Opt
 	}
 	return sources, nil
 }
-
-func (s *sourceFlags) isList() {}

@@ -88,16 +88,16 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&c.site, "site", "", `the publisher's name, in titles, the manifest and oEmbed (default "Kiosque", or "`+sample.SiteName+`" on the sample)`)
 	fs.StringVar(&lang, "lang", "fr", "the site's language, for readers who ask for none it speaks: fr, ar or en")
 	fs.StringVar(&c.description, "description", "", "what the site is, in a sentence, for the manifest and link previews (default: a line in the site's language)")
-	fs.StringVar(&c.frameAncestors, "frame-ancestors", "*", `sites allowed to frame the widget, as a CSP source list ("https://a.example https://b.example")`)
+	fs.StringVar(&c.frameAncestors, "frame-ancestors", "*", `sites allowed to frame the widget, as CSP sources separated by spaces or commas ("https://a.example https://b.example")`)
 	fs.StringVar(&c.embedTheme, "embed-theme", "light", "the widget's theme on partner sites when its address names none: light, dark or auto (the reader's system's)")
 	fs.StringVar(&c.publicURL, "public-url", "", `the scheme and host readers reach this server at ("https://widget.example"); default: each request's own`)
-	fs.Var(&c.trustedProxies, "trusted-proxies", `addresses of the proxies to believe, as CIDRs ("10.0.0.0/8,127.0.0.1/32"): their X-Forwarded-For (its last address, the client each beacon is counted against), and, without -public-url, their X-Forwarded-Proto and X-Forwarded-Host`)
+	fs.Var(&c.trustedProxies, "trusted-proxies", `addresses of the proxies to believe, as CIDRs or addresses separated by commas or spaces ("10.0.0.0/8,127.0.0.1"): their X-Forwarded-For (its last address, the client each beacon is counted against), and, without -public-url, their X-Forwarded-Proto and X-Forwarded-Host`)
 	fs.BoolVar(&c.mediaPrivate, "media-private", false, "let article images be fetched from private addresses (a publisher on an intranet); off, images come only from the public internet")
 	fs.Var(&c.mediaPorts, "media-ports", "the only `ports` article images are fetched from, such as 80,443,8443 (default 80,443; any with -media-private)")
 	fs.BoolVar(&c.envProxy, "fetch-env-proxy", false, "fetch sources and images through the proxy HTTPS_PROXY, HTTP_PROXY and NO_PROXY name; off, they are ignored")
 	fs.BoolVar(&c.sample, "sample", false, "fill an empty store with the bundled sample articles, even with -source (removed once a source brings articles); without it, only an empty store with no -source is filled")
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "the `level` of logs: debug, info, warn or error")
-	fs.Var(&c.sources, "source", "a `source` to poll: feed:URL (a feed, or a page that links to one, such as a site's address) or wordpress:URL (a WordPress site's address) (repeatable; in the environment, separated by spaces)")
+	fs.Var(&c.sources, "source", "a `source` to poll: feed:URL (a feed, or a page that links to one, such as a site's address) or wordpress:URL (a WordPress site's address) (repeatable, or several separated by commas or spaces)")
 	fs.DurationVar(&c.pollEvery, "poll", 15*time.Minute, "how often to poll each source")
 	fs.StringVar(&c.sourceLang, "source-lang", "fr", "language of sources that do not declare one: fr, ar or en")
 	fs.IntVar(&c.cacheMB, "cache-size", answers.DefaultMaxBytes>>20, "megabytes of memory for kept answers (pages, widgets, JSON)")
@@ -139,7 +139,8 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	if c.lang, ok = news.ParseLang(lang); !ok {
 		return c, fmt.Errorf("serve: -lang %q: want fr, ar or en", lang)
 	}
-	ancestors, err := server.ParseFrameAncestors(c.frameAncestors)
+	// Commas separate sites as in every list here; the header wants spaces.
+	ancestors, err := server.ParseFrameAncestors(strings.Join(listItems(c.frameAncestors), " "))
 	if err != nil {
 		return c, fmt.Errorf("serve: -frame-ancestors %q: %w", c.frameAncestors, err)
 	}
@@ -177,6 +178,9 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel}))
+	if c.insights.Off && c.insights.AdminToken != "" {
+		log.Warn("-insights=false turns the dashboard off: /insights answers 404 whatever -admin-token says; drop -insights=false to open it")
+	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	signals := make(chan os.Signal, 2)
@@ -464,7 +468,7 @@ func (c serveConfig) imageFetch() fetch.Options {
 	return fetch.Options{PublicOnly: !c.mediaPrivate, Ports: c.mediaPorts, UseEnvProxy: c.envProxy}
 }
 
-// portsFlag is a comma-separated list of TCP ports ("80,443").
+// portsFlag is a list of TCP ports, separated by commas or spaces ("80,443").
 type portsFlag []uint16
 
 func (p *portsFlag) String() string {
@@ -476,10 +480,18 @@ func (p *portsFlag) String() string {
 }
 
 func (p *portsFlag) Set(v string) error {
-	ports, err := fetch.ParsePorts(v)
-	if err != nil {
-		return fmt.Errorf("%q: want ports from 1 to 65535, separated by commas, such as 80,443", v)
+	items := listItems(v)
+	if len(items) == 0 {
+		return fmt.Errorf("%q: want ports from 1 to 65535, separated by commas or spaces, such as 80,443", v)
 	}
-	*p = ports
+	for _, s := range items {
+		n, err := strconv.ParseUint(s, 10, 16)
+		if err != nil || n == 0 {
+			return fmt.Errorf("%q: want ports from 1 to 65535, separated by commas or spaces, such as 80,443", v)
+		}
+		if !slices.Contains(*p, uint16(n)) {
+			*p = append(*p, uint16(n))
+		}
+	}
 	return nil
 }

@@ -64,9 +64,13 @@ func thisRelease() release {
 	return r
 }
 
-func versionCommand(args []string, stdout io.Writer) error {
-	if len(args) > 0 {
-		return fmt.Errorf("version: unexpected argument %q", args[0])
+func versionCommand(args []string, stdout, stderr io.Writer) error {
+	fs := newCommand("version", "Usage: kiosque version\n\nSays which release this binary is, the commit it was built from, and the versions\nof go-app and Go it was built with.\n", stderr)
+	if err := fs.parse(args, func(string) string { return "" }); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("version: unexpected argument %q", fs.Arg(0))
 	}
 	r := thisRelease()
 	if r.Version == "" {
