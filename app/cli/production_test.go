@@ -287,8 +287,8 @@ func TestMetricsAreServedOnlyOnTheMetricsAddress(t *testing.T) {
 		if time.Since(start) > 20*time.Second {
 			t.Fatalf("the server and its metrics do not listen:\n%s\n%s", stdout, stderr)
 		}
-		base, _ = printed(stdout.String(), "Kiosque is serving on ")
-		metrics, _ = printed(stdout.String(), "Metrics are on ")
+		base, _ = loggedURL(stderr.String(), "serving")
+		metrics, _ = loggedURL(stderr.String(), "serving the metrics")
 	}
 	eventually(t, 20*time.Second, "the source is imported", func() bool { return countArticles(t, base) == 1 })
 	for range 3 {

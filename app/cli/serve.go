@@ -22,6 +22,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/fetch"
 	"github.com/kiosque/kiosque/app/front"
@@ -56,6 +58,8 @@ type serveConfig struct {
 	envProxy       bool
 	sample         bool
 	logLevel       slog.Level
+	logFormat      string
+	accessLog      bool
 	sources        sourceFlags
 	pollEvery      time.Duration
 	sourceLang     string
@@ -97,6 +101,8 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.BoolVar(&c.envProxy, "fetch-env-proxy", false, "fetch sources and images through the proxy HTTPS_PROXY, HTTP_PROXY and NO_PROXY name; off, they are ignored")
 	fs.BoolVar(&c.sample, "sample", false, "fill an empty store with the bundled sample articles, even with -source (removed once a source brings articles); without it, only an empty store with no -source is filled")
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "the `level` of logs: debug, info, warn or error")
+	fs.StringVar(&c.logFormat, "log-format", "text", "the `format` of logs on stderr: text (key=value) or json (one object a line, for log collectors)")
+	fs.BoolVar(&c.accessLog, "access-log", false, "log every request at the info level, those answered from memory too: method, path, status, bytes, duration, and whether the answer was kept or built")
 	fs.Var(&c.sources, "source", "a `source` to poll: feed:URL (a feed, or a page that links to one, such as a site's address) or wordpress:URL (a WordPress site's address) (repeatable, or several separated by commas or spaces)")
 	fs.DurationVar(&c.pollEvery, "poll", 15*time.Minute, "how often to poll each source")
 	fs.StringVar(&c.sourceLang, "source-lang", "fr", "language of sources that do not declare one: fr, ar or en")
@@ -166,6 +172,9 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	if c.caches, err = newCaches(c.purges, getenv, c.envProxy); err != nil {
 		return c, fmt.Errorf("serve: -purge %w", err)
 	}
+	if c.logFormat != "text" && c.logFormat != "json" {
+		return c, fmt.Errorf("serve: -log-format %q: want text or json", c.logFormat)
+	}
 	if c.metricsAddr != "" && c.metricsAddr == c.addr && !strings.HasSuffix(c.addr, ":0") {
 		return c, fmt.Errorf("serve: -metrics-addr %s: must differ from -addr, so that /metrics stays private", c.metricsAddr)
 	}
@@ -177,7 +186,7 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel}))
+	log := c.logger(stderr)
 	if c.insights.Off && c.insights.AdminToken != "" {
 		log.Warn("-insights=false turns the dashboard off: /insights answers 404 whatever -admin-token says; drop -insights=false to open it")
 	}
@@ -236,13 +245,19 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 		}
 		warnIfPublic(log, metricsLn.Addr())
 		log.Info("serving the metrics", "url", "http://"+displayAddr(metricsLn.Addr())+"/metrics")
-		fmt.Fprintf(stdout, "Metrics are on http://%s/metrics\n", displayAddr(metricsLn.Addr()))
+		if isTerminal(stdout) {
+			fmt.Fprintf(stdout, "Metrics are on http://%s/metrics\n", displayAddr(metricsLn.Addr()))
+		}
 		background.Go(func() { serveMetrics(work, log, metricsLn, m) })
 	}
 	c.warnOfForwardedHeaders(log, ln.Addr())
 	c.warnOfOneBucket(log, ln.Addr())
 	log.Info("serving", "url", "http://"+displayAddr(ln.Addr()), "store", c.storeName(), "site", c.site)
-	fmt.Fprintf(stdout, "Kiosque is serving on http://%s\n", displayAddr(ln.Addr()))
+	// Whoever reads the log finds the address in the line above; a person
+	// at a terminal gets it plainly.
+	if isTerminal(stdout) {
+		fmt.Fprintf(stdout, "Kiosque is serving on http://%s\n", displayAddr(ln.Addr()))
+	}
 
 	err = front.Serve(ctx, ln, site, opts)
 	// The requests are drained: the counts they made go to the store.
@@ -251,6 +266,21 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	background.Wait()
 	log.Info("stopped", "err", err)
 	return err
+}
+
+// logger is the log of -log-level and -log-format, on stderr.
+func (c serveConfig) logger(stderr io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.logLevel}
+	if c.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(stderr, opts))
+}
+
+// isTerminal says whether w is a terminal, where a person reads.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // stopOnSignals stops the server gracefully at the first signal, and at
@@ -412,6 +442,7 @@ func newReplica(log *slog.Logger, st store.Backend, web fs.FS, m *metrics.Metric
 			EmbedTheme:     params.Theme(c.embedTheme),
 			PublicURL:      c.publicURL,
 			TrustedProxies: c.trustedProxies,
+			AccessLog:      c.accessLog,
 		},
 		DataDir:      c.dataDir,
 		Fetch:        c.imageFetch(),
