@@ -237,6 +237,9 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	if m != nil {
 		m.WatchAnswers(r.Answers())
 		m.WatchStore(st)
+		m.WatchLeader(r.Leading)
+		rel := thisRelease()
+		m.Release(rel.name(), rel.Go, rel.GoApp)
 		site = m.Measure(site, server.RouteOf)
 		metricsLn, err := net.Listen("tcp", c.metricsAddr)
 		if err != nil {
