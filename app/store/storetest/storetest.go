@@ -62,6 +62,7 @@ func Run(t *testing.T, open Open, skips ...Skip) {
 		{"SafeHTML", safeHTMLTests()},
 		{"Versions", versionTests()},
 		{"Imports", importTests()},
+		{"SourceForget", forgetTests()},
 		{"Large", largeTests()},
 		{"Media", mediaTests()},
 		{"Lists", listTests()},
