@@ -255,6 +255,10 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	}
 	c.warnOfForwardedHeaders(log, ln.Addr())
 	c.warnOfOneBucket(log, ln.Addr())
+	if settings, ok := st.(store.SettingsStore); ok {
+		keepRecorded := c.checkSharedSettings(ctx, log, settings, ln.Addr())
+		background.Go(func() { keepRecorded(work) })
+	}
 	log.Info("serving", "url", "http://"+displayAddr(ln.Addr()), "store", c.storeName(), "site", c.site)
 	// Whoever reads the log finds the address in the line above; a person
 	// at a terminal gets it plainly.

@@ -63,6 +63,7 @@ func Run(t *testing.T, open Open, skips ...Skip) {
 		{"Versions", versionTests()},
 		{"Imports", importTests()},
 		{"SourceForget", forgetTests()},
+		{"Settings", settingsTests()},
 		{"Large", largeTests()},
 		{"Media", mediaTests()},
 		{"Lists", listTests()},
