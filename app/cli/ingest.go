@@ -35,6 +35,9 @@ type ingestConfig struct {
 	lang      news.Lang
 	timeout   time.Duration
 	envProxy  bool
+	// The servers' image settings, to warn of images they will not fetch.
+	mediaPrivate bool
+	mediaPorts   portsFlag
 }
 
 func parseIngestFlags(args []string, getenv func(string) string, stderr io.Writer) (ingestConfig, error) {
@@ -51,6 +54,8 @@ func parseIngestFlags(args []string, getenv func(string) string, stderr io.Write
 	fs.localFlag("feed", "wordpress", "lang")
 	fs.DurationVar(&c.timeout, "timeout", fetch.DefaultTimeout, "timeout of each request")
 	fs.BoolVar(&c.envProxy, "fetch-env-proxy", false, "fetch through the proxy HTTPS_PROXY, HTTP_PROXY and NO_PROXY name; off, they are ignored")
+	fs.BoolVar(&c.mediaPrivate, "media-private", false, "as the servers' -media-private: an import warns of images they will not fetch")
+	fs.Var(&c.mediaPorts, "media-ports", "as the servers' -media-ports (default 80,443; any with -media-private): an import warns of images on other `ports`, which the servers will not fetch")
 	if err := fs.parse(args, getenv); err != nil {
 		return c, err
 	}
@@ -140,6 +145,11 @@ func ingestCommand(ctx context.Context, args []string, getenv func(string) strin
 			log.Warn("the purge of the CDN is not kept for the servers: they purge it if one runs now", "err", err)
 		}
 	}
+	images := fetch.Options{PublicOnly: !c.mediaPrivate, Ports: c.mediaPorts}
+	if ports, n := report.RefusedImagePorts(images); n > 0 {
+		fmt.Fprintf(stderr, "Warning: %d images are on port %s, which -media-ports does not allow: the servers will not fetch them, and readers will see none. Add the port to the servers' -media-ports (and to this command's).\n",
+			n, joinPorts(ports))
+	}
 	// The sample never mixes with a publisher's articles.
 	if len(report.Put()) > 0 {
 		n, err := sample.Clear(ctx, st)
@@ -151,6 +161,11 @@ func ingestCommand(ctx context.Context, args []string, getenv func(string) strin
 		}
 	}
 	return nil
+}
+
+func joinPorts(ports []uint16) string {
+	p := portsFlag(ports)
+	return strings.ReplaceAll(p.String(), ",", ", ")
 }
 
 // importProgress shows how far an import has got: a progress bar on a

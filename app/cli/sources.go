@@ -11,7 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/kiosque/kiosque/app/ingest/fetch"
+	"github.com/kiosque/kiosque/app/fetch"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
 )

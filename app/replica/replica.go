@@ -190,6 +190,7 @@ func New(c Config) (*Replica, error) {
 			Logger: c.Log,
 			Locker: c.Store,
 			Polled: c.Polled,
+			Images: &c.Fetch,
 		})
 	}
 	return r, nil
