@@ -217,7 +217,6 @@ func (r *Ready) Reply(method, acceptEncoding, ifNoneMatch string) (status int, h
 
 // ServeHTTP sends the answer's Reply.
 func (r *Ready) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	tellOutcome(w, true)
 	status, header, body := r.Reply(req.Method, req.Header.Get("Accept-Encoding"), req.Header.Get("If-None-Match"))
 	h := w.Header()
 	for _, f := range header {
