@@ -43,6 +43,7 @@ func evalRelatedCommand(ctx context.Context, args []string, getenv func(string) 
 	var where storeFlags
 	fs := newCommand("eval-related", evalRelatedSynopsis, stderr)
 	k := fs.Int("k", 6, "how many related articles to judge per article, 1 to 100")
+	fs.localFlag("k")
 	where.register(fs.FlagSet)
 	if err := fs.parse(args, getenv); err != nil {
 		return err
