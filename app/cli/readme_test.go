@@ -103,3 +103,15 @@ func readmeFlags(t *testing.T, readme string) map[string]map[string]string {
 	}
 	return flags
 }
+
+// The CHANGELOG's newest release is the one kiosque version names.
+func TestTheChangelogNamesThisRelease(t *testing.T) {
+	changelog, err := os.ReadFile("../../CHANGELOG.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	newest := regexp.MustCompile(`(?m)^## (v\d+\.\d+\.\d+)\b`).FindStringSubmatch(string(changelog))
+	if newest == nil || newest[1] != Release {
+		t.Errorf("the CHANGELOG's newest release is %v, kiosque version says %s", newest, Release)
+	}
+}
