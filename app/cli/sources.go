@@ -144,7 +144,7 @@ func forgetSource(ctx context.Context, st store.Backend, list []store.SourceSumm
 	case len(matches) == 0:
 		return fmt.Errorf("sources forget: no source is recorded at %q (kiosque sources lists them)", ref)
 	case len(matches) > 1:
-		return fmt.Errorf("sources forget: %q names %s: give one whole, with its feed: or wordpress:", ref, strings.Join(matches, " and "))
+		return fmt.Errorf("sources forget: %q names %s: give the one meant whole, as listed", ref, strings.Join(matches, " and "))
 	case polled[matches[0]]:
 		return fmt.Errorf("sources forget: the servers poll %s (-source): take it out of their configuration first", matches[0])
 	}
