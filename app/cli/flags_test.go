@@ -81,6 +81,7 @@ func TestListsTakeCommasOrSpaces(t *testing.T) {
 	env := map[string]string{
 		"KIOSQUE_SOURCE":          "feed:https://a.example/feed,wordpress:https://b.example feed:https://c.example/feed?tags=x,y",
 		"KIOSQUE_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1",
+		"KIOSQUE_PURGE":           "varnish+http://127.0.0.1:6081, varnish+http://127.0.0.1:6082",
 	}
 	c, err := parseServeFlags([]string{"-media-ports", "80 443,8443", "-frame-ancestors", "https://a.example,https://b.example"},
 		func(name string) string { return env[name] }, io.Discard)
@@ -96,6 +97,9 @@ func TestListsTakeCommasOrSpaces(t *testing.T) {
 	}
 	if got := c.trustedProxies.String(); got != "10.0.0.0/8,127.0.0.1/32" {
 		t.Errorf("KIOSQUE_TRUSTED_PROXIES: %s", got)
+	}
+	if len(c.purges) != 2 {
+		t.Errorf("KIOSQUE_PURGE: %q, want two caches", c.purges)
 	}
 	if c.frameAncestors != "https://a.example https://b.example" {
 		t.Errorf("-frame-ancestors: %q", c.frameAncestors)

@@ -110,7 +110,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	insights := fs.Bool("insights", true, "count the widget's views and clicks on partner sites, anonymously (no cookie, no identifier), for the publisher's dashboard")
 	fs.StringVar(&c.insights.AdminToken, "admin-token", "", "the `token` that opens the publisher's dashboard at /insights (at least 16 characters, random: openssl rand -base64 24); none: nobody may open it. It shows in ps: prefer -admin-token-file")
 	tokenFile := fs.String("admin-token-file", "", "a `file` that holds the token of -admin-token, which ps does not show")
-	fs.Var(&c.purges, "purge", "a cache in front of the servers to purge at every change: varnish+http://HOST:PORT (Varnish with xkey), fastly://SERVICE_ID (token in KIOSQUE_FASTLY_TOKEN) or cloudflare://ZONE_ID (token in KIOSQUE_CLOUDFLARE_TOKEN); with one, caches may keep pages and widgets a day (repeatable; in the environment, separated by spaces)")
+	fs.Var(&c.purges, "purge", "a cache in front of the servers to purge at every change: varnish+http://HOST:PORT (Varnish with xkey), fastly://SERVICE_ID (token in KIOSQUE_FASTLY_TOKEN) or cloudflare://ZONE_ID (token in KIOSQUE_CLOUDFLARE_TOKEN); with one, caches may keep pages and widgets a day (repeatable, or several separated by commas or spaces)")
 	fs.Float64Var(&c.insights.Interleave, "interleave", 0, "the `share` of article widgets' views (0 to 1) whose carousel interleaves the ranker with a plain baseline, to measure it on readers")
 	retention := fs.Int("insights-retention", int(replica.DefaultRetention/(24*time.Hour)), "the `days` insight counts are kept; older ones are deleted every hour")
 	fs.Float64Var(&c.insights.Ceiling, "insights-ceiling", replica.DefaultCeiling, "the `events` a second this server counts from all clients together; past it, beacons get 503")
@@ -468,14 +468,15 @@ type purgeFlags []string
 
 func (p *purgeFlags) String() string { return strings.Join(*p, " ") }
 
+// Set adds the caches of v, separated by commas or spaces.
 func (p *purgeFlags) Set(v string) error {
-	if !slices.Contains(*p, v) {
-		*p = append(*p, v)
+	for _, item := range listItems(v) {
+		if !slices.Contains(*p, item) {
+			*p = append(*p, item)
+		}
 	}
 	return nil
 }
-
-func (p *purgeFlags) isList() {}
 
 // newCaches are the caches -purge names, with the API tokens the
 // environment holds (never on the command line, where ps shows them).

@@ -50,7 +50,7 @@ func serveWith(t testing.TB, getenv func(string) string, args ...string) (string
 
 // serveWithOutput is serveWith, and also returns what serve printed on
 // its stdout.
-func serveWithOutput(t *testing.T, getenv func(string) string, args ...string) (string, *syncBuffer, *syncBuffer, func() error) {
+func serveWithOutput(t testing.TB, getenv func(string) string, args ...string) (string, *syncBuffer, *syncBuffer, func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}

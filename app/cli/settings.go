@@ -24,7 +24,8 @@ import (
 // share of interleaved carousels, whether beacons are counted) and which
 // images are fetched (-media-private, -media-ports: 200 on one server,
 // 502 on another) must not depend on the server that answered. The
-// sources and their language follow the leader, which changes hands.
+// sources and their language, and the caches to purge, follow the
+// leader, which changes hands.
 // Settings of one machine (addresses, memory, logs, proxies in front of
 // it, the token) may differ, and are not recorded.
 func (c serveConfig) sharedSettings() map[string]string {
@@ -36,8 +37,9 @@ func (c serveConfig) sharedSettings() map[string]string {
 	default:
 		ports = "80,443"
 	}
-	sources := slices.Clone(c.sources)
+	sources, purges := slices.Clone(c.sources), slices.Clone(c.purges)
 	slices.Sort(sources)
+	slices.Sort(purges)
 	return map[string]string{
 		"public-url":      c.publicURL,
 		"site":            c.site,
@@ -51,6 +53,7 @@ func (c serveConfig) sharedSettings() map[string]string {
 		"insights":        strconv.FormatBool(!c.insights.Off),
 		"source":          strings.Join(sources, " "),
 		"source-lang":     c.sourceLang,
+		"purge":           strings.Join(purges, " "),
 	}
 }
 
