@@ -64,9 +64,11 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, build 
 	ready, generation := c.lookup(key)
 	if ready == nil {
 		c.misses.Add(1)
+		TellOutcome(w, false)
 		ready = c.fill(r.Context(), key, generation, build)
 	} else {
 		c.hits.Add(1)
+		TellOutcome(w, true)
 	}
 	ready.ServeHTTP(w, r)
 }
@@ -76,6 +78,7 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, build 
 // push the others out.
 func (c *Cache) ServeOnce(w http.ResponseWriter, r *http.Request, build Build) {
 	c.misses.Add(1)
+	TellOutcome(w, false)
 	prepare(build(r.Context()), &c.compressors).ServeHTTP(w, r)
 }
 

@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -304,14 +305,31 @@ func TestTheDashboardIsThePublishersAlone(t *testing.T) {
 	if _, err := chromedp.Call(b.ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Authorization": "Bearer " + insightsToken}}); err != nil {
 		t.Fatal(err)
 	}
-	for _, page := range []struct{ path, views, place string }{
-		{"/insights?lang=fr", "Vues1", "lecture"},
-		{"/insights", "Views1", "lecture"}, // the browser speaks English
-		{"/insights?lang=ar&theme=dark&days=7", "المشاهدات1", "lecture"},
-		{"/insights?lang=en&theme=light&days=90", "Views1", "lecture"},
+	// A laptop's screen: every table shows whole.
+	b.run(t, chromedp.EmulateViewport(1280, 800))
+	for _, page := range []struct{ path, views, place, title, noClicks string }{
+		{"/insights?lang=fr", "Vues1", "lecture", "Audience du widget — ", "Aucun article recommandé n’a été cliqué"},
+		{"/insights", "Views1", "lecture", "Widget audience — ", "No recommended article was clicked"}, // the browser speaks English
+		{"/insights?lang=ar&theme=dark&days=7", "المشاهدات1", "lecture", "جمهور الأداة — ", "لم يُنقر أي مقال مقترح"},
+		{"/insights?lang=en&theme=light&days=90", "Views1", "lecture", "Widget audience — ", "No recommended article was clicked"},
 	} {
 		b.run(t, chromedp.Navigate(s.widget+page.path))
 		waitFor(t, b, `document.readyState === "complete"`)
+		if got := eval[string](t, b, `document.title`); !strings.HasPrefix(got, page.title) {
+			t.Errorf("%s: the page's title is %q, want the dashboard's, %q…", page.path, got, page.title)
+		}
+		// One view, no click: the top articles say that none was clicked.
+		if got := eval[string](t, b, `document.querySelector("#articles").parentElement.innerText`); !strings.Contains(got, page.noClicks) {
+			t.Errorf("%s: the top articles read %q, want %q", page.path, got, page.noClicks)
+		}
+		// The grid lines of the views per day read 0, half the top, the top.
+		grid := eval[[]string](t, b, `[...document.querySelectorAll(".chart-per-day .chart-label")].slice(0, 3).map(e => e.textContent)`)
+		if len(grid) != 3 || grid[0] != "0" || grid[2] == "" || !halfOf(grid[1], grid[2]) {
+			t.Errorf("%s: the grid lines of the views per day are labelled %q", page.path, grid)
+		}
+		if cut := eval[[]string](t, b, `[...document.querySelectorAll(".insights-table")].filter(e => e.scrollWidth > e.clientWidth).map(e => e.getAttribute("aria-label") + " " + e.scrollWidth + ">" + e.clientWidth)`); len(cut) > 0 {
+			t.Errorf("%s: at 1280 px, tables are cut off: %q", page.path, cut)
+		}
 		if got := eval[string](t, b, `document.querySelector(".insights-totals").innerText.replace(/\s+/g, "")`); !strings.HasPrefix(got, page.views) {
 			t.Errorf("%s: the totals read %q, want them to start with %q", page.path, got, page.views)
 		}
@@ -326,6 +344,13 @@ func TestTheDashboardIsThePublishersAlone(t *testing.T) {
 	if cookies := browserCookies(t, b); len(cookies) > 0 {
 		t.Errorf("after the dashboard the browser holds cookies: %v", cookies)
 	}
+}
+
+// halfOf says whether the label half reads half the number of top.
+func halfOf(half, top string) bool {
+	h, err1 := strconv.Atoi(half)
+	t, err2 := strconv.Atoi(top)
+	return err1 == nil && err2 == nil && 2*h == t
 }
 
 // browserCookies are every cookie the browser holds, of any site.

@@ -22,7 +22,7 @@ Usage:
   kiosque remove [flags] SLUG        take an article down, for good (-url URL: by its address)
   kiosque restore [flags] SLUG|URL   let a removed article come back with the next import
   kiosque backup [flags] FILE        copy the SQLite store, safely while it serves
-  kiosque eval-related [-k 6] FILE   measure the related-articles ranker
+  kiosque eval-related [flags] FILE  measure the related-articles ranker on labelled articles
   kiosque version                    say which release this is
   kiosque help                       show this help
 
@@ -57,9 +57,9 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "backup":
 		err = backupCommand(ctx, args, getenv, stdout, stderr)
 	case "eval-related":
-		err = evalRelatedCommand(ctx, args, stdout, stderr)
+		err = evalRelatedCommand(ctx, args, getenv, stdout, stderr)
 	case "version":
-		err = versionCommand(args, stdout)
+		err = versionCommand(args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -34,6 +35,9 @@ type ingestConfig struct {
 	lang      news.Lang
 	timeout   time.Duration
 	envProxy  bool
+	// The servers' image settings, to warn of images they will not fetch.
+	mediaPrivate bool
+	mediaPorts   portsFlag
 }
 
 func parseIngestFlags(args []string, getenv func(string) string, stderr io.Writer) (ingestConfig, error) {
@@ -50,6 +54,8 @@ func parseIngestFlags(args []string, getenv func(string) string, stderr io.Write
 	fs.localFlag("feed", "wordpress", "lang")
 	fs.DurationVar(&c.timeout, "timeout", fetch.DefaultTimeout, "timeout of each request")
 	fs.BoolVar(&c.envProxy, "fetch-env-proxy", false, "fetch through the proxy HTTPS_PROXY, HTTP_PROXY and NO_PROXY name; off, they are ignored")
+	fs.BoolVar(&c.mediaPrivate, "media-private", false, "as the servers' -media-private: an import warns of images they will not fetch")
+	fs.Var(&c.mediaPorts, "media-ports", "as the servers' -media-ports (default 80,443; any with -media-private): an import warns of images on other `ports`, which the servers will not fetch")
 	if err := fs.parse(args, getenv); err != nil {
 		return c, err
 	}
@@ -139,6 +145,11 @@ func ingestCommand(ctx context.Context, args []string, getenv func(string) strin
 			log.Warn("the purge of the CDN is not kept for the servers: they purge it if one runs now", "err", err)
 		}
 	}
+	images := fetch.Options{PublicOnly: !c.mediaPrivate, Ports: c.mediaPorts}
+	if ports, n := report.RefusedImagePorts(images); n > 0 {
+		fmt.Fprintf(stderr, "Warning: %d images are on port %s, which -media-ports does not allow: the servers will not fetch them, and readers will see none. Add the port to the servers' -media-ports (and to this command's).\n",
+			n, joinPorts(ports))
+	}
 	// The sample never mixes with a publisher's articles.
 	if len(report.Put()) > 0 {
 		n, err := sample.Clear(ctx, st)
@@ -150,6 +161,11 @@ func ingestCommand(ctx context.Context, args []string, getenv func(string) strin
 		}
 	}
 	return nil
+}
+
+func joinPorts(ports []uint16) string {
+	p := portsFlag(ports)
+	return strings.ReplaceAll(p.String(), ",", ", ")
 }
 
 // importProgress shows how far an import has got: a progress bar on a
@@ -228,18 +244,33 @@ func printReport(w io.Writer, r ingest.Report) {
 	}
 }
 
-// sourceFlags collects the repeated -source flags of `kiosque serve`
-// ("feed:URL", "wordpress:URL").
+// sourceFlags collects the sources of `kiosque serve` ("feed:URL",
+// "wordpress:URL"): -source repeated, or several in one value separated by
+// commas or spaces. A comma inside an address stays there: only one
+// followed by feed: or wordpress: separates two sources.
 type sourceFlags []string
 
 func (s *sourceFlags) String() string { return strings.Join(*s, " ") }
 
 func (s *sourceFlags) Set(v string) error {
-	kind, url, ok := strings.Cut(v, ":")
-	if !ok || (kind != "feed" && kind != "wordpress") || url == "" {
-		return fmt.Errorf("%q: want feed:URL or wordpress:URL", v)
+	var specs []string
+	for _, item := range listItems(v) {
+		kind, _, _ := strings.Cut(item, ":")
+		if kind != "feed" && kind != "wordpress" && len(specs) > 0 && strings.Contains(v, specs[len(specs)-1]+","+item) {
+			specs[len(specs)-1] += "," + item
+			continue
+		}
+		specs = append(specs, item)
 	}
-	*s = append(*s, v)
+	for _, spec := range specs {
+		kind, url, ok := strings.Cut(spec, ":")
+		if !ok || (kind != "feed" && kind != "wordpress") || url == "" {
+			return fmt.Errorf("%q: want feed:URL or wordpress:URL, several separated by commas or spaces", spec)
+		}
+		if !slices.Contains(*s, spec) {
+			*s = append(*s, spec)
+		}
+	}
 	return nil
 }
 
@@ -269,5 +300,3 @@ func newSources(log *slog.Logger, specs []string, lang news.Lang, opts fetch.Opt
 	}
 	return sources, nil
 }
-
-func (s *sourceFlags) isList() {}

@@ -45,39 +45,6 @@ func openExistingStore(ctx context.Context, where storeFlags) (store.Backend, er
 	return st, nil
 }
 
-// sourcesCommand runs `kiosque sources`: each source polled, with its
-// health and its stored articles.
-func sourcesCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var where storeFlags
-	fs := newCommand("sources", "Usage: kiosque sources [-data DIR | -store postgres://…]\n\nLists each source polled: where its articles were found at its address (a WordPress\nsite's API, a feed), its last success, its last error, the failures in a row, and\nhow many of its articles are stored.\n", stderr)
-	where.register(fs.FlagSet)
-	if err := fs.parse(args, getenv); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("sources: unexpected argument %q", fs.Arg(0))
-	}
-	st, err := openExistingStore(ctx, where)
-	if err != nil {
-		return fmt.Errorf("sources: %w", err)
-	}
-	defer st.Close()
-	list, err := st.Sources(ctx)
-	if err != nil {
-		return fmt.Errorf("sources: %w", err)
-	}
-	if len(list) == 0 {
-		fmt.Fprintln(stdout, "No source has been polled yet: give one to `kiosque serve -source`, or import one with `kiosque ingest`.")
-		return nil
-	}
-	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "SOURCE\tFOUND AT\tARTICLES\tLAST SUCCESS\tFAILURES\tLAST ERROR")
-	for _, s := range list {
-		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%d\t%s\n", s.Key, orDash(s.Endpoint), s.Articles, when(s.LastSuccess), s.Failures, orDash(s.LastError))
-	}
-	return w.Flush()
-}
-
 func orDash(s string) string {
 	if s == "" {
 		return "-"

@@ -97,7 +97,7 @@ func TestTheBinaryAloneServesEverything(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^go-app +v10\.\d+\.\d+$`).MatchString(out.String()) || !regexp.MustCompile(`(?m)^go +go1\.\d+`).MatchString(out.String()) {
 		t.Errorf("kiosque version printed %q; want go-app's and Go's versions", out.String())
 	}
-	if want := "release " + strings.Trim(res.Header.Get("ETag"), `"`) + "\n"; !strings.HasPrefix(out.String(), want) {
+	if want := "release " + Release + "+" + strings.Trim(res.Header.Get("ETag"), `"`) + "\n"; !strings.HasPrefix(out.String(), want) {
 		t.Errorf("kiosque version printed %q; want it to begin with %q, the release the server names", out.String(), want)
 	}
 }
@@ -287,8 +287,8 @@ func TestMetricsAreServedOnlyOnTheMetricsAddress(t *testing.T) {
 		if time.Since(start) > 20*time.Second {
 			t.Fatalf("the server and its metrics do not listen:\n%s\n%s", stdout, stderr)
 		}
-		base, _ = printed(stdout.String(), "Kiosque is serving on ")
-		metrics, _ = printed(stdout.String(), "Metrics are on ")
+		base, _ = loggedURL(stderr.String(), "serving")
+		metrics, _ = loggedURL(stderr.String(), "serving the metrics")
 	}
 	eventually(t, 20*time.Second, "the source is imported", func() bool { return countArticles(t, base) == 1 })
 	for range 3 {
@@ -310,6 +310,8 @@ func TestMetricsAreServedOnlyOnTheMetricsAddress(t *testing.T) {
 		regexp.MustCompile(`kiosque_articles_stored 1\n`),
 		regexp.MustCompile(`kiosque_related_lists \d+\n`),
 		regexp.MustCompile(`kiosque_store_up 1\n`),
+		regexp.MustCompile(`kiosque_build_info\{go="go1\.[^"]+",goapp="[^"]+",release="` + regexp.QuoteMeta(Release) + `\+[0-9a-z]+"\} 1\n`),
+		regexp.MustCompile(`kiosque_leader 1\n`), // alone, it leads: it imported the source
 	} {
 		if !want.MatchString(text) {
 			t.Errorf("/metrics lacks %s", want)

@@ -3,7 +3,6 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -66,30 +65,26 @@ func startProcess(t *testing.T, cmd *exec.Cmd, name string) *process {
 	r := &process{name: name, log: &syncBuffer{}, done: make(chan error, 1), cmd: cmd}
 	r.cmd.Stderr = r.log
 	r.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	stdout, err := r.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
 	if err := r.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.stop(t) })
-	serving := make(chan string, 1)
-	go func() {
-		lines := bufio.NewScanner(stdout)
-		for lines.Scan() {
-			if u, ok := strings.CutPrefix(lines.Text(), "Kiosque is serving on "); ok {
-				serving <- u
-			}
-		}
-	}()
 	go func() { r.done <- r.cmd.Wait() }()
-	select {
-	case r.url = <-serving:
-	case err := <-r.done:
-		t.Fatalf("%s ended before serving: %v\n%s", name, err, r.log)
-	case <-time.After(60 * time.Second):
-		t.Fatalf("%s did not serve within 60 s:\n%s", name, r.log)
+	// Its stdout is no terminal: the log's serving line says where it is.
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if u, ok := loggedURL(r.log.String(), "serving"); ok {
+			r.url = u
+			break
+		}
+		select {
+		case err := <-r.done:
+			r.done <- err // for stop
+			t.Fatalf("%s ended before serving: %v\n%s", name, err, r.log)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not serve within 60 s:\n%s", name, r.log)
+		}
 	}
 	return r
 }

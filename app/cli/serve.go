@@ -22,6 +22,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/fetch"
 	"github.com/kiosque/kiosque/app/front"
@@ -56,6 +58,8 @@ type serveConfig struct {
 	envProxy       bool
 	sample         bool
 	logLevel       slog.Level
+	logFormat      string
+	accessLog      bool
 	sources        sourceFlags
 	pollEvery      time.Duration
 	sourceLang     string
@@ -88,23 +92,25 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&c.site, "site", "", `the publisher's name, in titles, the manifest and oEmbed (default "Kiosque", or "`+sample.SiteName+`" on the sample)`)
 	fs.StringVar(&lang, "lang", "fr", "the site's language, for readers who ask for none it speaks: fr, ar or en")
 	fs.StringVar(&c.description, "description", "", "what the site is, in a sentence, for the manifest and link previews (default: a line in the site's language)")
-	fs.StringVar(&c.frameAncestors, "frame-ancestors", "*", `sites allowed to frame the widget, as a CSP source list ("https://a.example https://b.example")`)
+	fs.StringVar(&c.frameAncestors, "frame-ancestors", "*", `sites allowed to frame the widget, as CSP sources separated by spaces or commas ("https://a.example https://b.example")`)
 	fs.StringVar(&c.embedTheme, "embed-theme", "light", "the widget's theme on partner sites when its address names none: light, dark or auto (the reader's system's)")
 	fs.StringVar(&c.publicURL, "public-url", "", `the scheme and host readers reach this server at ("https://widget.example"); default: each request's own`)
-	fs.Var(&c.trustedProxies, "trusted-proxies", `addresses of the proxies to believe, as CIDRs ("10.0.0.0/8,127.0.0.1/32"): their X-Forwarded-For (its last address, the client each beacon is counted against), and, without -public-url, their X-Forwarded-Proto and X-Forwarded-Host`)
+	fs.Var(&c.trustedProxies, "trusted-proxies", `addresses of the proxies to believe, as CIDRs or addresses separated by commas or spaces ("10.0.0.0/8,127.0.0.1"): their X-Forwarded-For (its last address, the client each beacon is counted against), and, without -public-url, their X-Forwarded-Proto and X-Forwarded-Host`)
 	fs.BoolVar(&c.mediaPrivate, "media-private", false, "let article images be fetched from private addresses (a publisher on an intranet); off, images come only from the public internet")
 	fs.Var(&c.mediaPorts, "media-ports", "the only `ports` article images are fetched from, such as 80,443,8443 (default 80,443; any with -media-private)")
 	fs.BoolVar(&c.envProxy, "fetch-env-proxy", false, "fetch sources and images through the proxy HTTPS_PROXY, HTTP_PROXY and NO_PROXY name; off, they are ignored")
 	fs.BoolVar(&c.sample, "sample", false, "fill an empty store with the bundled sample articles, even with -source (removed once a source brings articles); without it, only an empty store with no -source is filled")
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "the `level` of logs: debug, info, warn or error")
-	fs.Var(&c.sources, "source", "a `source` to poll: feed:URL (a feed, or a page that links to one, such as a site's address) or wordpress:URL (a WordPress site's address) (repeatable; in the environment, separated by spaces)")
+	fs.StringVar(&c.logFormat, "log-format", "text", "the `format` of logs on stderr: text (key=value) or json (one object a line, for log collectors)")
+	fs.BoolVar(&c.accessLog, "access-log", false, "log every request at the info level, those answered from memory too: method, path, status, bytes, duration, and whether the answer was kept or built")
+	fs.Var(&c.sources, "source", "a `source` to poll: feed:URL (a feed, or a page that links to one, such as a site's address) or wordpress:URL (a WordPress site's address) (repeatable, or several separated by commas or spaces)")
 	fs.DurationVar(&c.pollEvery, "poll", 15*time.Minute, "how often to poll each source")
 	fs.StringVar(&c.sourceLang, "source-lang", "fr", "language of sources that do not declare one: fr, ar or en")
 	fs.IntVar(&c.cacheMB, "cache-size", answers.DefaultMaxBytes>>20, "megabytes of memory for kept answers (pages, widgets, JSON)")
 	insights := fs.Bool("insights", true, "count the widget's views and clicks on partner sites, anonymously (no cookie, no identifier), for the publisher's dashboard")
 	fs.StringVar(&c.insights.AdminToken, "admin-token", "", "the `token` that opens the publisher's dashboard at /insights (at least 16 characters, random: openssl rand -base64 24); none: nobody may open it. It shows in ps: prefer -admin-token-file")
 	tokenFile := fs.String("admin-token-file", "", "a `file` that holds the token of -admin-token, which ps does not show")
-	fs.Var(&c.purges, "purge", "a cache in front of the servers to purge at every change: varnish+http://HOST:PORT (Varnish with xkey), fastly://SERVICE_ID (token in KIOSQUE_FASTLY_TOKEN) or cloudflare://ZONE_ID (token in KIOSQUE_CLOUDFLARE_TOKEN); with one, caches may keep pages and widgets a day (repeatable; in the environment, separated by spaces)")
+	fs.Var(&c.purges, "purge", "a cache in front of the servers to purge at every change: varnish+http://HOST:PORT (Varnish with xkey), fastly://SERVICE_ID (token in KIOSQUE_FASTLY_TOKEN) or cloudflare://ZONE_ID (token in KIOSQUE_CLOUDFLARE_TOKEN); with one, caches may keep pages and widgets a day (repeatable, or several separated by commas or spaces)")
 	fs.Float64Var(&c.insights.Interleave, "interleave", 0, "the `share` of article widgets' views (0 to 1) whose carousel interleaves the ranker with a plain baseline, to measure it on readers")
 	retention := fs.Int("insights-retention", int(replica.DefaultRetention/(24*time.Hour)), "the `days` insight counts are kept; older ones are deleted every hour")
 	fs.Float64Var(&c.insights.Ceiling, "insights-ceiling", replica.DefaultCeiling, "the `events` a second this server counts from all clients together; past it, beacons get 503")
@@ -139,7 +145,8 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	if c.lang, ok = news.ParseLang(lang); !ok {
 		return c, fmt.Errorf("serve: -lang %q: want fr, ar or en", lang)
 	}
-	ancestors, err := server.ParseFrameAncestors(c.frameAncestors)
+	// Commas separate sites as in every list here; the header wants spaces.
+	ancestors, err := server.ParseFrameAncestors(strings.Join(listItems(c.frameAncestors), " "))
 	if err != nil {
 		return c, fmt.Errorf("serve: -frame-ancestors %q: %w", c.frameAncestors, err)
 	}
@@ -165,6 +172,9 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	if c.caches, err = newCaches(c.purges, getenv, c.envProxy); err != nil {
 		return c, fmt.Errorf("serve: -purge %w", err)
 	}
+	if c.logFormat != "text" && c.logFormat != "json" {
+		return c, fmt.Errorf("serve: -log-format %q: want text or json", c.logFormat)
+	}
 	if c.metricsAddr != "" && c.metricsAddr == c.addr && !strings.HasSuffix(c.addr, ":0") {
 		return c, fmt.Errorf("serve: -metrics-addr %s: must differ from -addr, so that /metrics stays private", c.metricsAddr)
 	}
@@ -176,7 +186,10 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel}))
+	log := c.logger(stderr)
+	if c.insights.Off && c.insights.AdminToken != "" {
+		log.Warn("-insights=false turns the dashboard off: /insights answers 404 whatever -admin-token says; drop -insights=false to open it")
+	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	signals := make(chan os.Signal, 2)
@@ -224,6 +237,9 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	if m != nil {
 		m.WatchAnswers(r.Answers())
 		m.WatchStore(st)
+		m.WatchLeader(r.Leading)
+		rel := thisRelease()
+		m.Release(rel.name(), rel.Go, rel.GoApp)
 		site = m.Measure(site, server.RouteOf)
 		metricsLn, err := net.Listen("tcp", c.metricsAddr)
 		if err != nil {
@@ -232,13 +248,23 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 		}
 		warnIfPublic(log, metricsLn.Addr())
 		log.Info("serving the metrics", "url", "http://"+displayAddr(metricsLn.Addr())+"/metrics")
-		fmt.Fprintf(stdout, "Metrics are on http://%s/metrics\n", displayAddr(metricsLn.Addr()))
+		if isTerminal(stdout) {
+			fmt.Fprintf(stdout, "Metrics are on http://%s/metrics\n", displayAddr(metricsLn.Addr()))
+		}
 		background.Go(func() { serveMetrics(work, log, metricsLn, m) })
 	}
 	c.warnOfForwardedHeaders(log, ln.Addr())
 	c.warnOfOneBucket(log, ln.Addr())
+	if settings, ok := st.(store.SettingsStore); ok {
+		keepRecorded := c.checkSharedSettings(ctx, log, settings, ln.Addr())
+		background.Go(func() { keepRecorded(work) })
+	}
 	log.Info("serving", "url", "http://"+displayAddr(ln.Addr()), "store", c.storeName(), "site", c.site)
-	fmt.Fprintf(stdout, "Kiosque is serving on http://%s\n", displayAddr(ln.Addr()))
+	// Whoever reads the log finds the address in the line above; a person
+	// at a terminal gets it plainly.
+	if isTerminal(stdout) {
+		fmt.Fprintf(stdout, "Kiosque is serving on http://%s\n", displayAddr(ln.Addr()))
+	}
 
 	err = front.Serve(ctx, ln, site, opts)
 	// The requests are drained: the counts they made go to the store.
@@ -247,6 +273,21 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	background.Wait()
 	log.Info("stopped", "err", err)
 	return err
+}
+
+// logger is the log of -log-level and -log-format, on stderr.
+func (c serveConfig) logger(stderr io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.logLevel}
+	if c.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(stderr, opts))
+}
+
+// isTerminal says whether w is a terminal, where a person reads.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // stopOnSignals stops the server gracefully at the first signal, and at
@@ -408,6 +449,7 @@ func newReplica(log *slog.Logger, st store.Backend, web fs.FS, m *metrics.Metric
 			EmbedTheme:     params.Theme(c.embedTheme),
 			PublicURL:      c.publicURL,
 			TrustedProxies: c.trustedProxies,
+			AccessLog:      c.accessLog,
 		},
 		DataDir:      c.dataDir,
 		Fetch:        c.imageFetch(),
@@ -426,14 +468,15 @@ type purgeFlags []string
 
 func (p *purgeFlags) String() string { return strings.Join(*p, " ") }
 
+// Set adds the caches of v, separated by commas or spaces.
 func (p *purgeFlags) Set(v string) error {
-	if !slices.Contains(*p, v) {
-		*p = append(*p, v)
+	for _, item := range listItems(v) {
+		if !slices.Contains(*p, item) {
+			*p = append(*p, item)
+		}
 	}
 	return nil
 }
-
-func (p *purgeFlags) isList() {}
 
 // newCaches are the caches -purge names, with the API tokens the
 // environment holds (never on the command line, where ps shows them).
@@ -464,7 +507,7 @@ func (c serveConfig) imageFetch() fetch.Options {
 	return fetch.Options{PublicOnly: !c.mediaPrivate, Ports: c.mediaPorts, UseEnvProxy: c.envProxy}
 }
 
-// portsFlag is a comma-separated list of TCP ports ("80,443").
+// portsFlag is a list of TCP ports, separated by commas or spaces ("80,443").
 type portsFlag []uint16
 
 func (p *portsFlag) String() string {
@@ -476,10 +519,18 @@ func (p *portsFlag) String() string {
 }
 
 func (p *portsFlag) Set(v string) error {
-	ports, err := fetch.ParsePorts(v)
-	if err != nil {
-		return fmt.Errorf("%q: want ports from 1 to 65535, separated by commas, such as 80,443", v)
+	items := listItems(v)
+	if len(items) == 0 {
+		return fmt.Errorf("%q: want ports from 1 to 65535, separated by commas or spaces, such as 80,443", v)
 	}
-	*p = ports
+	for _, s := range items {
+		n, err := strconv.ParseUint(s, 10, 16)
+		if err != nil || n == 0 {
+			return fmt.Errorf("%q: want ports from 1 to 65535, separated by commas or spaces, such as 80,443", v)
+		}
+		if !slices.Contains(*p, uint16(n)) {
+			*p = append(*p, uint16(n))
+		}
+	}
 	return nil
 }

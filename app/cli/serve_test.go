@@ -3,7 +3,6 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -13,6 +12,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -43,6 +44,14 @@ func serveUntilCancelled(t *testing.T, args ...string) (string, func() error) {
 // as serveUntilCancelled does, and also returns its log.
 func serveWith(t testing.TB, getenv func(string) string, args ...string) (string, *syncBuffer, func() error) {
 	t.Helper()
+	u, _, log, stop := serveWithOutput(t, getenv, args...)
+	return u, log, stop
+}
+
+// serveWithOutput is serveWith, and also returns what serve printed on
+// its stdout.
+func serveWithOutput(t testing.TB, getenv func(string) string, args ...string) (string, *syncBuffer, *syncBuffer, func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
 	done := make(chan error, 1)
@@ -51,7 +60,7 @@ func serveWith(t testing.TB, getenv func(string) string, args ...string) (string
 	}()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		if u, ok := printed(stdout.String(), "Kiosque is serving on "); ok {
+		if u, ok := loggedURL(stderr.String(), "serving"); ok {
 			// stop may be called again (deferred too): it returns what serve
 			// returned.
 			stop := sync.OnceValue(func() error {
@@ -64,7 +73,7 @@ func serveWith(t testing.TB, getenv func(string) string, args ...string) (string
 					return nil
 				}
 			})
-			return u, stderr, stop
+			return u, stdout, stderr, stop
 		}
 		select {
 		case err := <-done:
@@ -74,20 +83,35 @@ func serveWith(t testing.TB, getenv func(string) string, args ...string) (string
 	}
 	cancel()
 	t.Fatalf("serve did not start:\n%s", stderr.String())
-	return "", nil, nil
+	return "", nil, nil, nil
 }
 
-// printed finds the line of out that begins with prefix, and returns the
-// rest of it.
-func printed(out, prefix string) (string, bool) {
-	lines := bufio.NewScanner(strings.NewReader(out))
-	for lines.Scan() {
-		if rest, ok := strings.CutPrefix(strings.TrimSpace(lines.Text()), prefix); ok {
-			return rest, true
+// loggedURL finds the url attribute of the log line whose message is
+// msg, in the text or the JSON format: where a server says it listens,
+// its stdout being no terminal.
+func loggedURL(log, msg string) (string, bool) {
+	textMsg := "msg=" + msg
+	if strings.ContainsAny(msg, " =\"") {
+		textMsg = "msg=" + strconv.Quote(msg)
+	}
+	for line := range strings.Lines(log) {
+		if strings.HasPrefix(line, "{") {
+			var record struct{ Msg, URL string }
+			if json.Unmarshal([]byte(line), &record) == nil && record.Msg == msg && record.URL != "" {
+				return record.URL, true
+			}
+			continue
+		}
+		if strings.Contains(line, " "+textMsg+" ") {
+			if m := urlAttr.FindStringSubmatch(line); m != nil {
+				return m[1], true
+			}
 		}
 	}
 	return "", false
 }
+
+var urlAttr = regexp.MustCompile(`\burl=(\S+)`)
 
 func countArticles(t *testing.T, base string) int {
 	t.Helper()
@@ -163,10 +187,11 @@ func TestCommandLineErrorsAreReadable(t *testing.T) {
 		{[]string{"serve", "-public-url", "widget.example/path"}, "want a scheme and a host only"},
 		{[]string{"serve", "-embed-theme", "blue"}, "-embed-theme \"blue\": want light, dark or auto"},
 		{[]string{"serve", "-data", "/proc/kiosque-cannot-write-here", "-addr", "127.0.0.1:0"}, "create data folder"},
-		{[]string{"eval-related"}, "give exactly one TSV file"},
+		{[]string{"eval-related", "-data", "/nonexistent"}, "or give a TSV file"},
+		{[]string{"eval-related", "a.tsv", "b.tsv"}, "give one TSV file"},
 		{[]string{"eval-related", "/nonexistent.tsv"}, "no such file"},
 		{[]string{"ingest"}, "ingest"},
-		{[]string{"serve", "-frame-ancestors", "https://a.example, https://b.example"}, "separate the sites with spaces, not commas"},
+		{[]string{"serve", "-frame-ancestors", "https://a.example, self"}, "write the keyword with its single quotes"},
 		{[]string{"serve", "-frame-ancestors", "https://a.example/?x"}, `-frame-ancestors "https://a.example/?x": https://a.example/?x: not a source`},
 		{[]string{"serve", "-media-ports", "80,x"}, "want ports from 1 to 65535"},
 		{[]string{"serve", "-media-ports", "0"}, "want ports from 1 to 65535"},

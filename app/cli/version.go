@@ -18,10 +18,14 @@ import (
 // the release names.
 const goAppModule = "github.com/maxence-charriere/go-app/v10"
 
+// Release is this release's name, set here and nowhere else; the
+// CHANGELOG's newest heading names it (a test holds them together).
+const Release = "v0.3.0"
+
 // release is what a binary says of how it was built.
 type release struct {
-	// Version names the release as the servers and the update notice do:
-	// the content hash of the built-in wasm; empty without one.
+	// Version names the interface's build as the servers and the update
+	// notice do: the content hash of the built-in wasm; empty without one.
 	Version  string
 	Revision string // the commit, "+ changes" when built from a changed tree
 	Time     string // the commit's time
@@ -64,15 +68,25 @@ func thisRelease() release {
 	return r
 }
 
-func versionCommand(args []string, stdout io.Writer) error {
-	if len(args) > 0 {
-		return fmt.Errorf("version: unexpected argument %q", args[0])
+// name is the release's name with its interface's build, the hash the
+// servers and the update notice name it by: v0.3.0+1a2b3c4d5e6f.
+func (r release) name() string {
+	if r.Version == "" {
+		return Release + " (built without app.wasm)"
+	}
+	return Release + "+" + r.Version
+}
+
+func versionCommand(args []string, stdout, stderr io.Writer) error {
+	fs := newCommand("version", "Usage: kiosque version\n\nSays which release this binary is, the commit it was built from, and the versions\nof go-app and Go it was built with.\n", stderr)
+	if err := fs.parse(args, func(string) string { return "" }); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("version: unexpected argument %q", fs.Arg(0))
 	}
 	r := thisRelease()
-	if r.Version == "" {
-		r.Version = "none (built without app.wasm)"
-	}
-	fmt.Fprintf(stdout, "release %s\ncommit  %s", r.Version, r.Revision)
+	fmt.Fprintf(stdout, "release %s\ncommit  %s", r.name(), r.Revision)
 	if r.Time != "" {
 		fmt.Fprintf(stdout, " (%s)", r.Time)
 	}

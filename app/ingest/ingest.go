@@ -80,6 +80,9 @@ type Report struct {
 	NotModified bool
 	store.ImportResult
 	Skipped []Skipped
+	// ImagesByPort counts the images the articles point at by the port
+	// they are fetched from (see RefusedImagePorts).
+	ImagesByPort map[uint16]int
 }
 
 // Import pulls src once and writes what it brought in one transaction:
@@ -115,6 +118,7 @@ func Import(ctx context.Context, st store.SourceStore, src Source, progress Prog
 			}
 		}
 		articles, media := selfHosted(articles)
+		report.ImagesByPort = imagesByPort(media)
 		report.ImportResult, err = st.ApplyImport(ctx, store.Import{
 			Origin:        key,
 			Articles:      articles,

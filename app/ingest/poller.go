@@ -28,6 +28,9 @@ type PollerOptions struct {
 	// lock (ImportLock): another process importing it meanwhile (a replica,
 	// `kiosque ingest`) makes this poll wait for the next one.
 	Locker store.Locker
+	// Images, when set, are the options the images are fetched with: an
+	// import whose images are on ports they refuse is warned of.
+	Images *fetch.Options
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 }
@@ -39,6 +42,18 @@ type Poller struct {
 	sources []Source
 	opts    PollerOptions
 	notify  sync.Mutex // serializes OnChange
+}
+
+// warnOfRefusedImages warns of the images of an import on ports their
+// fetches refuse: they would fail for every reader (502), silently.
+func (p *Poller) warnOfRefusedImages(ctx context.Context, log *slog.Logger, report Report) {
+	if p.opts.Images == nil {
+		return
+	}
+	if ports, n := report.RefusedImagePorts(*p.opts.Images); n > 0 {
+		log.WarnContext(ctx, "images of this source are on ports that -media-ports does not allow: readers will get none; add the ports to -media-ports",
+			"ports", ports, "images", n)
+	}
 }
 
 // NewPoller returns a Poller of sources writing to st.
@@ -112,6 +127,7 @@ func (p *Poller) pollSource(ctx context.Context, src Source) {
 			wait = p.delay(0, 0)
 			if report.Changed() {
 				log.InfoContext(ctx, "imported", "report", report)
+				p.warnOfRefusedImages(ctx, log, report)
 				p.changed(ctx, report)
 			} else {
 				log.DebugContext(ctx, "no change", "report", report)

@@ -137,6 +137,33 @@ func (m *Metrics) WatchStore(s store.Sizer) {
 	})
 }
 
+// Release says which release this server runs, as kiosque_build_info,
+// always 1, whose labels name it: join it on instance to see which server
+// runs which release during an upgrade.
+func (m *Metrics) Release(release, goVersion, goApp string) {
+	info := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name:        "kiosque_build_info",
+		Help:        "Always 1; its labels name the release this server runs, and the Go and go-app it was built with.",
+		ConstLabels: prometheus.Labels{"release": release, "go": goVersion, "goapp": goApp},
+	})
+	info.Set(1)
+	m.registry.MustRegister(info)
+}
+
+// WatchLeader reports at every scrape whether this server leads (1) or
+// follows (0): among the servers sharing a store, one leads at a time.
+func (m *Metrics) WatchLeader(leading func() bool) {
+	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "kiosque_leader",
+		Help: "1 when this server leads (imports the sources and keeps the related lists), 0 when it follows.",
+	}, func() float64 {
+		if leading() {
+			return 1
+		}
+		return 0
+	}))
+}
+
 // Handler serves the metrics in Prometheus' text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})

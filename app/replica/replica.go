@@ -190,6 +190,7 @@ func New(c Config) (*Replica, error) {
 			Logger: c.Log,
 			Locker: c.Store,
 			Polled: c.Polled,
+			Images: &c.Fetch,
 		})
 	}
 	return r, nil
@@ -197,6 +198,10 @@ func New(c Config) (*Replica, error) {
 
 // Site is the site this replica serves.
 func (r *Replica) Site() *server.Server { return r.site }
+
+// Leading says whether this server leads now: it imports the sources
+// and keeps the related lists.
+func (r *Replica) Leading() bool { return r.leading.Load() }
 
 // Answers are the answers this replica keeps.
 func (r *Replica) Answers() *answers.Cache { return r.answers }

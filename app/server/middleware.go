@@ -22,36 +22,74 @@ func withHeaders(common http.Header, next http.Handler) http.Handler {
 	})
 }
 
-// statusRecorder remembers the status a handler wrote, for the log.
-type statusRecorder struct {
+// accessRecorder remembers what a handler answered, for the log.
+type accessRecorder struct {
 	http.ResponseWriter
-	status int
+	status  int
+	bytes   int64
+	outcome string // kept, built, or "" when no answer of answers said
 }
 
-func (s *statusRecorder) WriteHeader(status int) {
-	s.status = status
-	s.ResponseWriter.WriteHeader(status)
+func (a *accessRecorder) WriteHeader(status int) {
+	if a.status == 0 {
+		a.status = status
+	}
+	a.ResponseWriter.WriteHeader(status)
 }
 
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+func (a *accessRecorder) Write(p []byte) (int, error) {
+	if a.status == 0 {
+		a.status = http.StatusOK
+	}
+	n, err := a.ResponseWriter.Write(p)
+	a.bytes += int64(n)
+	return n, err
+}
 
-// withLog logs each request with its status and duration, at the debug
-// level: at thousands of requests a second, a line each would cost more
-// than the answers. Failures are logged where they happen.
-func withLog(log *slog.Logger, next http.Handler) http.Handler {
+// Answered is told by the kept answers whether this one was kept.
+func (a *accessRecorder) Answered(kept bool) {
+	switch {
+	case a.outcome != "":
+	case kept:
+		a.outcome = "kept"
+	default:
+		a.outcome = "built"
+	}
+}
+
+func (a *accessRecorder) Unwrap() http.ResponseWriter { return a.ResponseWriter }
+
+// withLog logs each request: at the info level with an access log (every
+// answer, those kept in memory too), else at the debug level. Without
+// either, nothing is recorded: at thousands of requests a second, a line
+// each would cost more than the answers. Failures are logged where they
+// happen.
+func withLog(log *slog.Logger, accessLog bool, next http.Handler) http.Handler {
+	level := slog.LevelDebug
+	if accessLog {
+		level = slog.LevelInfo
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !log.Enabled(r.Context(), slog.LevelDebug) {
+		if !log.Enabled(r.Context(), level) {
 			next.ServeHTTP(w, r)
 			return
 		}
 		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		rec := &accessRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
-		log.LogAttrs(r.Context(), slog.LevelDebug, "request",
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		if rec.outcome == "" {
+			rec.outcome = "built"
+		}
+		log.LogAttrs(r.Context(), level, "request",
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.Int("status", rec.status),
-			slog.Duration("took", time.Since(start)))
+			slog.Int64("bytes", rec.bytes),
+			slog.Duration("took", time.Since(start)),
+			slog.String("answer", rec.outcome))
 	})
 }
 

@@ -37,7 +37,10 @@ func (s *server) webFileAt(path, asset, cacheControl string) http.Handler {
 		})
 	}
 	s.fixed[path] = ready
-	return ready
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		answers.TellOutcome(w, true) // prepared at start
+		ready.ServeHTTP(w, r)
+	})
 }
 
 // oEmbed answers are cached a day by consumers: the HTML only frames the

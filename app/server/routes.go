@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/kiosque/kiosque/app/answers"
 )
 
 // addRoutes lays out the whole HTTP surface.
@@ -104,6 +106,7 @@ func apiNotFound() http.Handler {
 func (s *server) staticOrNotFound() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.Assets.Has(r.URL.Path) {
+			answers.TellOutcome(w, true) // prepared at start
 			s.Assets.ServeHTTP(w, r)
 			return
 		}

@@ -71,6 +71,9 @@ type Config struct {
 	// Answers keeps the answers built for pages and the API. Whoever
 	// changes the store must Drop them. Nil: a cache of the default size.
 	Answers *answers.Cache
+	// AccessLog logs every request at the info level, those answered
+	// from memory too; off, requests are logged at the debug level.
+	AccessLog bool
 	// Insights counts the widget's views and clicks, interleaves the
 	// ranker with its baseline, and serves the publisher's dashboard.
 	// Nil: none of it, and the widget sends nothing.
@@ -151,7 +154,7 @@ func New(cfg Config) (*Server, error) {
 	s.known = articles.New(s.articleStored, articles.Options{})
 	mux := http.NewServeMux()
 	s.addRoutes(mux)
-	return &Server{server: s, handler: withRecover(cfg.Log, withLog(cfg.Log, withHeaders(common, mux)))}, nil
+	return &Server{server: s, handler: withRecover(cfg.Log, withLog(cfg.Log, cfg.AccessLog, withHeaders(common, mux)))}, nil
 }
 
 // describe is what the site says it is: the publisher's description, or

@@ -77,6 +77,20 @@ func niceTop(max float64) float64 {
 	return 10 * p
 }
 
+// labelledTop raises a chart's top so that the line at its half is
+// labelled with its value: counts have no fraction, and a line at 2.5
+// labelled 2 misleads, so 5 becomes 6 (lines at 3 and 6), 1 becomes 2.
+func labelledTop(top float64, format func(float64) string) float64 {
+	half := top / 2
+	if half == math.Trunc(half) {
+		return top
+	}
+	if label := format(half); label == format(math.Floor(half)) || label == format(math.Ceil(half)) {
+		return 2 * math.Ceil(half)
+	}
+	return top
+}
+
 // svgChart is the SVG element of a chart, named by label.
 func svgChart(class, label string, body ...app.UI) app.UI {
 	return app.Elem("svg").
@@ -116,7 +130,7 @@ func lineChart(class, label string, days []string, lines []series, rtl bool, for
 			top = max(top, v)
 		}
 	}
-	s := chartScale{n: len(days), top: niceTop(top), rtl: rtl}
+	s := chartScale{n: len(days), top: labelledTop(niceTop(top), format), rtl: rtl}
 	body := gridLines(s, format)
 	// The first, middle and last days are named under the axis, the first
 	// and last within the chart: they start and end where their points are
@@ -169,7 +183,7 @@ func barChart(class, label string, names []string, values []float64, rtl bool, f
 	for _, v := range values {
 		top = max(top, v)
 	}
-	s := chartScale{n: len(values), top: niceTop(top), rtl: rtl}
+	s := chartScale{n: len(values), top: labelledTop(niceTop(top), format), rtl: rtl}
 	body := gridLines(s, format)
 	slot := float64(chartWidth-chartLeft-chartRight) / float64(max(1, len(values)))
 	width := slot * 0.6

@@ -24,7 +24,8 @@ type insightWords struct {
 	interleaved, rankerWins, baselineWins  string
 	ties, share, rankerClicks, baselineClk string
 	verdicts                               map[string]string
-	csv, empty, chartOf                    string // chartOf: "Chart: %s, %s to %s; the numbers follow."
+	csv, empty, chartOf                    string
+	noClicks                               string // the top articles' list, when none was clicked // chartOf: "Chart: %s, %s to %s; the numbers follow."
 	barsOf                                 string // "Chart: %s; the numbers follow."
 	languages                              string
 	colon                                  string // between a name and its value
@@ -77,6 +78,7 @@ var insightWordsByLang = map[news.Lang]insightWords{
 		},
 		csv:       "Télécharger ces chiffres (CSV)",
 		empty:     "Aucune vue sur cette période.",
+		noClicks:  "Aucun article recommandé n’a été cliqué sur cette période.",
 		chartOf:   "Graphique : %s, %s. Les chiffres suivent.",
 		barsOf:    "Graphique en barres : %s. Les chiffres suivent.",
 		languages: "Langues",
@@ -128,6 +130,7 @@ var insightWordsByLang = map[news.Lang]insightWords{
 		},
 		csv:       "تنزيل هذه الأرقام (CSV)",
 		empty:     "لا مشاهدات في هذه الفترة.",
+		noClicks:  "لم يُنقر أي مقال مقترح في هذه الفترة.",
 		chartOf:   "رسم بياني: %s، %s. تليه الأرقام.",
 		barsOf:    "رسم بالأعمدة: %s. تليه الأرقام.",
 		languages: "اللغات",
@@ -157,7 +160,7 @@ var insightWordsByLang = map[news.Lang]insightWords{
 		placements:   "Top placements",
 		placement:    "Placement",
 		unnamed:      "(unnamed)",
-		articles:     "Top recommended articles",
+		articles:     "Most clicked recommended articles",
 		article:      "Article",
 		gone:         "(article removed)",
 		positions:    "Click-through rate by carousel position",
@@ -179,6 +182,7 @@ var insightWordsByLang = map[news.Lang]insightWords{
 		},
 		csv:       "Download these numbers (CSV)",
 		empty:     "No views in this period.",
+		noClicks:  "No recommended article was clicked in this period.",
 		chartOf:   "Chart: %s, %s. The numbers follow.",
 		barsOf:    "Bar chart: %s. The numbers follow.",
 		languages: "Languages",

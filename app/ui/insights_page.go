@@ -264,7 +264,7 @@ func (p *InsightsPage) tops(w insightWords, r *report.Report) app.UI {
 		rows("placements", w.placements, w.placement, w.unnamed, r.Placements),
 		app.Section().Class("insights-section").Aria("labelledby", "articles").Body(
 			app.H2().ID("articles").Text(w.articles),
-			app.If(len(r.Articles) == 0, func() app.UI { return app.P().Class("status").Text(w.empty) }),
+			app.If(len(r.Articles) == 0, func() app.UI { return app.P().Class("status").Text(w.noClicks) }),
 			app.If(len(r.Articles) > 0, func() app.UI {
 				return app.Ol().Class("insights-articles").Body(
 					app.Range(r.Articles).Slice(func(i int) app.UI {

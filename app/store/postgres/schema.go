@@ -183,6 +183,16 @@ CREATE TABLE IF NOT EXISTS purge_keys (
 	added  timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 `,
+	// The settings each server runs with, that must agree among those
+	// sharing the store (store.SettingsStore). No change trigger: they
+	// change nothing a server keeps.
+	6: `
+CREATE TABLE IF NOT EXISTS server_settings (
+	server   text PRIMARY KEY,
+	settings jsonb NOT NULL, -- setting to value
+	recorded timestamptz NOT NULL
+);
+`,
 }
 
 // migrationLock is the key of the advisory lock that migrations hold, so

@@ -145,6 +145,15 @@ CREATE TABLE IF NOT EXISTS purge_keys (
 	added  INTEGER NOT NULL -- Unix milliseconds, UTC
 ) WITHOUT ROWID;
 `,
+	// The settings each server runs with, that must agree among those
+	// sharing the store (store.SettingsStore).
+	10: `
+CREATE TABLE IF NOT EXISTS server_settings (
+	server   TEXT PRIMARY KEY,
+	settings TEXT NOT NULL,   -- JSON object, setting to value
+	recorded INTEGER NOT NULL -- Unix milliseconds
+) WITHOUT ROWID;
+`,
 }
 
 // afterMigration are the steps of a migration that SQL alone cannot take,

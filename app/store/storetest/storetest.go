@@ -62,6 +62,8 @@ func Run(t *testing.T, open Open, skips ...Skip) {
 		{"SafeHTML", safeHTMLTests()},
 		{"Versions", versionTests()},
 		{"Imports", importTests()},
+		{"SourceForget", forgetTests()},
+		{"Settings", settingsTests()},
 		{"Large", largeTests()},
 		{"Media", mediaTests()},
 		{"Lists", listTests()},
