@@ -28,7 +28,7 @@
     registry.load();
     return;
   }
-  var options = ["article", "url", "category", "limit", "theme", "lang", "layout", "target", "wasm"];
+  var options = ["article", "url", "category", "content-lang", "limit", "theme", "lang", "layout", "target", "wasm"];
   // The values the server takes for the options that have a few; a value
   // with an obvious meaning is taken (case, spaces), anything else is
   // left out with a warning that names it, so that the widget shows with
@@ -37,6 +37,7 @@
     theme: ["light", "dark", "auto"],
     layout: ["both", "carousel", "cards"],
     lang: ["fr", "ar", "en"],
+    "content-lang": ["fr", "ar", "en"],
     target: ["_top", "_blank"],
     wasm: ["intent", "idle", "eager"]
   };

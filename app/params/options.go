@@ -130,6 +130,10 @@ type Embed struct {
 	// MaxVariant, a way to merge them each (app/insights/interleave); 0,
 	// the ranker's list alone. The loader draws it for some page views.
 	Variant int `json:"variant,omitempty"`
+	// ContentLang keeps a list (the latest, a section) to the articles
+	// of one language; Lang is the language of the widget's labels.
+	// Empty: articles of every language.
+	ContentLang news.Lang `json:"contentLang,omitempty"`
 }
 
 // NamesArticle reports whether the widget is about an article (by its
@@ -177,6 +181,9 @@ func ParseEmbed(q url.Values) (Embed, error) {
 	if o.Lang, err = ParseLang(q.Get("lang")); err != nil {
 		return o, err
 	}
+	if o.ContentLang, err = ParseLang(q.Get("content-lang")); err != nil {
+		return o, &Error{"content-lang", q.Get("content-lang"), "must be fr, ar or en"}
+	}
 	if l := q.Get("layout"); l != "" {
 		if o.Layout, err = ParseLayout(l); err != nil {
 			return o, err
@@ -218,7 +225,7 @@ func CanonicalPage(path, rawQuery string) string {
 	path = (&url.URL{Path: path}).EscapedPath()
 	switch {
 	case path == "/embed":
-		return CanonicalURI(path, rawQuery, "article", "category", "lang", "layout", "limit", "maxheight", "target", "theme", "url", "variant", "wasm")
+		return CanonicalURI(path, rawQuery, "article", "category", "content-lang", "lang", "layout", "limit", "maxheight", "target", "theme", "url", "variant", "wasm")
 	case path == "/":
 		return CanonicalURI(path, rawQuery, "category", "cursor", "lang", "theme")
 	case strings.HasPrefix(path, "/a/"):

@@ -235,7 +235,7 @@ func (s *server) slugOfCanonical(ctx context.Context, u *url.URL) (string, error
 // dropping anything else (a frame id, tracking parameters).
 func widgetTarget(q url.Values) *url.URL {
 	kept := url.Values{}
-	for _, name := range []string{"article", "category", "limit", "theme", "lang", "layout", "target"} {
+	for _, name := range []string{"article", "category", "content-lang", "limit", "theme", "lang", "layout", "target"} {
 		if v := q.Get(name); v != "" {
 			kept.Set(name, v)
 		}

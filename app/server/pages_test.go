@@ -422,3 +422,34 @@ func TestAWidgetsErrorMayBeFramedWhereTheWidgetMay(t *testing.T) {
 		}
 	}
 }
+
+// A list widget may keep to the articles of one language (content-lang),
+// whatever language its labels speak (lang): partners of an Arabic page
+// want Arabic articles.
+func TestAListWidgetKeepsToItsContentLanguage(t *testing.T) {
+	srv := newTestServer(t)
+	for _, tc := range []struct{ query, labels string }{
+		{"category=sport&content-lang=ar", "ar"},
+		{"content-lang=en&lang=fr&limit=12", "fr"},
+		{"content-lang=fr&layout=cards", "fr"},
+	} {
+		res, body := webtest.Get(t, srv.URL+"/embed?"+tc.query)
+		v := embeddedView(t, parsePage(t, body))
+		if res.StatusCode != http.StatusOK || len(v.Articles) == 0 {
+			t.Fatalf("%s: %d, %d articles", tc.query, res.StatusCode, len(v.Articles))
+		}
+		want := news.Lang(strings.TrimPrefix(strings.Split(strings.SplitN(tc.query, "content-lang=", 2)[1], "&")[0], ""))
+		for _, a := range v.Articles {
+			if a.Lang != want {
+				t.Errorf("%s: an article in %s (%s)", tc.query, a.Lang, a.Slug)
+			}
+		}
+		if string(v.Lang) != tc.labels {
+			t.Errorf("%s: labels in %s, want %s", tc.query, v.Lang, tc.labels)
+		}
+	}
+	res, body := webtest.Get(t, srv.URL+"/embed?content-lang=de")
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "content-lang") {
+		t.Errorf("content-lang=de: %d", res.StatusCode)
+	}
+}

@@ -158,8 +158,10 @@ func (s *server) embedView(ctx context.Context, v ui.View, q url.Values) (ui.Vie
 		// mistyped): a partner's page is no place for an error, so the
 		// widget lists the latest of the section named, else the latest.
 	}
-	v.Lang = firstLang(o.Lang, s.Lang)
-	query := store.Query{Limit: o.Limit}
+	// A list of one language speaks it, unless its labels are asked in
+	// another.
+	v.Lang = firstLang(o.Lang, o.ContentLang, s.Lang)
+	query := store.Query{Limit: o.Limit, Lang: o.ContentLang}
 	if o.Layout == params.LayoutBoth {
 		query.Limit++ // one featured card above a full carousel
 	}
