@@ -1,10 +1,8 @@
 package purge
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 )
@@ -31,24 +29,12 @@ func (c *Cloudflare) Name() string { return "cloudflare " + c.zone }
 func (c *Cloudflare) MaxKeys() int { return 100 }
 
 func (c *Cloudflare) Purge(ctx context.Context, keys []string) error {
-	body, err := json.Marshal(struct {
+	res, answer, err := postJSON(ctx, c.client, c.Name(), c.api+"/client/v4/zones/"+c.zone+"/purge_cache", struct {
 		Tags []string `json:"tags"`
-	}{keys})
+	}{keys}, "Authorization", "Bearer "+c.token)
 	if err != nil {
-		return &Error{Cache: c.Name(), Detail: err.Error()}
+		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.api+"/client/v4/zones/"+c.zone+"/purge_cache", bytes.NewReader(body))
-	if err != nil {
-		return &Error{Cache: c.Name(), Detail: err.Error()}
-	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := c.client.Do(req)
-	if err != nil {
-		return unreached(c.Name(), err)
-	}
-	defer res.Body.Close()
-	answer, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
 	// Every answer of Cloudflare's API says {"success": bool, "errors":
 	// [{"code", "message"}], ...}; a purge is confirmed by success.
 	var v struct {

@@ -1,10 +1,8 @@
 package purge
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 )
@@ -30,25 +28,12 @@ func (f *Fastly) Name() string { return "fastly " + f.service }
 func (f *Fastly) MaxKeys() int { return 256 }
 
 func (f *Fastly) Purge(ctx context.Context, keys []string) error {
-	body, err := json.Marshal(struct {
+	res, answer, err := postJSON(ctx, f.client, f.Name(), f.api+"/service/"+f.service+"/purge", struct {
 		Keys []string `json:"surrogate_keys"`
-	}{keys})
+	}{keys}, "Fastly-Key", f.token, "Accept", "application/json")
 	if err != nil {
-		return &Error{Cache: f.Name(), Detail: err.Error()}
+		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.api+"/service/"+f.service+"/purge", bytes.NewReader(body))
-	if err != nil {
-		return &Error{Cache: f.Name(), Detail: err.Error()}
-	}
-	req.Header.Set("Fastly-Key", f.token)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	res, err := f.client.Do(req)
-	if err != nil {
-		return unreached(f.Name(), err)
-	}
-	defer res.Body.Close()
-	answer, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
 	if res.StatusCode != http.StatusOK {
 		// Fastly's errors are {"msg": ..., "detail": ...}.
 		var e struct{ Msg, Detail string }

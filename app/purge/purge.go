@@ -6,9 +6,12 @@
 package purge
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -109,6 +112,32 @@ func failure(cache string, res *http.Response, detail string) *Error {
 }
 
 // unreached is the *Error of a purge that got no answer.
+// postJSON posts v as JSON to url for the cache named, with the headers
+// given as name, value pairs, and returns the answer with at most 64 KB
+// of its body: the request both API clients make, each reading the
+// answer in its API's own words.
+func postJSON(ctx context.Context, client *http.Client, cache, url string, v any, header ...string) (*http.Response, []byte, error) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return nil, nil, &Error{Cache: cache, Detail: err.Error()}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, nil, &Error{Cache: cache, Detail: err.Error()}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return nil, nil, unreached(cache, err)
+	}
+	defer res.Body.Close()
+	answer, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
+	return res, answer, nil
+}
+
 func unreached(cache string, err error) *Error {
 	return &Error{Cache: cache, Detail: err.Error(), Temporary: true}
 }
