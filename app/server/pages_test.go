@@ -4,8 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,11 +17,14 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/htmltest"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/params"
+	"github.com/kiosque/kiosque/app/sample"
 	"github.com/kiosque/kiosque/app/sanitize"
 	"github.com/kiosque/kiosque/app/store"
+	"github.com/kiosque/kiosque/app/store/sqlite"
 	"github.com/kiosque/kiosque/app/ui"
 	"github.com/kiosque/kiosque/app/webtest"
 )
@@ -451,5 +458,46 @@ func TestAListWidgetKeepsToItsContentLanguage(t *testing.T) {
 	res, body := webtest.Get(t, srv.URL+"/embed?content-lang=de")
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "content-lang") {
 		t.Errorf("content-lang=de: %d", res.StatusCode)
+	}
+}
+
+// A widget whose article was taken down (kiosque remove) shows the latest
+// of its section, with no error, as any article not here does.
+func TestAWidgetOfARemovedArticleShowsTheLatest(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	articles, err := sample.Articles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Put(ctx, articles...); err != nil {
+		t.Fatal(err)
+	}
+	kept := answers.NewCache(0)
+	h, err := New(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: st, Lists: st,
+		Web: withoutWasm{os.DirFS("../../web")}, Site: "Kiosque Test", Answers: kept})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	path := "/embed?article=" + seedSlug + "&category=culture"
+	_, before := webtest.Get(t, srv.URL+path)
+	if v := embeddedView(t, parsePage(t, before)); v.Article == nil || v.Article.Slug != seedSlug {
+		t.Fatalf("before the takedown: shows %v, want the article", v.Article)
+	}
+	if _, err := st.Block(ctx, seedSlug); err != nil {
+		t.Fatal(err)
+	}
+	kept.Drop() // as the server's replica does on every commit
+	res, body := webtest.Get(t, srv.URL+path)
+	v := embeddedView(t, parsePage(t, body))
+	if res.StatusCode != http.StatusOK || v.Error != "" || v.Article != nil || len(v.Articles) == 0 ||
+		v.Category == nil || v.Category.Slug != "culture" || strings.Contains(string(body), `role="alert"`) {
+		t.Errorf("after the takedown: %d, error %q, article %v, %d articles of %v", res.StatusCode, v.Error, v.Article, len(v.Articles), v.Category)
 	}
 }
