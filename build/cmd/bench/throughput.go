@@ -280,8 +280,17 @@ func constantLoadP99(ctx context.Context, o options, url string, headers []strin
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(o.seconds+30)*time.Second)
 	defer cancel()
 	targets := "GET " + url + "\n"
+	asksEncoding := false
 	for _, h := range headers {
 		targets += h + "\n"
+		asksEncoding = asksEncoding || strings.HasPrefix(h, "Accept-Encoding:")
+	}
+	if !asksEncoding {
+		// vegeta's Go transport would otherwise ask for gzip on its own and
+		// unzip each answer on the load core: Kiosque would send gzip where
+		// nginx sends the plain bytes, and the load core's work would be
+		// measured as Kiosque's latency.
+		targets += "Accept-Encoding: identity\n"
 	}
 	attack := exec.CommandContext(ctx, "taskset", "-c", o.loadCPU, o.vegeta, "attack",
 		"-rate", strconv.Itoa(constantRate)+"/s", "-duration", strconv.Itoa(o.seconds)+"s", "-timeout", "5s", "-keepalive=true",
