@@ -58,6 +58,20 @@ func NewCache(maxBytes int64) *Cache {
 	return &Cache{maxBytes: maxBytes, byKey: map[string]*entry{}}
 }
 
+// ServeKept serves the answer kept under key, if one is, and reports
+// whether it did: a caller whose builder costs something to make (a
+// closure over the request) makes it only when nothing is kept.
+func (c *Cache) ServeKept(w http.ResponseWriter, r *http.Request, key string) bool {
+	ready, _ := c.lookup(key)
+	if ready == nil {
+		return false
+	}
+	c.hits.Add(1)
+	TellOutcome(w, true)
+	ready.ServeHTTP(w, r)
+	return true
+}
+
 // Serve answers r with the answer kept under key, building it first when
 // none is kept.
 func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, build Build) {

@@ -20,8 +20,6 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
-
-	"golang.org/x/net/netutil"
 )
 
 // Options bound the front's work.
@@ -81,9 +79,6 @@ func ConnLimit() int {
 // to finish before their connections are cut and their contexts
 // cancelled.
 func Serve(ctx context.Context, ln net.Listener, h http.Handler, o Options) error {
-	// Requests outlive the signal: they are cut only past the grace.
-	requests, cutRequests := context.WithCancel(context.WithoutCancel(ctx))
-	defer cutRequests()
 	if o.MaxConns <= 0 {
 		o.MaxConns = ConnLimit()
 	}
@@ -99,11 +94,11 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, o Options) erro
 		IdleTimeout:       o.IdleTimeout,
 		MaxHeaderBytes:    o.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return requests },
 	}
-	counted := &counting{Listener: ln, max: o.MaxConns, log: log}
+	lim := limit(ln, o.MaxConns, log)
+	srv.ConnState = lim.release
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(netutil.LimitListener(counted, o.MaxConns)) }()
+	go func() { served <- srv.Serve(lim) }()
 	select {
 	case err := <-served:
 		return fmt.Errorf("serve: %w", err)
@@ -112,7 +107,10 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, o Options) erro
 	graceCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.Grace)
 	defer cancel()
 	if err := srv.Shutdown(graceCtx); err != nil {
-		cutRequests()
+		// Closing their connections cancels the contexts of the requests
+		// still open. Requests outlived the signal until now: their
+		// contexts derive from none of ours (a cancellable base would cost
+		// every request a registration with it).
 		srv.Close()
 		<-served
 		return fmt.Errorf("shut down: %w", err)
@@ -136,39 +134,59 @@ func limitBodies(h http.Handler, max int64) http.Handler {
 	})
 }
 
-// counting is a listener that counts its open connections, and logs when
-// they reach the limit (at most once a minute): the server then takes no
-// new connection until one closes.
-type counting struct {
+// limited is a listener that takes a new connection only while fewer than
+// max are open, and logs when they reach the limit (at most once a minute):
+// the server then takes no new connection until one closes, and the
+// others wait in the kernel's listen queue. It hands out the connections
+// themselves, unwrapped: net/http tells it when one closes (release, from
+// http.Server.ConnState), so no read or write of a request goes through
+// a wrapper of ours.
+type limited struct {
 	net.Listener
 	max    int
 	log    *slog.Logger
-	open   atomic.Int64
+	slots  chan struct{} // one per open connection
+	closed chan struct{}
+	once   sync.Once
 	warned atomic.Int64 // unix seconds of the last warning
 }
 
-func (c *counting) Accept() (net.Conn, error) {
-	conn, err := c.Listener.Accept()
-	if err != nil {
-		return nil, err
-	}
-	if n := c.open.Add(1); n >= int64(c.max) {
+func limit(ln net.Listener, max int, log *slog.Logger) *limited {
+	return &limited{Listener: ln, max: max, log: log, slots: make(chan struct{}, max), closed: make(chan struct{})}
+}
+
+func (l *limited) Accept() (net.Conn, error) {
+	select {
+	case l.slots <- struct{}{}:
+	default:
 		now := time.Now().Unix()
-		if last := c.warned.Load(); now-last >= 60 && c.warned.CompareAndSwap(last, now) {
-			c.log.Warn("connection limit reached: new connections wait until others close; raise -max-conns (and the file descriptor limit) if this is real traffic",
-				"open", n, "max_conns", c.max)
+		if last := l.warned.Load(); now-last >= 60 && l.warned.CompareAndSwap(last, now) {
+			l.log.Warn("connection limit reached: new connections wait until others close; raise -max-conns (and the file descriptor limit) if this is real traffic",
+				"open", len(l.slots), "max_conns", l.max)
+		}
+		select {
+		case l.slots <- struct{}{}:
+		case <-l.closed:
+			return nil, net.ErrClosed
 		}
 	}
-	return &countedConn{Conn: conn, c: c}, nil
+	conn, err := l.Listener.Accept()
+	if err != nil {
+		<-l.slots
+		return nil, err
+	}
+	return conn, nil
 }
 
-type countedConn struct {
-	net.Conn
-	c    *counting
-	once sync.Once
+// release frees the slot of a connection net/http is done with: closed,
+// or hijacked (Kiosque hijacks none; a hijacker would own its count).
+func (l *limited) release(_ net.Conn, state http.ConnState) {
+	if state == http.StateClosed || state == http.StateHijacked {
+		<-l.slots
+	}
 }
 
-func (cc *countedConn) Close() error {
-	cc.once.Do(func() { cc.c.open.Add(-1) })
-	return cc.Conn.Close()
+func (l *limited) Close() error {
+	l.once.Do(func() { close(l.closed) })
+	return l.Listener.Close()
 }

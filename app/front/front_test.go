@@ -1,6 +1,7 @@
 package front
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -320,4 +321,48 @@ func TestConcurrentRequestsGetTheirOwnAnswers(t *testing.T) {
 		}
 	}
 	wg.Wait()
+}
+
+// At its connection limit the front takes no new connection until one
+// closes, and then takes the one waiting: the slot of a closed connection
+// comes back.
+func TestAConnectionClosedGivesItsSlotBack(t *testing.T) {
+	o := DefaultOptions(nil)
+	o.MaxConns = 2
+	base, _ := serveOptions(t, handlerOnly(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }), o)
+	addr := strings.TrimPrefix(base, "http://")
+	send := func() net.Conn {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		if _, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	answered := func(c net.Conn, r *bufio.Reader, within time.Duration) error {
+		c.SetReadDeadline(time.Now().Add(within))
+		res, err := http.ReadResponse(r, nil)
+		if err != nil {
+			return err
+		}
+		return res.Body.Close()
+	}
+	first, second := send(), send()
+	for _, c := range []net.Conn{first, second} {
+		if err := answered(c, bufio.NewReader(c), 5*time.Second); err != nil {
+			t.Fatalf("a connection within the limit: %v", err)
+		}
+	}
+	third := send() // the kernel takes it; the front does not yet
+	waiting := bufio.NewReader(third)
+	if err := answered(third, waiting, 500*time.Millisecond); err == nil {
+		t.Fatal("a connection past the limit was answered while the others were open")
+	}
+	first.Close()
+	if err := answered(third, waiting, 5*time.Second); err != nil {
+		t.Fatalf("the waiting connection was not answered once another closed: %v", err)
+	}
 }

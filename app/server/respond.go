@@ -29,29 +29,25 @@ type build func(ctx context.Context, a ask) (answers.Answer, error)
 // what each request asks (askOf), and serves the answer kept under the
 // ask's key, which b makes from the same ask when none is kept. A build
 // that fails gets the problem its error names (see problemFor); problems
-// are sent, never kept. Every answer kept carries the headers every answer
-// of the site carries.
+// are sent, never kept. Every answer it sends carries the headers every
+// answer of the site carries (see finish): GET and HEAD of these routes
+// skip withHeaders, the readers' hot path.
 func (s *server) kept(route string, b build) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a := s.askOf(r, route)
 		if a.err != nil {
-			answers.Prepare(s.problemFor(r.Context(), r, a.err)).ServeHTTP(w, r)
+			answers.Prepare(s.finish(s.problemFor(r.Context(), r, a.err))).ServeHTTP(w, r)
+			return
+		}
+		if a.key != "" && s.Answers.ServeKept(w, r, a.key) {
 			return
 		}
 		answer := func(ctx context.Context) answers.Answer {
 			built, err := b(ctx, a)
 			if err != nil {
-				return s.problemFor(ctx, r, err)
+				return s.finish(s.problemFor(ctx, r, err))
 			}
-			for name, values := range s.common {
-				if _, set := built.Header[name]; !set {
-					built.Header[name] = values
-				}
-			}
-			if s.Purged && built.Header.Get("Cache-Control") == cacheShort {
-				built.Header.Set("Cache-Control", cachePurged)
-			}
-			return built
+			return s.finish(built)
 		}
 		if a.key == "" {
 			s.Answers.ServeOnce(w, r, answer)
@@ -59,6 +55,24 @@ func (s *server) kept(route string, b build) http.Handler {
 		}
 		s.Answers.Serve(w, r, a.key, answer)
 	})
+}
+
+// finish gives an answer the headers every answer of the site carries,
+// where it sets none of its own, and a day in shared caches that Kiosque
+// purges.
+func (s *server) finish(built answers.Answer) answers.Answer {
+	if built.Header == nil {
+		built.Header = http.Header{}
+	}
+	for name, values := range s.common {
+		if _, set := built.Header[name]; !set {
+			built.Header[name] = values
+		}
+	}
+	if s.Purged && built.Header.Get("Cache-Control") == cacheShort {
+		built.Header.Set("Cache-Control", cachePurged)
+	}
+	return built
 }
 
 // jsonAnswer is v as a JSON answer, tagged with the keys of what it shows.

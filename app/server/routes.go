@@ -9,36 +9,54 @@ import (
 	"github.com/kiosque/kiosque/app/answers"
 )
 
-// addRoutes lays out the whole HTTP surface.
+// addRoutes lays out the whole HTTP surface. Every answer carries the
+// site's common headers: kept answers and static files carry them in their
+// ready bytes, and every other handler gets them from withHeaders. (The
+// mux's own redirects of paths to clean, bodies of one link, carry its
+// headers only.)
 func (s *server) addRoutes(mux *http.ServeMux) {
-	mux.Handle(routeArticles, onlyGet(s.kept(routeArticles, s.listArticles)))
-	mux.Handle(routeArticle, onlyGet(s.kept(routeArticle, s.getArticle)))
-	mux.Handle(routeRelated, onlyGet(s.kept(routeRelated, s.relatedArticles)))
-	mux.Handle(routeCategories, onlyGet(s.kept(routeCategories, s.listCategories)))
-	mux.Handle(routeView, onlyGet(s.kept(routeView, s.getView)))
-	if s.Insights != nil {
-		mux.Handle("/api/v1/events", s.takeEvents())
-		mux.Handle("/insights", onlyGet(s.insightsPage()))
-		mux.Handle("/insights.csv", onlyGet(s.insightsCSV()))
-	}
-	mux.Handle("/api/", onlyGet(apiNotFound()))
-	mux.Handle("/healthz", onlyGet(s.healthz()))
-	mux.Handle("/embed.js", onlyGet(s.webFileAt("/embed.js", s.loader, embedScriptCache)))
-	mux.Handle("/robots.txt", onlyGet(s.webFileAt("/robots.txt", "/web/robots.txt", "public, max-age=86400")))
-	mux.Handle("/favicon.ico", onlyGet(s.webFileAt("/favicon.ico", "/web/icons/icon-192.png", "public, max-age=86400")))
-	mux.Handle(routeOEmbed, onlyGet(s.kept(routeOEmbed, s.oembed)))
-	mux.Handle("/wordpress/kiosque.zip", onlyGet(s.wordpressPlugin()))
-	if s.Media != nil {
-		mux.Handle("/media/{key}", onlyGet(s.Media))
-	}
+	handle := func(pattern string, h http.Handler) { mux.Handle(pattern, withHeaders(s.common, onlyGet(h))) }
+	kept := func(pattern, route string, b build) { mux.Handle(pattern, s.keptRoute(route, b)) }
 
-	page := onlyGet(s.kept(routePage, s.page))
-	mux.Handle("/{$}", page)
-	mux.Handle("/a/{slug}", page)
-	mux.Handle("/embed", page)
-	mux.Handle("/saved", page)
-	mux.Handle("/go/{slug}", onlyGet(s.goToArticle()))
-	mux.Handle("/", onlyGet(s.staticOrNotFound()))
+	kept(routeArticles, routeArticles, s.listArticles)
+	kept(routeArticle, routeArticle, s.getArticle)
+	kept(routeRelated, routeRelated, s.relatedArticles)
+	kept(routeCategories, routeCategories, s.listCategories)
+	kept(routeView, routeView, s.getView)
+	if s.Insights != nil {
+		mux.Handle("/api/v1/events", withHeaders(s.common, s.takeEvents()))
+		handle("/insights", s.insightsPage())
+		handle("/insights.csv", s.insightsCSV())
+	}
+	handle("/api/", apiNotFound())
+	handle("/healthz", s.healthz())
+	handle("/embed.js", s.webFileAt("/embed.js", s.loader, embedScriptCache))
+	handle("/robots.txt", s.webFileAt("/robots.txt", "/web/robots.txt", "public, max-age=86400"))
+	handle("/favicon.ico", s.webFileAt("/favicon.ico", "/web/icons/icon-192.png", "public, max-age=86400"))
+	kept(routeOEmbed, routeOEmbed, s.oembed)
+	handle("/wordpress/kiosque.zip", s.wordpressPlugin())
+	if s.Media != nil {
+		handle("/media/{key}", s.Media)
+	}
+	for _, pattern := range []string{"/{$}", "/a/{slug}", "/embed", "/saved"} {
+		kept(pattern, routePage, s.page)
+	}
+	handle("/go/{slug}", s.goToArticle())
+	handle("/", s.staticOrNotFound())
+}
+
+// keptRoute serves GET and HEAD of a route whose answers are kept straight
+// from them (kept), and other methods as every other handler.
+func (s *server) keptRoute(route string, b build) http.Handler {
+	get := s.kept(route, b)
+	other := withHeaders(s.common, onlyGet(get))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			get.ServeHTTP(w, r)
+			return
+		}
+		other.ServeHTTP(w, r)
+	})
 }
 
 // onlyGet answers GET and HEAD with h; OPTIONS, which browsers send

@@ -154,7 +154,7 @@ func New(cfg Config) (*Server, error) {
 	s.known = articles.New(s.articleStored, articles.Options{})
 	mux := http.NewServeMux()
 	s.addRoutes(mux)
-	return &Server{server: s, handler: withRecover(cfg.Log, withLog(cfg.Log, cfg.AccessLog, withHeaders(common, mux)))}, nil
+	return &Server{server: s, handler: withRecover(cfg.Log, withLog(cfg.Log, cfg.AccessLog, mux))}, nil
 }
 
 // describe is what the site says it is: the publisher's description, or
