@@ -100,9 +100,9 @@ type server struct {
 	origins originsKept
 }
 
-// Server is the whole site: the handler of every request.
+// Server is the whole site: the handler of every request. What it is made
+// of (server, with its Config) stays inside the package.
 type Server struct {
-	*server
 	handler http.Handler
 }
 
@@ -154,7 +154,7 @@ func New(cfg Config) (*Server, error) {
 	s.known = articles.New(s.articleStored, articles.Options{})
 	mux := http.NewServeMux()
 	s.addRoutes(mux)
-	return &Server{server: s, handler: withRecover(cfg.Log, withLog(cfg.Log, cfg.AccessLog, mux))}, nil
+	return &Server{handler: withRecover(cfg.Log, withLog(cfg.Log, cfg.AccessLog, mux))}, nil
 }
 
 // describe is what the site says it is: the publisher's description, or
