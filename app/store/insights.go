@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -125,24 +127,91 @@ type Insights interface {
 	DeleteInsightsBefore(ctx context.Context, hour int64) (int64, error)
 }
 
-// RankingSQL is the query of a ranking, in the dialect's parameters
-// (p(1) is the first) and text ordering (order wraps a text column for
-// ORDER BY): one query for both stores, which execute it.
-func RankingSQL(q InsightRanking, p func(int) string, order func(string) string) (string, error) {
+// insightColumns are the expressions InsightTotals groups by, and
+// whether each is text (sorted byte by byte, as Dialect.Bytewise says).
+var insightColumns = map[InsightDimension]struct {
+	expr string
+	text bool
+}{
+	ByDay:       {"(hour / 24) * 24", false},
+	ByPartner:   {"partner", true},
+	ByPlacement: {"placement", true},
+	ByArticle:   {"article", true},
+	ByPosition:  {"position", false},
+}
+
+// InsightTotals sums the counts of q's hours by q's dimensions.
+func (r SQLReader) InsightTotals(ctx context.Context, q InsightQuery) ([]InsightCount, error) {
+	by := slices.Compact(slices.Sorted(slices.Values(q.By)))
+	var group, order []string
+	for _, d := range by {
+		col, ok := insightColumns[d]
+		if !ok {
+			return nil, fmt.Errorf("insight totals: no dimension %d", d)
+		}
+		group, order = append(group, col.expr), append(order, col.expr)
+		if col.text {
+			order[len(order)-1] += r.dialect.Bytewise
+		}
+	}
+	group = append(group, "kind", "ranker")
+	order = append(order, "kind"+r.dialect.Bytewise, "ranker"+r.dialect.Bytewise)
+	rows, err := r.db.Query(ctx, "SELECT "+strings.Join(group, ", ")+", CAST(SUM(n) AS BIGINT) FROM insight_counts WHERE hour >= ? AND hour < ?"+
+		" GROUP BY "+strings.Join(group, ", ")+" ORDER BY "+strings.Join(order, ", "), q.From, q.To)
+	out, err := collect(rows, err, func(scan func(dest ...any) error) (c InsightCount, err error) {
+		dest := make([]any, 0, len(by)+3)
+		for _, d := range by {
+			dest = append(dest, insightField(&c, d))
+		}
+		err = scan(append(dest, &c.Kind, &c.Ranker, &c.N)...)
+		return c, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("insight totals: %w", err)
+	}
+	return out, nil
+}
+
+// insightField is where a grouped column is read into.
+func insightField(c *InsightCount, d InsightDimension) any {
+	switch d {
+	case ByDay:
+		return &c.Hour
+	case ByPartner:
+		return &c.Partner
+	case ByPlacement:
+		return &c.Placement
+	case ByArticle:
+		return &c.Article
+	}
+	return &c.Position
+}
+
+// RankInsights returns the top names q asks for, text ordered byte by
+// byte.
+func (r SQLReader) RankInsights(ctx context.Context, q InsightRanking) ([]InsightRow, error) {
 	col := map[InsightDimension]string{ByPartner: "partner", ByPlacement: "placement", ByArticle: "article"}[q.By]
 	if col == "" {
-		return "", fmt.Errorf("rank insights: no ranking by dimension %d", q.By)
+		return nil, fmt.Errorf("rank insights: no ranking by dimension %d", q.By)
 	}
 	if q.Limit <= 0 {
-		return "", fmt.Errorf("rank insights: limit %d: give at least 1", q.Limit)
+		return nil, fmt.Errorf("rank insights: limit %d: give at least 1", q.Limit)
 	}
 	where, rank := "kind IN ('view', 'click')", "views DESC, clicks DESC"
 	if q.By == ByArticle {
 		where, rank = "kind = 'click' AND position > 0", "clicks DESC"
 	}
-	return "SELECT " + col + ", CAST(SUM(CASE WHEN kind = 'view' THEN n ELSE 0 END) AS BIGINT) AS views, CAST(SUM(CASE WHEN kind = 'click' THEN n ELSE 0 END) AS BIGINT) AS clicks" +
-		" FROM insight_counts WHERE hour >= " + p(1) + " AND hour < " + p(2) + " AND " + where +
-		" GROUP BY " + col + " ORDER BY " + rank + ", " + order(col) + " LIMIT " + p(3), nil
+	rows, err := r.db.Query(ctx, "SELECT "+col+", CAST(SUM(CASE WHEN kind = 'view' THEN n ELSE 0 END) AS BIGINT) AS views, CAST(SUM(CASE WHEN kind = 'click' THEN n ELSE 0 END) AS BIGINT) AS clicks"+
+		" FROM insight_counts WHERE hour >= ? AND hour < ? AND "+where+
+		" GROUP BY "+col+" ORDER BY "+rank+", "+col+r.dialect.Bytewise+" LIMIT ?", q.From, q.To, q.Limit)
+	out, err := collect(rows, err, func(scan func(dest ...any) error) (row InsightRow, err error) {
+		err = scan(&row.Name, &row.Views, &row.Clicks)
+		return row, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("rank insights: %w", err)
+	}
+	return out, nil
 }
 
 // BaselineLists keeps each article's "you may also like" list by the

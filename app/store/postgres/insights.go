@@ -5,10 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/kiosque/kiosque/app/store"
 )
@@ -58,86 +55,6 @@ func compareInsightKeys(a, b store.InsightCount) int {
 		cmp.Compare(a.Position, b.Position),
 		strings.Compare(a.Ranker, b.Ranker),
 	)
-}
-
-// insightColumns are the expressions InsightTotals groups by, and the
-// order it sorts them in: byte by byte, as SQLite does.
-var insightColumns = map[store.InsightDimension][2]string{
-	store.ByDay:       {"(hour / 24) * 24", "(hour / 24) * 24"},
-	store.ByPartner:   {"partner", `partner COLLATE "C"`},
-	store.ByPlacement: {"placement", `placement COLLATE "C"`},
-	store.ByArticle:   {"article", `article COLLATE "C"`},
-	store.ByPosition:  {"position", "position"},
-}
-
-// InsightTotals sums the counts of q's hours by q's dimensions.
-func (s *Store) InsightTotals(ctx context.Context, q store.InsightQuery) ([]store.InsightCount, error) {
-	by := slices.Clone(q.By)
-	slices.Sort(by)
-	by = slices.Compact(by)
-	var group, order []string
-	for _, d := range by {
-		col, ok := insightColumns[d]
-		if !ok {
-			return nil, fmt.Errorf("insight totals: no dimension %d", d)
-		}
-		group, order = append(group, col[0]), append(order, col[1])
-	}
-	group = append(group, "kind", "ranker")
-	order = append(order, `kind COLLATE "C"`, `ranker COLLATE "C"`)
-	rows, err := s.pool.Query(ctx, "SELECT "+strings.Join(group, ", ")+", SUM(n)::bigint FROM insight_counts WHERE hour >= $1 AND hour < $2 GROUP BY "+
-		strings.Join(group, ", ")+" ORDER BY "+strings.Join(order, ", "), q.From, q.To)
-	if err != nil {
-		return nil, fmt.Errorf("insight totals: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.InsightCount, error) {
-		var c store.InsightCount
-		var position int32
-		dest := make([]any, 0, len(by)+3)
-		for _, d := range by {
-			switch d {
-			case store.ByDay:
-				dest = append(dest, &c.Hour)
-			case store.ByPartner:
-				dest = append(dest, &c.Partner)
-			case store.ByPlacement:
-				dest = append(dest, &c.Placement)
-			case store.ByArticle:
-				dest = append(dest, &c.Article)
-			case store.ByPosition:
-				dest = append(dest, &position)
-			}
-		}
-		dest = append(dest, &c.Kind, &c.Ranker, &c.N)
-		err := row.Scan(dest...)
-		c.Position = int(position)
-		return c, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("insight totals: %w", err)
-	}
-	return out, nil
-}
-
-// RankInsights returns the top names q asks for, text ordered byte by
-// byte, as SQLite does.
-func (s *Store) RankInsights(ctx context.Context, q store.InsightRanking) ([]store.InsightRow, error) {
-	query, err := store.RankingSQL(q, func(i int) string { return "$" + strconv.Itoa(i) }, func(col string) string { return col + ` COLLATE "C"` })
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.pool.Query(ctx, query, q.From, q.To, q.Limit)
-	if err != nil {
-		return nil, fmt.Errorf("rank insights: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.InsightRow, error) {
-		var r store.InsightRow
-		return r, row.Scan(&r.Name, &r.Views, &r.Clicks)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("rank insights: %w", err)
-	}
-	return out, nil
 }
 
 // DeleteInsightsBefore deletes the counts of the hours before hour; no
