@@ -35,7 +35,7 @@ type Rows interface {
 	Close()
 }
 
-// Dialect is where a store's SQL differs from the other's, for reading.
+// Dialect is where a store's SQL differs from the other's.
 type Dialect struct {
 	// ScanArticle reads a row of articleColumns (see ScanArticle).
 	ScanArticle func(scan func(dest ...any) error) (news.Article, error)
@@ -50,6 +50,13 @@ type Dialect struct {
 	// of such a column for t, none for the zero time.
 	Time     func() (dest any, read func() time.Time)
 	NullTime func(t time.Time) any
+	// At is the value of a time column for t (see Row.Values).
+	At func(t time.Time) any
+	// JSON is the placeholder of a JSON value given as text, with the
+	// cast the store needs.
+	JSON string
+	// Now is the database's current time, as the store keeps times.
+	Now string
 }
 
 // NewSQLReader returns the reader of a store's database.

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -19,12 +21,220 @@ type Tx interface {
 	Exec(ctx context.Context, query string, args ...any) error
 }
 
+// WriteTx is a store's transaction as SQLWriter asks it: the SQL both
+// stores share (Tx), and the two writes each store does its own way.
+type WriteTx interface {
+	Tx
+	// WriteArticles runs an import plan's updates and inserts, the inserts
+	// under the first free slug of the rule (FreeSlugCandidates), which it
+	// adds to the plan's result.
+	WriteArticles(ctx context.Context, origin string, plan *ImportPlan) error
+	// DropFromLists takes the slugs out of every related list that names
+	// them: readers would skip them, but a list keeps its length.
+	DropFromLists(ctx context.Context, slugs []string) error
+}
+
+// SQLWriter writes to either store's database: the writes both stores
+// share, written once, each store giving its database (for the writes
+// made outside a transaction), its transactions and what its SQL says
+// differently (Dialect). A store embeds it, as it embeds SQLReader.
+type SQLWriter struct {
+	db      Tx
+	dialect Dialect
+	inTx    func(ctx context.Context, what string, f func(tx WriteTx) error) error
+}
+
+// NewSQLWriter returns the writer of a store's database db. inTx runs f
+// in one of the store's transactions, committed if f succeeds, what
+// naming it in errors; f may run more than once, and starts from scratch
+// each time.
+func NewSQLWriter(db Tx, d Dialect, inTx func(ctx context.Context, what string, f func(tx WriteTx) error) error) SQLWriter {
+	return SQLWriter{db: db, dialect: d, inTx: inTx}
+}
+
+// Put inserts or updates the articles, all in one transaction. An article
+// that fails validation aborts the whole call and nothing is written.
+func (w SQLWriter) Put(ctx context.Context, articles ...news.Article) error {
+	for _, a := range articles { // before any transaction: Validate's error as it is
+		if err := Validate(a); err != nil {
+			return err
+		}
+	}
+	return w.inTx(ctx, "put articles", func(tx WriteTx) error {
+		return putArticles(ctx, tx, w.dialect.At, articles)
+	})
+}
+
+// Delete removes the article with this slug, and forgets the images only
+// it pointed at.
+func (w SQLWriter) Delete(ctx context.Context, slug string) error {
+	return w.inTx(ctx, fmt.Sprintf("delete article %q", slug), func(tx WriteTx) error {
+		return deleteArticle(ctx, tx, slug)
+	})
+}
+
+// PutMedia records where the images behind keys are, in one transaction.
+// A key is a hash of its URL, so a key already recorded keeps its URL.
+func (w SQLWriter) PutMedia(ctx context.Context, media ...Media) error {
+	if len(media) == 0 {
+		return nil
+	}
+	if err := checkMedia(media); err != nil {
+		return err
+	}
+	return w.inTx(ctx, "record media", func(tx WriteTx) error {
+		return recordMedia(ctx, tx, media)
+	})
+}
+
+// ApplyImport runs the import (see runImport) in one transaction: the
+// origin's articles gone from the source are removed, those changed are
+// updated in place, new ones inserted under a free slug, and the images
+// and the source's state are saved with them.
+func (w SQLWriter) ApplyImport(ctx context.Context, imp Import) (ImportResult, error) {
+	if err := imp.Check(); err != nil {
+		return ImportResult{}, err
+	}
+	var result ImportResult
+	err := w.inTx(ctx, "apply import from "+imp.Origin, func(tx WriteTx) (err error) {
+		result, err = runImport(ctx, tx, w.dialect, imp)
+		return err
+	})
+	if err != nil {
+		return ImportResult{}, err
+	}
+	return result, nil
+}
+
+// SaveSourceState records the state of a source.
+func (w SQLWriter) SaveSourceState(ctx context.Context, state SourceState) error {
+	if state.Key == "" {
+		return errors.New("save source state: key is empty")
+	}
+	return w.inTx(ctx, "save source state", func(tx WriteTx) error {
+		return saveSourceState(ctx, tx, w.dialect, state)
+	})
+}
+
+// ForgetSource removes the record of a source with no article stored; it
+// writes as imports do, one at a time, so that none adds articles between
+// the count and the deletion.
+func (w SQLWriter) ForgetSource(ctx context.Context, key string) error {
+	return w.inTx(ctx, "forget source "+key, func(tx WriteTx) error {
+		rows, err := tx.Query(ctx, "SELECT (SELECT count(*) FROM sources WHERE key = ?), (SELECT count(*) FROM articles WHERE origin = ?)", key, key)
+		counts, err := collect(rows, err, func(scan func(dest ...any) error) (n [2]int64, err error) {
+			err = scan(&n[0], &n[1])
+			return n, err
+		})
+		switch {
+		case err != nil:
+			return err
+		case len(counts) != 1 || counts[0][0] == 0:
+			return ErrNotFound
+		case counts[0][1] > 0:
+			return fmt.Errorf("%w (%d)", ErrSourceHasArticles, counts[0][1])
+		}
+		return tx.Exec(ctx, "DELETE FROM sources WHERE key = ?", key)
+	})
+}
+
+// Block removes the articles ref names and puts them on the block list, in
+// one transaction (see applyBlock).
+func (w SQLWriter) Block(ctx context.Context, ref string) (Takedown, error) {
+	var done Takedown
+	err := w.inTx(ctx, fmt.Sprintf("block %q", ref), func(tx WriteTx) (err error) {
+		done, err = applyBlock(ctx, newTakedownTx(tx, w.dialect), ref, time.Now().UTC().Truncate(time.Millisecond))
+		return err
+	})
+	if err != nil {
+		return Takedown{}, err
+	}
+	return done, nil
+}
+
+// Unblock takes the entries ref names off the block list (see
+// applyUnblock).
+func (w SQLWriter) Unblock(ctx context.Context, ref string) ([]Block, error) {
+	var entries []Block
+	err := w.inTx(ctx, fmt.Sprintf("unblock %q", ref), func(tx WriteTx) (err error) {
+		entries, err = applyUnblock(ctx, newTakedownTx(tx, w.dialect), ref)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return entries, nil
+}
+
+// PutRelatedLists stores lists in one transaction; a nil list removes the
+// slug's. A list for a slug no article has is skipped: the article went
+// while its list was being computed.
+func (w SQLWriter) PutRelatedLists(ctx context.Context, lists map[string][]string) error {
+	return w.putLists(ctx, rankerLists, lists)
+}
+
+// PutBaselineLists stores baseline lists as PutRelatedLists stores lists.
+func (w SQLWriter) PutBaselineLists(ctx context.Context, lists map[string][]string) error {
+	return w.putLists(ctx, baselineLists, lists)
+}
+
+func (w SQLWriter) putLists(ctx context.Context, table string, lists map[string][]string) error {
+	return w.inTx(ctx, "store "+table+" lists", func(tx WriteTx) error {
+		for slug, list := range lists {
+			if list == nil {
+				if err := tx.Exec(ctx, "DELETE FROM "+table+" WHERE slug = ?", slug); err != nil {
+					return fmt.Errorf("remove the %s list of %q: %w", table, slug, err)
+				}
+				continue
+			}
+			b, _ := json.Marshal(list)
+			if err := tx.Exec(ctx, "INSERT INTO "+table+" (slug, list) SELECT slug, "+w.dialect.JSON+" FROM articles WHERE slug = ?"+
+				" ON CONFLICT (slug) DO UPDATE SET list = excluded.list", string(b), slug); err != nil {
+				return fmt.Errorf("store the %s list of %q: %w", table, slug, err)
+			}
+		}
+		return nil
+	})
+}
+
+// RecordSettings records a server's settings, and returns the others'
+// recorded since since. They are recorded at the database's time (Now),
+// which all the servers of a store share, whatever their own clocks say.
+func (w SQLWriter) RecordSettings(ctx context.Context, server string, settings map[string]string, since time.Time) ([]ServerSettings, error) {
+	encoded, err := json.Marshal(settings)
+	if err != nil {
+		return nil, fmt.Errorf("record settings: %w", err)
+	}
+	if err := w.db.Exec(ctx, "INSERT INTO server_settings (server, settings, recorded) VALUES (?, "+w.dialect.JSON+", "+w.dialect.Now+")"+
+		" ON CONFLICT (server) DO UPDATE SET settings = excluded.settings, recorded = excluded.recorded", server, string(encoded)); err != nil {
+		return nil, fmt.Errorf("record settings: %w", err)
+	}
+	rows, err := w.db.Query(ctx, "SELECT server, settings, recorded FROM server_settings WHERE server <> ? AND recorded >= ? ORDER BY server",
+		server, w.dialect.At(since))
+	others, err := collect(rows, err, func(scan func(dest ...any) error) (o ServerSettings, err error) {
+		var raw []byte
+		recorded, readRecorded := w.dialect.Time()
+		if err := scan(&o.Server, &raw, recorded); err != nil {
+			return o, err
+		}
+		o.Recorded = readRecorded()
+		if err := json.Unmarshal(raw, &o.Settings); err != nil {
+			return o, fmt.Errorf("the settings of %s: %w", o.Server, err)
+		}
+		return o, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the servers' settings: %w", err)
+	}
+	return others, nil
+}
+
 // marks are n placeholders, comma-separated.
 func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 
-// DeleteArticle removes the article with this slug, or returns
+// deleteArticle removes the article with this slug, or returns
 // ErrNotFound, and forgets the images only it pointed at.
-func DeleteArticle(ctx context.Context, tx Tx, slug string) error {
+func deleteArticle(ctx context.Context, tx Tx, slug string) error {
 	rows, err := tx.Query(ctx, "SELECT id FROM articles WHERE slug = ?", slug)
 	ids, err := collect(rows, err, scanInt64)
 	if err != nil {
@@ -40,20 +250,14 @@ func DeleteArticle(ctx context.Context, tx Tx, slug string) error {
 	if err := tx.Exec(ctx, "DELETE FROM articles WHERE id = ?", ids[0]); err != nil {
 		return err
 	}
-	_, err = ForgetUnusedMedia(ctx, tx, pointedAt)
+	_, err = forgetUnusedMedia(ctx, tx, pointedAt)
 	return err
 }
 
-// PutArticles inserts the articles, or updates those whose slug is
-// stored, each Validate'd first, and forgets the images only their former
-// versions pointed at. at gives a time as the store keeps it (see
-// Row.Values).
-func PutArticles(ctx context.Context, tx Tx, at func(time.Time) any, articles []news.Article) error {
-	for _, a := range articles {
-		if err := Validate(a); err != nil {
-			return err
-		}
-	}
+// putArticles inserts the articles (Validate'd by Put), or updates those
+// whose slug is stored, and forgets the images only their former versions
+// pointed at. at gives a time as the store keeps it (see Row.Values).
+func putArticles(ctx context.Context, tx Tx, at func(time.Time) any, articles []news.Article) error {
 	upsert := "INSERT INTO articles (slug, " + RowColumns + ") VALUES (" + marks(16) + ")" +
 		" ON CONFLICT (slug) DO UPDATE SET (" + RowColumns + ") = (" + rowExcluded + ") RETURNING id"
 	var replaced []string // the images the articles pointed at before
@@ -76,14 +280,14 @@ func PutArticles(ctx context.Context, tx Tx, at func(time.Time) any, articles []
 		}
 		replaced = append(replaced, before...)
 	}
-	_, err := ForgetUnusedMedia(ctx, tx, replaced)
+	_, err := forgetUnusedMedia(ctx, tx, replaced)
 	return err
 }
 
-// RecordMedia records the media; a key recorded keeps its URL (a key is a
+// recordMedia records the media; a key recorded keeps its URL (a key is a
 // hash of its URL).
-func RecordMedia(ctx context.Context, tx Tx, media []Media) error {
-	if err := CheckMedia(media); err != nil {
+func recordMedia(ctx context.Context, tx Tx, media []Media) error {
+	if err := checkMedia(media); err != nil {
 		return err
 	}
 	for batch := range slices.Chunk(media, slugsPerQuery/2) {
@@ -99,8 +303,8 @@ func RecordMedia(ctx context.Context, tx Tx, media []Media) error {
 	return nil
 }
 
-// CheckMedia refuses media without a key or a URL.
-func CheckMedia(media []Media) error {
+// checkMedia refuses media without a key or a URL.
+func checkMedia(media []Media) error {
 	for _, m := range media {
 		if m.Key == "" || m.URL == "" {
 			return fmt.Errorf("record media %q: key and URL are both needed", m.Key)
@@ -149,9 +353,9 @@ func mediaOf(ctx context.Context, tx Querier, ids []int64) ([]string, error) {
 	return slices.Compact(keys), nil
 }
 
-// ForgetUnusedMedia forgets the images among keys that no article points
+// forgetUnusedMedia forgets the images among keys that no article points
 // at any more, and returns them, each once, sorted: their files may go.
-func ForgetUnusedMedia(ctx context.Context, tx Tx, keys []string) ([]string, error) {
+func forgetUnusedMedia(ctx context.Context, tx Tx, keys []string) ([]string, error) {
 	keys = slices.Compact(slices.Sorted(slices.Values(keys)))
 	var unused []string
 	for batch := range slices.Chunk(keys, slugsPerQuery) {
@@ -180,14 +384,14 @@ func scanInt64(scan func(dest ...any) error) (int64, error) {
 	return n, err
 }
 
-// RunImport runs an import in tx, one algorithm for both stores: it reads
+// runImport runs an import in tx, one algorithm for both stores: it reads
 // what the rules need (the origin's articles, the block list), plans the
-// import (planImport), removes the articles gone, has write run the
+// import (planImport), removes the articles gone, has the store run the
 // plan's updates and inserts (the store's own SQL, which gives new
 // articles their slugs and lists them in the plan's result), records the
 // images, forgets those no article shows any more, and saves the source's
 // state.
-func RunImport(ctx context.Context, tx Tx, d Dialect, imp Import, write func(plan *ImportPlan) error) (ImportResult, error) {
+func runImport(ctx context.Context, tx WriteTx, d Dialect, imp Import) (ImportResult, error) {
 	plan, before, err := readImport(ctx, tx, d, imp)
 	if err != nil {
 		return ImportResult{}, err
@@ -201,16 +405,16 @@ func RunImport(ctx context.Context, tx Tx, d Dialect, imp Import, write func(pla
 			return ImportResult{}, fmt.Errorf("remove %d articles: %w", len(plan.Remove), err)
 		}
 	}
-	if err := write(&plan); err != nil {
+	if err := tx.WriteArticles(ctx, imp.Origin, &plan); err != nil {
 		return ImportResult{}, err
 	}
-	if err := RecordMedia(ctx, tx, imp.Media); err != nil {
+	if err := recordMedia(ctx, tx, imp.Media); err != nil {
 		return ImportResult{}, err
 	}
-	if _, err := ForgetUnusedMedia(ctx, tx, mediaToCheck(imp, before)); err != nil {
+	if _, err := forgetUnusedMedia(ctx, tx, mediaToCheck(imp, before)); err != nil {
 		return ImportResult{}, err
 	}
-	return plan.Result, SaveSourceState(ctx, tx, d, imp.State)
+	return plan.Result, saveSourceState(ctx, tx, d, imp.State)
 }
 
 // readImport reads in tx what the rules of an import need and plans it
@@ -244,8 +448,8 @@ func readImport(ctx context.Context, tx Querier, d Dialect, imp Import) (plan Im
 	return plan, before, err
 }
 
-// SaveSourceState records the state of a source.
-func SaveSourceState(ctx context.Context, tx Tx, d Dialect, st SourceState) error {
+// saveSourceState records the state of a source.
+func saveSourceState(ctx context.Context, tx Tx, d Dialect, st SourceState) error {
 	err := tx.Exec(ctx, "INSERT INTO sources (key, "+sourceColumns+") VALUES ("+marks(10)+`)
 ON CONFLICT (key) DO UPDATE SET
 	endpoint = excluded.endpoint, etag = excluded.etag, last_modified = excluded.last_modified, cursor = excluded.cursor,
@@ -259,16 +463,14 @@ ON CONFLICT (key) DO UPDATE SET
 	return nil
 }
 
-// NewTakedownTx is TakedownTx on a store's transaction; dropFromLists is
-// how the store takes slugs out of every related list that names them.
-func NewTakedownTx(tx Tx, d Dialect, dropFromLists func(ctx context.Context, slugs []string) error) TakedownTx {
-	return sqlTakedown{SQLReader: NewSQLReader(tx, d), tx: tx, dropFromLists: dropFromLists}
+// newTakedownTx is TakedownTx on a store's transaction.
+func newTakedownTx(tx WriteTx, d Dialect) TakedownTx {
+	return sqlTakedown{SQLReader: NewSQLReader(tx, d), tx: tx}
 }
 
 type sqlTakedown struct {
 	SQLReader
-	tx            Tx
-	dropFromLists func(ctx context.Context, slugs []string) error
+	tx WriteTx
 }
 
 func (t sqlTakedown) ArticleBySlug(ctx context.Context, slug string) (TakenDown, bool, error) {
@@ -323,10 +525,10 @@ func (t sqlTakedown) Remove(ctx context.Context, articles []TakenDown) ([]string
 			return nil, fmt.Errorf("remove %q: %w", slugs, err)
 		}
 	}
-	if err := t.dropFromLists(ctx, slugs); err != nil {
+	if err := t.tx.DropFromLists(ctx, slugs); err != nil {
 		return nil, err
 	}
-	return ForgetUnusedMedia(ctx, t.tx, pointedAt)
+	return forgetUnusedMedia(ctx, t.tx, pointedAt)
 }
 
 func (t sqlTakedown) Refetch(ctx context.Context, key string) error {

@@ -199,9 +199,9 @@ func refColumn(ref string) (column, value string, err error) {
 	return "", "", fmt.Errorf("%w: give an article's slug, or the http or https URL of its page", ErrInvalid)
 }
 
-// ApplyBlock runs Block (see Takedowns) on tx; since is the time of the
+// applyBlock runs Block (see Takedowns) on tx; since is the time of the
 // entries it adds.
-func ApplyBlock(ctx context.Context, tx TakedownTx, ref string, since time.Time) (Takedown, error) {
+func applyBlock(ctx context.Context, tx TakedownTx, ref string, since time.Time) (Takedown, error) {
 	column, key, err := refColumn(ref)
 	if err != nil {
 		return Takedown{}, err
@@ -260,8 +260,8 @@ func ApplyBlock(ctx context.Context, tx TakedownTx, ref string, since time.Time)
 	return done, nil
 }
 
-// ApplyUnblock runs Unblock (see Takedowns) on tx.
-func ApplyUnblock(ctx context.Context, tx TakedownTx, ref string) ([]Block, error) {
+// applyUnblock runs Unblock (see Takedowns) on tx.
+func applyUnblock(ctx context.Context, tx TakedownTx, ref string) ([]Block, error) {
 	column, value, err := refColumn(ref)
 	if err != nil {
 		return nil, err

@@ -19,27 +19,6 @@ import (
 // keeps each query's answer, and the server's memory for it, bounded.
 const slugsPerQuery = 1000
 
-// Put inserts or updates the articles, all in one transaction. An article
-// that fails validation aborts the whole call and nothing is written.
-func (s *Store) Put(ctx context.Context, articles ...news.Article) error {
-	for _, a := range articles { // before any transaction: Validate's error as it is
-		if err := store.Validate(a); err != nil {
-			return err
-		}
-	}
-	return s.write(ctx, "put articles", func(tx pgx.Tx) error {
-		return store.PutArticles(ctx, reader{tx}, timestamptz, articles)
-	})
-}
-
-// Delete removes the article with this slug, and forgets the images only
-// it pointed at.
-func (s *Store) Delete(ctx context.Context, slug string) error {
-	return s.write(ctx, "delete article "+strconv.Quote(slug), func(tx pgx.Tx) error {
-		return store.DeleteArticle(ctx, reader{tx}, slug)
-	})
-}
-
 // write runs f in a transaction that first takes the change counter's row,
 // which every writer of the store updates: writers then go one at a time,
 // as SQLite's do, so that two imports cannot pick the same free slug, and
@@ -59,7 +38,26 @@ func (s *Store) write(ctx context.Context, what string, f func(tx pgx.Tx) error)
 	return nil
 }
 
-// dialect is how PostgreSQL's SQL differs, for store.SQLReader: times in a
+// inTx is write for the writes both stores share (store.SQLWriter).
+func (s *Store) inTx(ctx context.Context, what string, f func(tx store.WriteTx) error) error {
+	return s.write(ctx, what, func(tx pgx.Tx) error { return f(writeTx{reader{tx}, tx}) })
+}
+
+// writeTx is a transaction as store.SQLWriter asks it.
+type writeTx struct {
+	reader
+	tx pgx.Tx
+}
+
+func (t writeTx) WriteArticles(ctx context.Context, origin string, plan *store.ImportPlan) error {
+	return writeArticles(ctx, t.tx, origin, plan)
+}
+
+func (t writeTx) DropFromLists(ctx context.Context, slugs []string) error {
+	return dropFromLists(ctx, t.tx, slugs)
+}
+
+// dialect is how PostgreSQL's SQL differs: times in a
 // timestamptz, text compared by the database's locale unless told.
 var dialect = store.Dialect{
 	ScanArticle: func(scan func(dest ...any) error) (news.Article, error) {
@@ -72,6 +70,9 @@ var dialect = store.Dialect{
 		return &t, func() time.Time { return fromNullable(t) }
 	},
 	NullTime: func(t time.Time) any { return toNullable(t) },
+	At:       timestamptz,
+	JSON:     "?::jsonb",
+	Now:      "now()",
 }
 
 // numbered is query with its "?" placeholders numbered, $1, $2…

@@ -2,53 +2,12 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/kiosque/kiosque/app/store"
 )
 
 var _ store.BaselineLists = (*Store)(nil)
-
-// The tables of lists: the ranker's, and the baseline's.
-const (
-	rankerLists   = "related"
-	baselineLists = "baseline_related"
-)
-
-// PutRelatedLists stores lists in one transaction; a nil list removes the
-// slug's. A list for a slug no article has is skipped: the article went
-// while its list was being computed.
-func (s *Store) PutRelatedLists(ctx context.Context, lists map[string][]string) error {
-	return s.putLists(ctx, rankerLists, lists)
-}
-
-// PutBaselineLists stores baseline lists as PutRelatedLists stores lists.
-func (s *Store) PutBaselineLists(ctx context.Context, lists map[string][]string) error {
-	return s.putLists(ctx, baselineLists, lists)
-}
-
-func (s *Store) putLists(ctx context.Context, table string, lists map[string][]string) error {
-	return s.write(ctx, "store "+table+" lists", func(tx pgx.Tx) error {
-		for slug, list := range lists {
-			if list == nil {
-				if _, err := tx.Exec(ctx, "DELETE FROM "+table+" WHERE slug = $1", slug); err != nil {
-					return fmt.Errorf("remove the %s list of %q: %w", table, slug, err)
-				}
-				continue
-			}
-			b, _ := json.Marshal(list)
-			if _, err := tx.Exec(ctx, `
-INSERT INTO `+table+` (slug, list) SELECT slug, $1::jsonb FROM articles WHERE slug = $2
-ON CONFLICT (slug) DO UPDATE SET list = excluded.list`, string(b), slug); err != nil {
-				return fmt.Errorf("store the %s list of %q: %w", table, slug, err)
-			}
-		}
-		return nil
-	})
-}
 
 // Sizes counts the articles, the related lists and their entries.
 func (s *Store) Sizes(ctx context.Context) (store.Sizes, error) {

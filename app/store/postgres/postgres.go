@@ -24,6 +24,7 @@ import (
 // Store is a store.Store in a PostgreSQL database.
 type Store struct {
 	store.SQLReader // the reads both stores share
+	store.SQLWriter // and the writes
 
 	pool pool
 	name string // postgres://user@host:port/database, for messages: no password
@@ -117,6 +118,7 @@ func open(ctx context.Context, connString string, opts Options, prepare func(con
 		return nil, fmt.Errorf("open store %s: %w", name, err)
 	}
 	st := &Store{SQLReader: store.NewSQLReader(reader{pool{conns}}, dialect), pool: pool{conns}, name: name, lockPool: lockPool, listen: cc.Copy(), locks: map[*heldLock]struct{}{}}
+	st.SQLWriter = store.NewSQLWriter(reader{pool{conns}}, dialect, st.inTx)
 	if err := prepare(ctx, conns); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("open store %s: %w", name, err)

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -11,28 +10,6 @@ import (
 
 	"github.com/kiosque/kiosque/app/store"
 )
-
-// ApplyImport runs the import (store.RunImport) in one
-// transaction: the origin's articles gone from the source are removed,
-// those changed are updated in place, new ones inserted under a free slug,
-// and the images and the source's state are saved with them.
-func (s *Store) ApplyImport(ctx context.Context, imp store.Import) (store.ImportResult, error) {
-	if err := imp.Check(); err != nil {
-		return store.ImportResult{}, err
-	}
-	var result store.ImportResult
-	err := s.write(ctx, "apply import from "+imp.Origin, func(tx pgx.Tx) error {
-		var err error
-		result, err = store.RunImport(ctx, reader{tx}, dialect, imp, func(plan *store.ImportPlan) error {
-			return writeArticles(ctx, tx, imp.Origin, plan)
-		})
-		return err
-	})
-	if err != nil {
-		return store.ImportResult{}, err
-	}
-	return result, nil
-}
 
 // writeArticles runs the plan's updates and inserts, writesPerBatch to a
 // round trip, the inserts under the first free slug, which it adds to the
@@ -116,16 +93,6 @@ func (b *batch) flush() error {
 	}
 	b.writes, b.what = pgx.Batch{}, nil
 	return br.Close()
-}
-
-// SaveSourceState records the state of a source.
-func (s *Store) SaveSourceState(ctx context.Context, state store.SourceState) error {
-	if state.Key == "" {
-		return errors.New("save source state: key is empty")
-	}
-	return s.write(ctx, "save source state", func(tx pgx.Tx) error {
-		return store.SaveSourceState(ctx, reader{tx}, dialect, state)
-	})
 }
 
 // takenSlugs returns which of slugs are stored, asked for slugsPerQuery

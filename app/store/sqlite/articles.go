@@ -3,35 +3,13 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"time"
 
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/store"
 )
 
-// Put inserts or updates the articles, all in one transaction. An article
-// that fails validation aborts the whole call and nothing is written.
-func (s *Store) Put(ctx context.Context, articles ...news.Article) error {
-	for _, a := range articles { // before any transaction: Validate's error as it is
-		if err := store.Validate(a); err != nil {
-			return err
-		}
-	}
-	return s.write(ctx, "put articles", func(tx *sql.Tx) error {
-		return store.PutArticles(ctx, reader{tx}, millis, articles)
-	})
-}
-
-// Delete removes the article with this slug, and forgets the images only
-// it pointed at.
-func (s *Store) Delete(ctx context.Context, slug string) error {
-	return s.write(ctx, fmt.Sprintf("delete article %q", slug), func(tx *sql.Tx) error {
-		return store.DeleteArticle(ctx, reader{tx}, slug)
-	})
-}
-
-// dialect is how SQLite's SQL differs, for store.SQLReader: times in
+// dialect is how SQLite's SQL differs: times in
 // Unix milliseconds, text compared byte by byte by default.
 var dialect = store.Dialect{
 	ScanArticle: func(scan func(dest ...any) error) (news.Article, error) {
@@ -43,6 +21,9 @@ var dialect = store.Dialect{
 		return &ms, func() time.Time { return fromMillis(ms) }
 	},
 	NullTime: func(t time.Time) any { return toMillis(t) },
+	At:       millis,
+	JSON:     "?",
+	Now:      "CAST(unixepoch('subsec') * 1000 AS INTEGER)",
 }
 
 // reader is the database, or a transaction, as store.SQLReader and the

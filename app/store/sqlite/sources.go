@@ -11,29 +11,6 @@ import (
 	"github.com/kiosque/kiosque/app/store"
 )
 
-var _ store.SourceStore = (*Store)(nil)
-
-// ApplyImport runs the import (store.RunImport) in one
-// transaction: the origin's articles gone from the source are removed,
-// those changed are updated in place, new ones inserted under a free slug,
-// and the images and the source's state are saved with them.
-func (s *Store) ApplyImport(ctx context.Context, imp store.Import) (store.ImportResult, error) {
-	if err := imp.Check(); err != nil {
-		return store.ImportResult{}, err
-	}
-	var result store.ImportResult
-	err := s.write(ctx, "apply import from "+imp.Origin, func(tx *sql.Tx) (err error) {
-		result, err = store.RunImport(ctx, reader{tx}, dialect, imp, func(plan *store.ImportPlan) error {
-			return writeArticles(ctx, tx, imp.Origin, plan)
-		})
-		return err
-	})
-	if err != nil {
-		return store.ImportResult{}, err
-	}
-	return result, nil
-}
-
 // writeArticles runs the plan's updates and inserts, the inserts under
 // the first free slug, which it adds to the plan's result.
 func writeArticles(ctx context.Context, tx *sql.Tx, origin string, plan *store.ImportPlan) error {
@@ -70,14 +47,6 @@ func writeArticles(ctx context.Context, tx *sql.Tx, origin string, plan *store.I
 		plan.Result.Added = append(plan.Result.Added, slug)
 	}
 	return nil
-}
-
-// SaveSourceState records the state of a source.
-func (s *Store) SaveSourceState(ctx context.Context, state store.SourceState) error {
-	if state.Key == "" {
-		return errors.New("save source state: key is empty")
-	}
-	return store.SaveSourceState(ctx, reader{s.db}, dialect, state)
 }
 
 // freeSlug returns want when it is free, or else the first free slug of

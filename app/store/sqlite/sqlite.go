@@ -21,6 +21,7 @@ import (
 // Store is a store.Store in one SQLite file.
 type Store struct {
 	store.SQLReader // the reads both stores share
+	store.SQLWriter // and the writes
 
 	db  *sql.DB
 	dir string // the data folder
@@ -58,7 +59,14 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	return &Store{SQLReader: store.NewSQLReader(reader{db}, dialect), db: db, dir: dir}, nil
+	return newStore(db, dir), nil
+}
+
+// newStore is the store on the database db of the folder dir.
+func newStore(db *sql.DB, dir string) *Store {
+	s := &Store{SQLReader: store.NewSQLReader(reader{db}, dialect), db: db, dir: dir}
+	s.SQLWriter = store.NewSQLWriter(reader{db}, dialect, s.inTx)
+	return s
 }
 
 // OpenAsIs opens the store in the folder dir, which must exist, without
@@ -83,7 +91,7 @@ func OpenAsIs(ctx context.Context, dir string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: its schema is version %d, this program's is %d: use the kiosque that serves it (a server of this release migrates the store when it starts)", path, version, latest)
 	}
-	return &Store{SQLReader: store.NewSQLReader(reader{db}, dialect), db: db, dir: dir}, nil
+	return newStore(db, dir), nil
 }
 
 // openDB opens the database file of the folder dir.
@@ -114,6 +122,25 @@ func (s *Store) write(ctx context.Context, what string, f func(tx *sql.Tx) error
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
+}
+
+// inTx is write for the writes both stores share (store.SQLWriter).
+func (s *Store) inTx(ctx context.Context, what string, f func(tx store.WriteTx) error) error {
+	return s.write(ctx, what, func(tx *sql.Tx) error { return f(writeTx{reader{tx}, tx}) })
+}
+
+// writeTx is a transaction as store.SQLWriter asks it.
+type writeTx struct {
+	reader
+	tx *sql.Tx
+}
+
+func (t writeTx) WriteArticles(ctx context.Context, origin string, plan *store.ImportPlan) error {
+	return writeArticles(ctx, t.tx, origin, plan)
+}
+
+func (t writeTx) DropFromLists(ctx context.Context, slugs []string) error {
+	return dropFromLists(ctx, t.tx, slugs)
 }
 
 // Close closes the database.

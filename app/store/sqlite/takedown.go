@@ -7,41 +7,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/kiosque/kiosque/app/store"
 )
-
-var _ store.Takedowns = (*Store)(nil)
-
-// Block removes the articles ref names and puts them on the block list, in
-// one transaction (see store.ApplyBlock).
-func (s *Store) Block(ctx context.Context, ref string) (store.Takedown, error) {
-	var done store.Takedown
-	err := s.write(ctx, fmt.Sprintf("block %q", ref), func(tx *sql.Tx) (err error) {
-		done, err = store.ApplyBlock(ctx, takedownTx(tx), ref, time.Now().UTC().Truncate(time.Millisecond))
-		return err
-	})
-	return done, err
-}
-
-// Unblock takes the entries ref names off the block list (see
-// store.ApplyUnblock).
-func (s *Store) Unblock(ctx context.Context, ref string) ([]store.Block, error) {
-	var entries []store.Block
-	err := s.write(ctx, fmt.Sprintf("unblock %q", ref), func(tx *sql.Tx) (err error) {
-		entries, err = store.ApplyUnblock(ctx, takedownTx(tx), ref)
-		return err
-	})
-	return entries, err
-}
-
-// takedownTx is a takedown's transaction, as store.TakedownTx.
-func takedownTx(tx *sql.Tx) store.TakedownTx {
-	return store.NewTakedownTx(reader{tx}, dialect, func(ctx context.Context, slugs []string) error {
-		return dropFromLists(ctx, tx, slugs)
-	})
-}
 
 // dropFromLists takes the slugs out of every related list that names
 // them: readers would skip them, but a list keeps its length.
