@@ -10,8 +10,6 @@ import (
 	"github.com/kiosque/kiosque/app/store"
 )
 
-var _ store.Insights = (*Store)(nil)
-
 // AddInsights adds counts to the stored ones, in one statement. No trigger
 // counts it as a change: counts, which no answer shows, must not drop the
 // answers every replica keeps. Replicas add to the same keys at once: the

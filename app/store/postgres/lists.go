@@ -7,8 +7,6 @@ import (
 	"github.com/kiosque/kiosque/app/store"
 )
 
-var _ store.BaselineLists = (*Store)(nil)
-
 // Sizes counts the articles, the related lists and their entries.
 func (s *Store) Sizes(ctx context.Context) (store.Sizes, error) {
 	var z store.Sizes

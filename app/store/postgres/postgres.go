@@ -44,14 +44,8 @@ type Store struct {
 	closed  bool
 }
 
-var (
-	_ store.Store         = (*Store)(nil)
-	_ store.SourceStore   = (*Store)(nil)
-	_ store.MediaStore    = (*Store)(nil)
-	_ store.Lists         = (*Store)(nil)
-	_ store.Locker        = (*Store)(nil)
-	_ store.ChangeCounter = (*Store)(nil)
-)
+// A Store is all a server needs of its store.
+var _ store.Backend = (*Store)(nil)
 
 // Options tune the connections. A zero field takes the setting the URL
 // gives (pool_max_conns, connect_timeout, statement_timeout), or else the

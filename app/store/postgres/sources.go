@@ -58,6 +58,22 @@ func writeArticles(ctx context.Context, tx pgx.Tx, origin string, plan *store.Im
 	return writes.flush()
 }
 
+// queueArticleMedia queues the statements that record the images the
+// article with this slug points at, in place of those recorded before.
+func queueArticleMedia(queue func(what, sql string, args ...any) error, slug string, keys []string, replace bool) error {
+	if replace {
+		if err := queue(fmt.Sprintf("forget the images of %q", slug),
+			"DELETE FROM article_media WHERE article_id = (SELECT id FROM articles WHERE slug = $1)", slug); err != nil {
+			return err
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	return queue(fmt.Sprintf("record the images of %q", slug),
+		"INSERT INTO article_media (article_id, key) SELECT id, unnest($2::text[]) FROM articles WHERE slug = $1", slug, keys)
+}
+
 // writesPerBatch is how many inserts and updates an import sends in one
 // round trip.
 const writesPerBatch = 1000

@@ -7,8 +7,6 @@ import (
 	"github.com/kiosque/kiosque/app/store"
 )
 
-var _ store.Insights = (*Store)(nil)
-
 // AddInsights adds counts to the stored ones, in one transaction. It
 // writes on the connection ChangeCount reads: SQLite's data_version counts
 // the commits of other connections only, so that counts, which no answer

@@ -14,8 +14,6 @@ import (
 	"github.com/kiosque/kiosque/app/store"
 )
 
-var _ store.Locker = (*Store)(nil)
-
 // fileLock is a lock held as an flock on an open file. It is never lost:
 // the kernel keeps it while the file is open.
 type fileLock struct {

@@ -37,10 +37,8 @@ type Store struct {
 	locks   map[*fileLock]struct{} // held, for Close to release
 }
 
-var (
-	_ store.Store         = (*Store)(nil)
-	_ store.ChangeCounter = (*Store)(nil)
-)
+// A Store is all a server needs of its store.
+var _ store.Backend = (*Store)(nil)
 
 // FileName is the name of the database file inside the data folder.
 const FileName = "kiosque.db"
