@@ -97,29 +97,11 @@ func (s *server) takeEvents() http.Handler {
 	})
 }
 
+// takeEvent takes a beacon, or says why not.
 func (s *server) takeEvent(w http.ResponseWriter, r *http.Request) eventAnswer {
-	if r.Method != http.MethodPost {
-		a := eventProblem(http.StatusMethodNotAllowed, "events are sent with POST", "")
-		a.allow = "POST"
-		return a
-	}
-	// A beacon of a string is text/plain, which no preflight holds up
-	// (WordPress's frames send from origin null).
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		if mt, _, _ := mime.ParseMediaType(ct); mt != "text/plain" && mt != "application/json" {
-			return eventProblem(http.StatusUnsupportedMediaType, "an event is JSON, sent as text/plain or application/json", "")
-		}
-	}
-	if r.ContentLength > events.MaxBody {
-		return eventProblem(http.StatusRequestEntityTooLarge, events.ErrTooLarge.Error(), "")
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, events.MaxBody))
-	var tooLarge *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooLarge):
-		return eventProblem(http.StatusRequestEntityTooLarge, events.ErrTooLarge.Error(), "")
-	case err != nil:
-		return eventProblem(http.StatusBadRequest, "the body could not be read: "+err.Error(), "")
+	body, refusal, refused := readBeacon(w, r)
+	if refused {
+		return refusal
 	}
 	if events.IsBot(r.Header.Get("User-Agent")) {
 		return taken
@@ -128,15 +110,8 @@ func (s *server) takeEvent(w http.ResponseWriter, r *http.Request) eventAnswer {
 		return eventProblem(http.StatusForbidden, why, "")
 	}
 	client := s.clientAddress(peerOf(r.RemoteAddr), lastForwarded(r.Header, "X-Forwarded-For"))
-	if !s.Insights.Limiter.Allow(client) {
-		a := eventProblem(http.StatusTooManyRequests, "too many events from this address; wait a second", "")
-		a.retryAfter = "1"
-		return a
-	}
-	if s.Insights.Ceiling != nil && !s.Insights.Ceiling.Allow() {
-		a := eventProblem(http.StatusServiceUnavailable, "the server takes no more events for now; try again in a second", "")
-		a.retryAfter = "1"
-		return a
+	if refusal, refused := s.admitEvent(client); refused {
+		return refusal
 	}
 	e, err := events.Decode(body)
 	if err != nil {
@@ -147,23 +122,8 @@ func (s *server) takeEvent(w http.ResponseWriter, r *http.Request) eventAnswer {
 		}
 		return eventProblem(http.StatusBadRequest, "the event is not one: "+err.Error(), param)
 	}
-	// No carousel of this server merges two rankers: an outcome or a
-	// credit would be forged, or a page's from before a restart.
-	if e.Variant > 0 && s.Insights.Interleave == 0 {
-		return eventProblem(http.StatusUnprocessableEntity, "this server interleaves no carousel (-interleave 0)", "variant")
-	}
-	for _, f := range [2]struct{ name, slug string }{{"article", e.Article}, {"from", e.From}} {
-		if f.slug == "" {
-			continue
-		}
-		known, err := s.known.Has(r.Context(), f.slug)
-		if err != nil {
-			s.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", "/api/v1/events", "err", err)
-			return eventProblem(http.StatusInternalServerError, "the server could not answer; it has been logged", "")
-		}
-		if !known {
-			return eventProblem(http.StatusUnprocessableEntity, "no article with this slug", f.name)
-		}
+	if refusal, refused := s.checkEvent(r, e); refused {
+		return refusal
 	}
 	if weighs := e.Kind == events.Outcome || e.Ranker != ""; weighs && s.Insights.Verdicts != nil && !s.Insights.Verdicts.Allow(client) {
 		if e.Kind == events.Outcome {
@@ -180,6 +140,76 @@ func (s *server) takeEvent(w http.ResponseWriter, r *http.Request) eventAnswer {
 		return a
 	}
 	return taken
+}
+
+// readBeacon reads a beacon's body, or refuses it for its method, its
+// type or its size.
+func readBeacon(w http.ResponseWriter, r *http.Request) (body []byte, refusal eventAnswer, refused bool) {
+	if r.Method != http.MethodPost {
+		a := eventProblem(http.StatusMethodNotAllowed, "events are sent with POST", "")
+		a.allow = "POST"
+		return nil, a, true
+	}
+	// A beacon of a string is text/plain, which no preflight holds up
+	// (WordPress's frames send from origin null).
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, _ := mime.ParseMediaType(ct); mt != "text/plain" && mt != "application/json" {
+			return nil, eventProblem(http.StatusUnsupportedMediaType, "an event is JSON, sent as text/plain or application/json", ""), true
+		}
+	}
+	if r.ContentLength > events.MaxBody {
+		return nil, eventProblem(http.StatusRequestEntityTooLarge, events.ErrTooLarge.Error(), ""), true
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, events.MaxBody))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return nil, eventProblem(http.StatusRequestEntityTooLarge, events.ErrTooLarge.Error(), ""), true
+	case err != nil:
+		return nil, eventProblem(http.StatusBadRequest, "the body could not be read: "+err.Error(), ""), true
+	}
+	return body, taken, false
+}
+
+// admitEvent refuses an event from a client that sent too many, or when
+// the server takes no more.
+func (s *server) admitEvent(client netip.Addr) (refusal eventAnswer, refused bool) {
+	if !s.Insights.Limiter.Allow(client) {
+		a := eventProblem(http.StatusTooManyRequests, "too many events from this address; wait a second", "")
+		a.retryAfter = "1"
+		return a, true
+	}
+	if s.Insights.Ceiling != nil && !s.Insights.Ceiling.Allow() {
+		a := eventProblem(http.StatusServiceUnavailable, "the server takes no more events for now; try again in a second", "")
+		a.retryAfter = "1"
+		return a, true
+	}
+	return taken, false
+}
+
+// checkEvent refuses an event that this server's pages cannot have sent:
+// one of an interleaved carousel where none is, or about an article
+// unknown.
+func (s *server) checkEvent(r *http.Request, e events.Event) (refusal eventAnswer, refused bool) {
+	// No carousel of this server merges two rankers: an outcome or a
+	// credit would be forged, or a page's from before a restart.
+	if e.Variant > 0 && s.Insights.Interleave == 0 {
+		return eventProblem(http.StatusUnprocessableEntity, "this server interleaves no carousel (-interleave 0)", "variant"), true
+	}
+	for _, f := range [2]struct{ name, slug string }{{"article", e.Article}, {"from", e.From}} {
+		if f.slug == "" {
+			continue
+		}
+		known, err := s.known.Has(r.Context(), f.slug)
+		if err != nil {
+			s.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", "/api/v1/events", "err", err)
+			return eventProblem(http.StatusInternalServerError, "the server could not answer; it has been logged", ""), true
+		}
+		if !known {
+			return eventProblem(http.StatusUnprocessableEntity, "no article with this slug", f.name), true
+		}
+	}
+	return taken, false
 }
 
 // fromOurFrame tells why a beacon is not what the widget's frame sends,
