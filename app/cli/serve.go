@@ -78,11 +78,40 @@ PostgreSQL database of -store, shared by several servers.
 `
 
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
-	var (
-		c    serveConfig
-		lang string
-	)
+	var c serveConfig
 	fs := newCommand("serve", serveSynopsis, stderr)
+	v := c.define(fs)
+	if err := fs.parse(args, getenv); err != nil {
+		return c, err
+	}
+	if err := c.checkInsights(v); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	if err := c.checkSite(v.lang); err != nil {
+		return c, err
+	}
+	if err := c.checkServing(getenv); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// serveFlagValues are the flags of serve read into something else than
+// their field of serveConfig.
+type serveFlagValues struct {
+	lang      string
+	insights  *bool
+	tokenFile *string
+	retention *int
+}
+
+// define defines the flags of serve on fs, which parses them into c and
+// the values it returns.
+func (c *serveConfig) define(fs *command) *serveFlagValues {
+	v := &serveFlagValues{}
 	fs.StringVar(&c.addr, "addr", ":8080", "address to listen on")
 	fs.IntVar(&c.maxConns, "max-conns", 0, "connections open at once; past it, new ones wait until others close (default: three quarters of the file descriptor limit, at most 10000)")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", "", `private address of /metrics, in Prometheus' format ("127.0.0.1:9090"); default: none`)
@@ -90,7 +119,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&c.storeURL, "store", "", "a PostgreSQL store shared by several servers, postgres://user@host/db; default: SQLite in the -data folder")
 	fs.StringVar(&c.webDir, "web", "", "serve the static files and app.wasm from this folder instead of those built into the binary (development)")
 	fs.StringVar(&c.site, "site", "", `the publisher's name, in titles, the manifest and oEmbed (default "Kiosque", or "`+sample.SiteName+`" on the sample)`)
-	fs.StringVar(&lang, "lang", "fr", "the site's language, for readers who ask for none it speaks: fr, ar or en")
+	fs.StringVar(&v.lang, "lang", "fr", "the site's language, for readers who ask for none it speaks: fr, ar or en")
 	fs.StringVar(&c.description, "description", "", "what the site is, in a sentence, for the manifest and link previews (default: a line in the site's language)")
 	fs.StringVar(&c.frameAncestors, "frame-ancestors", "*", `sites allowed to frame the widget, as CSP sources separated by spaces or commas ("https://a.example https://b.example")`)
 	fs.StringVar(&c.embedTheme, "embed-theme", "light", "the widget's theme on partner sites when its address names none: light, dark or auto (the reader's system's)")
@@ -107,78 +136,88 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.DurationVar(&c.pollEvery, "poll", 15*time.Minute, "how often to poll each source")
 	fs.StringVar(&c.sourceLang, "source-lang", "fr", "language of sources that do not declare one: fr, ar or en")
 	fs.IntVar(&c.cacheMB, "cache-size", answers.DefaultMaxBytes>>20, "megabytes of memory for kept answers (pages, widgets, JSON)")
-	insights := fs.Bool("insights", true, "count the widget's views and clicks on partner sites, anonymously (no cookie, no identifier), for the publisher's dashboard")
+	v.insights = fs.Bool("insights", true, "count the widget's views and clicks on partner sites, anonymously (no cookie, no identifier), for the publisher's dashboard")
 	fs.StringVar(&c.insights.AdminToken, "admin-token", "", "the `token` that opens the publisher's dashboard at /insights (at least 16 characters, random: openssl rand -base64 24); none: nobody may open it. It shows in ps: prefer -admin-token-file")
-	tokenFile := fs.String("admin-token-file", "", "a `file` that holds the token of -admin-token, which ps does not show")
+	v.tokenFile = fs.String("admin-token-file", "", "a `file` that holds the token of -admin-token, which ps does not show")
 	fs.Var(&c.purges, "purge", "a cache in front of the servers to purge at every change: varnish+http://HOST:PORT (Varnish with xkey), fastly://SERVICE_ID (token in KIOSQUE_FASTLY_TOKEN) or cloudflare://ZONE_ID (token in KIOSQUE_CLOUDFLARE_TOKEN); with one, caches may keep pages and widgets a day (repeatable, or several separated by commas or spaces)")
 	fs.Float64Var(&c.insights.Interleave, "interleave", 0, "the `share` of article widgets' views (0 to 1) whose carousel interleaves the ranker with a plain baseline, to measure it on readers")
-	retention := fs.Int("insights-retention", int(replica.DefaultRetention/(24*time.Hour)), "the `days` insight counts are kept; older ones are deleted every hour")
+	v.retention = fs.Int("insights-retention", int(replica.DefaultRetention/(24*time.Hour)), "the `days` insight counts are kept; older ones are deleted every hour")
 	fs.Float64Var(&c.insights.Ceiling, "insights-ceiling", replica.DefaultCeiling, "the `events` a second this server counts from all clients together; past it, beacons get 503")
-	if err := fs.parse(args, getenv); err != nil {
-		return c, err
-	}
+	return v
+}
+
+// checkInsights checks the flags of the insights, and reads the admin's
+// token.
+func (c *serveConfig) checkInsights(v *serveFlagValues) error {
 	var err error
-	if c.insights.AdminToken, err = adminToken(c.insights.AdminToken, *tokenFile); err != nil {
-		return c, err
+	if c.insights.AdminToken, err = adminToken(c.insights.AdminToken, *v.tokenFile); err != nil {
+		return err
 	}
-	c.insights.Retention = time.Duration(*retention) * 24 * time.Hour
-	if *retention < 1 {
-		return c, fmt.Errorf("serve: -insights-retention %d: keep counts at least 1 day", *retention)
+	c.insights.Retention = time.Duration(*v.retention) * 24 * time.Hour
+	if *v.retention < 1 {
+		return fmt.Errorf("serve: -insights-retention %d: keep counts at least 1 day", *v.retention)
 	}
 	if c.insights.Ceiling <= 0 {
-		return c, fmt.Errorf("serve: -insights-ceiling %g: give a number of events a second, above 0", c.insights.Ceiling)
+		return fmt.Errorf("serve: -insights-ceiling %g: give a number of events a second, above 0", c.insights.Ceiling)
 	}
-	if err := checkInsights(&c.insights, *insights); err != nil {
-		return c, err
-	}
-	if fs.NArg() > 0 {
-		return c, fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
-	}
+	return checkInsights(&c.insights, *v.insights)
+}
+
+// checkSite checks the flags of what the site says and shows: its
+// address, its languages, who may frame it, its theme.
+func (c *serveConfig) checkSite(lang string) error {
 	if c.publicURL != "" {
 		u, err := url.Parse(c.publicURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Path, "/") != "" || u.RawQuery != "" {
-			return c, fmt.Errorf("serve: -public-url %q: want a scheme and a host only, such as https://widget.example", c.publicURL)
+			return fmt.Errorf("serve: -public-url %q: want a scheme and a host only, such as https://widget.example", c.publicURL)
 		}
 		c.publicURL = u.Scheme + "://" + u.Host
 	}
 	var ok bool
 	if c.lang, ok = news.ParseLang(lang); !ok {
-		return c, fmt.Errorf("serve: -lang %q: want fr, ar or en", lang)
+		return fmt.Errorf("serve: -lang %q: want fr, ar or en", lang)
 	}
 	// Commas separate sites as in every list here; the header wants spaces.
 	ancestors, err := server.ParseFrameAncestors(strings.Join(listItems(c.frameAncestors), " "))
 	if err != nil {
-		return c, fmt.Errorf("serve: -frame-ancestors %q: %w", c.frameAncestors, err)
+		return fmt.Errorf("serve: -frame-ancestors %q: %w", c.frameAncestors, err)
 	}
 	c.frameAncestors = ancestors
 	if _, err := params.ParseTheme(c.embedTheme); err != nil || c.embedTheme == "" {
-		return c, fmt.Errorf("serve: -embed-theme %q: want light, dark or auto", c.embedTheme)
+		return fmt.Errorf("serve: -embed-theme %q: want light, dark or auto", c.embedTheme)
 	}
 	if _, ok := news.ParseLang(c.sourceLang); !ok {
-		return c, fmt.Errorf("serve: -source-lang %q: want fr, ar or en", c.sourceLang)
+		return fmt.Errorf("serve: -source-lang %q: want fr, ar or en", c.sourceLang)
 	}
+	return nil
+}
+
+// checkServing checks the flags of how the server works: polling, the
+// store, connections, memory, caches to purge, logs, metrics.
+func (c *serveConfig) checkServing(getenv func(string) string) error {
 	if c.pollEvery < 10*time.Second {
-		return c, fmt.Errorf("serve: -poll %s: poll at most every 10 seconds", c.pollEvery)
+		return fmt.Errorf("serve: -poll %s: poll at most every 10 seconds", c.pollEvery)
 	}
 	if c.storeURL != "" && !strings.HasPrefix(c.storeURL, "postgres://") && !strings.HasPrefix(c.storeURL, "postgresql://") {
-		return c, fmt.Errorf("serve: -store %q: want a postgres:// URL, or none for SQLite in the -data folder", redactURL(c.storeURL))
+		return fmt.Errorf("serve: -store %q: want a postgres:// URL, or none for SQLite in the -data folder", redactURL(c.storeURL))
 	}
 	if c.maxConns < 0 {
-		return c, fmt.Errorf("serve: -max-conns %d: give a number of connections, or 0 for the default", c.maxConns)
+		return fmt.Errorf("serve: -max-conns %d: give a number of connections, or 0 for the default", c.maxConns)
 	}
 	if c.cacheMB < 1 {
-		return c, fmt.Errorf("serve: -cache-size %d: give at least 1 megabyte", c.cacheMB)
+		return fmt.Errorf("serve: -cache-size %d: give at least 1 megabyte", c.cacheMB)
 	}
+	var err error
 	if c.caches, err = newCaches(c.purges, getenv, c.envProxy); err != nil {
-		return c, fmt.Errorf("serve: -purge %w", err)
+		return fmt.Errorf("serve: -purge %w", err)
 	}
 	if c.logFormat != "text" && c.logFormat != "json" {
-		return c, fmt.Errorf("serve: -log-format %q: want text or json", c.logFormat)
+		return fmt.Errorf("serve: -log-format %q: want text or json", c.logFormat)
 	}
 	if c.metricsAddr != "" && c.metricsAddr == c.addr && !strings.HasSuffix(c.addr, ":0") {
-		return c, fmt.Errorf("serve: -metrics-addr %s: must differ from -addr, so that /metrics stays private", c.metricsAddr)
+		return fmt.Errorf("serve: -metrics-addr %s: must differ from -addr, so that /metrics stays private", c.metricsAddr)
 	}
-	return c, nil
+	return nil
 }
 
 func serveCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -190,14 +229,8 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	if c.insights.Off && c.insights.AdminToken != "" {
 		log.Warn("-insights=false turns the dashboard off: /insights answers 404 whatever -admin-token says; drop -insights=false to open it")
 	}
-	ctx, stop := context.WithCancel(ctx)
-	defer stop()
-	signals := make(chan os.Signal, 2)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(signals)
-	finished := make(chan struct{})
-	defer close(finished)
-	go stopOnSignals(ctx, log, signals, finished, stop, func() { os.Exit(1) })
+	ctx, stopSignals := onSignals(ctx, log)
+	defer stopSignals()
 
 	web, err := c.webFiles()
 	if err != nil {
@@ -235,21 +268,12 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	opts.MaxConns = c.maxConns
 	site := http.Handler(r.Site())
 	if m != nil {
-		m.WatchAnswers(r.Answers())
-		m.WatchStore(st)
-		m.WatchLeader(r.Leading)
-		rel := thisRelease()
-		m.Release(rel.name(), rel.Go, rel.GoApp)
+		watchReplica(m, r, st)
 		site = m.Measure(site, server.RouteOf)
-		metricsLn, err := net.Listen("tcp", c.metricsAddr)
+		metricsLn, err := listenForMetrics(log, stdout, c.metricsAddr)
 		if err != nil {
 			ln.Close()
-			return fmt.Errorf("listen on %s for the metrics: %w", c.metricsAddr, err)
-		}
-		warnIfPublic(log, metricsLn.Addr())
-		log.Info("serving the metrics", "url", "http://"+displayAddr(metricsLn.Addr())+"/metrics")
-		if isTerminal(stdout) {
-			fmt.Fprintf(stdout, "Metrics are on http://%s/metrics\n", displayAddr(metricsLn.Addr()))
+			return err
 		}
 		background.Go(func() { serveMetrics(work, log, metricsLn, m) })
 	}
@@ -259,12 +283,7 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 		keepRecorded := c.checkSharedSettings(ctx, log, settings, ln.Addr())
 		background.Go(func() { keepRecorded(work) })
 	}
-	log.Info("serving", "url", "http://"+displayAddr(ln.Addr()), "store", c.storeName(), "site", c.site)
-	// Whoever reads the log finds the address in the line above; a person
-	// at a terminal gets it plainly.
-	if isTerminal(stdout) {
-		fmt.Fprintf(stdout, "Kiosque is serving on http://%s\n", displayAddr(ln.Addr()))
-	}
+	c.announce(log, stdout, ln.Addr())
 
 	err = front.Serve(ctx, ln, site, opts)
 	// The requests are drained: the counts they made go to the store.
@@ -273,6 +292,55 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	background.Wait()
 	log.Info("stopped", "err", err)
 	return err
+}
+
+// watchReplica has m report on the replica r and its store at every
+// scrape, with the release.
+func watchReplica(m *metrics.Metrics, r *replica.Replica, st store.Backend) {
+	m.WatchAnswers(r.Answers())
+	m.WatchStore(st)
+	m.WatchLeader(r.Leading)
+	rel := thisRelease()
+	m.Release(rel.name(), rel.Go, rel.GoApp)
+}
+
+// announce says where the server listens, at addr.
+func (c serveConfig) announce(log *slog.Logger, stdout io.Writer, addr net.Addr) {
+	log.Info("serving", "url", "http://"+displayAddr(addr), "store", c.storeName(), "site", c.site)
+	// Whoever reads the log finds the address in the line above; a person
+	// at a terminal gets it plainly.
+	if isTerminal(stdout) {
+		fmt.Fprintf(stdout, "Kiosque is serving on http://%s\n", displayAddr(addr))
+	}
+}
+
+// onSignals is ctx, done at the first SIGINT or SIGTERM (see
+// stopOnSignals); stop ends the watch.
+func onSignals(ctx context.Context, log *slog.Logger) (_ context.Context, stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	finished := make(chan struct{})
+	go stopOnSignals(ctx, log, signals, finished, cancel, func() { os.Exit(1) })
+	return ctx, func() {
+		close(finished)
+		signal.Stop(signals)
+		cancel()
+	}
+}
+
+// listenForMetrics listens on addr for /metrics, and says where.
+func listenForMetrics(log *slog.Logger, stdout io.Writer, addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s for the metrics: %w", addr, err)
+	}
+	warnIfPublic(log, ln.Addr())
+	log.Info("serving the metrics", "url", "http://"+displayAddr(ln.Addr())+"/metrics")
+	if isTerminal(stdout) {
+		fmt.Fprintf(stdout, "Metrics are on http://%s/metrics\n", displayAddr(ln.Addr()))
+	}
+	return ln, nil
 }
 
 // logger is the log of -log-level and -log-format, on stderr.
