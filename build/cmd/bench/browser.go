@@ -178,12 +178,29 @@ func measureBrowser(ctx context.Context, o options, t *table) error {
 	if err != nil {
 		return err
 	}
-	profile, err := os.MkdirTemp("", "kiosque-bench-chromium-")
+	browser, stop, err := startChromium(ctx)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(profile)
-	alloc, cancel := chromedp.NewExecAllocator(ctx,
+	defer stop()
+	if err := measurePageView(browser, sites, t); err != nil {
+		return err
+	}
+	embed := sites.widget + "/embed?article=" + seedSlug + "&lang=fr"
+	if err := measureMainThread(browser, embed, t); err != nil {
+		return err
+	}
+	return measureFirstCard(browser, sites, embed, t)
+}
+
+// startChromium starts a headless Chromium, with a profile of its own
+// that stop removes, in a phone's window.
+func startChromium(ctx context.Context) (browser context.Context, stop func(), err error) {
+	profile, err := os.MkdirTemp("", "kiosque-bench-chromium-")
+	if err != nil {
+		return nil, nil, err
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath("/usr/bin/chromium"),
 		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-background-networking", true),
@@ -192,14 +209,22 @@ func measureBrowser(ctx context.Context, o options, t *table) error {
 		chromedp.UserDataDir(filepath.Join(profile, "profile")),
 		chromedp.WindowSize(412, 915),
 	)
-	defer cancel()
-	browser, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	if err := chromedp.Do(browser); err != nil {
-		return fmt.Errorf("start Chromium: %w", err)
+	browser, cancelBrowser := chromedp.NewContext(alloc)
+	stop = func() {
+		cancelBrowser()
+		cancelAlloc()
+		os.RemoveAll(profile)
 	}
+	if err := chromedp.Do(browser); err != nil {
+		stop()
+		return nil, nil, fmt.Errorf("start Chromium: %w", err)
+	}
+	return browser, stop, nil
+}
 
-	// A partner's page view: bytes from the widget's server.
+// measurePageView counts the bytes a partner's page view takes from the
+// widget's server, with no interaction and after the reader's intent.
+func measurePageView(browser context.Context, sites *benchSites, t *table) error {
 	var idleKB, intentKB []float64
 	for range browserRuns {
 		idle, intent, err := pageViewBytes(browser, sites)
@@ -211,9 +236,13 @@ func measureBrowser(ctx context.Context, o options, t *table) error {
 	const view = "partner page view"
 	t.limit(view, "KB from the widget's server, no interaction", medianOf(idleKB), "KB", pageViewBudgetKB)
 	t.add(view, "KB from the widget's server, after intent", fmt.Sprintf("%.0f KB", medianOf(intentKB)))
+	return nil
+}
 
-	// The widget's document on its own, with the CPU slowed down.
-	embed := sites.widget + "/embed?article=" + seedSlug + "&lang=fr"
+// measureMainThread measures the main-thread work of the widget's
+// document at embed on its own, with the CPU slowed down, against the
+// same document with the wasm blocked.
+func measureMainThread(browser context.Context, embed string, t *table) error {
 	cases := []struct {
 		name    string
 		url     string
@@ -242,9 +271,12 @@ func measureBrowser(ctx context.Context, o options, t *table) error {
 	t.compare(main, "no interaction vs no wasm", work["no interaction"], reference, "ms", 0, mainThreadBudget)
 	t.compare(main, "after intent vs no wasm", work["after intent"], reference, "ms", 0, 0)
 	t.compare(main, "wasm at once vs no wasm", work["wasm at once (first release)"], reference, "ms", 0, 0)
+	return nil
+}
 
-	// The time to the first card: Kiosque's /embed against the same
-	// document as a static file.
+// measureFirstCard measures the time to the first card: Kiosque's
+// document at embed against the same document as a static file.
+func measureFirstCard(browser context.Context, sites *benchSites, embed string, t *table) error {
 	var served, static []float64
 	for range firstCardRuns {
 		ms, err := firstCardMS(browser, embed)

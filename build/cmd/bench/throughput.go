@@ -62,15 +62,33 @@ func measureThroughput(ctx context.Context, o options, t *table) error {
 	return nil
 }
 
+// compareWithNginx compares Kiosque, with extra articles beside the
+// sample's, with nginx serving its answers, probe by probe.
 func compareWithNginx(ctx context.Context, o options, t *table, extra int) error {
 	k, err := startWith(ctx, o, extra)
 	if err != nil {
 		return err
 	}
 	defer k.stop()
+	ng, served, err := nginxWithAnswersOf(ctx, o, k)
+	if err != nil {
+		return err
+	}
+	defer ng.close()
 
-	// nginx serves each answer Kiosque gives, with its headers; a
-	// conditional request asks for the answer of the probe before it.
+	group := fmt.Sprintf("throughput, %d articles", extra+36)
+	for i, p := range probes {
+		if err := compareProbe(ctx, o, t, group, p, k.url+p.path, ng.url+served[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nginxWithAnswersOf starts nginx serving each answer Kiosque (k) gives,
+// with its headers, and returns the path it serves each probe's at; a
+// conditional request asks for the answer of the probe before it.
+func nginxWithAnswersOf(ctx context.Context, o options, k *kiosque) (*nginx, map[int]string, error) {
 	var files []nginxFile
 	bodies := map[string][]byte{}
 	served := map[int]string{} // probe → nginx's path
@@ -81,7 +99,7 @@ func compareWithNginx(ctx context.Context, o options, t *table, extra int) error
 		}
 		res, body, err := fetch(k.url+p.path, p.encoding, "")
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		name := fmt.Sprintf("/answer-%d", i)
 		h := http.Header{}
@@ -98,62 +116,62 @@ func compareWithNginx(ctx context.Context, o options, t *table, extra int) error
 	}
 	ng, err := startNginx(ctx, o, files, bodies)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	defer ng.close()
+	return ng, served, nil
+}
 
-	group := fmt.Sprintf("throughput, %d articles", extra+36)
-	for i, p := range probes {
-		kiosqueURL, nginxURL := k.url+p.path, ng.url+served[i]
-		var kHeaders, nHeaders []string
-		if p.encoding != "" {
-			kHeaders = append(kHeaders, "Accept-Encoding: "+p.encoding)
-			nHeaders = append(nHeaders, "Accept-Encoding: "+p.encoding)
-		}
-		if p.revalid {
-			kTag, err := tagOf(kiosqueURL, p.encoding)
-			if err != nil {
-				return err
-			}
-			nTag, err := tagOf(nginxURL, p.encoding)
-			if err != nil {
-				return err
-			}
-			kHeaders = append(kHeaders, "If-None-Match: "+kTag)
-			nHeaders = append(nHeaders, "If-None-Match: "+nTag)
-		}
-		// Each round runs Kiosque then nginx, back to back: the ratio of a
-		// round is measured under the same conditions.
-		var kRuns, nRuns []wrkResult
-		var rates, tails, steady []float64
-		var kSteady, nSteady []float64
-		for round := 0; round < o.rounds; round++ {
-			kr, err := runWrk(ctx, o, kiosqueURL, kHeaders, round == 0)
-			if err != nil {
-				return fmt.Errorf("kiosque %s: %w", p.name, err)
-			}
-			nr, err := runWrk(ctx, o, nginxURL, nHeaders, round == 0)
-			if err != nil {
-				return fmt.Errorf("nginx %s: %w", p.name, err)
-			}
-			kRuns, nRuns = append(kRuns, kr), append(nRuns, nr)
-			rates, tails = append(rates, kr.rps/nr.rps), append(tails, kr.p99ms/nr.p99ms)
-			kp, err := constantLoadP99(ctx, o, kiosqueURL, kHeaders)
-			if err != nil {
-				return fmt.Errorf("kiosque %s: %w", p.name, err)
-			}
-			np, err := constantLoadP99(ctx, o, nginxURL, nHeaders)
-			if err != nil {
-				return fmt.Errorf("nginx %s: %w", p.name, err)
-			}
-			kSteady, nSteady = append(kSteady, kp), append(nSteady, np)
-			steady = append(steady, kp/np)
-		}
-		kr, nr := median(kRuns), median(nRuns)
-		t.compareRatio(group, p.name+" req/s", kr.rps, nr.rps, medianOf(rates), "req/s", throughputBudget, 0)
-		t.compareRatio(group, p.name+" p99 saturated", kr.p99ms, nr.p99ms, medianOf(tails), "ms", 0, 0)
-		t.compareRatio(group, fmt.Sprintf("%s p99 at %d/s", p.name, constantRate), medianOf(kSteady), medianOf(nSteady), medianOf(steady), "ms", 0, latencyBudget)
+// compareProbe asks p of Kiosque at kiosqueURL and of nginx at nginxURL,
+// at saturation and at a constant rate, and adds the ratios to group.
+func compareProbe(ctx context.Context, o options, t *table, group string, p probe, kiosqueURL, nginxURL string) error {
+	var kHeaders, nHeaders []string
+	if p.encoding != "" {
+		kHeaders = append(kHeaders, "Accept-Encoding: "+p.encoding)
+		nHeaders = append(nHeaders, "Accept-Encoding: "+p.encoding)
 	}
+	if p.revalid {
+		kTag, err := tagOf(kiosqueURL, p.encoding)
+		if err != nil {
+			return err
+		}
+		nTag, err := tagOf(nginxURL, p.encoding)
+		if err != nil {
+			return err
+		}
+		kHeaders = append(kHeaders, "If-None-Match: "+kTag)
+		nHeaders = append(nHeaders, "If-None-Match: "+nTag)
+	}
+	// Each round runs Kiosque then nginx, back to back: the ratio of a
+	// round is measured under the same conditions.
+	var kRuns, nRuns []wrkResult
+	var rates, tails, steady []float64
+	var kSteady, nSteady []float64
+	for round := 0; round < o.rounds; round++ {
+		kr, err := runWrk(ctx, o, kiosqueURL, kHeaders, round == 0)
+		if err != nil {
+			return fmt.Errorf("kiosque %s: %w", p.name, err)
+		}
+		nr, err := runWrk(ctx, o, nginxURL, nHeaders, round == 0)
+		if err != nil {
+			return fmt.Errorf("nginx %s: %w", p.name, err)
+		}
+		kRuns, nRuns = append(kRuns, kr), append(nRuns, nr)
+		rates, tails = append(rates, kr.rps/nr.rps), append(tails, kr.p99ms/nr.p99ms)
+		kp, err := constantLoadP99(ctx, o, kiosqueURL, kHeaders)
+		if err != nil {
+			return fmt.Errorf("kiosque %s: %w", p.name, err)
+		}
+		np, err := constantLoadP99(ctx, o, nginxURL, nHeaders)
+		if err != nil {
+			return fmt.Errorf("nginx %s: %w", p.name, err)
+		}
+		kSteady, nSteady = append(kSteady, kp), append(nSteady, np)
+		steady = append(steady, kp/np)
+	}
+	kr, nr := median(kRuns), median(nRuns)
+	t.compareRatio(group, p.name+" req/s", kr.rps, nr.rps, medianOf(rates), "req/s", throughputBudget, 0)
+	t.compareRatio(group, p.name+" p99 saturated", kr.p99ms, nr.p99ms, medianOf(tails), "ms", 0, 0)
+	t.compareRatio(group, fmt.Sprintf("%s p99 at %d/s", p.name, constantRate), medianOf(kSteady), medianOf(nSteady), medianOf(steady), "ms", 0, latencyBudget)
 	return nil
 }
 
