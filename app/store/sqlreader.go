@@ -57,6 +57,8 @@ type Dialect struct {
 	JSON string
 	// Now is the database's current time, as the store keeps times.
 	Now string
+	// JSONLength is the function that gives a JSON array's length.
+	JSONLength string
 }
 
 // NewSQLReader returns the reader of a store's database.
@@ -290,6 +292,19 @@ func (r SQLReader) lists(ctx context.Context, table, slug string) (map[string][]
 		lists[l.slug] = NonNil(slugs)
 	}
 	return lists, nil
+}
+
+// Sizes counts the articles, the related lists and their entries.
+func (r SQLReader) Sizes(ctx context.Context) (Sizes, error) {
+	rows, err := r.db.Query(ctx, "SELECT (SELECT count(*) FROM articles), count(*), coalesce(sum("+r.dialect.JSONLength+"(list)), 0) FROM related")
+	found, err := collect(rows, err, func(scan func(dest ...any) error) (z Sizes, err error) {
+		err = scan(&z.Articles, &z.Lists, &z.ListEntries)
+		return z, err
+	})
+	if err != nil {
+		return Sizes{}, fmt.Errorf("count what the store holds: %w", err)
+	}
+	return found[0], nil
 }
 
 // MediaURL returns the URL recorded for key.

@@ -69,10 +69,11 @@ var dialect = store.Dialect{
 		var t *time.Time
 		return &t, func() time.Time { return fromNullable(t) }
 	},
-	NullTime: func(t time.Time) any { return toNullable(t) },
-	At:       timestamptz,
-	JSON:     "?::jsonb",
-	Now:      "now()",
+	NullTime:   func(t time.Time) any { return toNullable(t) },
+	At:         timestamptz,
+	JSON:       "?::jsonb",
+	Now:        "now()",
+	JSONLength: "jsonb_array_length",
 }
 
 // numbered is query with its "?" placeholders numbered, $1, $2…

@@ -20,10 +20,11 @@ var dialect = store.Dialect{
 		var ms int64
 		return &ms, func() time.Time { return fromMillis(ms) }
 	},
-	NullTime: func(t time.Time) any { return toMillis(t) },
-	At:       millis,
-	JSON:     "?",
-	Now:      "CAST(unixepoch('subsec') * 1000 AS INTEGER)",
+	NullTime:   func(t time.Time) any { return toMillis(t) },
+	At:         millis,
+	JSON:       "?",
+	Now:        "CAST(unixepoch('subsec') * 1000 AS INTEGER)",
+	JSONLength: "json_array_length",
 }
 
 // reader is the database, or a transaction, as store.SQLReader and the
