@@ -44,18 +44,7 @@ func (ix *Index) baseline(s *scratch, id uint32) []string {
 	// feedback): an article is posted under its strongest terms only, and
 	// the cosine's tail is made of the weaker ones.
 	cands := ix.plain.candidates(s, len(ix.docs), slices.Clone(plain), baselineCandidates, ix.notCandidateOf(id), nil)
-	type similar struct {
-		doc uint32
-		sim float64
-	}
-	ranked := make([]similar, 0, len(cands))
-	s.query.load(plain)
-	for _, c := range cands {
-		if sim := s.query.dot(ix.plainVector(c)); sim > 0 {
-			ranked = append(ranked, similar{c, sim})
-		}
-	}
-	s.query.unload(plain)
+	ranked := s.similarTo(plain, cands, ix.plainVector)
 	slices.SortFunc(ranked, func(a, b similar) int {
 		return cmp.Or(cmp.Compare(b.sim, a.sim), cmp.Compare(a.doc, b.doc))
 	})

@@ -14,18 +14,7 @@ func (ix *Index) expand(s *scratch, id uint32, plain sparseVector, plainOf func(
 		return plain.truncated(expandedTerms)
 	}
 	cands := ix.plain.candidates(s, len(ix.docs), plain.strongest(queryTerms), feedbackCandidates, ix.notCandidateOf(id), nil)
-	type similar struct {
-		doc uint32
-		sim float64
-	}
-	sims := make([]similar, 0, len(cands))
-	s.query.load(plain)
-	for _, c := range cands {
-		if sim := s.query.dot(plainOf(c)); sim > 0 {
-			sims = append(sims, similar{c, sim})
-		}
-	}
-	s.query.unload(plain)
+	sims := s.similarTo(plain, cands, plainOf)
 	slices.SortFunc(sims, func(a, b similar) int { return cmp.Compare(b.sim, a.sim) })
 	sims = sims[:min(len(sims), ix.opts.FeedbackDocs)]
 	var total float64

@@ -67,6 +67,27 @@ type scratch struct {
 	query   denseVector
 }
 
+// similar is a candidate and its cosine with a query.
+type similar struct {
+	doc uint32
+	sim float64
+}
+
+// similarTo scores the candidates against plain, each by the dot product
+// with its vector (plainOf), and returns those that share weight with
+// plain, in the candidates' order.
+func (s *scratch) similarTo(plain sparseVector, cands []uint32, plainOf func(uint32) sparseVector) []similar {
+	sims := make([]similar, 0, len(cands))
+	s.query.load(plain)
+	for _, c := range cands {
+		if sim := s.query.dot(plainOf(c)); sim > 0 {
+			sims = append(sims, similar{c, sim})
+		}
+	}
+	s.query.unload(plain)
+	return sims
+}
+
 func (s *scratch) grow(docs int) {
 	if len(s.score) < docs {
 		s.score = append(s.score, make([]float32, docs-len(s.score))...)
