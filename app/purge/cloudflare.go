@@ -14,24 +14,21 @@ const CloudflareAPI = "https://api.cloudflare.com"
 // /client/v4/zones/{zone_id}/purge_cache with a bearer token and
 // {"tags": [...]}. Its documentation gives 100 operations a request on
 // every plan (older versions said 30 tags).
-type Cloudflare struct {
-	zone, token, api string
-	client           *http.Client
-}
+type Cloudflare struct{ zone apiAccount }
 
 // NewCloudflare is the zone given, reached at api (CloudflareAPI).
 func NewCloudflare(zone, token, api string, client *http.Client) *Cloudflare {
-	return &Cloudflare{zone: zone, token: token, api: strings.TrimSuffix(api, "/"), client: client}
+	return &Cloudflare{newAPIAccount(zone, token, api, client)}
 }
 
-func (c *Cloudflare) Name() string { return "cloudflare " + c.zone }
+func (c *Cloudflare) Name() string { return "cloudflare " + c.zone.id }
 
 func (c *Cloudflare) MaxKeys() int { return 100 }
 
 func (c *Cloudflare) Purge(ctx context.Context, keys []string) error {
-	res, answer, err := postJSON(ctx, c.client, c.Name(), c.api+"/client/v4/zones/"+c.zone+"/purge_cache", struct {
+	res, answer, err := c.zone.postJSON(ctx, c.Name(), "/client/v4/zones/"+c.zone.id+"/purge_cache", struct {
 		Tags []string `json:"tags"`
-	}{keys}, "Authorization", "Bearer "+c.token)
+	}{keys}, "Authorization", "Bearer "+c.zone.token)
 	if err != nil {
 		return err
 	}

@@ -13,24 +13,21 @@ const FastlyAPI = "https://api.fastly.com"
 // Fastly is a Fastly service, purged through its API's "purge multiple
 // surrogate keys": POST /service/{service_id}/purge with the token in
 // Fastly-Key and {"surrogate_keys": [...]}, at most 256 keys a request.
-type Fastly struct {
-	service, token, api string
-	client              *http.Client
-}
+type Fastly struct{ service apiAccount }
 
 // NewFastly is the Fastly service given, reached at api (FastlyAPI).
 func NewFastly(service, token, api string, client *http.Client) *Fastly {
-	return &Fastly{service: service, token: token, api: strings.TrimSuffix(api, "/"), client: client}
+	return &Fastly{newAPIAccount(service, token, api, client)}
 }
 
-func (f *Fastly) Name() string { return "fastly " + f.service }
+func (f *Fastly) Name() string { return "fastly " + f.service.id }
 
 func (f *Fastly) MaxKeys() int { return 256 }
 
 func (f *Fastly) Purge(ctx context.Context, keys []string) error {
-	res, answer, err := postJSON(ctx, f.client, f.Name(), f.api+"/service/"+f.service+"/purge", struct {
+	res, answer, err := f.service.postJSON(ctx, f.Name(), "/service/"+f.service.id+"/purge", struct {
 		Keys []string `json:"surrogate_keys"`
-	}{keys}, "Fastly-Key", f.token, "Accept", "application/json")
+	}{keys}, "Fastly-Key", f.service.token, "Accept", "application/json")
 	if err != nil {
 		return err
 	}

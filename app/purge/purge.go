@@ -111,17 +111,28 @@ func failure(cache string, res *http.Response, detail string) *Error {
 	return e
 }
 
-// unreached is the *Error of a purge that got no answer.
-// postJSON posts v as JSON to url for the cache named, with the headers
-// given as name, value pairs, and returns the answer with at most 64 KB
-// of its body: the request both API clients make, each reading the
-// answer in its API's own words.
-func postJSON(ctx context.Context, client *http.Client, cache, url string, v any, header ...string) (*http.Response, []byte, error) {
+// apiAccount is an account at a CDN's API, as both API clients (Fastly,
+// Cloudflare) reach it: what it is there (a service, a zone), its token,
+// the API's address and the HTTP client.
+type apiAccount struct {
+	id, token, api string
+	client         *http.Client
+}
+
+func newAPIAccount(id, token, api string, client *http.Client) apiAccount {
+	return apiAccount{id: id, token: token, api: strings.TrimSuffix(api, "/"), client: client}
+}
+
+// postJSON posts v as JSON to the API's path for the cache named, with
+// the headers given as name, value pairs, and returns the answer with at
+// most 64 KB of its body: the request both API clients make, each reading
+// the answer in its API's own words.
+func (a apiAccount) postJSON(ctx context.Context, cache, path string, v any, header ...string) (*http.Response, []byte, error) {
 	body, err := json.Marshal(v)
 	if err != nil {
 		return nil, nil, &Error{Cache: cache, Detail: err.Error()}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.api+path, bytes.NewReader(body))
 	if err != nil {
 		return nil, nil, &Error{Cache: cache, Detail: err.Error()}
 	}
@@ -129,7 +140,7 @@ func postJSON(ctx context.Context, client *http.Client, cache, url string, v any
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	res, err := client.Do(req)
+	res, err := a.client.Do(req)
 	if err != nil {
 		return nil, nil, unreached(cache, err)
 	}
@@ -138,6 +149,7 @@ func postJSON(ctx context.Context, client *http.Client, cache, url string, v any
 	return res, answer, nil
 }
 
+// unreached is the *Error of a purge that got no answer.
 func unreached(cache string, err error) *Error {
 	return &Error{Cache: cache, Detail: err.Error(), Temporary: true}
 }
