@@ -104,27 +104,23 @@ func (m *Metrics) Purged(cache, outcome string) {
 
 // WatchAnswers reports the kept answers' counters at every scrape.
 func (m *Metrics) WatchAnswers(c *answers.Cache) {
-	stat := func(read func(answers.Stats) float64) func() float64 {
-		return func() float64 { return read(c.Stats()) }
+	for _, stat := range []struct {
+		name, help string
+		gauge      bool
+		read       func(answers.Stats) float64
+	}{
+		{"kiosque_kept_answer_hits_total", "Requests answered from an answer kept in memory.", false, func(s answers.Stats) float64 { return float64(s.Hits) }},
+		{"kiosque_kept_answer_misses_total", "Requests whose answer had to be built.", false, func(s answers.Stats) float64 { return float64(s.Misses) }},
+		{"kiosque_kept_answer_bytes", "Memory held by the kept answers.", true, func(s answers.Stats) float64 { return float64(s.Bytes) }},
+		{"kiosque_kept_answer_drops_total", "Times every kept answer was dropped, at a change of the store.", false, func(s answers.Stats) float64 { return float64(s.Drops) }},
+	} {
+		read := func() float64 { return stat.read(c.Stats()) }
+		if stat.gauge {
+			m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: stat.name, Help: stat.help}, read))
+		} else {
+			m.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: stat.name, Help: stat.help}, read))
+		}
 	}
-	m.registry.MustRegister(
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "kiosque_kept_answer_hits_total",
-			Help: "Requests answered from an answer kept in memory.",
-		}, stat(func(s answers.Stats) float64 { return float64(s.Hits) })),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "kiosque_kept_answer_misses_total",
-			Help: "Requests whose answer had to be built.",
-		}, stat(func(s answers.Stats) float64 { return float64(s.Misses) })),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "kiosque_kept_answer_bytes",
-			Help: "Memory held by the kept answers.",
-		}, stat(func(s answers.Stats) float64 { return float64(s.Bytes) })),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "kiosque_kept_answer_drops_total",
-			Help: "Times every kept answer was dropped, at a change of the store.",
-		}, stat(func(s answers.Stats) float64 { return float64(s.Drops) })),
-	)
 }
 
 // WatchStore reports what the store holds at every scrape.
