@@ -42,33 +42,35 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return ErrUsage
 	}
 	command, args := args[0], args[1:]
-	var err error
 	switch command {
-	case "serve":
-		err = serveCommand(ctx, args, getenv, stdout, stderr)
-	case "ingest":
-		err = ingestCommand(ctx, args, getenv, stdout, stderr)
-	case "sources":
-		err = sourcesCommand(ctx, args, getenv, stdout, stderr)
-	case "remove":
-		err = removeCommand(ctx, args, getenv, stdout, stderr)
-	case "restore":
-		err = restoreCommand(ctx, args, getenv, stdout, stderr)
-	case "backup":
-		err = backupCommand(ctx, args, getenv, stdout, stderr)
-	case "eval-related":
-		err = evalRelatedCommand(ctx, args, getenv, stdout, stderr)
-	case "version":
-		err = versionCommand(args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
-	default:
+	}
+	run, ok := commands()[command]
+	if !ok {
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("%w: %q", ErrUsage, command)
 	}
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
+	if err := run(ctx, args, getenv, stdout, stderr); !errors.Is(err, flag.ErrHelp) {
+		return err
 	}
-	return err
+	return nil
+}
+
+// commandFunc runs a command on the arguments that follow its name.
+type commandFunc func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error
+
+// commands are the commands of usage, by name.
+func commands() map[string]commandFunc {
+	return map[string]commandFunc{
+		"serve":        serveCommand,
+		"ingest":       ingestCommand,
+		"sources":      sourcesCommand,
+		"remove":       removeCommand,
+		"restore":      restoreCommand,
+		"backup":       backupCommand,
+		"eval-related": evalRelatedCommand,
+		"version":      versionCommand,
+	}
 }

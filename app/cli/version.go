@@ -3,6 +3,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -77,7 +78,7 @@ func (r release) name() string {
 	return Release + "+" + r.Version
 }
 
-func versionCommand(args []string, stdout, stderr io.Writer) error {
+func versionCommand(_ context.Context, args []string, _ func(string) string, stdout, stderr io.Writer) error {
 	fs := newCommand("version", "Usage: kiosque version\n\nSays which release this binary is, the commit it was built from, and the versions\nof go-app and Go it was built with.\n", stderr)
 	if err := fs.parse(args, func(string) string { return "" }); err != nil {
 		return err
