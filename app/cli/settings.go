@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kiosque/kiosque/app/every"
 	"github.com/kiosque/kiosque/app/store"
 )
 
@@ -83,18 +84,11 @@ func (c serveConfig) checkSharedSettings(ctx context.Context, log *slog.Logger, 
 }
 
 func recordSettingsEvery(ctx context.Context, log *slog.Logger, st store.SettingsStore, server string, mine map[string]string) {
-	tick := time.NewTicker(settingsRecordEvery)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			if _, err := st.RecordSettings(ctx, server, mine, time.Now()); err != nil && ctx.Err() == nil {
-				log.Warn("could not record this server's settings", "err", err)
-			}
+	every.Tick(ctx, settingsRecordEvery, func() {
+		if _, err := st.RecordSettings(ctx, server, mine, time.Now()); err != nil && ctx.Err() == nil {
+			log.Warn("could not record this server's settings", "err", err)
 		}
-	}
+	})
 }
 
 // difference is a setting with another value on another server.

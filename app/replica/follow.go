@@ -3,6 +3,8 @@ package replica
 import (
 	"context"
 	"time"
+
+	"github.com/kiosque/kiosque/app/every"
 )
 
 // healthEvery is how often a server asks its store whether it answers.
@@ -92,14 +94,7 @@ func (r *Replica) collectImages(ctx context.Context) {
 // it kept; the log says what is wrong once, and once that it is over,
 // rather than at every request that fails meanwhile.
 func (r *Replica) watchHealth(ctx context.Context) {
-	ticker := time.NewTicker(healthEvery)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-		}
+	every.Tick(ctx, healthEvery, func() {
 		check, cancel := context.WithTimeout(ctx, healthEvery)
 		err := r.st.Ping(check)
 		cancel()
@@ -109,7 +104,7 @@ func (r *Replica) watchHealth(ctx context.Context) {
 		case err == nil && r.storeDown.CompareAndSwap(true, false):
 			r.log.InfoContext(ctx, "the store answers again")
 		}
-	}
+	})
 }
 
 // storeFailing is asked when a request failed: is the store out of reach?

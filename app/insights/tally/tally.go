@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kiosque/kiosque/app/every"
 	"github.com/kiosque/kiosque/app/insights/report"
 	"github.com/kiosque/kiosque/app/store"
 )
@@ -137,19 +138,12 @@ func (t *Tally) Flush(ctx context.Context) error {
 	return nil
 }
 
-// Run flushes every period until ctx is done; the last flush, once
+// Run flushes every interval until ctx is done; the last flush, once
 // nothing more is counted, is the caller's (Flush). A failed flush is
 // logged once until one succeeds again.
-func (t *Tally) Run(ctx context.Context, every time.Duration) {
-	ticker := time.NewTicker(every)
-	defer ticker.Stop()
+func (t *Tally) Run(ctx context.Context, interval time.Duration) {
 	failing := false
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-		}
+	every.Tick(ctx, interval, func() {
 		err := t.Flush(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil && !failing:
@@ -159,5 +153,5 @@ func (t *Tally) Run(ctx context.Context, every time.Duration) {
 			failing = false
 			t.log.InfoContext(ctx, "insight counts stored again")
 		}
-	}
+	})
 }

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/kiosque/kiosque/app/every"
 )
 
 // watchEvery is how often WatchChanges asks SQLite whether anything was
@@ -18,14 +20,7 @@ const watchEvery = time.Second
 func (s *Store) WatchChanges(ctx context.Context, changed func(reconnected bool)) {
 	last, err := s.ChangeCount(ctx)
 	failing := err != nil
-	ticker := time.NewTicker(watchEvery)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-		}
+	every.Tick(ctx, watchEvery, func() {
 		n, err := s.ChangeCount(ctx)
 		switch {
 		case err != nil:
@@ -37,7 +32,7 @@ func (s *Store) WatchChanges(ctx context.Context, changed func(reconnected bool)
 			last = n
 			changed(false)
 		}
-	}
+	})
 }
 
 // ChangeCount returns SQLite's data_version as seen from a connection that
