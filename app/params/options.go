@@ -3,6 +3,7 @@ package params
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -33,13 +34,24 @@ const (
 
 // ParseTheme reads a theme parameter; empty means auto.
 func ParseTheme(s string) (Theme, error) {
-	switch Theme(s) {
-	case "", ThemeAuto:
-		return ThemeAuto, nil
-	case ThemeLight, ThemeDark:
-		return Theme(s), nil
+	return choice("theme", s, ThemeAuto, ThemeLight, ThemeDark, ThemeAuto)
+}
+
+// choice reads the value s of the parameter param: one of choices (in the
+// order an error lists them), or def when empty.
+func choice[T ~string](param, s string, def T, choices ...T) (T, error) {
+	if s == "" {
+		return def, nil
 	}
-	return "", &Error{"theme", s, "must be light, dark or auto"}
+	if slices.Contains(choices, T(s)) {
+		return T(s), nil
+	}
+	names := make([]string, len(choices))
+	for i, c := range choices {
+		names[i] = string(c)
+	}
+	last := len(names) - 1
+	return "", &Error{param, s, "must be " + strings.Join(names[:last], ", ") + " or " + names[last]}
 }
 
 // ParseLang reads a lang parameter; empty means none given.
@@ -79,13 +91,7 @@ const (
 
 // ParseLayout reads a layout parameter; empty means both.
 func ParseLayout(s string) (Layout, error) {
-	switch Layout(s) {
-	case "":
-		return LayoutBoth, nil
-	case LayoutCards, LayoutCarousel, LayoutBoth:
-		return Layout(s), nil
-	}
-	return "", &Error{"layout", s, "must be cards, carousel or both"}
+	return choice("layout", s, LayoutBoth, LayoutCards, LayoutCarousel, LayoutBoth)
 }
 
 // Wasm says when a page starts the app (web/kiosque.js reads it from the
@@ -192,19 +198,11 @@ func ParseEmbed(q url.Values) (Embed, error) {
 	if o.MaxHeight, err = Int(q, "maxheight", 0, 1, MaxFrameHeight); err != nil {
 		return o, err
 	}
-	switch s := q.Get("target"); s {
-	case "":
-	case "_top", "_blank":
-		o.Target = s
-	default:
-		return o, &Error{"target", s, "must be _top or _blank"}
+	if o.Target, err = choice("target", q.Get("target"), o.Target, "_top", "_blank"); err != nil {
+		return o, err
 	}
-	switch s := q.Get("wasm"); Wasm(s) {
-	case "":
-	case WasmIntent, WasmIdle, WasmEager:
-		o.Wasm = Wasm(s)
-	default:
-		return o, &Error{"wasm", s, "must be intent, idle or eager"}
+	if o.Wasm, err = choice("wasm", q.Get("wasm"), o.Wasm, WasmIntent, WasmIdle, WasmEager); err != nil {
+		return o, err
 	}
 	if o.Variant, err = Int(q, "variant", 0, 0, MaxVariant); err != nil {
 		return o, err
