@@ -250,63 +250,15 @@ func (w *WordPress) serveAPI(rw http.ResponseWriter, r *http.Request, route stri
 
 func (w *WordPress) listPosts(rw http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	perPage, page := 10, 1
-	if v := q.Get("per_page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100 {
-			writeWPError(rw, http.StatusBadRequest, "rest_invalid_param", "Invalid parameter(s): per_page")
-			return
-		}
-		perPage = n
+	perPage, page, after, bad := postsQuery(q)
+	if bad != "" {
+		writeWPError(rw, http.StatusBadRequest, "rest_invalid_param", "Invalid parameter(s): "+bad)
+		return
 	}
 	if w.PageSize > 0 {
 		perPage = min(perPage, w.PageSize)
 	}
-	if v := q.Get("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			writeWPError(rw, http.StatusBadRequest, "rest_invalid_param", "Invalid parameter(s): page")
-			return
-		}
-		page = n
-	}
-	var after time.Time
-	if v := q.Get("modified_after"); v != "" {
-		t, err := time.Parse("2006-01-02T15:04:05", v)
-		if err != nil {
-			if t, err = time.Parse(time.RFC3339, v); err != nil {
-				writeWPError(rw, http.StatusBadRequest, "rest_invalid_param", "Invalid parameter(s): modified_after")
-				return
-			}
-		}
-		after = t.UTC()
-	}
-
-	w.mu.Lock()
-	var posts []wpPost
-	for _, p := range w.posts {
-		if p.public && (after.IsZero() || p.modified.After(after)) {
-			posts = append(posts, p)
-		}
-	}
-	w.mu.Unlock()
-	key := func(p wpPost) int64 { return p.date.UnixNano() }
-	switch q.Get("orderby") {
-	case "id":
-		key = func(p wpPost) int64 { return p.id }
-	case "modified":
-		key = func(p wpPost) int64 { return p.modified.UnixNano() }
-	}
-	slices.SortFunc(posts, func(a, b wpPost) int {
-		if c := cmpInt(key(a), key(b)); c != 0 {
-			return c
-		}
-		return cmpInt(a.id, b.id)
-	})
-	if q.Get("order") != "asc" {
-		slices.Reverse(posts)
-	}
-
+	posts := w.publicPosts(after, q.Get("orderby"), q.Get("order"))
 	total := len(posts)
 	pages := (total + perPage - 1) / perPage
 	if page > max(pages, 1) {
@@ -342,6 +294,67 @@ func (w *WordPress) listPosts(rw http.ResponseWriter, r *http.Request) {
 		h.Set("Link", fmt.Sprintf(`<%s>; rel="next"`, next.String()))
 	}
 	rw.Write(body.Bytes())
+}
+
+// postsQuery reads the paging and modified_after parameters of a list of
+// posts; bad names the one WordPress would refuse.
+func postsQuery(q url.Values) (perPage, page int, after time.Time, bad string) {
+	perPage, page = 10, 1
+	if v := q.Get("per_page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			return 0, 0, time.Time{}, "per_page"
+		}
+		perPage = n
+	}
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return 0, 0, time.Time{}, "page"
+		}
+		page = n
+	}
+	if v := q.Get("modified_after"); v != "" {
+		t, err := time.Parse("2006-01-02T15:04:05", v)
+		if err != nil {
+			if t, err = time.Parse(time.RFC3339, v); err != nil {
+				return 0, 0, time.Time{}, "modified_after"
+			}
+		}
+		after = t.UTC()
+	}
+	return perPage, page, after, ""
+}
+
+// publicPosts are the public posts modified after after (any, for the
+// zero time), sorted by orderby (date, id or modified), then id, in
+// order (desc unless asc).
+func (w *WordPress) publicPosts(after time.Time, orderby, order string) []wpPost {
+	w.mu.Lock()
+	var posts []wpPost
+	for _, p := range w.posts {
+		if p.public && (after.IsZero() || p.modified.After(after)) {
+			posts = append(posts, p)
+		}
+	}
+	w.mu.Unlock()
+	key := func(p wpPost) int64 { return p.date.UnixNano() }
+	switch orderby {
+	case "id":
+		key = func(p wpPost) int64 { return p.id }
+	case "modified":
+		key = func(p wpPost) int64 { return p.modified.UnixNano() }
+	}
+	slices.SortFunc(posts, func(a, b wpPost) int {
+		if c := cmpInt(key(a), key(b)); c != 0 {
+			return c
+		}
+		return cmpInt(a.id, b.id)
+	})
+	if order != "asc" {
+		slices.Reverse(posts)
+	}
+	return posts
 }
 
 // shape drops _embedded unless asked for, and keeps only fields if given,
