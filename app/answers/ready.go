@@ -12,6 +12,7 @@ package answers
 import (
 	"bytes"
 	"compress/gzip"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -259,53 +260,59 @@ func Brotli(b []byte, effort Effort) []byte {
 // brotli writer holds megabytes of tables, and one per answer would churn
 // the heap. A nil *compressors makes a writer each time.
 type compressors struct {
-	gzipWriters, brotliWriters sync.Pool
+	writers [2]sync.Pool // by codec.slot
 }
 
-func (z *compressors) gzip(b []byte, effort Effort) []byte {
-	var out bytes.Buffer
-	if effort == Best || z == nil {
-		level := 6
-		if effort == Best {
-			level = gzip.BestCompression
-		}
-		zw, _ := gzip.NewWriterLevel(&out, level)
-		zw.Write(b)
-		zw.Close()
-		return out.Bytes()
-	}
-	zw, _ := z.gzipWriters.Get().(*gzip.Writer)
-	if zw == nil {
-		zw, _ = gzip.NewWriterLevel(&out, 6)
-	} else {
-		zw.Reset(&out)
-	}
-	zw.Write(b)
-	zw.Close()
-	z.gzipWriters.Put(zw)
-	return out.Bytes()
+// A codec makes the compressing writers of one encoding, at the level of
+// Fast answers or of Best ones.
+type codec struct {
+	slot       int // of its writers in compressors
+	fast, best int
+	open       func(w io.Writer, level int) resettable
 }
 
+// resettable is a compressing writer that can start again on another
+// output, keeping its tables.
+type resettable interface {
+	io.WriteCloser
+	Reset(io.Writer)
+}
+
+var (
+	gzipCodec = codec{slot: 0, fast: 6, best: gzip.BestCompression, open: func(w io.Writer, level int) resettable {
+		zw, _ := gzip.NewWriterLevel(w, level) // the levels are valid
+		return zw
+	}}
+	brotliCodec = codec{slot: 1, fast: 5, best: brotli.BestCompression, open: func(w io.Writer, level int) resettable {
+		return brotli.NewWriterLevel(w, level)
+	}}
+)
+
+func (z *compressors) gzip(b []byte, effort Effort) []byte { return z.compress(gzipCodec, b, effort) }
 func (z *compressors) brotli(b []byte, effort Effort) []byte {
+	return z.compress(brotliCodec, b, effort)
+}
+
+// compress runs b through a writer of c: a new one for Best answers (their
+// level is another) or with no compressors, else one kept from before.
+func (z *compressors) compress(c codec, b []byte, effort Effort) []byte {
 	var out bytes.Buffer
-	if effort == Best || z == nil {
-		level := 5
-		if effort == Best {
-			level = brotli.BestCompression
+	var w resettable
+	switch {
+	case effort == Best:
+		w = c.open(&out, c.best)
+	case z == nil:
+		w = c.open(&out, c.fast)
+	default:
+		pool := &z.writers[c.slot]
+		if w, _ = pool.Get().(resettable); w != nil {
+			w.Reset(&out)
+		} else {
+			w = c.open(&out, c.fast)
 		}
-		bw := brotli.NewWriterLevel(&out, level)
-		bw.Write(b)
-		bw.Close()
-		return out.Bytes()
+		defer pool.Put(w)
 	}
-	bw, _ := z.brotliWriters.Get().(*brotli.Writer)
-	if bw == nil {
-		bw = brotli.NewWriterLevel(&out, 5)
-	} else {
-		bw.Reset(&out)
-	}
-	bw.Write(b)
-	bw.Close()
-	z.brotliWriters.Put(bw)
+	w.Write(b)
+	w.Close()
 	return out.Bytes()
 }

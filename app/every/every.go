@@ -1,6 +1,7 @@
 // Package every runs a job at a steady interval until its context is
 // done: the loop of the background jobs that poll (the store's health, its
-// change count, the insight counts' flush, the servers' settings).
+// change count, the insight counts' flush, the servers' settings; in the
+// browser, the app's look for a new release).
 package every
 
 import (

@@ -3,6 +3,7 @@ package ui
 import (
 	"time"
 
+	"github.com/kiosque/kiosque/app/every"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -43,18 +44,7 @@ func (n *Notices) OnMount(ctx app.Context) {
 	n.listen("online", check)
 	n.listen("offline", check)
 	n.listen("focus", app.TryUpdate)
-	ctx.Async(func() {
-		ticker := time.NewTicker(updateCheckEvery)
-		defer ticker.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-ticker.C:
-				app.TryUpdate()
-			}
-		}
-	})
+	ctx.Async(func() { every.Tick(ctx, updateCheckEvery, app.TryUpdate) })
 }
 
 // OnDismount stops listening to the window.
