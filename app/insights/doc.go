@@ -15,6 +15,7 @@
 //     bound an hour;
 //   - interleave: team-draft interleaving of two rankers' lists;
 //   - verdict: whether the ranker beats the baseline, with a 95% interval;
-//   - report: the numbers the dashboard shows (shared with the browser);
-//   - dashboard: the report of a period, read from the store, and its CSV.
+//   - report: the numbers the dashboard shows;
+//   - dashboard: the report of a period, read from the store, and its CSV;
+//   - dashpage: the dashboard's page and charts, drawn on the server.
 package insights

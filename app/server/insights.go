@@ -14,6 +14,7 @@ import (
 
 	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/insights/dashboard"
+	"github.com/kiosque/kiosque/app/insights/dashpage"
 	"github.com/kiosque/kiosque/app/insights/report"
 	"github.com/kiosque/kiosque/app/params"
 	"github.com/kiosque/kiosque/app/ui"
@@ -112,7 +113,7 @@ func (s *server) insightsPage() http.Handler {
 		}
 		q := r.URL.Query()
 		page := params.CanonicalURI("/insights", r.URL.RawQuery, "days", "from", "lang", "theme", "to")
-		v := ui.View{Path: page, Site: s.Site}
+		v := dashpage.View{View: ui.View{Path: page, Site: s.Site}}
 		status := http.StatusOK
 		asked, err := params.ParseLang(q.Get("lang"))
 		if err == nil {
@@ -133,7 +134,7 @@ func (s *server) insightsPage() http.Handler {
 		default:
 			v.Insights = &rep
 		}
-		body, err := s.pages.render(v, "", "", "off")
+		body, err := s.pages.renderDashboard(v)
 		if err != nil {
 			s.internalError(w, r, err)
 			return

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kiosque/kiosque/app/htmltest"
+	"github.com/kiosque/kiosque/app/insights/dashpage"
 	"github.com/kiosque/kiosque/app/insights/interleave"
 	"github.com/kiosque/kiosque/app/insights/limit"
 	"github.com/kiosque/kiosque/app/insights/report"
@@ -179,7 +181,10 @@ func TestEventsAreCountedAndShownToThePublisherAlone(t *testing.T) {
 		}
 	}
 	doc := parsePage(t, body)
-	v := embeddedView(t, doc)
+	if title := text(elements(doc, htmltest.Tag("title"))[0]); title != "Widget audience — Kiosque Test" {
+		t.Errorf("the dashboard's title is %q", title)
+	}
+	v := embeddedDashboard(t, doc)
 	if v.Insights == nil || v.Insights.Total.Views != 3 || v.Insights.Total.Clicks != 1 {
 		t.Fatalf("the dashboard's view: %+v", v.Insights)
 	}
@@ -463,7 +468,7 @@ func TestTheVerdictFindsTheRankerReadersPrefer(t *testing.T) {
 			verdict := text(elements(doc, hasClass("insights-verdict"))[0])
 			want := map[string]string{"kiosque": "Kiosque’s ranker beats the baseline.", "baseline": "The baseline beats Kiosque’s ranker."}[better]
 			if verdict != want {
-				rk := embeddedView(t, doc).Insights.Ranking
+				rk := embeddedDashboard(t, doc).Insights.Ranking
 				t.Errorf("readers who prefer the %s's articles: the dashboard says %q (%+v)", better, verdict, rk)
 			}
 		})
@@ -543,6 +548,14 @@ func TestNoInterleavingNoVerdict(t *testing.T) {
 	}
 }
 
+// embeddedDashboard is the view the dashboard's page embeds.
+func embeddedDashboard(t *testing.T, doc *html.Node) dashpage.View {
+	t.Helper()
+	var v dashpage.View
+	decodeEmbedded(t, doc, &v)
+	return v
+}
+
 // verdictOf is what the dashboard says of the rankers.
 func verdictOf(t *testing.T, srv *httptest.Server) report.Ranking {
 	t.Helper()
@@ -550,7 +563,7 @@ func verdictOf(t *testing.T, srv *httptest.Server) report.Ranking {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("/insights: %s", res.Status)
 	}
-	return embeddedView(t, parsePage(t, body)).Insights.Ranking
+	return embeddedDashboard(t, parsePage(t, body)).Insights.Ranking
 }
 
 // Readers from forty addresses find the ranker better; fifty outcomes

@@ -15,6 +15,7 @@ import (
 	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/assets"
 	"github.com/kiosque/kiosque/app/etag"
+	"github.com/kiosque/kiosque/app/insights/dashpage"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/params"
 	"github.com/kiosque/kiosque/app/ui"
@@ -47,16 +48,16 @@ const shellHTML = `<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
-<title>{{.View.Title}}</title>
+<title>{{.Title}}</title>
 <meta name="description" content="{{.View.Description}}">
 {{if not .Widget}}<meta name="color-scheme" content="light dark">
 <meta name="theme-color" content="#f7f4ee" media="(prefers-color-scheme: light)">
 <meta name="theme-color" content="#15171a" media="(prefers-color-scheme: dark)">
 {{end}}<meta property="og:site_name" content="{{.View.Site}}">
-<meta property="og:title" content="{{.View.Title}}">
+<meta property="og:title" content="{{.Title}}">
 <meta property="og:description" content="{{.View.Description}}">
 {{if .Canonical}}<link rel="canonical" href="{{.Canonical}}">{{end}}
-{{if .OEmbed}}<link rel="alternate" type="application/json+oembed" href="{{.OEmbed}}" title="{{.View.Title}}">{{end}}
+{{if .OEmbed}}<link rel="alternate" type="application/json+oembed" href="{{.OEmbed}}" title="{{.Title}}">{{end}}
 {{if not .Widget}}<link rel="icon" href="{{resolve "/web/icons/icon.svg"}}" type="image/svg+xml">
 <link rel="icon" href="{{resolve "/web/icons/icon-192.png"}}" sizes="192x192" type="image/png">
 <link rel="apple-touch-icon" href="{{resolve "/web/icons/icon-192.png"}}">
@@ -99,19 +100,30 @@ func (p *pageRenderer) render(v ui.View, canonical, oembed, wasm string) ([]byte
 		page = &ui.Home{View: v}
 	case "/saved":
 		page = &ui.SavedPage{View: v}
-	case "/insights":
-		page = &ui.InsightsPage{View: v}
 	default:
 		page = &ui.ArticlePage{View: v}
 	}
+	return p.write(page, v, v.Title(), v, canonical, oembed, wasm)
+}
+
+// renderDashboard writes the document of the publisher's dashboard, whose
+// app never starts.
+func (p *pageRenderer) renderDashboard(v dashpage.View) ([]byte, error) {
+	return p.write(&dashpage.Page{View: v}, v.View, v.Title(), v, "", "", "off")
+}
+
+// write puts page, prerendered, in the shell: v gives the document its
+// language, theme and description, state is the view it embeds as JSON.
+func (p *pageRenderer) write(page app.UI, v ui.View, title string, state any, canonical, oembed, wasm string) ([]byte, error) {
 	body := betweenTags.ReplaceAllString(app.HTMLString(page), "><")
-	viewJSON, err := json.Marshal(v) // escapes <, > and &: safe inside <script>
+	viewJSON, err := json.Marshal(state) // escapes <, > and &: safe inside <script>
 	if err != nil {
 		return nil, fmt.Errorf("encode view: %w", err)
 	}
 	var doc bytes.Buffer
 	err = p.shell.Execute(&doc, struct {
 		View      ui.View
+		Title     string
 		ViewID    string
 		ViewJSON  template.JS
 		Body      template.HTML
@@ -120,7 +132,7 @@ func (p *pageRenderer) render(v ui.View, canonical, oembed, wasm string) ([]byte
 		Wasm      string
 		Widget    bool
 		Insights  bool
-	}{v, ui.ViewElementID, template.JS(viewJSON), template.HTML(body), canonical, oembed, wasm, v.Embed != nil, v.Embed != nil && p.insights})
+	}{v, title, ui.ViewElementID, template.JS(viewJSON), template.HTML(body), canonical, oembed, wasm, v.Embed != nil, v.Embed != nil && p.insights})
 	if err != nil {
 		return nil, fmt.Errorf("render page %s: %w", v.Path, err)
 	}

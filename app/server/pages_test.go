@@ -49,15 +49,21 @@ var (
 // embeddedView reads the view a page carries for the wasm's first render.
 func embeddedView(t *testing.T, doc *html.Node) ui.View {
 	t.Helper()
+	var v ui.View
+	decodeEmbedded(t, doc, &v)
+	return v
+}
+
+// decodeEmbedded decodes the view a page embeds into v.
+func decodeEmbedded(t *testing.T, doc *html.Node, v any) {
+	t.Helper()
 	scripts := elements(doc, func(n *html.Node) bool { return attribute(n, "id") == ui.ViewElementID })
 	if len(scripts) != 1 {
 		t.Fatalf("found %d embedded views", len(scripts))
 	}
-	var v ui.View
-	if err := json.Unmarshal([]byte(text(scripts[0])), &v); err != nil {
+	if err := json.Unmarshal([]byte(text(scripts[0])), v); err != nil {
 		t.Fatalf("embedded view: %v", err)
 	}
-	return v
 }
 
 func TestPagesArePrerenderedPerLanguageAndTheme(t *testing.T) {

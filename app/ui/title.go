@@ -12,8 +12,6 @@ func (v View) Title() string {
 		return categoryName(*v.Category, v.Lang) + " — " + v.Site
 	case v.Error != "":
 		return v.Error + " — " + v.Site
-	case v.Insights != nil:
-		return insightWordsFor(v.Lang).title + " — " + v.Site
 	}
 	return v.Site + " — " + labelsFor(v.Lang).latest
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"net/url"
 
-	"github.com/kiosque/kiosque/app/insights/report"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/params"
 )
@@ -34,8 +33,6 @@ type View struct {
 	// ranker credited with each article of Related: "kiosque" or
 	// "baseline". The widget's script credits a click with it.
 	Interleaved []string `json:"interleaved,omitempty"`
-	// Insights is the publisher's dashboard (/insights).
-	Insights *report.Report `json:"insights,omitempty"`
 }
 
 // articlePath is the path of an article's page on this server.

@@ -1,7 +1,6 @@
 // Package report holds the numbers the publisher's dashboard shows of a
-// period: the server fills them in (app/insights/dashboard) and the page
-// (app/ui) draws them. It imports nothing of the server: the browser's
-// app links it.
+// period: app/insights/dashboard fills them in from the store and
+// app/insights/dashpage draws them.
 package report
 
 // Report is the dashboard of a period: counts only, nothing of a reader.

@@ -1,10 +1,11 @@
-package ui
+package dashpage
 
 import (
 	"math"
 	"strconv"
 	"strings"
 
+	"github.com/kiosque/kiosque/app/ui"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -98,7 +99,7 @@ func svgChart(class, label string, body ...app.UI) app.UI {
 		Attr("viewBox", "0 0 "+strconv.Itoa(chartWidth)+" "+strconv.Itoa(chartHeight)).
 		Attr("preserveAspectRatio", "xMidYMid meet").
 		Attr("role", "img").
-		Aria("label", attr(label)).
+		Aria("label", ui.Attr(label)).
 		Body(body...)
 }
 

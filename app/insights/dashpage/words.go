@@ -1,16 +1,17 @@
-package ui
+package dashpage
 
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kiosque/kiosque/app/insights/report"
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/ui"
 )
 
-// insightWords are the words of the publisher's dashboard in one
-// language.
-type insightWords struct {
+// words are the words of the publisher's dashboard in one language.
+type words struct {
 	title, intro, unverified               string
 	others                                 string
 	period, days, from, to, show, fromTo   string // days: "%d days"; fromTo: "from %s to %s"
@@ -31,7 +32,7 @@ type insightWords struct {
 	colon                                  string // between a name and its value
 }
 
-var insightWordsByLang = map[news.Lang]insightWords{
+var wordsByLang = map[news.Lang]words{
 	news.French: {
 		title:        "Audience du widget",
 		intro:        "Vues et clics du widget sur les sites partenaires, comptés sans cookie ni identifiant : des totaux par heure, jamais un lecteur.",
@@ -190,11 +191,11 @@ var insightWordsByLang = map[news.Lang]insightWords{
 	},
 }
 
-func insightWordsFor(l news.Lang) insightWords {
-	if w, ok := insightWordsByLang[l]; ok {
+func wordsFor(l news.Lang) words {
+	if w, ok := wordsByLang[l]; ok {
 		return w
 	}
-	return insightWordsByLang[news.French]
+	return wordsByLang[news.French]
 }
 
 // formatCount writes a whole number the way a reader of l groups digits.
@@ -232,36 +233,25 @@ func formatPercent(share float64, l news.Lang) string {
 	return s + "%"
 }
 
-// formatDay writes a day given as 2006-01-02 as formatDate does.
+// formatDay writes a day given as 2006-01-02 as the site's pages write
+// dates.
 func formatDay(date string, l news.Lang) string {
-	y, m, d := splitDate(date)
-	if m < 1 || m > 12 {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
 		return date
 	}
-	words := labelsFor(l)
-	return words.dateFormat(d, words.months[m-1], y)
+	return ui.FormatDate(t, l)
 }
 
 // formatShortDay writes a day without its year, for a chart's axis.
 func formatShortDay(date string, l news.Lang) string {
-	_, m, d := splitDate(date)
-	if m < 1 || m > 12 {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
 		return date
 	}
-	month := labelsFor(l).months[m-1]
+	month := ui.MonthName(t.Month(), l)
 	if l == news.English {
-		return month[:3] + " " + strconv.Itoa(d)
+		return month[:3] + " " + strconv.Itoa(t.Day())
 	}
-	return strconv.Itoa(d) + " " + month
-}
-
-func splitDate(date string) (y, m, d int) {
-	parts := strings.Split(date, "-")
-	if len(parts) != 3 {
-		return 0, 0, 0
-	}
-	y, _ = strconv.Atoi(parts[0])
-	m, _ = strconv.Atoi(parts[1])
-	d, _ = strconv.Atoi(parts[2])
-	return y, m, d
+	return strconv.Itoa(t.Day()) + " " + month
 }

@@ -1,35 +1,54 @@
-package ui
+// Package dashpage draws the publisher's dashboard (/insights) and its
+// charts. Only the server renders it: the app never routes it, so the
+// wasm does not link it. It looks like the site's other pages, whose
+// shell it takes from app/ui.
+package dashpage
 
 import (
 	"fmt"
 	"net/url"
 	"strconv"
 
+	"github.com/kiosque/kiosque/app/insights/dashboard"
 	"github.com/kiosque/kiosque/app/insights/report"
 	"github.com/kiosque/kiosque/app/news"
+	"github.com/kiosque/kiosque/app/ui"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// The periods the dashboard's picker offers, in days
-// (app/insights/dashboard.Periods).
-var insightPeriods = []int{7, 30, 90, 365}
+// View is what the dashboard shows: the site's view (language, theme, an
+// error) and the report of a period. The server embeds it in the page as
+// JSON, as it does the other pages' views.
+type View struct {
+	ui.View
+	// Insights is the report, nil when the period asked for is not one.
+	Insights *report.Report `json:"insights,omitempty"`
+}
 
-// InsightsPage is the publisher's dashboard (/insights): views, clicks
-// and click-through rate per day, the partner sites, placements and
-// articles that bring readers, the rate by carousel position, and the
-// ranker measured against its baseline. The server renders it for the
-// publisher alone; its app never starts, so that its links, which the
-// browser sends the publisher's token with, are plain navigations.
-type InsightsPage struct {
+// Title is the document title of the page.
+func (v View) Title() string {
+	if v.Insights == nil || v.Error != "" {
+		return v.View.Title()
+	}
+	return wordsFor(v.Lang).title + " — " + v.Site
+}
+
+// Page is the publisher's dashboard (/insights): views, clicks and
+// click-through rate per day, the partner sites, placements and articles
+// that bring readers, the rate by carousel position, and the ranker
+// measured against its baseline. The server renders it for the publisher
+// alone; its app never starts, so that its links, which the browser sends
+// the publisher's token with, are plain navigations.
+type Page struct {
 	app.Compo
 	View View
 }
 
 // Render builds the page.
-func (p *InsightsPage) Render() app.UI {
+func (p *Page) Render() app.UI {
 	v := p.View
-	w := insightWordsFor(v.Lang)
-	return root("site insights", v).Body(
+	w := wordsFor(v.Lang)
+	return ui.Root("site insights", v.View).Body(
 		p.header(w),
 		app.Main().ID("main").Class("feed insights-main").Body(
 			app.H1().Class("page-title").Text(w.title),
@@ -37,20 +56,19 @@ func (p *InsightsPage) Render() app.UI {
 			app.P().Class("insights-intro").Text(w.unverified),
 			p.content(w),
 		),
-		siteFooter(v),
+		ui.SiteFooter(v.View),
 	)
 }
 
-func (p *InsightsPage) header(w insightWords) app.UI {
+func (p *Page) header(w words) app.UI {
 	v := p.View
-	words := labelsFor(v.Lang)
 	return app.Header().Class("site-header").Body(
-		app.A().Class("skip-link").Href("#main").Text(words.skipToContent),
+		app.A().Class("skip-link").Href("#main").Text(ui.SkipToContentText(v.Lang)),
 		app.A().Class("site-name").Href("/").Text(v.Site),
-		app.Nav().Class("lang-nav").Aria("label", attr(w.languages)).Body(
+		app.Nav().Class("lang-nav").Aria("label", ui.Attr(w.languages)).Body(
 			app.Range(news.Langs).Slice(func(i int) app.UI {
 				l := news.Langs[i]
-				link := app.A().Href(attr(p.link(url.Values{"lang": {string(l)}}))).Lang(string(l)).Text(labelsFor(l).langName)
+				link := app.A().Href(ui.Attr(p.link(url.Values{"lang": {string(l)}}))).Lang(string(l)).Text(ui.LangName(l))
 				if v.Lang == l {
 					link = link.Aria("current", "page")
 				}
@@ -62,11 +80,11 @@ func (p *InsightsPage) header(w insightWords) app.UI {
 
 // link is the dashboard's address with the current period and language,
 // changed as set says.
-func (p *InsightsPage) link(set url.Values) string {
+func (p *Page) link(set url.Values) string {
 	return p.linkTo("/insights", set)
 }
 
-func (p *InsightsPage) linkTo(path string, set url.Values) string {
+func (p *Page) linkTo(path string, set url.Values) string {
 	q := url.Values{"lang": {string(p.View.Lang)}}
 	if p.View.Theme != "" && p.View.Theme != "auto" {
 		q.Set("theme", string(p.View.Theme))
@@ -89,7 +107,7 @@ func (p *InsightsPage) linkTo(path string, set url.Values) string {
 	return path + "?" + q.Encode()
 }
 
-func (p *InsightsPage) content(w insightWords) app.UI {
+func (p *Page) content(w words) app.UI {
 	v := p.View
 	r := v.Insights
 	if v.Error != "" || r == nil {
@@ -106,13 +124,13 @@ func (p *InsightsPage) content(w insightWords) app.UI {
 		p.positions(w, r),
 		p.ranking(w, r),
 		app.P().Class("insights-export").Body(
-			app.A().Class("button").Href(attr(p.linkTo("/insights.csv", nil))).Attr("download", "").Text(w.csv),
+			app.A().Class("button").Href(ui.Attr(p.linkTo("/insights.csv", nil))).Attr("download", "").Text(w.csv),
 		),
 	)
 }
 
 // picker chooses the period: a number of days up to today, or two dates.
-func (p *InsightsPage) picker(w insightWords, r *report.Report) app.UI {
+func (p *Page) picker(w words, r *report.Report) app.UI {
 	lang := p.View.Lang
 	from, to, chosen := "", "", 0
 	if r != nil {
@@ -120,10 +138,10 @@ func (p *InsightsPage) picker(w insightWords, r *report.Report) app.UI {
 	}
 	return app.Section().Class("insights-period").Aria("labelledby", "period-heading").Body(
 		app.H2().ID("period-heading").Class("visually-hidden").Text(w.period),
-		app.Nav().Class("category-nav insights-periods").Aria("label", attr(w.period)).Body(
-			app.Range(insightPeriods).Slice(func(i int) app.UI {
-				n := insightPeriods[i]
-				link := app.A().Class("chip").Href(attr(p.link(url.Values{"days": {strconv.Itoa(n)}}))).
+		app.Nav().Class("category-nav insights-periods").Aria("label", ui.Attr(w.period)).Body(
+			app.Range(dashboard.Periods).Slice(func(i int) app.UI {
+				n := dashboard.Periods[i]
+				link := app.A().Class("chip").Href(ui.Attr(p.link(url.Values{"days": {strconv.Itoa(n)}}))).
 					Text(daysLabel(w, n, lang))
 				if n == chosen {
 					link = link.Aria("current", "page")
@@ -147,14 +165,14 @@ func (p *InsightsPage) picker(w insightWords, r *report.Report) app.UI {
 
 // daysLabel is "n days" in the reader's language (Arabic counts three to
 // ten with a plural, and more with a singular).
-func daysLabel(w insightWords, n int, l news.Lang) string {
+func daysLabel(w words, n int, l news.Lang) string {
 	if l == news.Arabic && n >= 3 && n <= 10 {
 		return fmt.Sprintf("%d أيام", n)
 	}
 	return fmt.Sprintf(w.days, n)
 }
 
-func (p *InsightsPage) totals(w insightWords, r *report.Report) app.UI {
+func (p *Page) totals(w words, r *report.Report) app.UI {
 	lang := p.View.Lang
 	figure := func(name, value string) app.UI {
 		return app.Div().Class("insights-figure").Body(
@@ -171,7 +189,7 @@ func (p *InsightsPage) totals(w insightWords, r *report.Report) app.UI {
 
 // perDay draws views and clicks per day, and the rate per day, with
 // their table.
-func (p *InsightsPage) perDay(w insightWords, r *report.Report) app.UI {
+func (p *Page) perDay(w words, r *report.Report) app.UI {
 	lang := p.View.Lang
 	rtl := lang.Dir() == "rtl"
 	days := make([]string, len(r.ByDay))
@@ -190,8 +208,8 @@ func (p *InsightsPage) perDay(w insightWords, r *report.Report) app.UI {
 			lineChart("chart-per-day", fmt.Sprintf(w.chartOf, w.perDay, period), days,
 				[]series{{"chart-views", views}, {"chart-clicks", clicks}}, rtl, count),
 			app.Ul().Class("chart-legend").Body(
-				app.Li().Body(app.Span().Class("chart-key chart-views").Aria("hidden", ariaTrue), app.Text(w.views)),
-				app.Li().Body(app.Span().Class("chart-key chart-clicks").Aria("hidden", ariaTrue), app.Text(w.clicks)),
+				app.Li().Body(app.Span().Class("chart-key chart-views").Aria("hidden", ui.AriaTrue), app.Text(w.views)),
+				app.Li().Body(app.Span().Class("chart-key chart-clicks").Aria("hidden", ui.AriaTrue), app.Text(w.clicks)),
 			),
 		),
 		app.Figure().Class("insights-chart").Body(
@@ -207,7 +225,7 @@ func (p *InsightsPage) perDay(w insightWords, r *report.Report) app.UI {
 }
 
 // numbers is a table of a chart's numbers, folded away under a summary.
-func numbers(w insightWords, caption string, head []string, rows int, row func(i int) []string) app.UI {
+func numbers(w words, caption string, head []string, rows int, row func(i int) []string) app.UI {
 	return app.Details().Class("insights-numbers").Body(
 		app.Summary().Text(w.numbers),
 		table(caption, head, rows, row),
@@ -218,7 +236,7 @@ func numbers(w insightWords, caption string, head []string, rows int, row func(i
 // narrow screen it scrolls sideways: its box can then take the focus, to
 // be scrolled from the keyboard.
 func table(caption string, head []string, rows int, row func(i int) []string) app.UI {
-	return app.Div().Class("insights-table").Role("group").Aria("label", attr(caption)).TabIndex(0).Body(
+	return app.Div().Class("insights-table").Role("group").Aria("label", ui.Attr(caption)).TabIndex(0).Body(
 		app.Table().Body(
 			app.Caption().Class("visually-hidden").Text(caption),
 			app.THead().Body(app.Tr().Body(
@@ -239,7 +257,7 @@ func table(caption string, head []string, rows int, row func(i int) []string) ap
 
 // tops lists the partner sites, placements and articles that bring the
 // most readers.
-func (p *InsightsPage) tops(w insightWords, r *report.Report) app.UI {
+func (p *Page) tops(w words, r *report.Report) app.UI {
 	lang := p.View.Lang
 	rows := func(id, heading, first, unnamed string, list []report.Row) app.UI {
 		return app.Section().Class("insights-section").Aria("labelledby", id).Body(
@@ -272,7 +290,7 @@ func (p *InsightsPage) tops(w insightWords, r *report.Report) app.UI {
 						var name app.UI = app.Span().Text(w.gone + " " + a.Slug)
 						if a.Title != "" {
 							l := news.Lang(a.Lang)
-							name = app.A().Href(attr(articlePath(a.Slug))).Lang(string(l)).Dir(l.Dir()).Text(a.Title)
+							name = app.A().Href(ui.Attr(ui.ArticlePath(a.Slug))).Lang(string(l)).Dir(l.Dir()).Text(a.Title)
 						}
 						return app.Li().Body(name, app.Text(" "), app.Span().Class("insights-count").
 							Text(w.clicks+w.colon+formatCount(a.Clicks, lang)))
@@ -284,7 +302,7 @@ func (p *InsightsPage) tops(w insightWords, r *report.Report) app.UI {
 }
 
 // positions draws the click-through rate of each carousel position.
-func (p *InsightsPage) positions(w insightWords, r *report.Report) app.UI {
+func (p *Page) positions(w words, r *report.Report) app.UI {
 	lang := p.View.Lang
 	names := make([]string, len(r.Positions))
 	rates := make([]float64, len(r.Positions))
@@ -305,7 +323,7 @@ func (p *InsightsPage) positions(w insightWords, r *report.Report) app.UI {
 }
 
 // ranking says whether the ranker beats the baseline, and on what.
-func (p *InsightsPage) ranking(w insightWords, r *report.Report) app.UI {
+func (p *Page) ranking(w words, r *report.Report) app.UI {
 	lang := p.View.Lang
 	k := r.Ranking
 	figure := func(name, value string) app.UI {
