@@ -28,21 +28,6 @@ var ErrPortNotAllowed = errors.New("port not allowed")
 // the web's own, not a mail server's or a database's on the same host.
 var publicPorts = []uint16{80, 443}
 
-// ParsePorts reads a comma-separated list of ports ("80,443,8080"), as a
-// command line gives them for Options.Ports.
-func ParsePorts(s string) ([]uint16, error) {
-	var ports []uint16
-	for field := range strings.SplitSeq(s, ",") {
-		field = strings.TrimSpace(field)
-		n, err := strconv.ParseUint(field, 10, 16)
-		if err != nil || n == 0 {
-			return nil, fmt.Errorf("port %q: want a number from 1 to 65535", field)
-		}
-		ports = append(ports, uint16(n))
-	}
-	return ports, nil
-}
-
 // A guard decides where a client may connect. Its control runs on every
 // connection after name resolution, so a redirect, or a name that resolves
 // somewhere else the second time, is checked like the first address.

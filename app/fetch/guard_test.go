@@ -199,17 +199,6 @@ func TestEnvironmentProxyTargetsAreChecked(t *testing.T) {
 	}
 }
 
-func TestParsePorts(t *testing.T) {
-	if got, err := ParsePorts("80, 443,8080"); err != nil || len(got) != 3 || got[0] != 80 || got[1] != 443 || got[2] != 8080 {
-		t.Errorf("ParsePorts = %v, %v", got, err)
-	}
-	for _, bad := range []string{"", "80,", "http", "0", "65536", "-1", "80 443"} {
-		if got, err := ParsePorts(bad); err == nil {
-			t.Errorf("ParsePorts(%q) = %v, want an error", bad, got)
-		}
-	}
-}
-
 func portOf(t *testing.T, rawURL string) uint16 {
 	t.Helper()
 	u, err := url.Parse(rawURL)
