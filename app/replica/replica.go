@@ -107,17 +107,17 @@ var (
 // derives from the store (the kept answers, the related lists) in step
 // with the store.
 type Replica struct {
-	st      store.Backend
-	site    *server.Server
-	answers *answers.Cache
-	keeper  *keeper.Keeper
-	poller  *ingest.Poller // nil without sources
-	media   *media.Handler // nil without a data folder
-	log     *slog.Logger
-	tally   *tally.Tally // nil with insights off
-	purges  *purge.Queue // nil without caches to purge
-	flush   time.Duration
-	keep    time.Duration // how long insight counts are kept
+	st        store.Backend
+	site      *server.Server
+	answers   *answers.Cache
+	keeper    *keeper.Keeper
+	poller    *ingest.Poller // nil without sources
+	media     *media.Handler // nil without a data folder
+	log       *slog.Logger
+	tally     *tally.Tally // nil with insights off
+	purges    *purge.Queue // nil without caches to purge
+	flush     time.Duration
+	retention time.Duration // how long insight counts are kept
 
 	changed       chan struct{} // the store changed since the images were last collected
 	leading       atomic.Bool   // this server is the leader
@@ -136,16 +136,16 @@ func New(c Config) (*Replica, error) {
 		listsReady: make(chan struct{}),
 		changed:    make(chan struct{}, 1),
 		flush:      cmp.Or(c.Insights.FlushEvery, tally.DefaultEvery),
-		keep:       cmp.Or(c.Insights.Retention, DefaultRetention),
+		retention:  cmp.Or(c.Insights.Retention, DefaultRetention),
 	}
-	keep := keeper.Options{Baseline: !c.Insights.Off && c.Insights.Interleave > 0}
+	lists := keeper.Options{Baseline: !c.Insights.Off && c.Insights.Interleave > 0}
 	if len(c.Caches) > 0 {
 		opts := c.PurgeOptions
 		opts.Done = r.purged
 		r.purges = purge.NewQueue(c.Log, c.Caches, opts)
-		keep.Changed = r.purgeChange
+		lists.Changed = r.purgeChange
 	}
-	r.keeper = keeper.New(c.Store, c.Log, keep)
+	r.keeper = keeper.New(c.Store, c.Log, lists)
 	site := c.Site
 	site.Purged = r.purges != nil
 	site.Log, site.Store, site.Lists = c.Log, c.Store, c.Store
@@ -242,7 +242,7 @@ func (r *Replica) pruneInsights(ctx context.Context) {
 	ticker := time.NewTicker(time.Hour)
 	defer ticker.Stop()
 	for {
-		before := store.HourOf(time.Now().Add(-r.keep))
+		before := store.HourOf(time.Now().Add(-r.retention))
 		n, err := r.st.DeleteInsightsBefore(ctx, before)
 		switch {
 		case err != nil && ctx.Err() == nil:
