@@ -20,7 +20,7 @@ import (
 // Defaults for a Client.
 const (
 	DefaultTimeout  = 30 * time.Second
-	DefaultMaxBytes = 20 << 20
+	defaultMaxBytes = 20 << 20
 )
 
 // ErrTooLarge is returned for a response body beyond the size limit.
@@ -55,7 +55,7 @@ func RetryAfter(err error) time.Duration {
 type Options struct {
 	Timeout   time.Duration // for a whole request, body included
 	MaxBytes  int64         // largest body read
-	UserAgent string        // UserAgent("") if empty
+	UserAgent string        // Kiosque's, naming its version, if empty
 	// PublicOnly refuses to connect to any address of the IANA
 	// special-purpose registries (loopback, private, carrier NAT and cloud
 	// metadata, link-local, benchmarking, reserved, multicast, NAT64, 6to4,
@@ -89,10 +89,10 @@ func New(opts Options) *Client {
 		opts.Timeout = DefaultTimeout
 	}
 	if opts.MaxBytes <= 0 {
-		opts.MaxBytes = DefaultMaxBytes
+		opts.MaxBytes = defaultMaxBytes
 	}
 	if opts.UserAgent == "" {
-		opts.UserAgent = UserAgent("")
+		opts.UserAgent = userAgent("")
 	}
 	if opts.Transport == nil {
 		dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
@@ -122,9 +122,9 @@ func New(opts Options) *Client {
 	}
 }
 
-// UserAgent is the User-Agent Kiosque sends, naming its version (the main
+// userAgent is the User-Agent Kiosque sends, naming its version (the main
 // module's version when version is empty) and where to learn about it.
-func UserAgent(version string) string {
+func userAgent(version string) string {
 	if version == "" {
 		version = "dev"
 		if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {

@@ -20,7 +20,7 @@ func TestGetSendsUserAgentAndValidators(t *testing.T) {
 		w.Write([]byte("body"))
 	}))
 	defer srv.Close()
-	c := New(Options{UserAgent: UserAgent("1.2.3")})
+	c := New(Options{UserAgent: userAgent("1.2.3")})
 	res, err := c.Get(context.Background(), Request{URL: srv.URL, ETag: `"v1"`, LastModified: "Mon, 04 Mar 2024 10:00:00 GMT"})
 	if err != nil {
 		t.Fatal(err)
