@@ -44,7 +44,7 @@ type RawImage struct {
 
 // Limits of what is kept of an item.
 const (
-	ExcerptLength = 300 // characters
+	excerptLength = 300 // characters
 	titleLength   = 300
 	slugLength    = 80 // bytes; the store may add a suffix
 )
@@ -101,9 +101,9 @@ func (c *Cleaner) Article(r Raw, base string) (store.Imported, *Skipped) {
 		a.Updated = a.Published
 	}
 	a.Body = sanitize.Paragraphs(a.HTML)
-	a.Excerpt = sanitize.Excerpt(trimMore(c.san.Text(r.Excerpt)), ExcerptLength)
+	a.Excerpt = sanitize.Excerpt(trimMore(c.san.Text(r.Excerpt)), excerptLength)
 	if a.Excerpt == "" {
-		a.Excerpt = sanitize.Excerpt(strings.Join(a.Body, " "), ExcerptLength)
+		a.Excerpt = sanitize.Excerpt(strings.Join(a.Body, " "), excerptLength)
 	}
 	a.Lang = language.Choose(r.Lang, a.Title+"\n"+a.Excerpt+"\n"+strings.Join(firstN(a.Body, 5), "\n"), c.fallback)
 	categories := c.names(r.Categories)

@@ -92,9 +92,9 @@ func HugeBody(size int64) http.Handler {
 	})
 }
 
-// Hostile starts a server with every hostile fixture: an RSS feed at
+// hostileServer starts a server with every hostile fixture: an RSS feed at
 // /rss.xml, an Atom feed at /atom.xml and a WordPress site at its root.
-func Hostile(t testing.TB) *httptest.Server {
+func hostileServer(t testing.TB) *httptest.Server {
 	t.Helper()
 	mux := http.NewServeMux()
 	mux.Handle("/rss.xml", NewFeed(Fixture(t, "hostile/rss.xml"), "application/rss+xml; charset=UTF-8", false))
@@ -111,7 +111,7 @@ func Hostile(t testing.TB) *httptest.Server {
 // never set.
 func IngestHostile(t testing.TB, st store.SourceStore) []string {
 	t.Helper()
-	srv := Hostile(t)
+	srv := hostileServer(t)
 	client := fetch.New(fetch.Options{Timeout: 10 * time.Second})
 	clean := ingest.NewCleaner(news.French)
 	rss, err := feed.New(srv.URL+"/rss.xml", client, clean)

@@ -28,15 +28,15 @@ func Choose(declared, text string, fallback news.Lang) news.Lang {
 	if l, ok := news.ParseLang(declared); ok {
 		return l
 	}
-	if l, ok := Detect(text); ok {
+	if l, ok := detect(text); ok {
 		return l
 	}
 	return fallback
 }
 
-// Detect guesses the language of text, and reports whether it is
+// detect guesses the language of text, and reports whether it is
 // confident.
-func Detect(text string) (news.Lang, bool) {
+func detect(text string) (news.Lang, bool) {
 	arabic, letters := scriptShare(text)
 	if letters < 20 {
 		return "", false
