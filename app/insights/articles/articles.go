@@ -13,11 +13,11 @@ import (
 
 // Defaults of a Known.
 const (
-	// DefaultMissing is how many slugs not found are remembered.
-	DefaultMissing = 10_000
-	// DefaultForget is how long a slug not found is remembered: an
+	// defaultMissing is how many slugs not found are remembered.
+	defaultMissing = 10_000
+	// defaultForget is how long a slug not found is remembered: an
 	// article imported meanwhile is counted that long after at most.
-	DefaultForget = time.Minute
+	defaultForget = time.Minute
 )
 
 // Find asks the store whether slug names an article.
@@ -49,10 +49,10 @@ type Options struct {
 // New returns a Known that asks find.
 func New(find Find, o Options) *Known {
 	if o.Missing <= 0 {
-		o.Missing = DefaultMissing
+		o.Missing = defaultMissing
 	}
 	if o.Forget <= 0 {
-		o.Forget = DefaultForget
+		o.Forget = defaultForget
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -109,8 +109,8 @@ func (k *Known) forgetSome(now time.Time) {
 	}
 }
 
-// Missing is how many slugs not found are remembered.
-func (k *Known) Missing() int {
+// missingCount is how many slugs not found are remembered.
+func (k *Known) missingCount() int {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	return len(k.missing)

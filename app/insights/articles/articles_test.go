@@ -57,7 +57,7 @@ func TestSlugsNotFoundAreRememberedForAWhile(t *testing.T) {
 	for i := range 1000 {
 		has(fmt.Sprintf("forged-%d", i))
 	}
-	if n := k.Missing(); n > 100 {
+	if n := k.missingCount(); n > 100 {
 		t.Errorf("%d slugs not found remembered, want at most 100", n)
 	}
 	// A failing store says so, and nothing is remembered of it.

@@ -17,21 +17,21 @@ import (
 	"github.com/kiosque/kiosque/app/store"
 )
 
-// Periods the picker offers, in days; DefaultDays is the one shown first.
+// Periods the picker offers, in days; defaultDays is the one shown first.
 var Periods = []int{7, 30, 90, 365}
 
-// DefaultDays is the period shown when none is asked for.
-const DefaultDays = 30
+// defaultDays is the period shown when none is asked for.
+const defaultDays = 30
 
-// MaxDays bounds a period given by its dates.
-const MaxDays = 366
+// maxDays bounds a period given by its dates.
+const maxDays = 366
 
-// Top is how many partners, placements and articles the report lists.
-const Top = 10
+// top is how many partners, placements and articles the report lists.
+const top = 10
 
-// MinPositions is how many carousel positions the report shows at least:
+// minPositions is how many carousel positions the report shows at least:
 // the widget's default carousel.
-const MinPositions = 6
+const minPositions = 6
 
 const day = "2006-01-02"
 
@@ -43,13 +43,13 @@ type Period struct {
 }
 
 // ParsePeriod reads the period of a query: days=N (one of Periods), or
-// from= and to= as 2006-01-02; by default the DefaultDays days ending
+// from= and to= as 2006-01-02; by default the defaultDays days ending
 // today. A bad value is a *params.Error naming it.
 func ParsePeriod(q url.Values, now time.Time) (Period, error) {
 	today := now.UTC().Truncate(24 * time.Hour)
 	from, to := q.Get("from"), q.Get("to")
 	if from == "" && to == "" {
-		n := DefaultDays
+		n := defaultDays
 		if s := q.Get("days"); s != "" {
 			v, err := strconv.Atoi(s)
 			if err != nil || !slices.Contains(Periods, v) {
@@ -70,8 +70,8 @@ func ParsePeriod(q url.Values, now time.Time) (Period, error) {
 	switch n := int(p.To.Sub(p.From)/(24*time.Hour)) + 1; {
 	case n < 1:
 		return Period{}, &params.Error{Param: "to", Value: to, Reason: "must not be before from"}
-	case n > MaxDays:
-		return Period{}, &params.Error{Param: "to", Value: to, Reason: fmt.Sprintf("a period is at most %d days", MaxDays)}
+	case n > maxDays:
+		return Period{}, &params.Error{Param: "to", Value: to, Reason: fmt.Sprintf("a period is at most %d days", maxDays)}
 	}
 	return p, nil
 }
@@ -125,7 +125,7 @@ func Build(ctx context.Context, st store.Insights, titles Titles, p Period) (rep
 	r.Ranking.Verdict, r.Ranking.Share, r.Ranking.Low, r.Ranking.High = string(v.Says), v.Share, v.Low, v.High
 
 	ranked := func(by store.InsightDimension) ([]store.InsightRow, error) {
-		rows, err := st.RankInsights(ctx, store.InsightRanking{From: from, To: to, By: by, Limit: Top})
+		rows, err := st.RankInsights(ctx, store.InsightRanking{From: from, To: to, By: by, Limit: top})
 		if err != nil {
 			return nil, fmt.Errorf("insights of %s to %s: %w", r.From, r.To, err)
 		}
@@ -210,7 +210,7 @@ func reportRows(ranked []store.InsightRow) []report.Row {
 // positions are the clicks at each carousel position, over all views.
 func positions(byPosition []store.InsightCount, views int64) []report.Row {
 	clicks := map[int]int64{}
-	last := MinPositions
+	last := minPositions
 	for _, c := range byPosition {
 		if c.Kind == store.InsightClick && c.Position > 0 {
 			clicks[c.Position] += c.N

@@ -169,7 +169,7 @@ func TestAnEmptyPeriodHasItsDaysAndPositions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.ByDay) != 1 || len(r.Positions) != MinPositions || r.Ranking.Verdict != report.VerdictNone || r.Total.CTR() != 0 {
+	if len(r.ByDay) != 1 || len(r.Positions) != minPositions || r.Ranking.Verdict != report.VerdictNone || r.Total.CTR() != 0 {
 		t.Errorf("an empty day: %+v", r)
 	}
 }

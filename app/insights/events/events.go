@@ -32,7 +32,7 @@ const (
 
 // Limits of an event's fields.
 const (
-	MaxPosition  = 12  // the carousel's last card (params.MaxEmbedLimit)
+	maxPosition  = 12  // the carousel's last card (params.MaxEmbedLimit)
 	MaxPlacement = 32  // characters of a placement's name
 	MaxHost      = 253 // characters of a host name
 )
@@ -91,7 +91,7 @@ var ErrTooLarge = errors.New("the body is longer than 1024 bytes")
 // Decode reads one event: a JSON object of the fields of Event, no other,
 // by encoding/json (whose field names match without regard to case).
 // A partner host is lower-cased; a placement is made a name as the
-// widget's script makes it (NamePlacement).
+// widget's script makes it (namePlacement).
 func Decode(body []byte) (Event, error) {
 	if len(body) > MaxBody {
 		return Event{}, ErrTooLarge
@@ -106,7 +106,7 @@ func Decode(body []byte) (Event, error) {
 		return Event{}, &Error{Reason: "one JSON object per request"}
 	}
 	e.Partner = strings.ToLower(e.Partner)
-	e.Placement = NamePlacement(e.Placement)
+	e.Placement = namePlacement(e.Placement)
 	return e, e.check()
 }
 
@@ -125,13 +125,13 @@ func decodeError(err error) error {
 	return &Error{Reason: "not a JSON object: " + strings.TrimPrefix(err.Error(), "json: ")}
 }
 
-// NamePlacement makes the name a partner gave a widget's place
+// namePlacement makes the name a partner gave a widget's place
 // (data-placement) a name as the dashboard lists it, as web/kiosque.js
 // does before sending it: lower-cased, each run of spaces and dots a
 // dash, trimmed. What is left must be a name (validPlacement): letters,
 // digits, dashes and underscores, so that a placement can't carry a
 // message ("ADMIN LOGIN AT evil.example") to the publisher.
-func NamePlacement(p string) string {
+func namePlacement(p string) string {
 	p = strings.ToLower(strings.TrimSpace(p))
 	return strings.Join(strings.FieldsFunc(p, func(r rune) bool { return r == ' ' || r == '.' }), "-")
 }
@@ -152,8 +152,8 @@ func (e Event) check() error {
 	if e.Variant < 0 || e.Variant > interleave.Variants {
 		return &Error{"variant", fmt.Sprintf("must be 0 to %d", interleave.Variants)}
 	}
-	if e.Position < 0 || e.Position > MaxPosition {
-		return &Error{"position", fmt.Sprintf("must be 0 to %d", MaxPosition)}
+	if e.Position < 0 || e.Position > maxPosition {
+		return &Error{"position", fmt.Sprintf("must be 0 to %d", maxPosition)}
 	}
 	if e.Kind != Click && (e.Position != 0 || e.From != "" || e.Ranker != "") {
 		return &Error{"position", "only a click has a position, a from and a ranker"}
@@ -180,8 +180,8 @@ func (e Event) check() error {
 			return &Error{"variant", "an outcome is that of an interleaved view"}
 		case e.Article == "":
 			return &Error{"article", "an outcome is that of an article's widget"}
-		case e.Kiosque < 0 || e.Baseline < 0 || e.Kiosque > MaxPosition || e.Baseline > MaxPosition:
-			return &Error{"kiosque", fmt.Sprintf("clicks must be 0 to %d", MaxPosition)}
+		case e.Kiosque < 0 || e.Baseline < 0 || e.Kiosque > maxPosition || e.Baseline > maxPosition:
+			return &Error{"kiosque", fmt.Sprintf("clicks must be 0 to %d", maxPosition)}
 		case e.Kiosque == 0 && e.Baseline == 0:
 			return &Error{"kiosque", "an outcome has at least one click"}
 		}

@@ -34,7 +34,7 @@ const Variants = 8
 // merged never repeats an article; teams[i] is the ranker credited with
 // merged[i]. When one list runs out, the other fills the rest.
 func Merge(a, b []string, k, variant int) (merged []string, teams []Team) {
-	return TeamDraft(a, b, k, func(round int) bool { return aFirst(variant, round) })
+	return teamDraft(a, b, k, func(round int) bool { return aFirst(variant, round) })
 }
 
 // aFirst is the coin of a round: whether A picks first in it.
@@ -42,10 +42,10 @@ func aFirst(variant, round int) bool {
 	return (variant-1)>>(round%3)&1 == 0
 }
 
-// TeamDraft merges a and b into at most k articles: in each round, A and
+// teamDraft merges a and b into at most k articles: in each round, A and
 // B each add their best article not picked yet, A first when
 // aPicksFirst(round) says so.
-func TeamDraft(a, b []string, k int, aPicksFirst func(round int) bool) (merged []string, teams []Team) {
+func teamDraft(a, b []string, k int, aPicksFirst func(round int) bool) (merged []string, teams []Team) {
 	picked := make(map[string]bool, k)
 	lists := [...][]string{A: a, B: b}
 	var next [3]int  // by team: where its list's next candidate is

@@ -71,7 +71,7 @@ func New(o Options) *Limiter {
 // Allow takes a token from the bucket of addr's client, and reports
 // whether there was one.
 func (l *Limiter) Allow(addr netip.Addr) bool {
-	h := maphash.Comparable(l.seed, Client(addr))
+	h := maphash.Comparable(l.seed, clientOf(addr))
 	s := &l.shards[h%shards]
 	now := l.now().Sub(l.start).Nanoseconds()
 	s.mu.Lock()
@@ -79,9 +79,9 @@ func (l *Limiter) Allow(addr netip.Addr) bool {
 	return s.buckets[(h/shards)%uint64(len(s.buckets))].take(now, l.rate, l.burst)
 }
 
-// Client is the client an address counts as: an IPv4 address (mapped
+// clientOf is the client an address counts as: an IPv4 address (mapped
 // into IPv6 or not) is its own, an IPv6 address its /64.
-func Client(addr netip.Addr) netip.Addr {
+func clientOf(addr netip.Addr) netip.Addr {
 	addr = addr.Unmap()
 	if addr.Is6() {
 		addr = netip.PrefixFrom(addr.WithZone(""), 64).Masked().Addr()

@@ -20,9 +20,9 @@ import (
 // long's events.
 const DefaultEvery = 5 * time.Second
 
-// DefaultMaxKeys bounds the keys kept between flushes: about 20 MB. Past
+// defaultMaxKeys bounds the keys kept between flushes: about 20 MB. Past
 // it, events of new keys are refused until a flush succeeds.
-const DefaultMaxKeys = 100_000
+const defaultMaxKeys = 100_000
 
 // The partners and placements a tally counts under their own names in an
 // hour; the events of others count as report.Other's. Partner and
@@ -30,8 +30,8 @@ const DefaultMaxKeys = 100_000
 // name would be rows in the store and lines in the dashboard. A widget on
 // a thousand sites in one hour is rare; placements are a few per site.
 const (
-	MaxPartners   = 1000
-	MaxPlacements = 200
+	maxPartners   = 1000
+	maxPlacements = 200
 )
 
 // Tally counts events in memory until they are flushed to the store.
@@ -52,13 +52,13 @@ type Tally struct {
 }
 
 // New returns an empty tally that flushes to st, keeping at most maxKeys
-// keys (DefaultMaxKeys when 0 or less).
+// keys (defaultMaxKeys when 0 or less).
 func New(st store.Insights, log *slog.Logger, maxKeys int) *Tally {
 	if maxKeys <= 0 {
-		maxKeys = DefaultMaxKeys
+		maxKeys = defaultMaxKeys
 	}
 	return &Tally{st: st, log: log, maxKeys: maxKeys, counts: make(map[store.InsightKey]int64),
-		partners: names{max: MaxPartners}, placements: names{max: MaxPlacements}}
+		partners: names{max: maxPartners}, placements: names{max: maxPlacements}}
 }
 
 // names are the names of one kind counted in an hour, at most max.
@@ -83,7 +83,7 @@ func (n *names) fold(name string) string {
 }
 
 // Add counts n events of key, its partner and placement folded into
-// report.Other past MaxPartners and MaxPlacements in its hour. It refuses
+// report.Other past maxPartners and maxPlacements in its hour. It refuses
 // them, returning false, when the key is new and the tally holds as many
 // keys as it may: the store has not taken the counts for a while.
 func (t *Tally) Add(key store.InsightKey, n int64) bool {

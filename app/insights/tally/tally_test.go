@@ -200,7 +200,7 @@ func TestRunFlushesEveryPeriodUntilDone(t *testing.T) {
 	}
 }
 
-// Past MaxPartners partners and MaxPlacements placements in an hour, the
+// Past maxPartners partners and maxPlacements placements in an hour, the
 // events of new names count under report.Other; those of names seen
 // keep theirs, and the next hour starts anew.
 func TestNamesPastTheHoursBoundFoldIntoOther(t *testing.T) {
@@ -209,7 +209,7 @@ func TestNamesPastTheHoursBoundFoldIntoOther(t *testing.T) {
 	at := func(hour int64, partner, placement string) store.InsightKey {
 		return store.InsightKey{Hour: hour, Partner: partner, Placement: placement, Article: "a", Kind: store.InsightView}
 	}
-	for i := range MaxPartners + 500 {
+	for i := range maxPartners + 500 {
 		if !tl.Add(at(1000, fmt.Sprintf("p%d.example", i), fmt.Sprintf("place-%d", i)), 1) {
 			t.Fatalf("event %d refused", i)
 		}
@@ -231,16 +231,16 @@ func TestNamesPastTheHoursBoundFoldIntoOther(t *testing.T) {
 				n += c.N
 			}
 		}
-		if by == store.ByPartner && hour == 1000 && names != MaxPartners+1 {
-			t.Errorf("%d partners stored in the hour, want %d and %q", names, MaxPartners, report.Other)
+		if by == store.ByPartner && hour == 1000 && names != maxPartners+1 {
+			t.Errorf("%d partners stored in the hour, want %d and %q", names, maxPartners, report.Other)
 		}
 		return n
 	}
 	if got := count(store.ByPartner, 1000, report.Other); got != 500 {
-		t.Errorf("%d events counted under %q, want the 500 past the first %d partners", got, report.Other, MaxPartners)
+		t.Errorf("%d events counted under %q, want the 500 past the first %d partners", got, report.Other, maxPartners)
 	}
-	if got := count(store.ByPlacement, 1000, report.Other); got != MaxPartners+500-MaxPlacements {
-		t.Errorf("%d events under the placement %q, want %d", got, report.Other, MaxPartners+500-MaxPlacements)
+	if got := count(store.ByPlacement, 1000, report.Other); got != maxPartners+500-maxPlacements {
+		t.Errorf("%d events under the placement %q, want %d", got, report.Other, maxPartners+500-maxPlacements)
 	}
 	if got := count(store.ByPartner, 1000, "p0.example"); got != 2 {
 		t.Errorf("a partner seen counted %d events, want 2", got)
