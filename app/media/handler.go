@@ -40,9 +40,9 @@ const accept = "image/webp,image/jpeg,image/png,image/gif;q=0.9,*/*;q=0.1"
 // errUpstream is a failure to get an image from its source: a 502.
 var errUpstream = errors.New("the image could not be fetched from its source")
 
-// DefaultMaxDownloads is how many images a Handler fetches at once unless
+// defaultMaxDownloads is how many images a Handler fetches at once unless
 // told otherwise.
-const DefaultMaxDownloads = 4
+const defaultMaxDownloads = 4
 
 // Options tune a Handler. Zero values take the defaults.
 type Options struct {
@@ -51,7 +51,7 @@ type Options struct {
 	// make the server reach into its own network).
 	Client *fetch.Client
 	// MaxDownloads bounds the images fetched at once (default
-	// DefaultMaxDownloads): a page of new articles asks for many images
+	// defaultMaxDownloads): a page of new articles asks for many images
 	// together, and each download holds up to MaxBytes in memory while it
 	// is checked. The others wait their turn.
 	MaxDownloads int
@@ -118,7 +118,7 @@ func New(st store.MediaStore, dataDir string, opts Options) (*Handler, error) {
 		opts.Client = fetch.New(fetch.Options{MaxBytes: MaxBytes, Timeout: 20 * time.Second, PublicOnly: true})
 	}
 	if opts.MaxDownloads <= 0 {
-		opts.MaxDownloads = DefaultMaxDownloads
+		opts.MaxDownloads = defaultMaxDownloads
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()

@@ -16,17 +16,17 @@ import (
 // Prefix is the path the images are served under.
 const Prefix = "/media/"
 
-// Pattern is a key as a regular expression, unanchored, in the syntax Go's
+// keyPattern is a key as a regular expression, unanchored, in the syntax Go's
 // regexp and PostgreSQL's regular expressions share: 32 hex digits, maybe
 // an extension.
-const Pattern = `[0-9a-f]{32}(?:\.(?:jpg|png|gif|webp|avif))?`
+const keyPattern = `[0-9a-f]{32}(?:\.(?:jpg|png|gif|webp|avif))?`
 
 // RefPattern finds the paths under Prefix in a text, each key as the first
 // group; a database that matches regular expressions itself uses it too.
-const RefPattern = Prefix + `(` + Pattern + `)` // Prefix holds no metacharacter
+const RefPattern = Prefix + `(` + keyPattern + `)` // Prefix holds no metacharacter
 
 var (
-	valid = regexp.MustCompile(`^` + Pattern + `$`)
+	valid = regexp.MustCompile(`^` + keyPattern + `$`)
 	ref   = regexp.MustCompile(RefPattern)
 )
 
