@@ -151,7 +151,7 @@ const MaxFrameHeight = 100_000
 
 // Limits of the widget's list.
 const (
-	DefaultEmbedLimit = 6
+	defaultEmbedLimit = 6
 	MaxEmbedLimit     = 12
 )
 
@@ -166,7 +166,7 @@ func ParseEmbed(q url.Values) (Embed, error) {
 		Article:  q.Get("article"),
 		URL:      q.Get("url"),
 		Category: q.Get("category"),
-		Limit:    DefaultEmbedLimit,
+		Limit:    defaultEmbedLimit,
 		Layout:   LayoutBoth,
 		Target:   "_top",
 		Wasm:     WasmIntent,
@@ -178,7 +178,7 @@ func ParseEmbed(q url.Values) (Embed, error) {
 		return o, &Error{"url", o.URL, "at most 2,048 characters"}
 	}
 	var err error
-	if o.Limit, err = Int(q, "limit", DefaultEmbedLimit, 1, MaxEmbedLimit); err != nil {
+	if o.Limit, err = Int(q, "limit", defaultEmbedLimit, 1, MaxEmbedLimit); err != nil {
 		return o, err
 	}
 	if o.Theme, err = ParseTheme(q.Get("theme")); err != nil {
