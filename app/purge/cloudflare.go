@@ -7,25 +7,25 @@ import (
 	"strings"
 )
 
-// CloudflareAPI is the address of Cloudflare's API.
-const CloudflareAPI = "https://api.cloudflare.com"
+// cloudflareAPI is the address of Cloudflare's API.
+const cloudflareAPI = "https://api.cloudflare.com"
 
-// Cloudflare is a Cloudflare zone, purged by cache tags: POST
+// cloudflare is a Cloudflare zone, purged by cache tags: POST
 // /client/v4/zones/{zone_id}/purge_cache with a bearer token and
 // {"tags": [...]}. Its documentation gives 100 operations a request on
 // every plan (older versions said 30 tags).
-type Cloudflare struct{ zone apiAccount }
+type cloudflare struct{ zone apiAccount }
 
-// NewCloudflare is the zone given, reached at api (CloudflareAPI).
-func NewCloudflare(zone, token, api string, client *http.Client) *Cloudflare {
-	return &Cloudflare{newAPIAccount(zone, token, api, client)}
+// newCloudflare is the zone given, reached at api (cloudflareAPI).
+func newCloudflare(zone, token, api string, client *http.Client) *cloudflare {
+	return &cloudflare{newAPIAccount(zone, token, api, client)}
 }
 
-func (c *Cloudflare) Name() string { return "cloudflare " + c.zone.id }
+func (c *cloudflare) Name() string { return "cloudflare " + c.zone.id }
 
-func (c *Cloudflare) MaxKeys() int { return 100 }
+func (c *cloudflare) MaxKeys() int { return 100 }
 
-func (c *Cloudflare) Purge(ctx context.Context, keys []string) error {
+func (c *cloudflare) Purge(ctx context.Context, keys []string) error {
 	res, answer, err := c.zone.postJSON(ctx, c.Name(), "/client/v4/zones/"+c.zone.id+"/purge_cache", struct {
 		Tags []string `json:"tags"`
 	}{keys}, "Authorization", "Bearer "+c.zone.token)

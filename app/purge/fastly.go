@@ -7,24 +7,24 @@ import (
 	"strings"
 )
 
-// FastlyAPI is the address of Fastly's API.
-const FastlyAPI = "https://api.fastly.com"
+// fastlyAPI is the address of Fastly's API.
+const fastlyAPI = "https://api.fastly.com"
 
-// Fastly is a Fastly service, purged through its API's "purge multiple
+// fastly is a Fastly service, purged through its API's "purge multiple
 // surrogate keys": POST /service/{service_id}/purge with the token in
 // Fastly-Key and {"surrogate_keys": [...]}, at most 256 keys a request.
-type Fastly struct{ service apiAccount }
+type fastly struct{ service apiAccount }
 
-// NewFastly is the Fastly service given, reached at api (FastlyAPI).
-func NewFastly(service, token, api string, client *http.Client) *Fastly {
-	return &Fastly{newAPIAccount(service, token, api, client)}
+// newFastly is the Fastly service given, reached at api (fastlyAPI).
+func newFastly(service, token, api string, client *http.Client) *fastly {
+	return &fastly{newAPIAccount(service, token, api, client)}
 }
 
-func (f *Fastly) Name() string { return "fastly " + f.service.id }
+func (f *fastly) Name() string { return "fastly " + f.service.id }
 
-func (f *Fastly) MaxKeys() int { return 256 }
+func (f *fastly) MaxKeys() int { return 256 }
 
-func (f *Fastly) Purge(ctx context.Context, keys []string) error {
+func (f *fastly) Purge(ctx context.Context, keys []string) error {
 	res, answer, err := f.service.postJSON(ctx, f.Name(), "/service/"+f.service.id+"/purge", struct {
 		Keys []string `json:"surrogate_keys"`
 	}{keys}, "Fastly-Key", f.service.token, "Accept", "application/json")

@@ -70,7 +70,7 @@ func Parse(address string, tokens Tokens, client *http.Client) (Cache, error) {
 		if strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.User != nil {
 			return nil, fmt.Errorf("%q: a Varnish is named by its scheme, host and port only (varnish+http://HOST:PORT)", address)
 		}
-		return NewVarnish(strings.TrimPrefix(u.Scheme, "varnish+")+"://"+u.Host, client), nil
+		return newVarnish(strings.TrimPrefix(u.Scheme, "varnish+")+"://"+u.Host, client), nil
 	case "fastly":
 		if tokens.Fastly == "" {
 			return nil, fmt.Errorf("%q: Fastly's API needs a token with the purge_select scope in KIOSQUE_FASTLY_TOKEN", address)
@@ -78,7 +78,7 @@ func Parse(address string, tokens Tokens, client *http.Client) (Cache, error) {
 		if !isID(u.Host) || u.Path != "" {
 			return nil, fmt.Errorf("%q: want fastly://SERVICE_ID, the service's alphanumeric ID", address)
 		}
-		return NewFastly(u.Host, tokens.Fastly, FastlyAPI, client), nil
+		return newFastly(u.Host, tokens.Fastly, fastlyAPI, client), nil
 	case "cloudflare":
 		if tokens.Cloudflare == "" {
 			return nil, fmt.Errorf("%q: Cloudflare's API needs a token with the Cache Purge permission in KIOSQUE_CLOUDFLARE_TOKEN", address)
@@ -86,7 +86,7 @@ func Parse(address string, tokens Tokens, client *http.Client) (Cache, error) {
 		if !isID(u.Host) || u.Path != "" {
 			return nil, fmt.Errorf("%q: want cloudflare://ZONE_ID, the zone's ID (32 hex digits)", address)
 		}
-		return NewCloudflare(u.Host, tokens.Cloudflare, CloudflareAPI, client), nil
+		return newCloudflare(u.Host, tokens.Cloudflare, cloudflareAPI, client), nil
 	}
 	return nil, fmt.Errorf("%q: unknown cache %q: want varnish+http://HOST:PORT, fastly://SERVICE_ID or cloudflare://ZONE_ID", address, u.Scheme)
 }

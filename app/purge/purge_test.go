@@ -131,14 +131,14 @@ var apis = []api{
 		name: "fastly", check: checkFastly, max: 256, ok: fastlyOK,
 		refused: answer{status: http.StatusUnauthorized, body: `{"msg":"Provided credentials are missing or invalid"}`},
 		cache: func(base string) Cache {
-			return NewFastly("SU1Z0isxPaozGVKXdv0eY", "fastly-token", base, http.DefaultClient)
+			return newFastly("SU1Z0isxPaozGVKXdv0eY", "fastly-token", base, http.DefaultClient)
 		},
 	},
 	{
 		name: "cloudflare", check: checkCloudflare, max: 100, ok: cloudflareOK,
 		refused: answer{status: http.StatusForbidden, body: `{"success":false,"errors":[{"code":10000,"message":"Authentication error"}],"messages":[],"result":null}`},
 		cache: func(base string) Cache {
-			return NewCloudflare("023e105f4ecef8ad9ca31a8372d0c353", "cf-token", base, http.DefaultClient)
+			return newCloudflare("023e105f4ecef8ad9ca31a8372d0c353", "cf-token", base, http.DefaultClient)
 		},
 	},
 }
@@ -203,7 +203,7 @@ func TestKeysPastTheLimitGoInSeveralRequests(t *testing.T) {
 			q.Add(want[:a.max+3], false)
 			q.Add(want[a.max+3:], false)
 			q.Add(want[:10], false) // queued already, or sent: either way not lost
-			waitFor(t, "every key sent", func() bool { return n.of("sent") >= 3 && q.Pending()[a.cache("").Name()] == 0 })
+			waitFor(t, "every key sent", func() bool { return n.of("sent") >= 3 && q.pending()[a.cache("").Name()] == 0 })
 			batches, _ := fake.sent()
 			var got []string
 			for _, b := range batches {
@@ -296,7 +296,7 @@ func TestATakedownsPurgeIsRetriedUntilConfirmed(t *testing.T) {
 	defer srv.Close()
 	opts := fastOptions()
 	opts.GiveUpAfter = 200 * time.Millisecond
-	q, n := runQueue(t, NewFastly("SU1Z0isxPaozGVKXdv0eY", "fastly-token", srv.URL, http.DefaultClient), opts)
+	q, n := runQueue(t, newFastly("SU1Z0isxPaozGVKXdv0eY", "fastly-token", srv.URL, http.DefaultClient), opts)
 	q.Add([]string{"latest", "a1111111111"}, false)
 	waitFor(t, "the import's purge given up", func() bool { return n.of("failed") == 1 })
 	q.Add([]string{"a2222222222"}, true)
@@ -384,8 +384,8 @@ func TestKeysAreDoneOnceEveryCacheConfirms(t *testing.T) {
 	n := &counts{}
 	opts.Counted = n.count
 	q := NewQueue(slog.New(slog.NewTextHandler(io.Discard, nil)), []Cache{
-		NewFastly("SU1Z0isxPaozGVKXdv0eY", "fastly-token", fastly.URL, http.DefaultClient),
-		NewCloudflare("023e105f4ecef8ad9ca31a8372d0c353", "cf-token", cloudflare.URL, http.DefaultClient),
+		newFastly("SU1Z0isxPaozGVKXdv0eY", "fastly-token", fastly.URL, http.DefaultClient),
+		newCloudflare("023e105f4ecef8ad9ca31a8372d0c353", "cf-token", cloudflare.URL, http.DefaultClient),
 	}, opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	finished := make(chan struct{})

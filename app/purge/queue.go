@@ -97,8 +97,8 @@ func (q *Queue) Add(keys []string, urgent bool) {
 	}
 }
 
-// Pending is how many keys wait for each cache, by name.
-func (q *Queue) Pending() map[string]int {
+// pending is how many keys wait for each cache, by name.
+func (q *Queue) pending() map[string]int {
 	n := map[string]int{}
 	for _, l := range q.lines {
 		l.mu.Lock()

@@ -7,26 +7,26 @@ import (
 	"strings"
 )
 
-// Varnish is a Varnish with varnish-modules' xkey, told to purge by a
+// varnish is a Varnish with varnish-modules' xkey, told to purge by a
 // request PURGE / whose xkey header names the keys, apart by spaces: the
 // VCL of the README hands it to xkey.purge.
-type Varnish struct {
+type varnish struct {
 	base   string // scheme://host:port
 	client *http.Client
 }
 
-// NewVarnish is the Varnish at base (http://HOST:PORT).
-func NewVarnish(base string, client *http.Client) *Varnish {
-	return &Varnish{base: base, client: client}
+// newVarnish is the Varnish at base (http://HOST:PORT).
+func newVarnish(base string, client *http.Client) *varnish {
+	return &varnish{base: base, client: client}
 }
 
-func (v *Varnish) Name() string { return "varnish " + v.base }
+func (v *varnish) Name() string { return "varnish " + v.base }
 
 // MaxKeys keeps the xkey header near 2 KB, far below Varnish's default
 // http_req_hdr_len (8 KB): each key is 11 characters and a space.
-func (v *Varnish) MaxKeys() int { return 170 }
+func (v *varnish) MaxKeys() int { return 170 }
 
-func (v *Varnish) Purge(ctx context.Context, keys []string) error {
+func (v *varnish) Purge(ctx context.Context, keys []string) error {
 	req, err := http.NewRequestWithContext(ctx, "PURGE", v.base+"/", nil)
 	if err != nil {
 		return &Error{Cache: v.Name(), Detail: err.Error()}
