@@ -108,7 +108,7 @@ func TestArticlesWithoutLanguageAreDetected(t *testing.T) {
 			t.Errorf("article %d (%s) detected as %q, want fr", id, d.slug, d.lang)
 		}
 	}
-	if got := ix.Related("foot-derby", 2); len(got) != 2 || topicOf(got[0]) != "foot" || topicOf(got[1]) != "foot" {
+	if got := ix.relatedTo("foot-derby", 2); len(got) != 2 || topicOf(got[0]) != "foot" || topicOf(got[1]) != "foot" {
 		t.Errorf("Related(foot-derby, 2) = %v, want the two other football articles", got)
 	}
 }

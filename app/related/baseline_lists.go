@@ -5,7 +5,7 @@ import (
 	"slices"
 )
 
-// BaselineLists returns, for each slug given, the MaxK articles most like
+// BaselineLists returns, for each slug given, the maxK articles most like
 // it by plain tf-idf cosine and nothing else: the yardstick the ranker is
 // measured against, offline (Evaluate) and on readers (interleaving,
 // app/insights). No feedback smoothing, no category, tag or recency
@@ -48,8 +48,8 @@ func (ix *Index) baseline(s *scratch, id uint32) []string {
 	slices.SortFunc(ranked, func(a, b similar) int {
 		return cmp.Or(cmp.Compare(b.sim, a.sim), cmp.Compare(a.doc, b.doc))
 	})
-	list := make([]string, 0, min(MaxK, len(ranked)))
-	for _, r := range ranked[:min(MaxK, len(ranked))] {
+	list := make([]string, 0, min(maxK, len(ranked)))
+	for _, r := range ranked[:min(maxK, len(ranked))] {
 		list = append(list, ix.docs[r.doc].slug)
 	}
 	return list
@@ -61,4 +61,4 @@ func (ix *Index) baseline(s *scratch, id uint32) []string {
 // reorder a list but seldom bring in an article from further down (the
 // lists of 95% of the articles of the test corpus are exact; 120
 // candidates, the ranker's, cost twice the time for little more).
-const baselineCandidates = 5 * MaxK
+const baselineCandidates = 5 * maxK

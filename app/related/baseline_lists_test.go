@@ -28,7 +28,7 @@ func TestBaselineListsRankByPlainCosine(t *testing.T) {
 	if got, ok := lists["no-such-article"]; !ok || got != nil {
 		t.Errorf("the baseline list of an unknown slug: %q", got)
 	}
-	const head = MaxK
+	const head = maxK
 	sameHead, differ := 0, 0
 	for _, slug := range slugs {
 		got := lists[slug]
@@ -40,13 +40,13 @@ func TestBaselineListsRankByPlainCosine(t *testing.T) {
 			t.Errorf("%s: the list is not by decreasing cosine: %v", slug, sims)
 		}
 		want := bruteForceBaseline(ix, slug)
-		if len(got) != len(want) && len(want) < MaxK {
+		if len(got) != len(want) && len(want) < maxK {
 			t.Errorf("%s: %d articles in the list, %d share a term with it", slug, len(got), len(want))
 		}
 		if slices.Equal(got[:min(head, len(got))], want[:min(head, len(want))]) {
 			sameHead++
 		}
-		if !slices.Equal(got, ix.Related(slug, MaxK)) {
+		if !slices.Equal(got, ix.relatedTo(slug, maxK)) {
 			differ++
 		}
 	}
@@ -93,7 +93,7 @@ func bruteForceBaseline(ix *Index, slug string) []string {
 	}
 	slices.SortFunc(all, func(a, b similar) int { return cmp.Or(cmp.Compare(b.sim, a.sim), cmp.Compare(a.doc, b.doc)) })
 	list := []string{}
-	for _, s := range all[:min(MaxK, len(all))] {
+	for _, s := range all[:min(maxK, len(all))] {
 		list = append(list, ix.docs[s.doc].slug)
 	}
 	return list

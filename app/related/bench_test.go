@@ -52,7 +52,7 @@ func BenchmarkBuild(b *testing.B) {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	b.ReportMetric(float64(m.HeapInuse)/(1<<20), "heap-MB")
-	b.ReportMetric(float64(ix.Len()), "articles")
+	b.ReportMetric(float64(ix.size()), "articles")
 }
 
 // BenchmarkAdd measures adding one article to a 100,000-article index.
@@ -104,7 +104,7 @@ func BenchmarkRelated(b *testing.B) {
 			for b.Loop() {
 				slug := fmt.Sprintf("a%d", rng.IntN(benchArticles))
 				start := time.Now()
-				if got := ix.Related(slug, k); len(got) != k {
+				if got := ix.relatedTo(slug, k); len(got) != k {
 					b.Fatalf("Related(%s, %d) gave %d articles", slug, k, len(got))
 				}
 				latencies = append(latencies, time.Since(start))

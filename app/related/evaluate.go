@@ -133,7 +133,7 @@ func kiosqueRanking(ctx context.Context, rows []labelledArticle, lang news.Lang,
 				return nil, err
 			}
 		}
-		for _, slug := range ix.Related(strconv.Itoa(i), k) {
+		for _, slug := range ix.relatedTo(strconv.Itoa(i), k) {
 			j, err := strconv.Atoi(slug)
 			if err != nil {
 				return nil, fmt.Errorf("unexpected slug %q: %w", slug, err)

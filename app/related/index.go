@@ -86,8 +86,8 @@ func (ix *Index) Slugs() []string {
 	return slugs
 }
 
-// Len returns the number of articles in the index.
-func (ix *Index) Len() int {
+// size returns the number of articles in the index.
+func (ix *Index) size() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	return len(ix.bySlug)
@@ -146,7 +146,7 @@ func (ix *Index) changed(articles []news.Article) []news.Article {
 }
 
 // Remove drops the article with slug from the index and from every
-// neighbour list, refilling the lists left shorter than MaxK.
+// neighbour list, refilling the lists left shorter than maxK.
 func (ix *Index) Remove(slug string) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()

@@ -21,8 +21,8 @@ func newTestIndex(t *testing.T, opts Options, articles ...news.Article) *Index {
 	t.Helper()
 	ix := NewIndex(opts)
 	ix.Put(articles...)
-	if ix.Len() != len(articles) {
-		t.Fatalf("Len() = %d after putting %d articles", ix.Len(), len(articles))
+	if ix.size() != len(articles) {
+		t.Fatalf("Len() = %d after putting %d articles", ix.size(), len(articles))
 	}
 	return ix
 }
@@ -45,7 +45,7 @@ func TestRelatedFindsTheSameTopicInEachLanguage(t *testing.T) {
 		t.Run(string(tc.lang), func(t *testing.T) {
 			ix := newTestIndex(t, testOptions(), tc.articles...)
 			for _, a := range tc.articles {
-				got := ix.Related(a.Slug, 2)
+				got := ix.relatedTo(a.Slug, 2)
 				if len(got) != 2 {
 					t.Errorf("Related(%s, 2) = %v, want 2 articles", a.Slug, got)
 					continue
@@ -64,8 +64,8 @@ func TestRelatedNeverReturnsTheArticleItself(t *testing.T) {
 	all := slices.Concat(frenchCorpus(), englishCorpus(), arabicCorpus())
 	ix := newTestIndex(t, testOptions(), all...)
 	for _, a := range all {
-		for _, k := range []int{1, 6, MaxK, 30} {
-			got := ix.Related(a.Slug, k)
+		for _, k := range []int{1, 6, maxK, 30} {
+			got := ix.relatedTo(a.Slug, k)
 			if slices.Contains(got, a.Slug) {
 				t.Errorf("Related(%s, %d) = %v contains the article itself", a.Slug, k, got)
 			}
@@ -92,10 +92,10 @@ func firstDuplicate(slugs []string) string {
 
 func TestRelatedUnknownSlugIsNil(t *testing.T) {
 	ix := newTestIndex(t, testOptions(), frenchCorpus()...)
-	if got := ix.Related("no-such-article", 6); got != nil {
+	if got := ix.relatedTo("no-such-article", 6); got != nil {
 		t.Errorf("Related(unknown) = %v, want nil", got)
 	}
-	if got := ix.Related("foot-derby", 0); got == nil || len(got) != 0 {
+	if got := ix.relatedTo("foot-derby", 0); got == nil || len(got) != 0 {
 		t.Errorf("Related(known, 0) = %#v, want an empty, non-nil list", got)
 	}
 }
@@ -109,7 +109,7 @@ func TestRelatedStaysInTheArticlesLanguage(t *testing.T) {
 	}
 	for _, a := range all {
 		// 8 other articles in each language: all 8 stay in it.
-		for _, slug := range ix.Related(a.Slug, 8) {
+		for _, slug := range ix.relatedTo(a.Slug, 8) {
 			if lang[slug] != a.Lang {
 				t.Errorf("Related(%s [%s], 8) includes %s [%s]", a.Slug, a.Lang, slug, lang[slug])
 			}
@@ -118,11 +118,11 @@ func TestRelatedStaysInTheArticlesLanguage(t *testing.T) {
 	// A text in another language that shares names does not count.
 	ix.Put(testArticle("english-derby", news.English, 0, "Raja beat Wydad in the Casablanca derby",
 		"Raja Casablanca beat Wydad in the Botola derby: Raja's supporters celebrated the Raja win over Wydad."))
-	if got := ix.Related("foot-derby", 2); slices.Contains(got, "english-derby") {
+	if got := ix.relatedTo("foot-derby", 2); slices.Contains(got, "english-derby") {
 		t.Errorf("Related(foot-derby, 2) = %v includes an English article", got)
 	}
 	// Beyond what the language has, other languages fill in.
-	if got := ix.Related("foot-derby", 10); len(got) != 10 || lang[got[9]] == news.French {
+	if got := ix.relatedTo("foot-derby", 10); len(got) != 10 || lang[got[9]] == news.French {
 		t.Errorf("Related(foot-derby, 10) = %v, want 8 French articles then others", got)
 	}
 }
@@ -146,7 +146,7 @@ func TestRemoveDropsTheArticleFromEveryList(t *testing.T) {
 			const gone = "football-cup"
 			before := 0
 			for _, a := range articles {
-				if slices.Contains(ix.Related(a.Slug, MaxK), gone) {
+				if slices.Contains(ix.relatedTo(a.Slug, maxK), gone) {
 					before++
 				}
 			}
@@ -154,28 +154,28 @@ func TestRemoveDropsTheArticleFromEveryList(t *testing.T) {
 				t.Fatalf("%s is in no list before removal: the test proves nothing", gone)
 			}
 			ix.Remove(gone)
-			if want := len(others) + len(articles) - 1; ix.Len() != want {
-				t.Errorf("Len() = %d after removal, want %d", ix.Len(), want)
+			if want := len(others) + len(articles) - 1; ix.size() != want {
+				t.Errorf("Len() = %d after removal, want %d", ix.size(), want)
 			}
-			if got := ix.Related(gone, 6); got != nil {
+			if got := ix.relatedTo(gone, 6); got != nil {
 				t.Errorf("Related(removed) = %v, want nil", got)
 			}
 			for _, a := range articles {
 				if a.Slug == gone {
 					continue
 				}
-				got := ix.Related(a.Slug, MaxK)
+				got := ix.relatedTo(a.Slug, maxK)
 				if slices.Contains(got, gone) {
 					t.Errorf("Related(%s) = %v still lists the removed article", a.Slug, got)
 				}
 				// The 7 other English articles, then other languages.
 				english := len(articles) - 2
-				if len(got) != MaxK || slices.ContainsFunc(got[:english], isNotEnglishTestSlug) {
-					t.Errorf("Related(%s, %d) = %v after removal, want the %d other English articles first", a.Slug, MaxK, got, english)
+				if len(got) != maxK || slices.ContainsFunc(got[:english], isNotEnglishTestSlug) {
+					t.Errorf("Related(%s, %d) = %v after removal, want the %d other English articles first", a.Slug, maxK, got, english)
 				}
 			}
 			// The other football articles keep each other.
-			if got := ix.Related("football-derby", 1); !slices.Equal(got, []string{"football-transfer"}) {
+			if got := ix.relatedTo("football-derby", 1); !slices.Equal(got, []string{"football-transfer"}) {
 				t.Errorf("Related(football-derby, 1) = %v after removal, want [football-transfer]", got)
 			}
 		})
@@ -200,7 +200,7 @@ func TestFallbackFillsAnEmptyResult(t *testing.T) {
 	ix := newTestIndex(t, opts, articles...)
 	// eco-taux's category has eco-inflation (1 day ago) and eco-budget (3
 	// days ago); then come the newest French articles of other categories.
-	got := ix.Related("eco-taux", 4)
+	got := ix.relatedTo("eco-taux", 4)
 	want := []string{"eco-inflation", "eco-budget"}
 	if len(got) != 4 || !slices.Equal(got[:2], want) {
 		t.Fatalf("Related(eco-taux, 4) = %v, want %v first, then 2 more", got, want)
@@ -216,7 +216,7 @@ func TestFallbackWithoutCategoryTakesTheNewest(t *testing.T) {
 	opts := testOptions()
 	opts.MinScore = 100
 	ix := newTestIndex(t, opts, englishCorpus()...)
-	got := ix.Related("economy-rates", 3)
+	got := ix.relatedTo("economy-rates", 3)
 	// The three articles published a day ago, in slug order between equals.
 	want := []string{"economy-inflation", "football-derby", "health-measles"}
 	slices.Sort(got)
@@ -228,7 +228,7 @@ func TestFallbackWithoutCategoryTakesTheNewest(t *testing.T) {
 func TestUpdatingAnArticleChangesItsLists(t *testing.T) {
 	articles := englishCorpus()
 	ix := newTestIndex(t, testOptions(), articles...)
-	if got := ix.Related("football-transfer", 2); topicOf(got[0]) != "football" {
+	if got := ix.relatedTo("football-transfer", 2); topicOf(got[0]) != "football" {
 		t.Fatalf("before the update, Related(football-transfer) = %v", got)
 	}
 	// The editor rewrites the article: it is now about the measles outbreak.
@@ -236,18 +236,18 @@ func TestUpdatingAnArticleChangesItsLists(t *testing.T) {
 	rewritten.Title = "More pupils get the measles jab"
 	rewritten.Body = []string{"Doctors report that more pupils have had the measles vaccine since the campaign started, and the outbreak is slowing, health officials said."}
 	ix.Put(rewritten)
-	if ix.Len() != len(articles) {
-		t.Errorf("Len() = %d after an update, want %d", ix.Len(), len(articles))
+	if ix.size() != len(articles) {
+		t.Errorf("Len() = %d after an update, want %d", ix.size(), len(articles))
 	}
-	for _, slug := range ix.Related("football-transfer", 2) {
+	for _, slug := range ix.relatedTo("football-transfer", 2) {
 		if topicOf(slug) != "health" {
 			t.Errorf("after the update, Related(football-transfer, 2) includes %s, want health articles", slug)
 		}
 	}
-	if got := ix.Related("health-measles", 2); !slices.Contains(got, "football-transfer") {
+	if got := ix.relatedTo("health-measles", 2); !slices.Contains(got, "football-transfer") {
 		t.Errorf("after the update, Related(health-measles, 2) = %v, want the rewritten article in it", got)
 	}
-	if got := ix.Related("football-derby", 1); slices.Contains(got, "football-transfer") {
+	if got := ix.relatedTo("football-derby", 1); slices.Contains(got, "football-transfer") {
 		t.Errorf("after the update, Related(football-derby, 1) = %v still puts the rewritten article first", got)
 	}
 }
@@ -261,7 +261,7 @@ func TestIncrementalAddsMatchABatchBuild(t *testing.T) {
 		oneByOne.Put(a)
 	}
 	for _, a := range articles {
-		b, o := batch.Related(a.Slug, 2), oneByOne.Related(a.Slug, 2)
+		b, o := batch.relatedTo(a.Slug, 2), oneByOne.relatedTo(a.Slug, 2)
 		slices.Sort(b)
 		slices.Sort(o)
 		if !slices.Equal(b, o) {
@@ -278,7 +278,7 @@ func TestSharedTagsRankFirst(t *testing.T) {
 	articles[1].Tags = []string{"Wydad", "Coupe du Trône"}
 	articles[2].Tags = []string{"raja", "mercato"}
 	ix := newTestIndex(t, testOptions(), articles...)
-	if got := ix.Related("foot-mercato", 1); !slices.Equal(got, []string{"foot-derby"}) {
+	if got := ix.relatedTo("foot-mercato", 1); !slices.Equal(got, []string{"foot-derby"}) {
 		t.Errorf("Related(foot-mercato, 1) = %v, want [foot-derby], the article sharing a tag", got)
 	}
 }
@@ -294,14 +294,14 @@ func TestSharedCategoryRanksFirst(t *testing.T) {
 	articles[1].Category = "Coupe" // foot-coupe
 	articles[2].Category = "sport" // foot-mercato
 	ix := newTestIndex(t, testOptions(), articles...)
-	if got := ix.Related("foot-mercato", 1); !slices.Equal(got, []string{"foot-derby"}) {
+	if got := ix.relatedTo("foot-mercato", 1); !slices.Equal(got, []string{"foot-derby"}) {
 		t.Errorf("Related(foot-mercato, 1) = %v, want [foot-derby], the football article in its category", got)
 	}
 }
 
 func TestRemovalRefillsListsThatFallShort(t *testing.T) {
 	opts := testOptions()
-	opts.ListLength = MaxK
+	opts.ListLength = maxK
 	opts.MinScore = 0 // every other English article qualifies: 13 for 12 places
 	extra := []news.Article{
 		testArticle("football-injury", news.English, 4, "Striker out injured for the season",
@@ -318,8 +318,8 @@ func TestRemovalRefillsListsThatFallShort(t *testing.T) {
 	articles := slices.Concat(englishCorpus(), extra)
 	ix := newTestIndex(t, opts, slices.Concat(frenchCorpus(), articles)...)
 	for _, a := range articles {
-		if n := len(ix.docs[ix.bySlug[a.Slug]].neighbours); n != MaxK {
-			t.Fatalf("%s keeps %d neighbours before removal, want %d: the test needs full lists", a.Slug, n, MaxK)
+		if n := len(ix.docs[ix.bySlug[a.Slug]].neighbours); n != maxK {
+			t.Fatalf("%s keeps %d neighbours before removal, want %d: the test needs full lists", a.Slug, n, maxK)
 		}
 	}
 	ix.Remove("economy-jobs")
@@ -328,8 +328,8 @@ func TestRemovalRefillsListsThatFallShort(t *testing.T) {
 			continue
 		}
 		// 12 English articles are left for each list of 12.
-		if n := len(ix.docs[ix.bySlug[a.Slug]].neighbours); n != MaxK {
-			t.Errorf("%s keeps %d neighbours after a removal, want %d: its list was not refilled", a.Slug, n, MaxK)
+		if n := len(ix.docs[ix.bySlug[a.Slug]].neighbours); n != maxK {
+			t.Errorf("%s keeps %d neighbours after a removal, want %d: its list was not refilled", a.Slug, n, maxK)
 		}
 	}
 }
@@ -351,27 +351,27 @@ func TestNewerArticlesRankFirstUnderRecencyDecay(t *testing.T) {
 	noDecay := testOptions()
 	noDecay.HalfLife = 0
 	ix := newTestIndex(t, noDecay, slices.Concat([]news.Article{source, old, recent}, filler)...)
-	if got := ix.Related("source", 2); !slices.Equal(got, []string{"old", "recent"}) {
+	if got := ix.relatedTo("source", 2); !slices.Equal(got, []string{"old", "recent"}) {
 		t.Fatalf("without decay, Related(source, 2) = %v, want [old recent]: the test needs old to be the closer text", got)
 	}
 	decay := testOptions()
 	decay.HalfLife = 90 * 24 * time.Hour // strong enough for 98 days to outweigh the closer text
 	ix = newTestIndex(t, decay, slices.Concat([]news.Article{source, old, recent}, filler)...)
-	if got := ix.Related("source", 2); !slices.Equal(got, []string{"recent", "old"}) {
+	if got := ix.relatedTo("source", 2); !slices.Equal(got, []string{"recent", "old"}) {
 		t.Errorf("with a %v half-life, Related(source, 2) = %v, want [recent old]", decay.HalfLife, got)
 	}
 
 	windowed := noDecay // without decay, only the window can put recent first
 	windowed.Window = 60 * 24 * time.Hour
 	ix = newTestIndex(t, windowed, slices.Concat([]news.Article{source, old, recent}, filler)...)
-	if got := ix.Related("source", 1); !slices.Equal(got, []string{"recent"}) {
+	if got := ix.relatedTo("source", 1); !slices.Equal(got, []string{"recent"}) {
 		t.Errorf("with a 60-day window, Related(source, 1) = %v, want [recent]", got)
 	}
 	// Only the fallback, which comes after every related article, may still
 	// show the old one.
-	got := ix.Related("source", MaxK)
+	got := ix.relatedTo("source", maxK)
 	if i := slices.Index(got, "old"); i >= 0 && i != len(got)-1 {
-		t.Errorf("with a 60-day window, Related(source, %d) = %v ranks the old article among the related ones", MaxK, got)
+		t.Errorf("with a 60-day window, Related(source, %d) = %v ranks the old article among the related ones", maxK, got)
 	}
 }
 
@@ -382,11 +382,11 @@ func TestNearDuplicatesAreNotShown(t *testing.T) {
 	copyOfRates.Title = "Central bank holds interest rates steady"
 	articles = append(articles, copyOfRates)
 	ix := newTestIndex(t, testOptions(), articles...)
-	if got := ix.Related("economy-rates", MaxK); slices.Contains(got[:len(got)-3], "economy-rates-copy") {
+	if got := ix.relatedTo("economy-rates", maxK); slices.Contains(got[:len(got)-3], "economy-rates-copy") {
 		t.Errorf("Related(economy-rates) = %v ranks its own republished copy", got)
 	}
 	for _, slug := range []string{"economy-inflation", "economy-budget"} {
-		got := ix.Related(slug, 3)
+		got := ix.relatedTo(slug, 3)
 		if slices.Contains(got, "economy-rates") && slices.Contains(got, "economy-rates-copy") {
 			t.Errorf("Related(%s, 3) = %v shows both copies of one story", slug, got)
 		}
@@ -407,20 +407,20 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 				case 1:
 					ix.Remove(a.Slug)
 				default:
-					for _, slug := range ix.Related(a.Slug, 6) {
+					for _, slug := range ix.relatedTo(a.Slug, 6) {
 						if slug == a.Slug {
 							t.Errorf("Related(%s) returned itself", a.Slug)
 						}
 					}
-					_ = ix.Len()
+					_ = ix.size()
 				}
 			}
 		})
 	}
 	wg.Wait()
 	ix.Put(articles...)
-	if ix.Len() != len(articles) {
-		t.Errorf("Len() = %d, want %d", ix.Len(), len(articles))
+	if ix.size() != len(articles) {
+		t.Errorf("Len() = %d, want %d", ix.size(), len(articles))
 	}
 }
 

@@ -23,8 +23,8 @@ func TestListsArePrefixesOfEveryAnswer(t *testing.T) {
 	}
 	lists := ix.Lists(slugs)
 	for _, slug := range slugs {
-		for k := 1; k <= MaxK; k++ {
-			want := ix.Related(slug, k)
+		for k := 1; k <= maxK; k++ {
+			want := ix.relatedTo(slug, k)
 			if got := lists[slug][:min(k, len(lists[slug]))]; !slices.Equal(got, want) {
 				t.Fatalf("%s, k=%d: the list's first entries are %v, Related gives %v", slug, k, got, want)
 			}

@@ -26,7 +26,7 @@ type Options struct {
 	MinScore float64
 
 	// ListLength is how many neighbours each article keeps precomputed. It is
-	// at least MaxK; the spare ones stand in when an article is removed or
+	// at least maxK; the spare ones stand in when an article is removed or
 	// falls outside the Window, so lists need refilling less often.
 	ListLength int
 
@@ -55,8 +55,8 @@ type Options struct {
 	Diversity           float64
 }
 
-// MaxK is the largest k that Related serves from the precomputed lists.
-const MaxK = 12
+// maxK is the largest k that relatedTo serves from the precomputed lists.
+const maxK = 12
 
 // DefaultOptions returns the settings Kiosque ships with.
 func DefaultOptions() Options {
@@ -85,8 +85,8 @@ func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.ListLength < MaxK {
-		o.ListLength = MaxK
+	if o.ListLength < maxK {
+		o.ListLength = maxK
 	}
 	if o.TitleWeight <= 0 {
 		o.TitleWeight = 1

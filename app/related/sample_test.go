@@ -26,7 +26,7 @@ func TestSmallSiteListsOpenWithTheSection(t *testing.T) {
 				peers++
 			}
 		}
-		got := ix.Related(a.Slug, 6)
+		got := ix.relatedTo(a.Slug, 6)
 		for i := 0; i < min(peers, len(got)); i++ {
 			if b := articles[bySlug[got[i]]]; b.Category != a.Category || b.Lang != a.Lang {
 				t.Errorf("%s (%s, %s): pick %d is %s (%s, %s), while %d of its section wait", a.Slug, a.Category, a.Lang, i+1, b.Slug, b.Category, b.Lang, peers)

@@ -5,13 +5,13 @@ import (
 	"time"
 )
 
-// Related returns the slugs of at most k articles related to the one with
+// relatedTo returns the slugs of at most k articles related to the one with
 // slug, best first, never that article itself; nil if slug is unknown.
-// Up to MaxK come from the precomputed list; when it has too few (nothing
+// Up to maxK come from the precomputed list; when it has too few (nothing
 // similar enough, or outside the Window) the most recent articles of the
 // same category fill the rest, so the list is never empty while the index
 // holds another article.
-func (ix *Index) Related(slug string, k int) []string {
+func (ix *Index) relatedTo(slug string, k int) []string {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	id, ok := ix.bySlug[slug]
@@ -64,9 +64,9 @@ func (ix *Index) Dirty() (changed, removed []string) {
 	return changed, removed
 }
 
-// Lists returns the final list of each slug given, Related(slug, MaxK),
+// Lists returns the final list of each slug given, relatedTo(slug, maxK),
 // as a store keeps them; nil for a slug the index does not hold. A list's
-// first k entries are Related(slug, k) for any k up to MaxK.
+// first k entries are relatedTo(slug, k) for any k up to maxK.
 func (ix *Index) Lists(slugs []string) map[string][]string {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -77,7 +77,7 @@ func (ix *Index) Lists(slugs []string) map[string][]string {
 			lists[slug] = nil
 			continue
 		}
-		list, filled := ix.related(id, MaxK)
+		list, filled := ix.related(id, maxK)
 		if filled {
 			ix.filled[id] = struct{}{}
 		} else {

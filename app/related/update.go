@@ -52,7 +52,7 @@ func (ix *Index) insert(aa analysedArticle) {
 	}
 }
 
-// delete removes an article. With refill, lists left shorter than MaxK are
+// delete removes an article. With refill, lists left shorter than maxK are
 // recomputed; a caller about to rebuild everything passes false.
 func (ix *Index) delete(id uint32, refill bool) {
 	d := ix.docs[id]
@@ -81,7 +81,7 @@ func (ix *Index) delete(id uint32, refill bool) {
 		return
 	}
 	for _, owner := range owners {
-		if od := ix.docs[owner]; od != nil && len(od.neighbours) < MaxK {
+		if od := ix.docs[owner]; od != nil && len(od.neighbours) < maxK {
 			ranked := ix.rankCandidates(&ix.scratch, owner)
 			ix.setNeighbours(owner, ix.keepBest(owner, ranked))
 		}

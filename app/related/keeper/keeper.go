@@ -47,8 +47,8 @@ type Change struct {
 	Lists    []string // articles whose stored list changed
 }
 
-// Empty tells whether nothing changed.
-func (c Change) Empty() bool { return len(c.Put)+len(c.Removed)+len(c.Lists) == 0 }
+// empty tells whether nothing changed.
+func (c Change) empty() bool { return len(c.Put)+len(c.Removed)+len(c.Lists) == 0 }
 
 // compareAtMost is the most lists a sync compares with the stored ones
 // one by one, to tell the caches only of those that differ; past it (a
@@ -249,7 +249,7 @@ func (k *Keeper) listsThatDiffer(ctx context.Context, lists map[string][]string)
 
 // tell tells Options.Changed of c, when something changed.
 func (k *Keeper) tell(ctx context.Context, c Change) {
-	if k.opts.Changed != nil && !c.Empty() {
+	if k.opts.Changed != nil && !c.empty() {
 		k.opts.Changed(ctx, c)
 	}
 }
