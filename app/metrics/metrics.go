@@ -63,7 +63,7 @@ func (m *Metrics) Measure(next http.Handler, routeOf func(path string) string) h
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
-		m.Request(routeOf(r.URL.Path), rec.status, time.Since(start))
+		m.request(routeOf(r.URL.Path), rec.status, time.Since(start))
 	})
 }
 
@@ -83,8 +83,8 @@ func (s *statusRecorder) WriteHeader(status int) {
 
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-// Request counts a request answered.
-func (m *Metrics) Request(route string, status int, took time.Duration) {
+// request counts a request answered.
+func (m *Metrics) request(route string, status int, took time.Duration) {
 	label := "other"
 	if status >= 0 && status < len(m.statuses) {
 		label = m.statuses[status]
