@@ -19,15 +19,16 @@ type words struct {
 	perDay, ctrPerDay, numbers, day        string
 	partners, site, unknownSite            string
 	placements, placement, unnamed         string
-	articles, article, gone                string
+	articles, gone                         string
 	positions, position                    string
 	ranking, rankingIntro                  string
 	interleaved, rankerWins, baselineWins  string
 	ties, share, rankerClicks, baselineClk string
 	verdicts                               map[string]string
-	csv, empty, chartOf                    string
-	noClicks                               string // the top articles' list, when none was clicked // chartOf: "Chart: %s, %s to %s; the numbers follow."
-	barsOf                                 string // "Chart: %s; the numbers follow."
+	csv, empty                             string
+	noClicks                               string // the top articles' list, when none was clicked
+	chartOf                                string // "Chart: %s, %s. The numbers follow.": its name, its period
+	barsOf                                 string // "Bar chart: %s. The numbers follow."
 	languages                              string
 	colon                                  string // between a name and its value
 }
@@ -58,7 +59,6 @@ var wordsByLang = map[news.Lang]words{
 		placement:    "Emplacement",
 		unnamed:      "(sans nom)",
 		articles:     "Articles recommandés les plus cliqués",
-		article:      "Article",
 		gone:         "(article retiré)",
 		positions:    "Taux de clic par position dans le carrousel",
 		position:     "Position",
@@ -110,7 +110,6 @@ var wordsByLang = map[news.Lang]words{
 		placement:    "الموضع",
 		unnamed:      "(دون اسم)",
 		articles:     "المقالات المقترحة الأكثر نقرا",
-		article:      "المقال",
 		gone:         "(مقال محذوف)",
 		positions:    "نسبة النقر حسب الموضع في الشريط",
 		position:     "الموضع",
@@ -162,7 +161,6 @@ var wordsByLang = map[news.Lang]words{
 		placement:    "Placement",
 		unnamed:      "(unnamed)",
 		articles:     "Most clicked recommended articles",
-		article:      "Article",
 		gone:         "(article removed)",
 		positions:    "Click-through rate by carousel position",
 		position:     "Position",
