@@ -107,7 +107,7 @@ func await(promise js.Value) (js.Value, error) {
 	return r.value, r.err
 }
 
-// currentPage is the page the browser shows, as CanonicalPage names it.
+// currentPage is the page the browser shows, as params.CanonicalPage names it.
 func currentPage() string {
 	u, err := url.Parse(js.Global().Get("location").Get("href").String())
 	if err != nil {

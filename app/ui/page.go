@@ -49,7 +49,7 @@ func (s *viewState) nav(ctx app.Context) {
 	s.load(ctx, path)
 }
 
-// pageOf is the page the app shows, as CanonicalPage names it.
+// pageOf is the page the app shows, as params.CanonicalPage names it.
 func pageOf(ctx app.Context) string {
 	u := ctx.Page().URL()
 	return params.CanonicalPage(u.Path, u.RawQuery)
