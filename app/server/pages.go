@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -34,6 +35,9 @@ type pageRenderer struct {
 	// insights marks the widget's documents, whose script then sends
 	// their views and clicks (web/kiosque.js).
 	insights bool
+	// look is the widget's inline script that takes on the partner
+	// page's look (look.js).
+	look inlineScript
 }
 
 // The shell loads no script of the app: web/kiosque.js adds go-app's
@@ -63,7 +67,8 @@ const shellHTML = `<!DOCTYPE html>
 <link rel="apple-touch-icon" href="{{resolve "/web/icons/icon-192.png"}}">
 <link rel="manifest" href="/manifest.webmanifest">
 {{end}}<link rel="stylesheet" href="{{resolve "/web/kiosque.css"}}">
-<script type="application/json" id="{{.ViewID}}">{{.ViewJSON}}</script>
+{{if .Widget}}<script>{{.Look}}</script>
+{{end}}<script type="application/json" id="{{.ViewID}}">{{.ViewJSON}}</script>
 <script src="{{resolve "/web/kiosque.js"}}"></script>
 </head>
 <body>
@@ -78,7 +83,19 @@ func newPageRenderer(files *assets.Assets, insights bool) (*pageRenderer, error)
 	if err != nil {
 		return nil, fmt.Errorf("parse page shell: %w", err)
 	}
-	return &pageRenderer{shell: shell, minifier: assets.NewMinifier(), insights: insights}, nil
+	m := assets.NewMinifier()
+	// A page's inline scripts stay as they are: the look's is minified
+	// once, below, and the CSP allows it by the hash of those bytes
+	// (minifying minified code again names its variables anew).
+	m.AddFunc("application/javascript", func(_ *minify.M, w io.Writer, r io.Reader, _ map[string]string) error {
+		_, err := io.Copy(w, r)
+		return err
+	})
+	look, err := newInlineScript(m, lookSource)
+	if err != nil {
+		return nil, fmt.Errorf("the widget's look script: %w", err)
+	}
+	return &pageRenderer{shell: shell, minifier: m, insights: insights, look: look}, nil
 }
 
 // The indentation go-app writes between elements (a newline, then spaces):
@@ -132,7 +149,8 @@ func (p *pageRenderer) write(page app.UI, v ui.View, title string, state any, ca
 		Wasm      string
 		Widget    bool
 		Insights  bool
-	}{v, title, ui.ViewElementID, template.JS(viewJSON), template.HTML(body), canonical, oembed, wasm, v.Embed != nil, v.Embed != nil && p.insights})
+		Look      template.JS
+	}{v, title, ui.ViewElementID, template.JS(viewJSON), template.HTML(body), canonical, oembed, wasm, v.Embed != nil, v.Embed != nil && p.insights, p.look.JS})
 	if err != nil {
 		return nil, fmt.Errorf("render page %s: %w", v.Path, err)
 	}
@@ -240,18 +258,20 @@ func (s *server) pageAnswer(ctx context.Context, page string, reader news.Lang, 
 	if err != nil {
 		return answers.Answer{}, err
 	}
-	tag := etag.Of([]byte(s.Assets.Release() + "\n" + canonical + "\n" + oembed + "\n" + wasm + "\n" + strconv.FormatBool(s.Insights != nil) + "\n" + string(viewJSON)))
+	// The look script is the binary's, not a file of the release.
+	tag := etag.Of([]byte(s.Assets.Release() + "\n" + s.pages.look.Source + "\n" + canonical + "\n" + oembed + "\n" + wasm + "\n" + strconv.FormatBool(s.Insights != nil) + "\n" + string(viewJSON)))
 	return answers.Answer{Header: h, Body: body, Tag: tag}, nil
 }
 
 // contentSecurityPolicy allows only this server's own files, plus the
-// compilation of the wasm. Widget pages may be framed by partner sites.
+// compilation of the wasm. Widget pages may be framed by partner sites,
+// and run one inline script, the look's, allowed by its hash.
 func (s *server) contentSecurityPolicy(widget bool) string {
-	ancestors := "'self'"
+	ancestors, scripts := "'self'", "'self' 'wasm-unsafe-eval'"
 	if widget {
-		ancestors = s.FrameAncestors
+		ancestors, scripts = s.FrameAncestors, scripts+" "+s.pages.look.Source
 	}
-	return "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; " +
+	return "default-src 'self'; script-src " + scripts + "; style-src 'self'; img-src 'self' data:; " +
 		"connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; " +
 		"form-action 'self'; frame-ancestors " + ancestors
 }
