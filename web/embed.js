@@ -133,6 +133,59 @@
     return registry.first;
   }
 
+  // ---- The page's look ----
+  // The frame takes on the look of the page around it: its font, text
+  // and link colours, and background, or what the partner sets
+  // (data-font, data-accent, data-radius), in its fragment like the
+  // placement: one answer serves every look. The frame checks them again
+  // (app/server/look.js) and keeps the theme's colour where the page's
+  // would not read.
+
+  // hex is an opaque computed colour, rgb(r, g, b), as #rrggbb; else "".
+  function hex(colour) {
+    var m = /^rgb\((\d+), (\d+), (\d+)\)$/.exec(colour);
+    return m ? "#" + (1 << 24 | m[1] << 16 | m[2] << 8 | m[3]).toString(16).slice(1) : "";
+  }
+
+  // fonts is the valid names of a font-family list (letters, digits,
+  // spaces, hyphens), 4 at most: of a longer list, the first 3 and the
+  // last, its generic family as a rule.
+  function fonts(list) {
+    var names = list.split(",").map(function (name) { return name.trim().replace(/^(["'])(.*)\1$/, "$2"); })
+      .filter(function (name) { return /^[\p{L}\p{N} -]{1,50}$/u.test(name); });
+    return names.length > 4 ? names.slice(0, 3).concat(names.pop()) : names;
+  }
+
+  // The partner's own: each all valid, or left out with a warning.
+  var looks = {
+    look: /^(host|kiosque)$/i,
+    font: { test: function (list) { return fonts(list).length === list.split(",").length; } },
+    accent: /^#([0-9a-f]{3}){1,2}$/i,
+    radius: /^(1?\d|2[0-4])(px)?$/
+  };
+
+  function look(box, hash) {
+    var own = {}, style = getComputedStyle(box), link = box.querySelector("a[href]"), el = box, bg;
+    Object.keys(looks).forEach(function (name) {
+      var value = setting(box, name).trim();
+      if (looks[name].test(value)) own[name] = value;
+      else if (value) warn("data-" + name + '="' + value.slice(0, 100) + '" is not valid: left out');
+    });
+    if (/kiosque/i.test(own.look)) hash.set("look", "kiosque");
+    else {
+      // The page's background is the first one around the widget (a
+      // translucent one is a mix the frame cannot know).
+      for (; el && (bg = getComputedStyle(el).backgroundColor) === "rgba(0, 0, 0, 0)"; el = el.parentElement);
+      own.font = own.font || fonts(style.fontFamily).join(", ");
+      own.accent = own.accent || link && hex(getComputedStyle(link).color);
+      own.text = hex(style.color);
+      own.surface = el && hex(bg);
+    }
+    ["font", "text", "accent", "surface", "radius"].forEach(function (name) {
+      if (own[name]) hash.set(name, name === "radius" ? parseInt(own[name], 10) : own[name]);
+    });
+  }
+
   function prepare(box) {
     if (box.kiosque || serverOf(box) !== origin) return;
     box.kiosque = true;
@@ -159,6 +212,7 @@
     // answer serves every placement.
     var hash = new URLSearchParams({ kiosque: id }), placement = setting(box, "placement");
     if (placement) hash.set("placement", placement.slice(0, 64));
+    look(box, hash);
     src.hash = hash.toString();
     frame.src = src.href;
     frame.title = setting(box, "title") || box.textContent.trim() || "Kiosque";

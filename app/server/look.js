@@ -40,14 +40,14 @@
   }
 
   // font is a font-family list of at most 4 names of letters, digits,
-  // spaces and hyphens, quoted (or not) as the loader writes them; each
-  // name is written back quoted unless it is a keyword or plain words.
+  // spaces and hyphens (50 at most), quoted or not; each name is written
+  // back quoted unless it is a keyword or plain words.
   function font(value) {
     var names = value.split(","), out = [];
-    if (value.length > 200 || names.length > 4) return null;
+    if (value.length > 256 || names.length > 4) return null;
     for (var i = 0; i < names.length; i++) {
       var name = names[i].trim().replace(/^(["'])(.*)\1$/, "$2");
-      if (!/^[\p{L}\p{N} -]{1,64}$/u.test(name) || !name.trim()) return null;
+      if (!/^[\p{L}\p{N} -]{1,50}$/u.test(name) || !name.trim()) return null;
       out.push(generic.test(name) || /^-?\p{L}[\p{L}\p{N}-]*( -?\p{L}[\p{L}\p{N}-]*)*$/u.test(name) ? name.trim() : '"' + name + '"');
     }
     return out.join(", ");
@@ -103,14 +103,18 @@
     if (reads(p.text, surface) && reads(p.accent, surface) && reads(own.muted, surface)) on = surface;
   }
   var chosen = parts(on);
-  if (on !== own.surface) root.style.setProperty("--surface", on);
-  if (chosen.text !== own.text) root.style.setProperty("--text", chosen.text);
-  if (chosen.accent !== own.accent) root.style.setProperty("--accent", chosen.accent);
+  // Each part goes on the root as --look-NAME, marked data-look-NAME:
+  // the style sheet puts it in place of the theme's wherever a theme is
+  // set (the widget's own root says its theme too).
+  function set(name, value) {
+    root.style.setProperty("--look-" + name, value);
+    root.setAttribute("data-look-" + name, "");
+  }
+  if (on !== own.surface) set("surface", on);
+  if (chosen.text !== own.text) set("text", chosen.text);
+  if (chosen.accent !== own.accent) set("accent", chosen.accent);
   if (text && chosen.text !== text) console.warn("Kiosque: the page's text colour " + text + " does not read on the widget's surface " + on + ": the theme's is used");
   if (accent && chosen.accent !== accent) console.warn("Kiosque: the accent " + accent + " does not read on the widget's surface " + on + ": the theme's is used");
-  if (family) {
-    root.style.setProperty("--look-font", family);
-    root.setAttribute("data-look-font", "");
-  }
-  if (corner) root.style.setProperty("--look-radius", corner);
+  if (family) set("font", family);
+  if (corner) set("radius", corner);
 })();
