@@ -181,9 +181,9 @@
       own.text = hex(style.color);
       own.surface = el && hex(bg);
     }
-    ["font", "text", "accent", "surface", "radius"].forEach(function (name) {
-      if (own[name]) hash.set(name, name === "radius" ? parseInt(own[name], 10) : own[name]);
-    });
+    for (var name in own) {
+      if (own[name] && name !== "look") hash.set(name, name === "radius" ? parseInt(own[name], 10) : own[name]);
+    }
   }
 
   function prepare(box) {

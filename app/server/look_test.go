@@ -48,9 +48,16 @@ func TestTheWidgetsLookScriptIsAllowedByItsHash(t *testing.T) {
 			if want := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; !strings.Contains(scripts, want) {
 				t.Errorf("%s: script-src %q does not allow the inline script (%s, %d bytes)", path, scripts, want, len(js))
 			}
-			if !strings.Contains(js, "--look-font") {
+			if !strings.Contains(js, "data-look-") {
 				t.Errorf("%s: the inline script is not the look's: %.80s", path, js)
 			}
+		}
+		// In the head, after the style sheet (whose theme it reads) and
+		// before the body: it runs before anything is painted.
+		page := string(body)
+		at, sheet := strings.Index(page, "<script>"), strings.Index(page, `rel="stylesheet"`)
+		if res.StatusCode == http.StatusOK && !(sheet >= 0 && sheet < at && at < strings.Index(page, "</head>")) {
+			t.Errorf("%s: the look script is at %d, the style sheet at %d, the head ends at %d", path, at, sheet, strings.Index(page, "</head>"))
 		}
 		if strings.Contains(scripts, "unsafe-inline") || strings.Count(scripts, "sha256-") != 1 {
 			t.Errorf("%s: script-src %q, want one hash and no unsafe-inline", path, scripts)

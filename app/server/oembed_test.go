@@ -22,8 +22,10 @@ import (
 // The loader's budget: partners' pages load it on every view. It was 2 KB
 // until the loader checked its options and gave a failed frame's place
 // back (2,135 bytes then): a tenth of a kilobyte for a page that never
-// shows a hole.
-const embedScriptMaxGzip = 2250
+// shows a hole. Reading the page's look and checking the partner's
+// (data-look, data-font, data-accent, data-radius) took it from 2,145 to
+// 2,664 bytes.
+const embedScriptMaxGzip = 2700
 
 func TestEmbedScriptIsSmallAndCacheable(t *testing.T) {
 	srv := newTestServer(t)
