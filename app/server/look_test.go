@@ -18,11 +18,11 @@ import (
 func TestTheWidgetsLookScriptIsAllowedByItsHash(t *testing.T) {
 	srv := newTestServer(t)
 	for path, widget := range map[string]bool{
-		"/embed?article=" + seedSlug:                     true,
+		"/embed?article=" + seedSlug:                      true,
 		"/embed?category=culture&layout=cards&theme=dark": true,
-		"/embed?theme=purple":                            true, // an error, framed too
-		"/":                                              false,
-		"/a/" + seedSlug:                                 false,
+		"/embed?theme=purple":                             true, // an error, framed too
+		"/":                                               false,
+		"/a/" + seedSlug:                                  false,
 	} {
 		res, body := webtest.Get(t, srv.URL+path)
 		csp := res.Header.Get("Content-Security-Policy")
