@@ -181,9 +181,9 @@
       own.text = hex(style.color);
       own.surface = el && hex(bg);
     }
-    for (var name in own) {
+    Object.keys(own).forEach(function (name) {
       if (own[name] && name !== "look") hash.set(name, name === "radius" ? parseInt(own[name], 10) : own[name]);
-    }
+    });
   }
 
   function prepare(box) {
