@@ -19,7 +19,6 @@
   var hash = new URLSearchParams(location.hash.replace(/^#\??/, ""));
   if (!/(^|&)(font|text|accent|surface|radius)=/.test(hash.toString())) return;
   var root = document.documentElement, style = getComputedStyle(root);
-  var generic = /^(serif|sans-serif|monospace|cursive|fantasy|system-ui|math|emoji|fangsong|ui-(serif|sans-serif|monospace|rounded))$/;
 
   function theme(name) {
     return style.getPropertyValue("--" + name).trim();
@@ -41,14 +40,15 @@
 
   // font is a font-family list of at most 4 names of letters, digits,
   // spaces and hyphens (50 at most), quoted or not; each name is written
-  // back quoted unless it is a keyword or plain words.
+  // back quoted unless it is plain words (as the generic families are,
+  // which quoted would be names).
   function font(value) {
     var names = value.split(","), out = [];
     if (value.length > 256 || names.length > 4) return null;
     for (var i = 0; i < names.length; i++) {
       var name = names[i].trim().replace(/^(["'])(.*)\1$/, "$2");
       if (!/^[\p{L}\p{N} -]{1,50}$/u.test(name) || !name.trim()) return null;
-      out.push(generic.test(name) || /^-?\p{L}[\p{L}\p{N}-]*( -?\p{L}[\p{L}\p{N}-]*)*$/u.test(name) ? name.trim() : '"' + name + '"');
+      out.push(/^-?\p{L}[\p{L}\p{N}-]*( -?\p{L}[\p{L}\p{N}-]*)*$/u.test(name) ? name : '"' + name + '"');
     }
     return out.join(", ");
   }
@@ -113,8 +113,9 @@
   if (on !== own.surface) set("surface", on);
   if (chosen.text !== own.text) set("text", chosen.text);
   if (chosen.accent !== own.accent) set("accent", chosen.accent);
-  if (text && chosen.text !== text) console.warn("Kiosque: the page's text colour " + text + " does not read on the widget's surface " + on + ": the theme's is used");
-  if (accent && chosen.accent !== accent) console.warn("Kiosque: the accent " + accent + " does not read on the widget's surface " + on + ": the theme's is used");
+  [["text", text], ["accent", accent]].forEach(function (part) {
+    if (part[1] && chosen[part[0]] !== part[1]) console.warn("Kiosque: the widget's " + part[0] + " " + part[1] + " does not read on its surface " + on + ": the theme's is used");
+  });
   if (family) set("font", family);
   if (corner) set("radius", corner);
 })();
