@@ -104,7 +104,7 @@ func TestEmbedIgnoresHeightsFromOtherWindows(t *testing.T) {
 	b.run(t, chromedp.Navigate(p.host+"/page/two"))
 	waitFor(t, b, `document.querySelectorAll("[data-kiosque-state=ready]").length === 2`)
 	first, second := frame(t, b, "#first iframe"), frame(t, b, "#second iframe")
-	id := strings.TrimPrefix(eval[string](t, b, `new URL(document.querySelector("#first iframe").src).hash`), "#kiosque=")
+	id := eval[string](t, b, `new URLSearchParams(new URL(document.querySelector("#first iframe").src).hash.slice(1)).get("kiosque")`)
 	height := frameFits(t, b, first, "#first iframe")
 	const spoofed = 1234
 
