@@ -252,11 +252,51 @@ func TestPlainFrameTakesTheLookInItsFragment(t *testing.T) {
 		t.Errorf("a plain iframe with the look in its fragment: %+v", got)
 	}
 
-	// The frame on its own, given hostile values: the theme's look, and a
-	// warning naming each.
+	// The frame on its own: hostile values leave its look as it is with
+	// none, each with a warning naming it; look=kiosque leaves the page's
+	// colours out, not the partner's.
+	plain, _ := widgetAlone(t, widget+"/embed?article="+seedSlug)
+	for _, tc := range []struct {
+		name     string
+		fragment url.Values
+		want     func(look) look
+		warns    bool // of each value
+	}{
+		{"hostile", url.Values{
+			"font": {`red;}body{display:none`}, "accent": {`url(https://evil.example/x)`}, "text": {`expression(alert(1))`},
+			"surface": {`</style><script>alert(1)</script>`}, "radius": {`99`},
+		}, func(l look) look { return l }, true},
+		{"long", url.Values{"font": {strings.Repeat("Arial, ", 40) + "serif"}}, func(l look) look { return l }, true},
+		{"too long", url.Values{"font": {strings.Repeat("A", 300)}}, func(l look) look { return l }, true},
+		{"quoted", url.Values{"font": {`"Georgia", serif`}, "radius": {"0"}}, func(l look) look {
+			l.Font, l.Heading, l.Radius = "Georgia, serif", "Georgia, serif", "0px"
+			return l
+		}, false},
+		{"kiosque", url.Values{"look": {"kiosque"}, "text": {"#1a1a1a"}, "surface": {"#fdf6e3"}, "accent": {"#0a58ca"}}, func(l look) look {
+			l.Accent = "rgb(10, 88, 202)"
+			return l
+		}, false},
+	} {
+		got, warned := widgetAlone(t, widget+"/embed?article="+seedSlug+"#"+tc.fragment.Encode())
+		if want := tc.want(plain); got != want {
+			t.Errorf("%s: the fragment %s gives\n %+v\nwant %+v", tc.name, tc.fragment.Encode(), got, want)
+		}
+		for name, values := range tc.fragment {
+			if tc.warns && !strings.Contains(warned, "widget's "+name+" ") {
+				t.Errorf("%s: no warning names the fragment's %s (%.40q):\n%s", tc.name, name, values[0], warned)
+			}
+		}
+	}
+}
+
+// widgetAlone opens the widget at address in a page of its own, and
+// returns its look and the warnings on its console; the page writes no
+// error (a script the CSP refused would be one).
+func widgetAlone(t *testing.T, address string) (look, string) {
+	t.Helper()
 	var mu sync.Mutex
 	var warned []string
-	b = newBrowser(t)
+	b := newBrowser(t)
 	if err := chromedp.Listen(b.ctx, func(ev any) {
 		if e, ok := ev.(*runtime.EventConsoleAPICalled); ok && e.Type == runtime.ConsoleAPICalledTypeWarning && len(e.Args) > 0 {
 			mu.Lock()
@@ -266,29 +306,15 @@ func TestPlainFrameTakesTheLookInItsFragment(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-
-	fragment := url.Values{
-		"font": {`red;}body{display:none`}, "accent": {`url(https://evil.example/x)`}, "text": {`expression(alert(1))`},
-		"surface": {`</style><script>alert(1)</script>`}, "radius": {`99`},
-	}
-	b.run(t, chromedp.Navigate(widget+"/embed?article="+seedSlug+"#"+fragment.Encode()))
+	b.run(t, chromedp.Navigate(address))
 	errs := consoleErrors(t, b) // reloads the page, watching its console
 	got := eval[look](t, b, lookOf)
-	if want := (look{Text: themeText, Accent: themeAccent, Surface: themeSurface, Radius: themeRadius}); got.Font == "" || strings.Contains(got.Font, "red") ||
-		got.Text != want.Text || got.Accent != want.Accent || got.Surface != want.Surface || got.Radius != want.Radius {
-		t.Errorf("hostile values in the fragment: %+v", got)
-	}
 	if e := errs(); len(e) > 0 {
-		t.Errorf("errors in the widget's page (a script the CSP refused?): %q", e)
+		t.Errorf("%s: errors in the widget's page: %q", address, e)
 	}
 	mu.Lock()
-	all := strings.Join(warned, "\n")
-	mu.Unlock()
-	for name := range fragment {
-		if !strings.Contains(all, "widget's "+name+" ") {
-			t.Errorf("no warning names the fragment's %s:\n%s", name, all)
-		}
-	}
+	defer mu.Unlock()
+	return got, strings.Join(warned, "\n")
 }
 
 // axe finds nothing wrong in widgets themed from deliberately bad pages:
