@@ -138,6 +138,8 @@ func TestWidgetTakesThePagesLook(t *testing.T) {
 			box("host", 2) + box("kiosque", 3, "data-look", "kiosque") + box("dark", 4, "data-theme", "dark") +
 				box("own", 5, "data-font", `"Trebuchet MS", Verdana, sans-serif`, "data-accent", "#6f42C1", "data-radius", "4px") +
 				box("eager", 6, "data-wasm", "eager")},
+		"night": {`body{margin:0;background:#111418} main{font-family:Verdana;color:#e8e6e3} a{color:#8ab4f8}`,
+			box("dark", 2, "data-theme", "dark") + box("light", 3, "data-theme", "light")},
 	})
 	b := openLooks(t, host, "georgia", "host", "kiosque", "dark", "own", "eager")
 
@@ -175,6 +177,16 @@ func TestWidgetTakesThePagesLook(t *testing.T) {
 	}
 	if w := eval[[]string](t, b, `warnings`); len(w) > 0 {
 		t.Errorf("warnings on a page with nothing wrong: %q", w)
+	}
+
+	// A dark page: a dark widget takes its background, text and links; a
+	// light one keeps its light cards, and so its own colours.
+	b = openLooks(t, host, "night", "dark", "light")
+	if got, _ = lookIn(t, b, "dark"); got != (look{"Verdana", "Verdana", "rgb(232, 230, 227)", "rgb(138, 180, 248)", "rgb(17, 20, 24)", themeRadius}) {
+		t.Errorf("a dark widget on a dark page: %+v", got)
+	}
+	if got, _ = lookIn(t, b, "light"); got != (look{"Verdana", "Verdana", themeText, themeAccent, themeSurface, themeRadius}) {
+		t.Errorf("a light widget on a dark page: %+v", got)
 	}
 }
 
