@@ -329,17 +329,26 @@ func widgetAlone(t *testing.T, address string) (look, string) {
 	return got, strings.Join(warned, "\n")
 }
 
-// axe finds nothing wrong in widgets themed from deliberately bad pages:
-// pale text and links, a grey background, in both themes.
+// axe finds nothing wrong in widgets themed from deliberately bad pages
+// (pale text and links, a grey background, in both themes), nor in one
+// that takes a page's look whole.
 func TestWidgetsThemedFromABadPagePassAxe(t *testing.T) {
 	axe := axeScript(t)
 	host, _ := lookSite(t, map[string][2]string{
-		"bad": {`body{margin:0;background:#777} main{color:#888;font-family:Verdana} a{color:#d0e4ff}`,
-			box("light", 2, "data-theme", "light") + box("dark", 3, "data-theme", "dark") + box("accent", 4, "data-accent", "#ffff00")},
+		"bad": {`body{margin:0;background:#777} main{color:#888;font-family:Verdana} a{color:#d0e4ff}
+			#good{background:#fdf6e3;color:#1a1a1a;font-family:Georgia, serif} #good a{color:#0a58ca}`,
+			box("light", 2, "data-theme", "light") + box("dark", 3, "data-theme", "dark") + box("accent", 4, "data-accent", "#ffff00") + box("good", 5)},
 	})
-	b := openLooks(t, host, "bad", "light", "dark", "accent")
-	for _, id := range []string{"light", "dark", "accent"} {
+	b := openLooks(t, host, "bad", "light", "dark", "accent", "good")
+	if got, _ := lookIn(t, b, "good"); got.Surface != "rgb(253, 246, 227)" || got.Accent != "rgb(10, 88, 202)" {
+		t.Errorf("a container with a look of its own on the page: %+v", got)
+	}
+	for _, id := range []string{"light", "dark", "accent", "good"} {
 		_, inside := lookIn(t, b, id)
 		checkAxe(t, inside, axe, id+" on a bad page")
+		if id == "good" { // and once the app has taken over
+			startApp(t, inside)
+			checkAxe(t, inside, axe, id+" on a bad page, app running")
+		}
 	}
 }
