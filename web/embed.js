@@ -39,7 +39,8 @@
     lang: ["fr", "ar", "en"],
     "content-lang": ["fr", "ar", "en"],
     target: ["_top", "_blank"],
-    wasm: ["intent", "idle", "eager"]
+    wasm: ["intent", "idle", "eager"],
+    look: ["host", "kiosque"]
   };
   var maxLimit = 12;
   // The share of page views whose article widgets merge the ranker's
@@ -158,7 +159,6 @@
 
   // The partner's own: each all valid, or left out with a warning.
   var looks = {
-    look: /^(host|kiosque)$/i,
     font: { test: function (list) { return fonts(list).length === list.split(",").length; } },
     accent: /^#([0-9a-f]{3}){1,2}$/i,
     radius: /^(1?\d|2[0-4])(px)?$/
@@ -171,7 +171,7 @@
       if (looks[name].test(value)) own[name] = value;
       else if (value) warn("data-" + name + '="' + value.slice(0, 100) + '" is not valid: left out');
     });
-    if (/kiosque/i.test(own.look)) hash.set("look", "kiosque");
+    if (checked("look", setting(box, "look")) === "kiosque") hash.set("look", "kiosque");
     else {
       // The page's background is the first one around the widget (a
       // translucent one is a mix the frame cannot know).
@@ -182,7 +182,7 @@
       own.surface = el && hex(bg);
     }
     Object.keys(own).forEach(function (name) {
-      if (own[name] && name !== "look") hash.set(name, name === "radius" ? parseInt(own[name], 10) : own[name]);
+      if (own[name]) hash.set(name, name === "radius" ? parseInt(own[name], 10) : own[name]);
     });
   }
 

@@ -51,6 +51,7 @@ var hostile = map[string][]string{
 		`Georgia", serif; background: red`, strings.Repeat("Arial, ", 40) + "serif", strings.Repeat("A", 300)},
 	"accent": {`red;}body{display:none`, `url(https://evil.example/x.png)`, `expression(alert(1))`, `red`, `#12345`, `</style><script>parent.hacked=1</script>`},
 	"radius": {`999`, `25`, `-4`, `8;color:red`, `1e3`, `calc(100px)`},
+	"look":   {`none`, `kiosque;}body{display:none`, `url(https://evil.example/x)`, `</style><script>parent.hacked=1</script>`, strings.Repeat("k", 300), `expression(1)`},
 }
 
 // lookSite serves Kiosque, and a partner's site whose pages are given by
@@ -207,9 +208,9 @@ func TestWidgetKeepsTheThemesColoursThatReadWhereThePagesWouldNot(t *testing.T) 
 	}
 }
 
-// Hostile values of data-font, data-accent and data-radius change nothing
-// and break nothing: each is left out with a warning naming it, and the
-// widget looks as it does with none.
+// Hostile values of data-font, data-accent, data-radius and data-look
+// change nothing and break nothing: each is left out with a warning
+// naming it, and the widget looks as it does with none.
 func TestWidgetIgnoresHostileLooks(t *testing.T) {
 	page := box("plain", 1)
 	var boxes []string
@@ -217,7 +218,7 @@ func TestWidgetIgnoresHostileLooks(t *testing.T) {
 	for i := range hostile["font"] {
 		id := fmt.Sprintf("hostile%d", i)
 		boxes = append(boxes, id)
-		page += box(id, 2+i, "data-font", hostile["font"][i], "data-accent", hostile["accent"][i], "data-radius", hostile["radius"][i])
+		page += box(id, 2+i, "data-font", hostile["font"][i], "data-accent", hostile["accent"][i], "data-radius", hostile["radius"][i], "data-look", hostile["look"][i])
 	}
 	host, _ := lookSite(t, map[string][2]string{
 		"hostile": {`body{margin:0} main{font-family:Georgia, serif;color:#1a1a1a} a{color:#0a58ca}`, page},
