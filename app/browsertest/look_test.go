@@ -45,7 +45,7 @@ const lookOf = `(() => {
 
 type look struct{ Font, Heading, Text, Accent, Surface, Radius string }
 
-// A hostile value for each attribute, and a list too long.
+// Hostile values of each attribute, lists too long among them.
 var hostile = map[string][]string{
 	"font": {`red;}body{display:none`, `</style><script>parent.hacked=1</script>`, `url(https://evil.example/x.woff)`,
 		`Georgia", serif; background: red`, strings.Repeat("Arial, ", 40) + "serif", strings.Repeat("A", 300)},
@@ -106,7 +106,7 @@ func lookIn(t *testing.T, b *browser, id string) (look, *browser) {
 	return eval[look](t, inside, lookOf), inside
 }
 
-// frameAt is frame for frames whose addresses differ only in their
+// frameAt is frame, for frames whose addresses differ only in their
 // fragments, as widgets of different looks do: it attaches to the frame
 // whose address is the iframe's, fragment and all.
 func frameAt(t *testing.T, b *browser, selector string) *browser {
