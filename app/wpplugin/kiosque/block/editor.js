@@ -17,6 +17,13 @@
 				props.setAttributes( change );
 			};
 		}
+		// choice is a select of an attribute among [value, label] pairs.
+		function choice( label, name, pairs ) {
+			var options = pairs.map( function ( p ) {
+				return { value: p[ 0 ], label: p[ 1 ] };
+			} );
+			return el( components.SelectControl, { label: label, value: a[ name ], options: options, onChange: set( name ) } );
+		}
 		var what = a.url ? a.url : a.section ? __( 'Section:', 'kiosque' ) + ' ' + a.section : __( 'The latest articles', 'kiosque' );
 		return el(
 			'div',
@@ -29,28 +36,14 @@
 					{ title: __( 'Widget', 'kiosque' ) },
 					el( components.TextControl, { type: 'url', label: __( 'Article URL', 'kiosque' ), help: __( 'Its permalink: the widget shows the articles related to it.', 'kiosque' ), value: a.url, onChange: set( 'url' ) } ),
 					el( components.TextControl, { label: __( 'Section', 'kiosque' ), help: __( 'Without an article: the latest of this section.', 'kiosque' ), value: a.section, onChange: set( 'section' ) } ),
-					el( components.SelectControl, {
-						label: __( 'Theme', 'kiosque' ),
-						value: a.theme,
-						options: [
-							{ value: '', label: __( 'The server’s default', 'kiosque' ) },
-							{ value: 'light', label: __( 'Light', 'kiosque' ) },
-							{ value: 'dark', label: __( 'Dark', 'kiosque' ) },
-							{ value: 'auto', label: __( 'The reader’s system’s', 'kiosque' ) }
-						],
-						onChange: set( 'theme' )
-					} ),
-					el( components.SelectControl, {
-						label: __( 'Layout', 'kiosque' ),
-						value: a.layout,
-						options: [
-							{ value: '', label: __( 'Default', 'kiosque' ) },
-							{ value: 'both', label: __( 'Featured and carousel', 'kiosque' ) },
-							{ value: 'cards', label: __( 'Cards', 'kiosque' ) },
-							{ value: 'carousel', label: __( 'Carousel', 'kiosque' ) }
-						],
-						onChange: set( 'layout' )
-					} ),
+					choice( __( 'Theme', 'kiosque' ), 'theme', [
+						[ '', __( 'The server’s default', 'kiosque' ) ], [ 'light', __( 'Light', 'kiosque' ) ],
+						[ 'dark', __( 'Dark', 'kiosque' ) ], [ 'auto', __( 'The reader’s system’s', 'kiosque' ) ]
+					] ),
+					choice( __( 'Layout', 'kiosque' ), 'layout', [
+						[ '', __( 'Default', 'kiosque' ) ], [ 'both', __( 'Featured and carousel', 'kiosque' ) ],
+						[ 'cards', __( 'Cards', 'kiosque' ) ], [ 'carousel', __( 'Carousel', 'kiosque' ) ]
+					] ),
 					el( components.TextControl, { type: 'number', min: 1, max: 12, label: __( 'Number of articles', 'kiosque' ), value: a.limit, onChange: set( 'limit' ) } )
 				)
 			),
