@@ -210,19 +210,7 @@ func (s *server) pageAnswer(ctx context.Context, page string, reader news.Lang, 
 	if status == http.StatusOK && (v.Article != nil || v.Embed != nil && !v.Embed.NamesArticle()) {
 		oembed = oembedDiscovery(origin, v.Path)
 	}
-	// The app starts when the reader reaches for it, but on the saved
-	// list, which only the app can show; the site's pages have its files
-	// fetched by the service worker meanwhile (web/kiosque.js).
-	wasm := "off"
-	switch {
-	case status != http.StatusOK || s.Assets.Version() == "":
-	case v.Embed != nil:
-		wasm = string(v.Embed.Wasm)
-	case strings.HasPrefix(v.Path, "/saved"):
-		wasm = string(params.WasmIdle)
-	default:
-		wasm = string(params.WasmIntent)
-	}
+	wasm := s.wasmStart(v, status)
 	body, err := s.pages.render(v, canonical, oembed, wasm)
 	if err != nil {
 		return answers.Answer{}, err
@@ -261,6 +249,23 @@ func (s *server) pageAnswer(ctx context.Context, page string, reader news.Lang, 
 	// The look script is the binary's, not a file of the release.
 	tag := etag.Of([]byte(s.Assets.Release() + "\n" + s.pages.look.Source + "\n" + canonical + "\n" + oembed + "\n" + wasm + "\n" + strconv.FormatBool(s.Insights != nil) + "\n" + string(viewJSON)))
 	return answers.Answer{Header: h, Body: body, Tag: tag}, nil
+}
+
+// wasmStart is when a page starts the app: when the reader reaches for it,
+// but on the saved list, which only the app can show, and in a widget, as
+// its options say; never on an error or with no wasm built. The site's
+// pages have its files fetched by the service worker meanwhile
+// (web/kiosque.js).
+func (s *server) wasmStart(v ui.View, status int) string {
+	switch {
+	case status != http.StatusOK || s.Assets.Version() == "":
+		return "off"
+	case v.Embed != nil:
+		return string(v.Embed.Wasm)
+	case strings.HasPrefix(v.Path, "/saved"):
+		return string(params.WasmIdle)
+	}
+	return string(params.WasmIntent)
 }
 
 // contentSecurityPolicy allows only this server's own files, plus the
