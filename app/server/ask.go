@@ -102,10 +102,11 @@ func (s *server) askOf(r *http.Request, route string) ask {
 		a.page = params.CanonicalPage(r.URL.Path, r.URL.RawQuery)
 		a.reader = s.readerLang(r, a.page)
 		a.origin = s.originOf(r)
-		// Only an article's page names its origin (its canonical link):
-		// the others are kept once whatever origin they are asked at.
+		// Only an article's page (its canonical link) and a widget's (its
+		// oEmbed discovery link) name their origin: the others are kept
+		// once whatever origin they are asked at.
 		origin := ""
-		if s.PublicURL == "" && strings.HasPrefix(a.page, "/a/") {
+		if s.PublicURL == "" && (strings.HasPrefix(a.page, "/a/") || a.page == "/embed" || strings.HasPrefix(a.page, "/embed?")) {
 			origin = a.origin
 		}
 		a.key = "page " + a.page + " " + string(a.reader) + " " + origin

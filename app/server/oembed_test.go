@@ -393,3 +393,33 @@ func atoi(t *testing.T, s string) int {
 func isProblem(res *http.Response) bool {
 	return res.Header.Get("Content-Type") == "application/problem+json"
 }
+
+// A widget of the latest articles names its origin in its oEmbed
+// discovery link, as an article's page does: without a public URL, each
+// origin asked for gets its own (the answer kept for one origin is never
+// another's).
+func TestAWidgetsDiscoveryNamesTheOriginItWasAskedAt(t *testing.T) {
+	srv := newTestServer(t)
+	for _, host := range []string{"first.localhost", "second.localhost", "first.localhost"} {
+		req, err := http.NewRequest(http.MethodGet, srv.URL+"/embed?theme=dark", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = host
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		links := elements(parsePage(t, body), func(n *html.Node) bool {
+			return n.Data == "link" && attribute(n, "type") == "application/json+oembed"
+		})
+		if len(links) != 1 {
+			t.Fatalf("asked at %s: %d oEmbed discovery links, want 1", host, len(links))
+		}
+		if href, want := attribute(links[0], "href"), "http://"+host+"/oembed?"; !strings.HasPrefix(href, want) {
+			t.Errorf("asked at %s, the discovery link is %s", host, href)
+		}
+	}
+}

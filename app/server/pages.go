@@ -229,7 +229,7 @@ func (s *server) pageAnswer(ctx context.Context, page string, reader news.Lang, 
 	if params.ReaderLangMatters(page) {
 		addVary(h, "Accept-Language")
 	}
-	if s.PublicURL == "" && len(s.TrustedProxies) > 0 && canonical != "" {
+	if s.PublicURL == "" && len(s.TrustedProxies) > 0 && (canonical != "" || oembed != "") {
 		addVary(h, "X-Forwarded-Proto") // the links name the origin the proxy reports
 		addVary(h, "X-Forwarded-Host")
 	}
