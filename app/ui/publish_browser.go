@@ -2,11 +2,14 @@
 
 package ui
 
-import "syscall/js"
+import (
+	"strconv"
+	"syscall/js"
+)
 
-// listenHeights calls got with the height each preview frame reports
+// listenHeights sizes each preview frame to the height it reports
 // (web/kiosque.js: {type: "kiosque:resize", version: 1, id, height}),
-// taken only from the frame that id names.
+// taken only from the frame that id names, and tells got.
 func listenHeights(got func(id string, height int)) (stop func()) {
 	doc := js.Global().Get("document")
 	onMessage := js.FuncOf(func(_ js.Value, args []js.Value) any {
@@ -25,6 +28,8 @@ func listenHeights(got func(id string, height int)) (stop func()) {
 			return nil
 		}
 		if h := height.Int(); h > 0 && h <= 20000 {
+			// Through the CSSOM: the site's CSP refuses style attributes.
+			frame.Get("style").Set("height", strconv.Itoa(h)+"px")
 			got(id.String(), h)
 		}
 		return nil

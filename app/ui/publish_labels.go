@@ -20,7 +20,6 @@ type publishWords struct {
 	radiusHint                                  string
 	wordpress, maxHeight, maxHeightHint         string
 	byDefault                                   string // "%s (default)"
-	update                                      string
 	preview, previewHint, phone, desktop, frame string // phone: "Phone, %d px"; frame: "Preview: %s"
 	code, script, scriptHint                    string
 	iframe, iframeHint                          string // iframeHint: "… %d px …"
@@ -69,7 +68,6 @@ var publishWordsByLang = map[news.Lang]publishWords{
 		maxHeight:      "Hauteur maximale (px)",
 		maxHeightHint:  "Par défaut : celle que demande WordPress (750 px avec la plupart des thèmes). Le widget prend alors une mise en page compacte qui tient dedans.",
 		byDefault:      "%s (par défaut)",
-		update:         "Mettre à jour l’aperçu et le code",
 		preview:        "Aperçu",
 		previewHint:    "Le vrai widget, dans de vrais cadres, aux largeurs d’un téléphone et d’un ordinateur.",
 		phone:          "Téléphone, %d px",
@@ -128,7 +126,6 @@ var publishWordsByLang = map[news.Lang]publishWords{
 		maxHeight:      "أقصى ارتفاع (px)",
 		maxHeightHint:  "الافتراضي: ما يطلبه ووردبريس (750 px مع أغلب القوالب). تأخذ الأداة حينها تخطيطا مدمجا يتسع فيه.",
 		byDefault:      "%s (افتراضي)",
-		update:         "تحديث المعاينة والرمز",
 		preview:        "معاينة",
 		previewHint:    "الأداة الحقيقية، في إطارات حقيقية، بعرض هاتف وحاسوب.",
 		phone:          "هاتف، %d px",
@@ -187,7 +184,6 @@ var publishWordsByLang = map[news.Lang]publishWords{
 		maxHeight:      "Maximum height (px)",
 		maxHeightHint:  "Default: what WordPress asks for (750 px with most themes). The widget then takes a compact layout that fits.",
 		byDefault:      "%s (default)",
-		update:         "Update the preview and the code",
 		preview:        "Preview",
 		previewHint:    "The real widget, in real frames, at the widths of a phone and a desktop.",
 		phone:          "Phone, %d px",

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"html"
 	"net/url"
 	"strconv"
 	"strings"
@@ -178,41 +179,31 @@ func (p *PublishPage) builder(v View, w publishWords) app.UI {
 	missing := p.choice["article"] != "" && p.named == p.choice["article"] && p.article == nil
 
 	return app.Div().Class("publish").Body(
-		app.Form().Class("publish-form").Method("get").Action("/publish").
-			OnSubmit(func(ctx app.Context, e app.Event) { e.PreventDefault() }).
-			Body(
-				app.If(v.Lang != "", func() app.UI {
-					return app.Input().Type("hidden").Name("lang").Value(string(v.Lang))
-				}),
-				app.FieldSet().Body(
-					app.Legend().Text(w.what),
-					p.textControl("article", w.article, w.articleHint, "text", code, w, missingNote(missing, w)),
-					p.selectControl("category", w.section, sectionChoices(v, w), "", w, code),
-				),
-				app.FieldSet().Body(
-					app.Legend().Text(w.options),
-					p.selectControl("theme", w.theme, w.themes, defaults["theme"], w, code),
-					p.selectControl("lang", w.lang, ":"+w.pageLang+"|fr:Français|ar:العربية|en:English", "", w, code),
-					p.selectControl("layout", w.layout, w.layouts, defaults["layout"], w, code),
-					p.numberControl("limit", w.limit, w.limitHint, 1, params.MaxEmbedLimit, defaults["limit"], code, w),
-					p.selectControl("target", w.target, w.targets, defaults["target"], w, code),
-					p.selectControl("wasm", w.wasm, w.wasms, defaults["wasm"], w, code),
-					p.textControl("placement", w.placement, w.placementHint, "text", code, w, nil),
-				),
-				app.FieldSet().Body(
-					app.Legend().Text(w.look),
-					app.P().ID("publish-look-note").Class("hint").Text(w.lookHint),
-					p.selectControl("look", w.look, w.looks, defaults["look"], w, code),
-					p.textControl("accent", w.accent, w.accentHint, "text", code, w, nil),
-					p.textControl("font", w.font, w.fontHint, "text", code, w, nil),
-					p.numberControl("radius", w.radius, w.radiusHint, 0, maxRadius, "", code, w),
-				),
-				app.FieldSet().Body(
-					app.Legend().Text(w.wordpress),
-					p.numberControl("maxheight", w.maxHeight, w.maxHeightHint, 1, params.MaxFrameHeight, "", code, w),
-				),
-				app.P().Body(app.Button().Type("submit").Class("button publish-update").Text(w.update)),
+		app.Div().Class("publish-form").Body(
+			group("publish-what", w.what,
+				p.textControl("article", w.article, w.articleHint, "text", code, w, missingNote(missing, w)),
+				p.selectControl("category", w.section, sectionChoices(v, w), "", w, code),
 			),
+			group("publish-options", w.options,
+				p.selectControl("theme", w.theme, w.themes, defaults["theme"], w, code),
+				p.selectControl("lang", w.lang, ":"+w.pageLang+"|fr:Français|ar:العربية|en:English", "", w, code),
+				p.selectControl("layout", w.layout, w.layouts, defaults["layout"], w, code),
+				p.numberControl("limit", w.limit, w.limitHint, 1, params.MaxEmbedLimit, defaults["limit"], code, w),
+				p.selectControl("target", w.target, w.targets, defaults["target"], w, code),
+				p.selectControl("wasm", w.wasm, w.wasms, defaults["wasm"], w, code),
+				p.textControl("placement", w.placement, w.placementHint, "text", code, w, nil),
+			),
+			group("publish-looks", w.look,
+				app.P().ID("publish-look-note").Class("hint").Text(w.lookHint),
+				p.selectControl("look", w.look, w.looks, defaults["look"], w, code),
+				p.textControl("accent", w.accent, w.accentHint, "text", code, w, nil),
+				p.textControl("font", w.font, w.fontHint, "text", code, w, nil),
+				p.numberControl("radius", w.radius, w.radiusHint, 0, maxRadius, "", code, w),
+			),
+			group("publish-wordpress", w.wordpress,
+				p.numberControl("maxheight", w.maxHeight, w.maxHeightHint, 1, params.MaxFrameHeight, "", code, w),
+			),
+		),
 		app.Section().Class("publish-preview").Aria("labelledby", "publish-preview-title").Body(
 			app.H2().ID("publish-preview-title").Text(w.preview),
 			app.P().Class("hint").Text(w.previewHint),
@@ -223,20 +214,15 @@ func (p *PublishPage) builder(v View, w publishWords) app.UI {
 					if f.width > 0 {
 						name = fmt.Sprintf(w.phone, f.width)
 					}
-					h := p.heights[f.id]
-					if h == 0 {
-						h = guessHeight(code, f.width)
-					}
 					class := "publish-frame"
 					if f.width == 0 {
 						class += " publish-frame-desktop"
 					}
 					return app.Figure().Class(class).Body(
-						app.FigCaption().Text(name),
+						app.Raw("<figcaption>"+html.EscapeString(name)+"</figcaption>"),
 						app.IFrame().ID(f.id).Class("publish-frame-"+strconv.Itoa(f.width)).
 							Src(attr(code.FrameSrc(f.id))).
 							Title(attr(fmt.Sprintf(w.frame, name))).
-							Style("height", strconv.Itoa(h)+"px").
 							Attr("scrolling", "no"),
 					)
 				}),
@@ -397,13 +383,24 @@ func (p *PublishPage) onChange(option string) app.EventHandler {
 	}
 }
 
+// group is a set of controls named by its heading: a fieldset's role
+// without its element (each kind of element the app builds weighs on the
+// wasm).
+func group(id, heading string, controls ...app.UI) app.UI {
+	return app.Div().Class("publish-group").Role("group").Aria("labelledby", id).Body(
+		append([]app.UI{app.H2().ID(id).Class("publish-group-title").Text(heading)}, controls...)...,
+	)
+}
+
 // codeBlock is one form of the code, with its copy button and the
 // confirmation web/kiosque.js writes when it has copied.
 func codeBlock(id, heading, hint, code string, w publishWords) app.UI {
 	return app.Section().Class("publish-code-block").Aria("labelledby", id+"-title").Body(
 		app.H3().ID(id+"-title").Text(heading),
 		app.P().Class("hint").Text(hint),
-		app.Pre().Class("publish-code-text").Dir("ltr").Body(app.Code().ID(id).Text(code)),
+		// Raw: the text as it is copied, in elements the app has no
+		// other use for (each kind of element it builds weighs on the wasm).
+		app.Raw(`<pre class="publish-code-text" dir="ltr"><code id="`+id+`">`+html.EscapeString(code)+`</code></pre>`),
 		app.P().Class("publish-copy").Body(
 			app.Button().Type("button").Class("button copy-button").
 				DataSet("copy", id).DataSet("status", id+"-status").
