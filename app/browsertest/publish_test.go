@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/kiosque/kiosque/app/wptest"
 	"github.com/kiosque/kiosque/build/cmd/demo/wordpress"
 )
 
@@ -291,4 +293,35 @@ func TestArticlePageSharesAndEmbeds(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The address the builder copies for WordPress, pasted into a post of a
+// real WordPress (make test-wordpress): the post shows the widget with
+// the options chosen.
+func TestWordPressPostOfTheBuildersAddress(t *testing.T) {
+	if os.Getenv(wptest.Env) == "" {
+		t.Skipf("the WordPress tests run with %s=1 (make test-wordpress)", wptest.Env)
+	}
+	kiosque := startKiosque(t)
+	widget := strings.Replace(kiosque.URL, "127.0.0.1", "localhost", 1)
+	wp := wptest.Start(t, wptest.Options{Trusted: mustHost(t, widget)})
+
+	b := newBrowser(t)
+	allowClipboard(t, b, widget)
+	b.run(t, chromedp.Navigate(widget+"/publish?lang=en"))
+	waitFor(t, b, appRunning)
+	b.run(t, chromedp.SendKeys("#publish-article", widget+"/a/"+seedSlug), chromedp.KeyEvent(kb.Tab))
+	choose(t, b, "theme", "dark")
+	choose(t, b, "lang", "en")
+	choose(t, b, "layout", "carousel")
+	waitFor(t, b, `document.getElementById("publish-code-wordpress").textContent.includes("layout=carousel") && document.getElementById("publish-code-wordpress").textContent.includes("/a/`+seedSlug+`")`)
+	address := copyCode(t, b, "publish-code-wordpress", "Copied to the clipboard.")
+
+	post := wpPost{name: "the builder's address", url: wp.Post(t, "Un billet du générateur", classicPost(address)), theme: "dark", lang: "en"}
+	if !checkEmbedded(t, wp, post, widget) {
+		return
+	}
+	b.run(t, chromedp.Navigate(post.url))
+	waitFor(t, b, `(() => { const f = document.querySelector("`+wpFrame+`"); return f && !f.hasAttribute("style"); })()`)
+	widgetShows(t, b, wpFrame, "dark", "en")
 }

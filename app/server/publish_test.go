@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -98,5 +99,30 @@ func TestArticlePageOffersShareAndEmbed(t *testing.T) {
 	embed := elements(doc, hasClass("embed-link"))
 	if len(embed) != 1 || attribute(embed[0], "href") != "/publish?article="+seedSlug+"&lang=en" {
 		t.Errorf("embed link %v", embed)
+	}
+}
+
+// The builder's maximum height for WordPress travels in the widget's
+// address it writes; oEmbed keeps the lower of it and the consumer's.
+func TestPublishMaximumHeightReachesWordPressFrames(t *testing.T) {
+	srv := newTestServer(t)
+	_, body := webtest.Get(t, srv.URL+"/publish?article="+seedSlug+"&maxheight=400")
+	doc := parsePage(t, body)
+	wp := elements(doc, func(n *html.Node) bool { return attribute(n, "id") == "publish-code-wordpress" })
+	if len(wp) != 1 {
+		t.Fatal("no WordPress address")
+	}
+	address := text(wp[0])
+	if want := srv.URL + "/embed?article=" + seedSlug + "&maxheight=400"; address != want {
+		t.Fatalf("WordPress address %q, want %q", address, want)
+	}
+	for _, consumer := range []string{"750", "300"} {
+		_, body := webtest.Get(t, oembedURL(srv.URL, address, "maxwidth", "500", "maxheight", consumer))
+		answer := decode[OEmbed](t, body)
+		frame := elements(parsePage(t, []byte(answer.HTML)), func(n *html.Node) bool { return n.Data == "iframe" })
+		want := min(400, atoi(t, consumer))
+		if len(frame) != 1 || !strings.Contains(attribute(frame[0], "src"), "maxheight="+strconv.Itoa(want)) || answer.Height > want {
+			t.Errorf("consumer's maxheight %s: height %d, frame %v; want at most %d", consumer, answer.Height, frame, want)
+		}
 	}
 }
