@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
@@ -324,4 +325,38 @@ func TestWordPressPostOfTheBuildersAddress(t *testing.T) {
 	b.run(t, chromedp.Navigate(post.url))
 	waitFor(t, b, `(() => { const f = document.querySelector("`+wpFrame+`"); return f && !f.hasAttribute("style"); })()`)
 	widgetShows(t, b, wpFrame, "dark", "en")
+}
+
+// The service worker keeps the builder as it keeps the other pages: a
+// builder opened online opens again offline, its code there.
+func TestPublishOpensOffline(t *testing.T) {
+	k, b := openInstalled(t)
+	b.run(t, chromedp.Navigate(k.url()+"/publish?lang=en&article="+seedSlug))
+	waitFor(t, b, appRunning)
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`caches.open("kiosque-pages").then(c => c.keys()).then(k => k.some(r => new URL(r.url).pathname === "/publish"))`,
+		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("the builder was not kept: %v", err)
+	}
+	goOffline(t, b, k)
+	b.run(t, chromedp.Navigate(k.url()+"/publish?lang=en&article="+seedSlug))
+	waitFor(t, b, `document.readyState === "complete"`)
+	if code := eval[string](t, b, `(document.getElementById("publish-code-script") || {}).textContent || ""`); !strings.Contains(code, `data-article="`+seedSlug+`"`) {
+		t.Errorf("offline, the builder shows the code %q", code)
+	}
+}
+
+// A choice made before the builder's app has started (its wasm held
+// back) is not lost when the app takes the page over.
+func TestPublishKeepsChoicesMadeBeforeItsApp(t *testing.T) {
+	srv, release := startKiosqueHoldingWasm(t)
+	b := newBrowser(t)
+	b.run(t, chromedp.Navigate(srv.URL+"/publish?lang=en"))
+	waitFor(t, b, `document.readyState === "complete"`)
+	choose(t, b, "layout", "cards")
+	if eval[bool](t, b, appRunning) {
+		t.Fatal("the app runs with its wasm held back")
+	}
+	release()
+	waitFor(t, b, appRunning)
+	waitFor(t, b, `document.getElementById("publish-layout").value === "cards" && document.getElementById("publish-code-script").textContent.includes('data-layout="cards"')`)
 }
