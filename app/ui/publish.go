@@ -121,8 +121,11 @@ func (c embedChoice) check(option string, defaults map[string]string) (string, e
 		}
 		return "", &params.Error{Param: option, Value: v, Reason: "must be at most four font family names, separated by commas"}
 	case "radius":
+		if v == "" {
+			return "", nil
+		}
 		n, err := params.Int(url.Values{option: {strings.TrimSuffix(v, "px")}}, option, 0, 0, maxRadius)
-		if v == "" || err != nil {
+		if err != nil {
 			return "", err
 		}
 		return strconv.Itoa(n), nil
