@@ -403,6 +403,9 @@
       var ancestors = location.ancestorOrigins;
       partner = new URL(ancestors && ancestors.length ? ancestors[0] : document.referrer).hostname;
     } catch (e) { /* the browser does not say */ }
+    // The site framing its own widget (the embed builder's previews) is
+    // no partner's page view.
+    if (partner === location.hostname) return;
     // The place's name as the server takes it (app/insights/events): at
     // most 32 lower-case letters, digits, - and _.
     var placement = Array.from((hash.get("placement") || "").trim().toLowerCase().replace(/[^\p{L}\p{N}_-]+/gu, "-")).slice(0, 32).join("");

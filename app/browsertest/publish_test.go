@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/kiosque/kiosque/app/replica"
 	"github.com/kiosque/kiosque/app/wptest"
 	"github.com/kiosque/kiosque/build/cmd/demo/wordpress"
 )
@@ -359,4 +360,31 @@ func TestPublishKeepsChoicesMadeBeforeItsApp(t *testing.T) {
 	release()
 	waitFor(t, b, appRunning)
 	waitFor(t, b, `document.getElementById("publish-layout").value === "cards" && document.getElementById("publish-code-script").textContent.includes('data-layout="cards"')`)
+}
+
+// The builder's previews are the site framing its own widget: they count
+// no view or click in the publisher's insights, where a partner's page
+// does.
+func TestPublishPreviewsCountNothing(t *testing.T) {
+	s := startInsightsSite(t, replica.Insights{AdminToken: insightsToken})
+	b := newBrowser(t)
+	b.run(t, chromedp.Navigate(s.widget+"/publish?article="+seedSlug))
+	waitFor(t, b, appRunning)
+	for _, id := range []string{"publish-preview-320", "publish-preview-390"} {
+		waitFor(t, b, `document.getElementById("`+id+`").contentDocument.readyState === "complete"`)
+	}
+	// In view for the IAB's second, and more, for the previews to count
+	// if they did.
+	b.run(t, chromedp.Evaluate[chromedp.Void](`document.getElementById("publish-preview-320").scrollIntoView()`))
+	time.Sleep(2 * time.Second)
+	if events := s.beacons.events(); len(events) > 0 {
+		t.Errorf("the builder's previews sent %v", events)
+	}
+	// A partner's page, meanwhile, counts.
+	b.run(t, chromedp.Navigate(s.host+"/"))
+	waitFor(t, b, `window.Kiosque !== undefined`)
+	b.run(t, chromedp.Evaluate[chromedp.Void](`document.querySelector("#held").scrollIntoView()`))
+	waitFor(t, b, `document.querySelector("#held").dataset.kiosqueState === "ready"`)
+	b.run(t, chromedp.Evaluate[chromedp.Void](`document.querySelector("#held").scrollIntoView()`))
+	s.waitCount(t, "placement|lecture|views", "1")
 }
