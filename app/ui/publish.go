@@ -82,12 +82,13 @@ func publishDefaults(theme params.Theme) map[string]string {
 	if theme == "" {
 		theme = params.ThemeLight
 	}
+	d, _ := params.ParseEmbed(url.Values{}) // nothing asked: every default
 	return map[string]string{
-		"limit":  strconv.Itoa(params.DefaultEmbedLimit),
+		"limit":  strconv.Itoa(d.Limit),
 		"theme":  string(theme),
-		"layout": string(params.LayoutBoth),
-		"target": "_top",
-		"wasm":   string(params.WasmIntent),
+		"layout": string(d.Layout),
+		"target": d.Target,
+		"wasm":   string(d.Wasm),
 		"look":   "host",
 	}
 }

@@ -266,7 +266,7 @@ func guessHeight(code embedCode, width int) int {
 	case "cards":
 		n, _ := strconv.Atoi(code.options["limit"])
 		if n == 0 {
-			n = params.DefaultEmbedLimit
+			n, _ = strconv.Atoi(publishDefaults("")["limit"])
 		}
 		if code.slug != "" {
 			n++
