@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"html"
 	"net/url"
 	"slices"
 	"strconv"
@@ -251,11 +250,11 @@ func (e embedCode) Snippet() string {
 	b.WriteString(`<div class="kiosque-embed"`)
 	for _, o := range publishOptions {
 		if v, ok := e.options[o]; ok && o != "maxheight" {
-			b.WriteString(` data-` + o + `="` + html.EscapeString(v) + `"`)
+			b.WriteString(` data-` + o + `="` + escapeHTML(v) + `"`)
 		}
 	}
-	b.WriteString(">\n  <a href=\"" + html.EscapeString(e.fallbackHref) + "\">" + html.EscapeString(e.fallbackText) + "</a>\n</div>\n")
-	b.WriteString(`<script async src="` + html.EscapeString(e.origin) + `/embed.js"></script>`)
+	b.WriteString(">\n  <a href=\"" + escapeHTML(e.fallbackHref) + "\">" + escapeHTML(e.fallbackText) + "</a>\n</div>\n")
+	b.WriteString(`<script async src="` + escapeHTML(e.origin) + `/embed.js"></script>`)
 	return b.String()
 }
 
@@ -298,7 +297,7 @@ func (e embedCode) FrameSrc(id string) string {
 // builder's measure).
 func (e embedCode) Frame(title string, height int) string {
 	h := strconv.Itoa(height)
-	return `<iframe src="` + html.EscapeString(e.FrameSrc("")) + `" title="` + html.EscapeString(title) +
+	return `<iframe src="` + escapeHTML(e.FrameSrc("")) + `" title="` + escapeHTML(title) +
 		`" width="100%" height="` + h + `" style="display:block;width:100%;height:` + h + `px;border:0" ` +
 		`loading="lazy" referrerpolicy="strict-origin-when-cross-origin"></iframe>`
 }
@@ -335,4 +334,28 @@ func (e embedCode) WordPressURL() string {
 		u += "?" + q.Encode()
 	}
 	return u
+}
+
+// escapeHTML escapes text for an attribute's value or an element's text,
+// as html.EscapeString does, without the strings.Replacer it builds (23
+// KB of the wasm).
+func escapeHTML(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '"':
+			b.WriteString("&#34;")
+		case '\'':
+			b.WriteString("&#39;")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"html"
 	"net/url"
 	"strconv"
 	"strings"
@@ -219,7 +218,7 @@ func (p *PublishPage) builder(v View, w publishWords) app.UI {
 						class += " publish-frame-desktop"
 					}
 					return app.Figure().Class(class).Body(
-						app.Raw("<figcaption>"+html.EscapeString(name)+"</figcaption>"),
+						app.Raw("<figcaption>"+escapeHTML(name)+"</figcaption>"),
 						app.IFrame().ID(f.id).Class("publish-frame-"+strconv.Itoa(f.width)).
 							Src(attr(code.FrameSrc(f.id))).
 							Title(attr(fmt.Sprintf(w.frame, name))).
@@ -400,7 +399,7 @@ func codeBlock(id, heading, hint, code string, w publishWords) app.UI {
 		app.P().Class("hint").Text(hint),
 		// Raw: the text as it is copied, in elements the app has no
 		// other use for (each kind of element it builds weighs on the wasm).
-		app.Raw(`<pre class="publish-code-text" dir="ltr"><code id="`+id+`">`+html.EscapeString(code)+`</code></pre>`),
+		app.Raw(`<pre class="publish-code-text" dir="ltr"><code id="`+id+`">`+escapeHTML(code)+`</code></pre>`),
 		app.P().Class("publish-copy").Body(
 			app.Button().Type("button").Class("button copy-button").
 				DataSet("copy", id).DataSet("status", id+"-status").

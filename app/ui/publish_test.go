@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"html"
 	"net/url"
 	"strings"
 	"testing"
@@ -112,5 +113,14 @@ func TestEmbedCodeWritesEachOptionWhereItIsRead(t *testing.T) {
 		&news.Category{Slug: "sport", Name: "Sport"}, "Le Site", news.English)
 	if got := section.Snippet(); !strings.Contains(got, `data-category="sport"`) || !strings.Contains(got, `href="https://widget.example/?category=sport"`) {
 		t.Errorf("section snippet %s", got)
+	}
+}
+
+// escapeHTML writes what html.EscapeString does.
+func TestEscapeHTMLIsTheStandardLibrarys(t *testing.T) {
+	for _, s := range []string{"", "plain", `<a href="x" title='y'>&amp;</a>`, "é\x00<", strings.Repeat("&<>\"'", 3)} {
+		if got, want := escapeHTML(s), html.EscapeString(s); got != want {
+			t.Errorf("escapeHTML(%q) = %q, want %q", s, got, want)
+		}
 	}
 }
