@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -282,6 +283,11 @@ func (s *server) contentSecurityPolicy(widget bool) string {
 	ancestors, scripts := "'self'", "'self' 'wasm-unsafe-eval'"
 	if widget {
 		ancestors, scripts = s.FrameAncestors, scripts+" "+s.pages.look.Source
+		// The site frames its own widget too: the embed builder's
+		// previews (/publish). 'none' is the publisher's word alone.
+		if ancestors != "*" && ancestors != "'none'" && !slices.Contains(strings.Fields(ancestors), "'self'") {
+			ancestors += " 'self'"
+		}
 	}
 	return "default-src 'self'; script-src " + scripts + "; style-src 'self'; img-src 'self' data:; " +
 		"connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; " +

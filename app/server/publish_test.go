@@ -126,3 +126,24 @@ func TestPublishMaximumHeightReachesWordPressFrames(t *testing.T) {
 		}
 	}
 }
+
+// A server whose widget only some sites may frame lets its own pages
+// frame it too: the builder's previews; its pages stay unframeable.
+func TestTheSiteMayFrameItsOwnWidget(t *testing.T) {
+	for list, want := range map[string]string{
+		"https://a.example":        "frame-ancestors https://a.example 'self'",
+		"'self' https://a.example": "frame-ancestors 'self' https://a.example",
+		"*":                        "frame-ancestors *",
+		"'none'":                   "frame-ancestors 'none'",
+	} {
+		srv := newTestServerWith(t, func(c *Config) { c.FrameAncestors = list })
+		res, _ := webtest.Get(t, srv.URL+"/embed?article="+seedSlug)
+		if csp := res.Header.Get("Content-Security-Policy"); !strings.HasSuffix(csp, "; "+want) {
+			t.Errorf("-frame-ancestors %q: the widget's policy ends %q, want %q", list, csp[strings.LastIndex(csp, ";")+1:], want)
+		}
+		res, _ = webtest.Get(t, srv.URL+"/publish")
+		if csp := res.Header.Get("Content-Security-Policy"); !strings.HasSuffix(csp, "; frame-ancestors 'self'") || res.Header.Get("X-Frame-Options") != "SAMEORIGIN" {
+			t.Errorf("-frame-ancestors %q: the builder's policy %q", list, csp)
+		}
+	}
+}
