@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/params"
@@ -140,8 +142,9 @@ func (c embedChoice) check(option string, defaults map[string]string) (string, e
 	return v, nil
 }
 
-// maxRadius bounds data-radius (pixels).
-const maxRadius = 32
+// maxRadius bounds data-radius (pixels), as the frame does
+// (app/server/look.js).
+const maxRadius = 24
 
 func isHexColour(s string) bool {
 	if len(s) != 4 && len(s) != 7 || s[0] != '#' {
@@ -156,20 +159,24 @@ func isHexColour(s string) bool {
 	return true
 }
 
-// isFontList accepts a short list of family names in a conservative
-// character set: letters, digits, spaces, hyphens, quotes.
+// isFontList accepts what the frame takes (app/server/look.js): at most
+// four family names, each of letters, digits, spaces and hyphens (50 at
+// most), quoted or not.
 func isFontList(s string) bool {
 	families := strings.Split(s, ",")
-	if len(s) > 200 || len(families) > 4 {
+	if len(s) > 256 || len(families) > 4 {
 		return false
 	}
 	for _, f := range families {
 		f = strings.TrimSpace(f)
-		if f == "" {
+		if len(f) >= 2 && (f[0] == '"' || f[0] == '\'') && f[len(f)-1] == f[0] {
+			f = f[1 : len(f)-1]
+		}
+		if strings.TrimSpace(f) == "" || utf8.RuneCountInString(f) > 50 {
 			return false
 		}
 		for _, r := range f {
-			if !(r == ' ' || r == '-' || r == '"' || r == '\'' || '0' <= r && r <= '9' || 'a' <= r|0x20 && r|0x20 <= 'z') {
+			if !(r == ' ' || r == '-' || unicode.IsLetter(r) || unicode.IsDigit(r)) {
 				return false
 			}
 		}

@@ -66,6 +66,8 @@ func TestEmbedCodeRefusesAndEscapesHostileValues(t *testing.T) {
 		{"font=%22%3E%3Cimg+src%3Dx%3E", "font"},
 		{"radius=-1", "radius"},
 		{"radius=99", "radius"},
+		{"radius=25", "radius"},
+		{"font=%22Georgia", "font"},
 		{"radius=8em", "radius"},
 		{"maxheight=0", "maxheight"},
 	} {
@@ -107,6 +109,10 @@ func TestEmbedCodeWritesEachOptionWhereItIsRead(t *testing.T) {
 	}
 	if got, want := code.WordPressURL(), testOrigin+"/embed?article=un-article&lang=ar&layout=cards&limit=4&target=_blank&theme=dark"; got != want {
 		t.Errorf("WordPress address %s, want %s", got, want)
+	}
+	// Family names in any script, quoted or not, as the frame takes them.
+	if code := codeFor(t, "font=%22Noto+Naskh+Arabic%22,+%D8%A3%D9%85%D9%8A%D8%B1%D9%8A,+serif&radius=24", article); len(code.errors) > 0 {
+		t.Errorf("errors %v", code.errors)
 	}
 	// A section instead: the article's options go, its link is the section's.
 	section := newEmbedCode(choiceFromQuery(url.Values{"category": {"sport"}}), publishDefaults(""), testOrigin, nil,
