@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/kiosque/kiosque/app/news"
@@ -176,7 +175,10 @@ func isFontList(s string) bool {
 			return false
 		}
 		for _, r := range f {
-			if !(r == ' ' || r == '-' || unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			// Beyond ASCII, any character: the frame, which checks for
+			// letters and digits (the Unicode tables would weigh on the
+			// wasm), refuses the rest with a warning.
+			if !(r == ' ' || r == '-' || '0' <= r && r <= '9' || 'a' <= r|0x20 && r|0x20 <= 'z' || r > 0x7f && r != utf8.RuneError) {
 				return false
 			}
 		}
