@@ -79,6 +79,10 @@ func TestPublishPrerendersTheCodeItsAddressAsksFor(t *testing.T) {
 	if !strings.Contains(frame, `src="`+srv.URL+`/embed?article=`+seedSlug+`&amp;lang=ar&amp;layout=carousel&amp;theme=dark#accent=%230a58ca&amp;placement=bas-de-page"`) {
 		t.Errorf("iframe code %s", frame)
 	}
+	// The page carries the article's summary, not its text.
+	if v := embeddedView(t, doc); v.Article == nil || v.Article.Slug != seedSlug || v.Article.HTML != "" || len(v.Article.Body) > 0 {
+		t.Errorf("the builder's view holds the article %+v", v.Article)
+	}
 	bad := elements(doc, func(n *html.Node) bool { return attribute(n, "id") == "publish-radius" })
 	if len(bad) != 1 || attribute(bad[0], "aria-invalid") != "true" || strings.Contains(script, "data-radius") {
 		t.Errorf("a radius of abc is not marked refused, or is in the code: %s", script)

@@ -235,7 +235,8 @@ func (s *server) publishView(ctx context.Context, v ui.View, q url.Values) (ui.V
 	a, err := s.articleNamed(ctx, name)
 	switch {
 	case err == nil:
-		v.Article = &a
+		summary := a.Summary() // its title and slug are all the builder shows
+		v.Article = &summary
 	case !errors.Is(err, store.ErrNotFound):
 		return v, 0, err
 	}
