@@ -410,3 +410,22 @@ func TestPublishKeepsTextTypedBeforeItsApp(t *testing.T) {
 	b.run(t, chromedp.Focus("#publish-placement"), chromedp.KeyEvent(kb.Tab))
 	waitFor(t, b, `document.getElementById("publish-code-script").textContent.includes('data-placement="sidebar"')`)
 }
+
+// The look the builder offers reaches its preview frames, as the frame
+// takes it from the fragment (app/server/look.js), and the plain frame's
+// code carries it the same way.
+func TestPublishLookReachesThePreview(t *testing.T) {
+	srv := startKiosque(t)
+	b := newBrowser(t)
+	b.run(t, chromedp.Navigate(srv.URL+"/publish?lang=en&article="+seedSlug+"&accent=%230a58ca&font=Georgia,+serif&radius=8"))
+	doc := `document.getElementById("publish-preview-390").contentDocument`
+	waitFor(t, b, doc+`.readyState === "complete" && `+doc+`.querySelectorAll(".card").length > 0`)
+	got := eval[map[string]string](t, b, `(d => ({accent: getComputedStyle(d.documentElement).getPropertyValue("--look-accent").trim(),
+		font: getComputedStyle(d.querySelector(".card-title")).fontFamily, radius: getComputedStyle(d.querySelector(".card")).borderTopLeftRadius}))(`+doc+`)`)
+	if got["accent"] != "#0a58ca" || !strings.HasPrefix(got["font"], "Georgia") || got["radius"] != "8px" {
+		t.Errorf("the preview's look: %v, want accent #0a58ca, Georgia, 8px", got)
+	}
+	if code := eval[string](t, b, `document.getElementById("publish-code-iframe").textContent`); !strings.Contains(code, "#accent=%230a58ca&amp;font=Georgia%2C+serif&amp;radius=8") {
+		t.Errorf("the plain frame's code %s", code)
+	}
+}
