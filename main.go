@@ -17,6 +17,7 @@ func main() {
 	app.RouteWithRegexp(`^/a/[^/]+$`, app.NewZeroComponentFactory(&ui.ArticlePage{}))
 	app.Route("/embed", app.NewZeroComponentFactory(&ui.Widget{}))
 	app.Route("/saved", app.NewZeroComponentFactory(&ui.SavedPage{}))
+	app.Route("/publish", app.NewZeroComponentFactory(&ui.PublishPage{}))
 	app.RunWhenOnBrowser() // in the browser, this never returns
 
 	if err := cli.Run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {

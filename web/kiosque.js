@@ -211,11 +211,57 @@
   var pressed = null;
   document.addEventListener("click", function (e) {
     var button = !running() && e.target.closest && e.target.closest("button");
-    if (!button || button.classList.contains("carousel-button")) return;
+    if (!button || button.classList.contains("carousel-button") || button.matches("[data-copy], [data-share]")) return;
     e.preventDefault();
     pressed = locate(button);
     button.setAttribute("aria-busy", "true");
     start();
+  });
+
+  // ---- Copying and sharing, before the app and after ----
+
+  // A button with data-copy copies the text of the element it names (the
+  // embed builder's code); one with data-share shares its link, through
+  // the system's share sheet where the browser has one, else by copying
+  // it. Either says it has copied in the element data-status names.
+  function tell(button, ok) {
+    var status = document.getElementById(button.getAttribute("data-status"));
+    if (status) status.textContent = button.getAttribute(ok ? "data-done" : "data-failed") || "";
+  }
+
+  function copy(text) {
+    if (navigator.clipboard && navigator.clipboard.writeText) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) { // not a secure context
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.cssText = "position:fixed;top:0;opacity:0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { /* refused */ }
+      area.remove();
+      if (ok) resolve(); else reject(new Error("copy refused"));
+    });
+  }
+
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("button[data-copy], button[data-share]");
+    if (!button) return;
+    e.preventDefault();
+    var status = document.getElementById(button.getAttribute("data-status"));
+    if (status) status.textContent = ""; // said again, heard again
+    var done = function () { tell(button, true); }, failed = function () { tell(button, false); };
+    if (button.hasAttribute("data-copy")) {
+      var source = document.getElementById(button.getAttribute("data-copy"));
+      copy(source ? source.textContent : "").then(done, failed);
+      return;
+    }
+    var link = new URL(button.getAttribute("data-share"), location.href).href;
+    if (!navigator.share) return copy(link).then(done, failed);
+    navigator.share({ url: link, title: button.getAttribute("data-title") || document.title }).catch(function (err) {
+      if (err && err.name !== "AbortError") copy(link).then(done, failed); // not the reader's cancel
+    });
   });
 
   // ---- The app takes over ----
@@ -224,6 +270,14 @@
   // app renders the same tree as the prerendered one.
   var focused = null;
   document.addEventListener("focusin", function (e) { focused = locate(e.target); });
+
+  // What the reader chose in a form before the app ran (the embed
+  // builder's options), to choose again once it has taken over.
+  var chosen = [];
+  document.addEventListener("change", function (e) {
+    var place = !running() && e.target.id && locate(e.target);
+    if (place) chosen.push({ place: place, value: e.target.value });
+  });
 
   function locate(el) {
     if (el.id) return { id: el.id };
@@ -255,6 +309,12 @@
       var el = find(focused);
       if (el && el.focus) el.focus({ preventScroll: true });
     }
+    chosen.forEach(function (c) {
+      var el = find(c.place);
+      if (!el || el.value === c.value) return;
+      el.value = c.value;
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+    });
     if (pressed) {
       var button = find(pressed);
       if (button && button.click) button.click();
@@ -343,6 +403,9 @@
       var ancestors = location.ancestorOrigins;
       partner = new URL(ancestors && ancestors.length ? ancestors[0] : document.referrer).hostname;
     } catch (e) { /* the browser does not say */ }
+    // The site framing its own widget (the embed builder's previews) is
+    // no partner's page view.
+    if (partner === location.hostname) return;
     // The place's name as the server takes it (app/insights/events): at
     // most 32 lower-case letters, digits, - and _.
     var placement = Array.from((hash.get("placement") || "").trim().toLowerCase().replace(/[^\p{L}\p{N}_-]+/gu, "-")).slice(0, 32).join("");

@@ -226,6 +226,11 @@ func CanonicalPage(path, rawQuery string) string {
 		return CanonicalURI(path, rawQuery, "article", "category", "content-lang", "lang", "layout", "limit", "maxheight", "target", "theme", "url", "variant", "wasm")
 	case path == "/":
 		return CanonicalURI(path, rawQuery, "category", "cursor", "lang", "theme")
+	case path == "/publish":
+		// The embed builder: its own lang and theme, and the widget's
+		// options it writes the code for (app/ui PublishQuery).
+		return CanonicalURI(path, rawQuery, "accent", "article", "category", "font", "lang", "layout", "limit", "look",
+			"maxheight", "placement", "radius", "target", "theme", "url", "wasm", "widget-lang", "widget-theme")
 	case strings.HasPrefix(path, "/a/"):
 		// An article's page reads lang and theme; layout it only passes
 		// on, with them, to the widget its oEmbed discovery names.

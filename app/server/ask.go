@@ -53,7 +53,7 @@ const (
 	routeCategories = "/api/v1/categories"
 	routeView       = "/api/v1/view"
 	routeOEmbed     = "/oembed"
-	routePage       = "page" // /, /a/{slug}, /embed, /saved
+	routePage       = "page" // /, /a/{slug}, /embed, /saved, /publish
 )
 
 // askOf works out what r asks of route.
@@ -102,11 +102,13 @@ func (s *server) askOf(r *http.Request, route string) ask {
 		a.page = params.CanonicalPage(r.URL.Path, r.URL.RawQuery)
 		a.reader = s.readerLang(r, a.page)
 		a.origin = s.originOf(r)
-		// Only an article's page (its canonical link) and a widget's (its
-		// oEmbed discovery link) name their origin: the others are kept
-		// once whatever origin they are asked at.
+		// Only an article's page (its canonical link), a widget's (its
+		// oEmbed discovery link) and the embed builder (its code) name
+		// their origin: the others are kept once whatever origin they are
+		// asked at.
 		origin := ""
-		if s.PublicURL == "" && (strings.HasPrefix(a.page, "/a/") || a.page == "/embed" || strings.HasPrefix(a.page, "/embed?")) {
+		if s.PublicURL == "" && (strings.HasPrefix(a.page, "/a/") || a.page == "/embed" || strings.HasPrefix(a.page, "/embed?") ||
+			a.page == "/publish" || strings.HasPrefix(a.page, "/publish?")) {
 			origin = a.origin
 		}
 		a.key = "page " + a.page + " " + string(a.reader) + " " + origin

@@ -51,7 +51,7 @@ func TestFrameAncestorsAreSourceLists(t *testing.T) {
 func TestWidgetsNameTheirFrameAncestors(t *testing.T) {
 	srv := newTestServerWith(t, func(c *Config) { c.FrameAncestors = " https://a.example   https://b.example " })
 	res, _ := webtest.Get(t, srv.URL+"/embed")
-	if csp := res.Header.Get("Content-Security-Policy"); !strings.HasSuffix(csp, "; frame-ancestors https://a.example https://b.example") {
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.HasSuffix(csp, "; frame-ancestors https://a.example https://b.example 'self'") {
 		t.Errorf("the widget's policy: %q", csp)
 	}
 	if _, err := New(Config{Log: slog.New(slog.DiscardHandler), FrameAncestors: "https://a.example, https://b.example"}); err == nil || !strings.Contains(err.Error(), "not commas") {

@@ -235,7 +235,7 @@ func (s *server) slugOfCanonical(ctx context.Context, u *url.URL) (string, error
 // dropping anything else (a frame id, tracking parameters).
 func widgetTarget(q url.Values) *url.URL {
 	kept := url.Values{}
-	for _, name := range []string{"article", "category", "content-lang", "limit", "theme", "lang", "layout", "target"} {
+	for _, name := range []string{"article", "category", "content-lang", "limit", "theme", "lang", "layout", "maxheight", "target"} {
 		if v := q.Get(name); v != "" {
 			kept.Set(name, v)
 		}
@@ -248,8 +248,13 @@ func widgetTarget(q url.Values) *url.URL {
 // not exist; a bad option is a *params.Error. The frame it names asks the
 // widget to fit the consumer's maximum height (a compact layout).
 func (s *server) oembedFor(ctx context.Context, embed *url.URL, origin string, req oembedRequest) (OEmbed, ui.View, int, error) {
+	// The lower of the consumer's maximum and the one the widget's address
+	// says (the embed builder's, for WordPress).
+	q := embed.Query()
+	if asked, err := strconv.Atoi(q.Get("maxheight")); err == nil && asked > 0 && (req.maxHeight == 0 || asked < req.maxHeight) {
+		req.maxHeight = asked
+	}
 	if req.maxHeight > 0 {
-		q := embed.Query()
 		q.Set("maxheight", strconv.Itoa(min(req.maxHeight, params.MaxFrameHeight)))
 		embed = &url.URL{Path: embed.Path, RawQuery: q.Encode()}
 	}

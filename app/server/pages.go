@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -117,6 +118,8 @@ func (p *pageRenderer) render(v ui.View, canonical, oembed, wasm string) ([]byte
 		page = &ui.Home{View: v}
 	case "/saved":
 		page = &ui.SavedPage{View: v}
+	case "/publish":
+		page = &ui.PublishPage{View: v}
 	default:
 		page = &ui.ArticlePage{View: v}
 	}
@@ -161,7 +164,8 @@ func (p *pageRenderer) write(page app.UI, v ui.View, title string, state any, ca
 	return small, nil
 }
 
-// page builds the prerendered pages: /, /a/{slug}, /embed and /saved.
+// page builds the prerendered pages: /, /a/{slug}, /embed, /saved and
+// /publish.
 func (s *server) page(ctx context.Context, ask ask) (answers.Answer, error) {
 	return s.pageAnswer(ctx, ask.page, ask.reader, ask.origin)
 }
@@ -200,14 +204,18 @@ func (s *server) pageAnswer(ctx context.Context, page string, reader news.Lang, 
 	if err != nil {
 		v.Article, v.Articles, v.Related, v.Category, v.Categories, v.Next = nil, nil, nil, nil, nil, ""
 	}
+	if v.Publish != nil {
+		// The builder's code names this server as partners reach it.
+		v.Publish.Origin = origin
+	}
 	canonical, oembed := "", ""
-	if v.Article != nil && v.Embed == nil {
+	if v.Article != nil && v.Embed == nil && v.Publish == nil {
 		canonical = articleLink(*v.Article, origin)
 	}
 	// An article's page and a widget's are what partners paste into their
 	// posts: WordPress finds their oEmbed answer here, for the widget with
 	// the options in the address (theme, lang, layout).
-	if status == http.StatusOK && (v.Article != nil || v.Embed != nil && !v.Embed.NamesArticle()) {
+	if status == http.StatusOK && v.Publish == nil && (v.Article != nil || v.Embed != nil && !v.Embed.NamesArticle()) {
 		oembed = oembedDiscovery(origin, v.Path)
 	}
 	wasm := s.wasmStart(v, status)
@@ -229,7 +237,7 @@ func (s *server) pageAnswer(ctx context.Context, page string, reader news.Lang, 
 	if params.ReaderLangMatters(page) {
 		addVary(h, "Accept-Language")
 	}
-	if s.PublicURL == "" && len(s.TrustedProxies) > 0 && (canonical != "" || oembed != "") {
+	if s.PublicURL == "" && len(s.TrustedProxies) > 0 && (canonical != "" || oembed != "" || v.Publish != nil) {
 		addVary(h, "X-Forwarded-Proto") // the links name the origin the proxy reports
 		addVary(h, "X-Forwarded-Host")
 	}
@@ -275,6 +283,11 @@ func (s *server) contentSecurityPolicy(widget bool) string {
 	ancestors, scripts := "'self'", "'self' 'wasm-unsafe-eval'"
 	if widget {
 		ancestors, scripts = s.FrameAncestors, scripts+" "+s.pages.look.Source
+		// The site frames its own widget too: the embed builder's
+		// previews (/publish). 'none' is the publisher's word alone.
+		if ancestors != "*" && ancestors != "'none'" && !slices.Contains(strings.Fields(ancestors), "'self'") {
+			ancestors += " 'self'"
+		}
 	}
 	return "default-src 'self'; script-src " + scripts + "; style-src 'self'; img-src 'self' data:; " +
 		"connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; " +

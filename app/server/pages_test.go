@@ -435,7 +435,7 @@ func TestAWidgetsErrorMayBeFramedWhereTheWidgetMay(t *testing.T) {
 	srv := newTestServerWith(t, func(c *Config) { c.FrameAncestors = "https://partner.example" })
 	for _, path := range []string{"/embed?theme=purple", "/embed?limit=20", "/embed?layout=grid", "/embed?lang=de", "/embed?category=nope"} {
 		res, _ := webtest.Get(t, srv.URL+path)
-		if res.StatusCode != http.StatusBadRequest || !strings.HasSuffix(res.Header.Get("Content-Security-Policy"), "frame-ancestors https://partner.example") ||
+		if res.StatusCode != http.StatusBadRequest || !strings.HasSuffix(res.Header.Get("Content-Security-Policy"), "frame-ancestors https://partner.example 'self'") ||
 			res.Header.Get("X-Frame-Options") != "" {
 			t.Errorf("%s: %d, CSP %q, X-Frame-Options %q", path, res.StatusCode, res.Header.Get("Content-Security-Policy"), res.Header.Get("X-Frame-Options"))
 		}

@@ -38,7 +38,7 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	if s.Media != nil {
 		handle("/media/{key}", s.Media)
 	}
-	for _, pattern := range []string{"/{$}", "/a/{slug}", "/embed", "/saved"} {
+	for _, pattern := range []string{"/{$}", "/a/{slug}", "/embed", "/saved", "/publish"} {
 		kept(pattern, routePage, s.page)
 	}
 	handle("/go/{slug}", s.goToArticle())
@@ -135,7 +135,7 @@ func (s *server) staticOrNotFound() http.Handler {
 // RouteOf names the route that serves path, as the metrics count requests:
 // a pattern, never the path itself, so that the names stay few.
 func RouteOf(path string) string {
-	for _, fixed := range [...]string{"/", "/embed", "/saved", "/embed.js", "/robots.txt", "/favicon.ico", "/oembed", "/healthz",
+	for _, fixed := range [...]string{"/", "/embed", "/saved", "/publish", "/embed.js", "/robots.txt", "/favicon.ico", "/oembed", "/healthz",
 		"/api/v1/articles", "/api/v1/categories", "/api/v1/view", "/api/v1/events", "/insights", "/insights.csv",
 		"/app.js", "/wasm_exec.js", "/app-worker.js", "/manifest.webmanifest", "/app.css", "/wordpress/kiosque.zip"} {
 		if path == fixed {

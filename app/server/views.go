@@ -47,6 +47,9 @@ func (s *server) buildView(ctx context.Context, page string, reader news.Lang) (
 		v, status, err = s.articleView(ctx, v, target.Path[3:], asked)
 	case target.Path == "/embed":
 		v, status, err = s.embedView(ctx, v, q)
+	case target.Path == "/publish":
+		v.Lang = firstLang(asked, reader, s.Lang)
+		v, status, err = s.publishView(ctx, v, q)
 	case target.Path == "/saved":
 		// The saved list lives in the reader's browser.
 		v.Lang, status = firstLang(asked, reader, s.Lang), http.StatusOK
@@ -212,6 +215,32 @@ func (s *server) articleNamed(ctx context.Context, name string) (news.Article, e
 		return s.Store.Article(ctx, slug)
 	}
 	return news.Article{}, store.ErrNotFound
+}
+
+// publishView is the view of the embed builder: the sections to choose
+// from, the article its address names when this server has it (an
+// article not here is no error: the builder says so), and the widget's
+// default theme. The page's answer adds the origin (pageAnswer).
+func (s *server) publishView(ctx context.Context, v ui.View, q url.Values) (ui.View, int, error) {
+	categories, err := s.Store.Categories(ctx)
+	if err != nil {
+		return v, 0, err
+	}
+	v.Categories = categories
+	v.Publish = &ui.PublishSite{Theme: s.EmbedTheme}
+	name := cmp.Or(strings.TrimSpace(q.Get("article")), strings.TrimSpace(q.Get("url")))
+	if name == "" || len(name) > 2048 {
+		return v, http.StatusOK, nil
+	}
+	a, err := s.articleNamed(ctx, name)
+	switch {
+	case err == nil:
+		summary := a.Summary() // its title and slug are all the builder shows
+		v.Article = &summary
+	case !errors.Is(err, store.ErrNotFound):
+		return v, 0, err
+	}
+	return v, http.StatusOK, nil
 }
 
 // resolveImages points local images at their content-named paths, which

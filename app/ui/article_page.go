@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"net/url"
 
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -37,7 +38,7 @@ func (p *ArticlePage) Render() app.UI {
 	default:
 		content = app.Div().Body(
 			articleBody(*v.Article, v.Lang),
-			app.P().Class("article-actions").Body(&SaveButton{Article: *v.Article, Lang: v.Lang}),
+			articleActions(*v.Article, v.Lang),
 		)
 	}
 	var related app.UI
@@ -87,4 +88,32 @@ func articleBody(a news.Article, lang news.Lang) app.UI {
 			)
 		}),
 	)
+}
+
+// articleActions are what a reader does with an article: keep it for
+// later, share it, embed it. Sharing is web/kiosque.js's, before the app
+// and after: the system's share sheet where the browser has one (the Web
+// Share API), else the link copied, with a confirmation. "Embed" is a
+// plain link to the builder, the article chosen.
+func articleActions(a news.Article, lang news.Lang) app.UI {
+	w := publishWordsFor(lang)
+	return app.P().Class("article-actions").Body(
+		&SaveButton{Article: a, Lang: lang},
+		app.Button().Type("button").Class("button share-button").
+			DataSet("share", attr(articleHref(a, true))).DataSet("title", attr(a.Title)).
+			DataSet("status", "share-status").DataSet("done", attr(w.linkCopied)).DataSet("failed", attr(w.copyFailed)).
+			Text(w.share),
+		app.A().Class("button embed-link").Href(attr(publishHref(a.Slug, lang))).Text(w.embed),
+		app.Span().ID("share-status").Class("copy-status").Role("status"),
+	)
+}
+
+// publishHref is the builder with an article chosen, in the reader's
+// language.
+func publishHref(slug string, lang news.Lang) string {
+	q := url.Values{"article": {slug}}
+	if lang != "" {
+		q.Set("lang", string(lang))
+	}
+	return "/publish?" + q.Encode()
 }

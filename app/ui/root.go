@@ -24,6 +24,7 @@ func siteHeader(v View) app.UI {
 		app.A().Class("skip-link").Href("#main").Text(words.skipToContent),
 		app.A().Class("site-name").Href("/").Text(v.Site),
 		app.A().Class("saved-link").Href("/saved").Text(words.savedTitle),
+		app.A().Class("publish-link").Href("/publish").Text(publishWordsFor(v.Lang).nav),
 		app.Nav().Class("lang-nav").Aria("label", attr(words.languages)).Body(
 			app.Range(news.Langs).Slice(func(i int) app.UI {
 				l := news.Langs[i]

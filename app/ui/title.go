@@ -6,6 +6,8 @@ import "github.com/kiosque/kiosque/app/news"
 // an article is named by it, as its page is.
 func (v View) Title() string {
 	switch {
+	case v.Publish != nil:
+		return publishWordsFor(v.Lang).title + " — " + v.Site
 	case v.Article != nil:
 		return v.Article.Title + " — " + v.Site
 	case v.Category != nil:
@@ -19,6 +21,8 @@ func (v View) Title() string {
 // Description is the page's summary for search engines and link previews.
 func (v View) Description() string {
 	switch {
+	case v.Publish != nil:
+		return publishWordsFor(v.Lang).intro
 	case v.Article != nil:
 		return v.Article.Excerpt
 	case v.About != "" && v.Category == nil && v.Error == "":

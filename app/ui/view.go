@@ -33,6 +33,8 @@ type View struct {
 	// ranker credited with each article of Related: "kiosque" or
 	// "baseline". The widget's script credits a click with it.
 	Interleaved []string `json:"interleaved,omitempty"`
+	// Publish is set on the embed builder (/publish).
+	Publish *PublishSite `json:"publish,omitempty"`
 }
 
 // articlePath is the path of an article's page on this server.

@@ -33,10 +33,11 @@ var lighthousePages = []struct {
 	{"/embed?article=…", "/embed?article=" + seedSlug, 90},
 	{"/", "/", 80},
 	{"/a/{slug}", "/a/" + seedSlug, 80},
+	{"/publish", "/publish", 80},
 }
 
-// measureLighthouse runs Lighthouse's mobile profile on the site's three
-// kinds of page, against Debian's Chromium.
+// measureLighthouse runs Lighthouse's mobile profile on the site's kinds
+// of page, against Debian's Chromium.
 func measureLighthouse(ctx context.Context, o options, t *table) error {
 	bin, err := installLighthouse(ctx, filepath.Join(o.cacheDir, "lighthouse"))
 	if err != nil {
