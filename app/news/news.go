@@ -57,6 +57,16 @@ const (
 // Langs lists the supported languages in the order menus show them.
 var Langs = []Lang{French, Arabic, English}
 
+// InLang is words' entry for l, or French's where words has none: the
+// words of a page in each language, with the publishers' first language
+// standing in.
+func InLang[T any](words map[Lang]T, l Lang) T {
+	if w, ok := words[l]; ok {
+		return w
+	}
+	return words[French]
+}
+
 // ParseLang returns the supported language named by s ("fr", "ar-MA",
 // "EN"), and false if s names none.
 func ParseLang(s string) (Lang, bool) {

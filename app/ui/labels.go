@@ -174,10 +174,7 @@ var labelsByLang = map[news.Lang]labels{
 // labelsFor returns the interface words for a language, French when the
 // language is unknown.
 func labelsFor(l news.Lang) labels {
-	if t, ok := labelsByLang[l]; ok {
-		return t
-	}
-	return labelsByLang[news.French]
+	return news.InLang(labelsByLang, l)
 }
 
 // formatDate writes the day of t (in UTC, the stored zone, so that server

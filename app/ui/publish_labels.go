@@ -210,8 +210,5 @@ var publishWordsByLang = map[news.Lang]publishWords{
 
 // publishWordsFor returns the builder's words in l, French when unknown.
 func publishWordsFor(l news.Lang) publishWords {
-	if w, ok := publishWordsByLang[l]; ok {
-		return w
-	}
-	return publishWordsByLang[news.French]
+	return news.InLang(publishWordsByLang, l)
 }

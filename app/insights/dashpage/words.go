@@ -190,10 +190,7 @@ var wordsByLang = map[news.Lang]words{
 }
 
 func wordsFor(l news.Lang) words {
-	if w, ok := wordsByLang[l]; ok {
-		return w
-	}
-	return wordsByLang[news.French]
+	return news.InLang(wordsByLang, l)
 }
 
 // formatCount writes a whole number the way a reader of l groups digits.
