@@ -30,7 +30,7 @@ func (v View) Title() string {
 	if v.Insights == nil || v.Error != "" {
 		return v.View.Title()
 	}
-	return wordsFor(v.Lang).title + " — " + v.Site
+	return news.InLang(wordsByLang, v.Lang).title + " — " + v.Site
 }
 
 // Page is the publisher's dashboard (/insights): views, clicks and
@@ -47,7 +47,7 @@ type Page struct {
 // Render builds the page.
 func (p *Page) Render() app.UI {
 	v := p.View
-	w := wordsFor(v.Lang)
+	w := news.InLang(wordsByLang, v.Lang)
 	return ui.Root("site insights", v.View).Body(
 		p.header(w),
 		app.Main().ID("main").Class("feed insights-main").Body(

@@ -189,10 +189,6 @@ var wordsByLang = map[news.Lang]words{
 	},
 }
 
-func wordsFor(l news.Lang) words {
-	return news.InLang(wordsByLang, l)
-}
-
 // formatCount writes a whole number the way a reader of l groups digits.
 func formatCount(n int64, l news.Lang) string {
 	s := strconv.FormatInt(n, 10)
