@@ -67,15 +67,6 @@ func choiceFromQuery(q url.Values) embedChoice {
 	return c
 }
 
-// clone copies a choice, as a component's state must not share it.
-func (c embedChoice) clone() embedChoice {
-	d := make(embedChoice, len(c))
-	for k, v := range c {
-		d[k] = v
-	}
-	return d
-}
-
 // publishDefaults are the options' defaults on this server: the theme is
 // the publisher's (-embed-theme); the others are params'.
 func publishDefaults(theme params.Theme) map[string]string {
@@ -236,6 +227,7 @@ func newEmbedCode(c embedChoice, defaults map[string]string, origin string, arti
 	case article != nil:
 		code.slug = article.Slug
 		code.options["article"] = article.Slug
+		delete(code.options, "category")
 		code.fallbackHref, code.fallbackText = origin+articlePath(article.Slug), article.Title
 	case category != nil:
 		delete(code.options, "article")
@@ -245,9 +237,6 @@ func newEmbedCode(c embedChoice, defaults map[string]string, origin string, arti
 		delete(code.options, "article")
 		delete(code.options, "category")
 		code.fallbackHref, code.fallbackText = origin+"/", site
-	}
-	if article != nil {
-		delete(code.options, "category")
 	}
 	return code
 }

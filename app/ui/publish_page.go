@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"strconv"
 	"strings"
@@ -95,7 +96,7 @@ func (p *PublishPage) OnDismount() {
 // set changes one option, and the page's address with it, so that a
 // reload or a shared address shows the same code.
 func (p *PublishPage) set(ctx app.Context, option, value string) {
-	p.choice = p.choice.clone()
+	p.choice = maps.Clone(p.choice) // the state must not share the map it came from
 	p.choice[option] = strings.TrimSpace(value)
 	u := *ctx.Page().URL()
 	q := url.Values{}
