@@ -140,7 +140,10 @@ func TestPublishBuilderWritesCodeThatWorks(t *testing.T) {
 	tallest := 0
 	for _, id := range []string{"publish-preview-320", "publish-preview-390", "publish-preview-desktop"} {
 		doc := `document.getElementById("` + id + `").contentDocument`
-		waitFor(t, b, `document.getElementById("`+id+`").src.includes("theme=dark") && `+doc+`.readyState === "complete" && `+doc+`.querySelectorAll(".card").length > 0`)
+		// The document in the frame is the one its new address names, not
+		// the one before, still complete while the new one loads.
+		frameNow := `(f => f.src.includes("theme=dark") && f.contentDocument !== null && f.contentDocument.location.href === f.src)(document.getElementById("` + id + `"))`
+		waitFor(t, b, frameNow+` && `+doc+`.readyState === "complete" && `+doc+`.querySelectorAll(".card").length > 0`)
 		got := eval[map[string]any](t, b, `(d => ({theme: d.documentElement.dataset.theme, lang: d.documentElement.lang,
 			carousel: d.querySelectorAll(".carousel").length, featured: d.querySelectorAll(".widget-featured").length}))(`+doc+`)`)
 		if got["theme"] != "dark" || got["lang"] != "ar" || got["carousel"] != 1.0 || got["featured"] != 0.0 {
