@@ -40,6 +40,12 @@ type options struct {
 	vegeta    string // the open-model load generator
 }
 
+// reference is how the bench runs itself as the net/http reference.
+type reference struct {
+	answers string // the answers to serve, as startNetref lists them
+	addr    string
+}
+
 func main() {
 	var o options
 	flag.IntVar(&o.seconds, "seconds", 4, "seconds of each wrk run")
@@ -52,7 +58,17 @@ func main() {
 	flag.StringVar(&o.serverCPU, "server-cpu", "0", "the core the servers run on")
 	flag.StringVar(&o.loadCPU, "load-cpu", "1", "the core wrk and vegeta run on")
 	flag.StringVar(&o.vegeta, "vegeta", "build/cache/bin/vegeta", "vegeta, the open-model load generator (make bench installs it)")
+	var ref reference
+	flag.StringVar(&ref.answers, "serve-answers", "", "serve the answers listed in this file as the net/http reference, and nothing else")
+	flag.StringVar(&ref.addr, "addr", "127.0.0.1:0", "where the net/http reference listens")
 	flag.Parse()
+	if ref.answers != "" {
+		if err := serveAnswers(ref.answers, ref.addr); err != nil {
+			fmt.Fprintln(os.Stderr, "bench: net/http reference:", err)
+			os.Exit(1)
+		}
+		return
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

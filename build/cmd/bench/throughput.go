@@ -63,35 +63,49 @@ func measureThroughput(ctx context.Context, o options, t *table) error {
 }
 
 // compareWithNginx compares Kiosque, with extra articles beside the
-// sample's, with nginx serving its answers, probe by probe.
+// sample's, with nginx serving its answers, probe by probe, and nginx with
+// net/http alone serving them (the net/http reference).
 func compareWithNginx(ctx context.Context, o options, t *table, extra int) error {
 	k, err := startWith(ctx, o, extra)
 	if err != nil {
 		return err
 	}
 	defer k.stop()
-	ng, served, err := nginxWithAnswersOf(ctx, o, k)
+	files, bodies, served, err := answersOf(k)
+	if err != nil {
+		return err
+	}
+	ng, err := startNginx(ctx, o, files, bodies)
 	if err != nil {
 		return err
 	}
 	defer ng.close()
+	ref, err := startNetref(ctx, o, files, bodies)
+	if err != nil {
+		return err
+	}
+	defer ref.stop()
 
 	group := fmt.Sprintf("throughput, %d articles", extra+36)
 	for i, p := range probes {
-		if err := compareProbe(ctx, o, t, group, p, k.url+p.path, ng.url+served[i]); err != nil {
+		at := servers{kiosque: k.url + p.path, nginx: ng.url + served[i], netref: ref.url + served[i]}
+		if err := compareProbe(ctx, o, t, group, p, at); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// nginxWithAnswersOf starts nginx serving each answer Kiosque (k) gives,
-// with its headers, and returns the path it serves each probe's at; a
-// conditional request asks for the answer of the probe before it.
-func nginxWithAnswersOf(ctx context.Context, o options, k *kiosque) (*nginx, map[int]string, error) {
+// servers are where a probe is asked of each server.
+type servers struct{ kiosque, nginx, netref string }
+
+// answersOf fetches each answer Kiosque (k) gives, with its headers, for
+// the references to serve, and returns the path they serve each probe's
+// at; a conditional request asks for the answer of the probe before it.
+func answersOf(k *kiosque) ([]nginxFile, map[string][]byte, map[int]string, error) {
 	var files []nginxFile
 	bodies := map[string][]byte{}
-	served := map[int]string{} // probe → nginx's path
+	served := map[int]string{} // probe → the references' path
 	for i, p := range probes {
 		if p.revalid {
 			served[i] = served[i-1]
@@ -99,7 +113,7 @@ func nginxWithAnswersOf(ctx context.Context, o options, k *kiosque) (*nginx, map
 		}
 		res, body, err := fetch(k.url+p.path, p.encoding, "")
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		name := fmt.Sprintf("/answer-%d", i)
 		h := http.Header{}
@@ -114,65 +128,80 @@ func nginxWithAnswersOf(ctx context.Context, o options, k *kiosque) (*nginx, map
 		bodies[name[1:]] = body
 		served[i] = name
 	}
-	ng, err := startNginx(ctx, o, files, bodies)
-	if err != nil {
-		return nil, nil, err
-	}
-	return ng, served, nil
+	return files, bodies, served, nil
 }
 
-// compareProbe asks p of Kiosque at kiosqueURL and of nginx at nginxURL,
-// at saturation and at a constant rate, and adds the ratios to group.
-func compareProbe(ctx context.Context, o options, t *table, group string, p probe, kiosqueURL, nginxURL string) error {
-	var kHeaders, nHeaders []string
-	if p.encoding != "" {
-		kHeaders = append(kHeaders, "Accept-Encoding: "+p.encoding)
-		nHeaders = append(nHeaders, "Accept-Encoding: "+p.encoding)
+// compareProbe asks p of Kiosque and of nginx, at saturation and at a
+// constant rate, and of the net/http reference at saturation, and adds
+// the ratios to group.
+func compareProbe(ctx context.Context, o options, t *table, group string, p probe, at servers) error {
+	kHeaders, err := headersFor(at.kiosque, p)
+	if err != nil {
+		return err
 	}
-	if p.revalid {
-		kTag, err := tagOf(kiosqueURL, p.encoding)
-		if err != nil {
-			return err
-		}
-		nTag, err := tagOf(nginxURL, p.encoding)
-		if err != nil {
-			return err
-		}
-		kHeaders = append(kHeaders, "If-None-Match: "+kTag)
-		nHeaders = append(nHeaders, "If-None-Match: "+nTag)
+	nHeaders, err := headersFor(at.nginx, p)
+	if err != nil {
+		return err
 	}
-	// Each round runs Kiosque then nginx, back to back: the ratio of a
-	// round is measured under the same conditions.
-	var kRuns, nRuns []wrkResult
-	var rates, tails, steady []float64
+	rHeaders, err := headersFor(at.netref, p)
+	if err != nil {
+		return err
+	}
+	// Each round runs Kiosque, nginx and the net/http reference back to
+	// back: the ratios of a round are measured under the same conditions.
+	var kRuns, nRuns, rRuns []wrkResult
+	var rates, refRates, tails, steady []float64
 	var kSteady, nSteady []float64
 	for round := 0; round < o.rounds; round++ {
-		kr, err := runWrk(ctx, o, kiosqueURL, kHeaders, round == 0)
+		kr, err := runWrk(ctx, o, at.kiosque, kHeaders, round == 0)
 		if err != nil {
 			return fmt.Errorf("kiosque %s: %w", p.name, err)
 		}
-		nr, err := runWrk(ctx, o, nginxURL, nHeaders, round == 0)
+		nr, err := runWrk(ctx, o, at.nginx, nHeaders, round == 0)
 		if err != nil {
 			return fmt.Errorf("nginx %s: %w", p.name, err)
 		}
-		kRuns, nRuns = append(kRuns, kr), append(nRuns, nr)
+		rr, err := runWrk(ctx, o, at.netref, rHeaders, round == 0)
+		if err != nil {
+			return fmt.Errorf("net/http reference %s: %w", p.name, err)
+		}
+		kRuns, nRuns, rRuns = append(kRuns, kr), append(nRuns, nr), append(rRuns, rr)
 		rates, tails = append(rates, kr.rps/nr.rps), append(tails, kr.p99ms/nr.p99ms)
-		kp, err := constantLoadP99(ctx, o, kiosqueURL, kHeaders)
+		refRates = append(refRates, rr.rps/nr.rps)
+		kp, err := constantLoadP99(ctx, o, at.kiosque, kHeaders)
 		if err != nil {
 			return fmt.Errorf("kiosque %s: %w", p.name, err)
 		}
-		np, err := constantLoadP99(ctx, o, nginxURL, nHeaders)
+		np, err := constantLoadP99(ctx, o, at.nginx, nHeaders)
 		if err != nil {
 			return fmt.Errorf("nginx %s: %w", p.name, err)
 		}
 		kSteady, nSteady = append(kSteady, kp), append(nSteady, np)
 		steady = append(steady, kp/np)
 	}
-	kr, nr := median(kRuns), median(nRuns)
+	kr, nr, rr := median(kRuns), median(nRuns), median(rRuns)
 	t.compareRatio(group, p.name+" req/s", kr.rps, nr.rps, medianOf(rates), "req/s", throughputBudget, 0)
+	t.compareRatio(group, "net/http alone: "+p.name+" req/s", rr.rps, nr.rps, medianOf(refRates), "req/s", 0, 0)
 	t.compareRatio(group, p.name+" p99 saturated", kr.p99ms, nr.p99ms, medianOf(tails), "ms", 0, 0)
 	t.compareRatio(group, fmt.Sprintf("%s p99 at %d/s", p.name, constantRate), medianOf(kSteady), medianOf(nSteady), medianOf(steady), "ms", 0, latencyBudget)
 	return nil
+}
+
+// headersFor are the headers p is asked with of the server at url: its
+// encoding and, for a conditional request, that server's current tag.
+func headersFor(url string, p probe) ([]string, error) {
+	var headers []string
+	if p.encoding != "" {
+		headers = append(headers, "Accept-Encoding: "+p.encoding)
+	}
+	if p.revalid {
+		tag, err := tagOf(url, p.encoding)
+		if err != nil {
+			return nil, err
+		}
+		headers = append(headers, "If-None-Match: "+tag)
+	}
+	return headers, nil
 }
 
 // fetch gets a URL as wrk will ask it, without Go's transparent gzip.
