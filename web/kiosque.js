@@ -332,9 +332,20 @@
     var hash = new URLSearchParams(location.hash.replace(/^#\??/, ""));
     var id = hash.get("kiosque") || new URLSearchParams(location.search).get("kiosque");
     var secret = hash.get("secret");
-    var reported = -1;
+    var reported = -1, waiting = 0;
     var report = function (again) {
       if (document.readyState === "loading") return;
+      // A frame with no width yet has no height to tell: under load its
+      // size reaches its process after it is parsed, and in a closed part
+      // of the page (a Details block) it has none. Told one (0 px, which
+      // WordPress makes 200), the page would show the frame at that, then
+      // jump again to the right one. Hidden, a frame's observer waits, its
+      // timers do not: look again until it has a width.
+      clearTimeout(waiting);
+      if (!innerWidth) {
+        waiting = setTimeout(report, 100);
+        return;
+      }
       var height = Math.ceil(root.getBoundingClientRect().height);
       if (height === reported && again !== true) return;
       reported = height;

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -266,6 +267,51 @@ func TestWordPressFrameHasNoBoxOnADarkPage(t *testing.T) {
 		t.Errorf("the widget has theme %q, text %s on %s; want auto, the dark theme's text on nothing", got["theme"], got["text"], got["background"])
 	}
 	checkNoBox(t, b, wpFrame)
+}
+
+// heightMessages records, on a post's page, the heights its frames post
+// to WordPress, and a probe a frame posts after them (messages from one
+// window arrive in order).
+const heightMessages = `window.kiosqueHeights = []; window.kiosqueProbes = 0;
+addEventListener("message", function (e) {
+  if (e.data && e.data.secret && e.data.message === "height") kiosqueHeights.push(e.data.value);
+  if (e.data && e.data.kiosqueProbe) kiosqueProbes++;
+});`
+
+// A frame parsed before it has a size (here in a closed Details block;
+// on a busy phone, any frame whose size has not reached its process yet)
+// has no height to tell: told one, WordPress shows the frame at that
+// height, then at the right one, and the post jumps twice. The frame
+// tells its height once it has a width, and its first is its last.
+func TestWordPressFrameTellsNoHeightBeforeItHasAWidth(t *testing.T) {
+	p := startPartnerSite(t)
+	b := newBrowser(t)
+	if _, err := chromedp.Call(b.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: heightMessages}); err != nil {
+		t.Fatal(err)
+	}
+	b.run(t, chromedp.Navigate(p.host+"/wordpress?details"))
+	const wpFrame = "iframe.wp-embedded-content"
+	inside := frame(t, b, wpFrame)
+	waitFor(t, inside, `document.readyState === "complete"`)
+	waitFor(t, b, `document.readyState === "complete"`)
+	// WordPress has greeted the frame (on its load): what the frame
+	// posted before the probe has arrived.
+	inside.run(t, chromedp.Evaluate[chromedp.Void](`parent.postMessage({kiosqueProbe: 1}, "*")`))
+	waitFor(t, b, `kiosqueProbes === 1`)
+	if got := eval[[]float64](t, b, `kiosqueHeights`); len(got) > 0 {
+		t.Errorf("in a closed Details block, the frame (%.0f px wide) told heights %v", eval[float64](t, inside, `innerWidth`), got)
+	}
+
+	b.run(t, chromedp.Evaluate[chromedp.Void](`document.querySelector("details").open = true`))
+	waitFor(t, b, `!document.querySelector("`+wpFrame+`").hasAttribute("style")`)
+	final := frameFits(t, b, inside, wpFrame)
+	inside.run(t, chromedp.Evaluate[chromedp.Void](`parent.postMessage({kiosqueProbe: 1}, "*")`))
+	waitFor(t, b, `kiosqueProbes === 2`)
+	heights := eval[[]float64](t, b, `kiosqueHeights`)
+	t.Logf("MEASURE heights told %v, frame %.0f px", heights, final)
+	if len(heights) == 0 || math.Abs(heights[0]-final) > 1 {
+		t.Errorf("the frame told heights %v: its first is not its height, %.0f px", heights, final)
+	}
 }
 
 // A card for an article whose page is on the publisher's site leaves

@@ -554,9 +554,20 @@ var wordpressHTML = template.Must(template.New("wordpress").Parse(`<!DOCTYPE htm
 {{with .Scheme}}<meta name="color-scheme" content="{{.}}">
 {{end}}<style>body{margin:0;font:16px/1.5 sans-serif}.entry-content{max-width:640px;margin:0 auto;padding:8px 16px}iframe{width:100%;border:0}</style>
 </head><body><article class="entry-content"><h1>Un billet</h1><p>Avant.</p>
-<figure class="wp-block-embed">{{.Embed}}</figure><p>Après.</p></article>
+{{if .Details}}<details class="wp-block-details"><summary>À lire aussi</summary>
+{{end}}<figure class="wp-block-embed">{{.Embed}}</figure>{{if .Details}}</details>{{end}}<p>Après.</p></article>
 <script>{{.Receiver}}</script></body></html>
 `))
+
+// wordpressPost is what wordpressHTML shows: the embed, WordPress's
+// script, the colour scheme the page says, and whether the embed is in a
+// closed Details block.
+type wordpressPost struct {
+	Embed    template.HTML
+	Receiver template.JS
+	Scheme   string
+	Details  bool
+}
 
 // startPartnerSite serves Kiosque with the sample plus an article of the
 // partner's, a partner's site, and a third origin.
@@ -608,7 +619,8 @@ func startPartnerSiteFramedOnlyBy(tb testing.TB, ancestors string) *partnerSite 
 	})
 	mux.HandleFunc("GET /wordpress", func(w http.ResponseWriter, r *http.Request) {
 		// ?article= is the article pasted, ?theme= the option pasted with it,
-		// ?scheme= the colour scheme the post's page says.
+		// ?scheme= the colour scheme the post's page says, ?details=1 puts
+		// the embed in a Details block (closed).
 		q := r.URL.Query()
 		pasted := p.widget + "/a/" + cmp.Or(q.Get("article"), seedSlug)
 		if theme := q.Get("theme"); theme != "" {
@@ -620,11 +632,7 @@ func startPartnerSiteFramedOnlyBy(tb testing.TB, ancestors string) *partnerSite 
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		wordpressHTML.Execute(w, struct {
-			Embed    template.HTML
-			Receiver template.JS
-			Scheme   string
-		}{template.HTML(embed), template.JS(wordpress.ReceiverScript), q.Get("scheme")})
+		wordpressHTML.Execute(w, wordpressPost{template.HTML(embed), template.JS(wordpress.ReceiverScript), q.Get("scheme"), q.Has("details")})
 	})
 	return p
 }

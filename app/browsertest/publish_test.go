@@ -173,11 +173,7 @@ func TestPublishBuilderWritesCodeThatWorks(t *testing.T) {
 		t.Fatalf("oEmbed for the address copied: %v", err)
 	}
 	var post strings.Builder
-	if err := wordpressHTML.Execute(&post, struct {
-		Embed    template.HTML
-		Receiver template.JS
-		Scheme   string
-	}{template.HTML(embed), template.JS(wordpress.ReceiverScript), ""}); err != nil {
+	if err := wordpressHTML.Execute(&post, wordpressPost{Embed: template.HTML(embed), Receiver: template.JS(wordpress.ReceiverScript)}); err != nil {
 		t.Fatal(err)
 	}
 	pages := servePasted(t, script, iframe, post.String())
