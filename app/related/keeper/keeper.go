@@ -91,19 +91,37 @@ func (k *Keeper) SyncSoon() {
 	}
 }
 
-// Follow syncs when asked, and refreshes every list once stale, until ctx
-// is done. The leader runs it once its lists are up to date.
+// Follow syncs when asked (SyncSoon: the store tells of every commit, by
+// any writer), and refreshes every list once stale, until ctx is done.
+// The leader runs it once its lists are up to date.
 func (k *Keeper) Follow(ctx context.Context) {
 	ticker := time.NewTicker(time.Minute)
 	defer ticker.Stop()
+	k.follow(ctx, ticker.C)
+}
+
+// follow is Follow with its clock. A tick syncs only when the last sync
+// failed: a sync reads every article's version, a scan of the whole store
+// (100,000 rows) that a tick finding nothing changed would cost every
+// minute, on the cores that answer readers.
+func (k *Keeper) follow(ctx context.Context, ticks <-chan time.Time) {
+	owed := false // the last sync failed: the next tick tries again
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-k.poke:
-		case <-ticker.C:
+			owed = true
+		case <-ticks:
 		}
-		if err := k.Sync(ctx); err != nil && ctx.Err() == nil {
+		var err error
+		if owed {
+			err = k.Sync(ctx)
+		} else {
+			err = k.refreshIfDue(ctx)
+		}
+		owed = err != nil
+		if err != nil && ctx.Err() == nil {
 			k.log.WarnContext(ctx, "related lists not updated", "err", err)
 		}
 	}
@@ -150,6 +168,21 @@ func (k *Keeper) Sync(ctx context.Context) error {
 	if err := k.syncLocked(ctx); err != nil {
 		return err
 	}
+	return k.refreshIfDueLocked(ctx)
+}
+
+// refreshIfDue refreshes every list when articles changed since the last
+// refresh, refreshEvery ago or more.
+func (k *Keeper) refreshIfDue(ctx context.Context) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if !k.ready {
+		return nil
+	}
+	return k.refreshIfDueLocked(ctx)
+}
+
+func (k *Keeper) refreshIfDueLocked(ctx context.Context) error {
 	if k.stale && time.Since(k.refreshed) > refreshEvery {
 		return k.refresh(ctx)
 	}

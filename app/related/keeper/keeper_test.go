@@ -2,9 +2,11 @@ package keeper
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -81,5 +83,72 @@ func TestSyncTellsWhatChanged(t *testing.T) {
 	told = nil
 	if err := k.Sync(ctx); err != nil || len(told) != 0 {
 		t.Errorf("a sync with nothing changed told %+v, %v", told, err)
+	}
+}
+
+// countingStore counts the scans of every article's version, and fails
+// the next one when told to.
+type countingStore struct {
+	Store
+	scans   atomic.Int32
+	failing atomic.Bool
+	scanned chan struct{}
+}
+
+func (s *countingStore) Versions(ctx context.Context) (map[string]string, error) {
+	s.scans.Add(1)
+	defer func() { s.scanned <- struct{}{} }()
+	if s.failing.CompareAndSwap(true, false) {
+		return nil, errors.New("the store is out of reach")
+	}
+	return s.Store.Versions(ctx)
+}
+
+// A tick that finds nothing to do reads nothing: a sync scans every
+// article's version (100,000 rows on a large store, every minute, on the
+// cores that answer readers), and the store tells of each change. A
+// failed sync is tried again at the next tick.
+func TestFollowScansOnlyWhenTold(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := sample.Fill(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	counted := &countingStore{Store: st, scanned: make(chan struct{}, 10)}
+	k := New(counted, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{})
+	if err := k.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for len(counted.scanned) > 0 {
+		<-counted.scanned
+	}
+	counted.scans.Store(0)
+
+	ctx, cancel := context.WithCancel(ctx)
+	ticks := make(chan time.Time) // each send returns once follow took it
+	done := make(chan struct{})
+	go func() { defer close(done); k.follow(ctx, ticks) }()
+	for range 5 {
+		ticks <- time.Now()
+	}
+	if n := counted.scans.Load(); n != 0 {
+		t.Errorf("5 ticks with nothing changed scanned the versions %d times", n)
+	}
+
+	counted.failing.Store(true)
+	k.SyncSoon()
+	<-counted.scanned // told, it syncs: and fails
+	ticks <- time.Now()
+	<-counted.scanned // the tick after tries again
+	ticks <- time.Now()
+	ticks <- time.Now()
+	cancel()
+	<-done
+	if n := counted.scans.Load(); n != 2 {
+		t.Errorf("a sync told, failed, then tried again: %d scans, want 2", n)
 	}
 }
