@@ -14,19 +14,28 @@ import (
 	"github.com/kiosque/kiosque/app/store/sqlite"
 )
 
-// The keeper tells what each sync changed: the articles put with their
-// sections, those removed, and exactly the articles whose stored list
-// differs after it.
-func TestSyncTellsWhatChanged(t *testing.T) {
+// sampleStore is a store on disk holding the sample, closed at the end of
+// the test.
+func sampleStore(t *testing.T) *sqlite.Store {
+	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	if _, err := sample.Fill(ctx, st); err != nil {
 		t.Fatal(err)
 	}
+	return st
+}
+
+// The keeper tells what each sync changed: the articles put with their
+// sections, those removed, and exactly the articles whose stored list
+// differs after it.
+func TestSyncTellsWhatChanged(t *testing.T) {
+	ctx := context.Background()
+	st := sampleStore(t)
 	var told []Change
 	k := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Changed: func(_ context.Context, c Change) { told = append(told, c) }})
 	if err := k.Start(ctx); err != nil {
@@ -110,14 +119,7 @@ func (s *countingStore) Versions(ctx context.Context) (map[string]string, error)
 // failed sync is tried again at the next tick.
 func TestFollowScansOnlyWhenTold(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := sample.Fill(ctx, st); err != nil {
-		t.Fatal(err)
-	}
+	st := sampleStore(t)
 	counted := &countingStore{Store: st, scanned: make(chan struct{}, 10)}
 	k := New(counted, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{})
 	if err := k.Start(ctx); err != nil {
