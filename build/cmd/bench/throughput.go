@@ -63,8 +63,8 @@ func measureThroughput(ctx context.Context, o options, t *table) error {
 }
 
 // compareWithNginx compares Kiosque, with extra articles beside the
-// sample's, with nginx serving its answers, probe by probe, and nginx with
-// net/http alone serving them (the net/http reference).
+// sample's, with nginx serving its answers, probe by probe; and the
+// net/http reference, serving the same answers, with nginx.
 func compareWithNginx(ctx context.Context, o options, t *table, extra int) error {
 	k, err := startWith(ctx, o, extra)
 	if err != nil {
