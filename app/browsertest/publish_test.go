@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,7 +19,6 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/kiosque/kiosque/app/replica"
-	"github.com/kiosque/kiosque/app/wptest"
 	"github.com/kiosque/kiosque/build/cmd/demo/wordpress"
 )
 
@@ -301,12 +299,7 @@ func TestArticlePageSharesAndEmbeds(t *testing.T) {
 // real WordPress (make test-wordpress): the post shows the widget with
 // the options chosen.
 func TestWordPressPostOfTheBuildersAddress(t *testing.T) {
-	if os.Getenv(wptest.Env) == "" {
-		t.Skipf("the WordPress tests run with %s=1 (make test-wordpress)", wptest.Env)
-	}
-	kiosque := startKiosque(t)
-	widget := strings.Replace(kiosque.URL, "127.0.0.1", "localhost", 1)
-	wp := wptest.Start(t, wptest.Options{Trusted: mustHost(t, widget)})
+	widget, wp := startWordPressBesideKiosque(t)
 
 	b := newBrowser(t)
 	allowClipboard(t, b, widget)

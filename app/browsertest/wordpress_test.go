@@ -57,13 +57,22 @@ type wpPost struct {
 	block          bool   // made in the block editor
 }
 
-func TestWordPressPosts(t *testing.T) {
+// startWordPressBesideKiosque starts Kiosque with the sample and a real
+// WordPress that may fetch from it, and returns the widget's origin (on
+// localhost, another site than WordPress's to the browser) and WordPress.
+// Without KIOSQUE_WORDPRESS=1 (make test-wordpress) the test is skipped.
+func startWordPressBesideKiosque(t *testing.T) (widget string, wp *wptest.Site) {
+	t.Helper()
 	if os.Getenv(wptest.Env) == "" {
 		t.Skipf("the WordPress tests run with %s=1 (make test-wordpress)", wptest.Env)
 	}
 	kiosque := startKiosque(t)
-	widget := strings.Replace(kiosque.URL, "127.0.0.1", "localhost", 1)
-	wp := wptest.Start(t, wptest.Options{Trusted: mustHost(t, widget)})
+	widget = strings.Replace(kiosque.URL, "127.0.0.1", "localhost", 1)
+	return widget, wptest.Start(t, wptest.Options{Trusted: mustHost(t, widget)})
+}
+
+func TestWordPressPosts(t *testing.T) {
+	widget, wp := startWordPressBesideKiosque(t)
 	arabic := arabicSlug(t)
 	article := widget + "/a/" + seedSlug
 
