@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kiosque/kiosque/app/every"
 	"github.com/kiosque/kiosque/app/fetch"
 	"github.com/kiosque/kiosque/app/front"
 	"github.com/kiosque/kiosque/app/ingest"
@@ -324,19 +325,12 @@ func newGrowingFeed() *growingFeed { return &growingFeed{items: 1} }
 
 func (g *growingFeed) Requests() int64 { return g.requests.Load() }
 
-func (g *growingFeed) grow(ctx context.Context, every time.Duration) {
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			g.mu.Lock()
-			g.items++
-			g.mu.Unlock()
-		}
-	}
+func (g *growingFeed) grow(ctx context.Context, d time.Duration) {
+	every.Tick(ctx, d, func() {
+		g.mu.Lock()
+		g.items++
+		g.mu.Unlock()
+	})
 }
 
 func (g *growingFeed) ServeHTTP(w http.ResponseWriter, r *http.Request) {
