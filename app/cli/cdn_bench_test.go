@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kiosque/kiosque/app/every"
 	"github.com/kiosque/kiosque/app/ingest/ingesttest"
 	"github.com/kiosque/kiosque/app/news"
 	"github.com/kiosque/kiosque/app/sample/synthetic"
@@ -89,17 +90,10 @@ func hitRatio(b *testing.B, d time.Duration, everything bool) (hits, reads int64
 	for w := range 4 {
 		wg.Go(func() {
 			zipf := rand.NewZipf(rand.New(rand.NewPCG(uint64(w), 1)), 1.1, 1, uint64(len(slugs)-1))
-			tick := time.NewTicker(20 * time.Millisecond) // 50 reads a second a worker
-			defer tick.Stop()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case <-tick.C:
-				}
+			every.Tick(ctx, 20*time.Millisecond, func() { // 50 reads a second a worker
 				res, err := client.Get(cache + "/a/" + url.PathEscape(slugs[zipf.Uint64()]))
 				if err != nil {
-					continue
+					return
 				}
 				io.Copy(io.Discard, res.Body)
 				res.Body.Close()
@@ -107,7 +101,7 @@ func hitRatio(b *testing.B, d time.Duration, everything bool) (hits, reads int64
 				if len(strings.Fields(res.Header.Get("X-Varnish"))) == 2 {
 					hit.Add(1)
 				}
-			}
+			})
 		})
 	}
 	// Every tenth of the run, an article is edited at the source and one
