@@ -24,6 +24,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/kiosque/kiosque/app/front"
 	"github.com/kiosque/kiosque/app/news"
@@ -686,23 +687,39 @@ func frame(t *testing.T, b *browser, selector string) *browser {
 	t.Helper()
 	src := eval[string](t, b, `document.querySelector(`+jsString(selector)+`).src`)
 	want, _, _ := strings.Cut(src, "#")
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
+	info := waitTarget(t, b, 20*time.Second, func(info *target.Info) bool {
+		got, _, _ := strings.Cut(info.URL, "#")
+		return info.Type == "iframe" && got == want
+	})
+	if info == nil {
+		t.Fatalf("no frame target for %s (%s)", selector, src)
+	}
+	return attach(t, b, info)
+}
+
+// waitTarget waits, at most within, until b's browser has a target that
+// match takes, and returns it; nil if none came.
+func waitTarget(t *testing.T, b *browser, within time.Duration, match func(*target.Info) bool) *target.Info {
+	t.Helper()
+	for deadline := time.Now().Add(within); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		infos, err := chromedp.Targets(b.ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, info := range infos {
-			if got, _, _ := strings.Cut(info.URL, "#"); info.Type == "iframe" && got == want {
-				ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithTargetID(info.TargetID), chromedp.WithDetachOnCancel())
-				t.Cleanup(cancel)
-				return &browser{ctx: ctx}
+			if match(info) {
+				return info
 			}
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatalf("no frame target for %s (%s)", selector, src)
 	return nil
+}
+
+// attach is a browser on target info, detached at the end of the test.
+func attach(t *testing.T, b *browser, info *target.Info) *browser {
+	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithTargetID(info.TargetID), chromedp.WithDetachOnCancel())
+	t.Cleanup(cancel)
+	return &browser{ctx: ctx}
 }
 
 func jsString(s string) string {
@@ -805,16 +822,7 @@ func waitLocation(t *testing.T, b *browser, want string) {
 // waitTab waits until a tab is open at want.
 func waitTab(t *testing.T, b *browser, want string) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		infos, err := chromedp.Targets(b.ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, info := range infos {
-			if info.Type == "page" && info.URL == want {
-				return
-			}
-		}
+	if waitTarget(t, b, 10*time.Second, func(info *target.Info) bool { return info.Type == "page" && info.URL == want }) == nil {
+		t.Fatalf("no tab opened at %s", want)
 	}
-	t.Fatalf("no tab opened at %s", want)
 }

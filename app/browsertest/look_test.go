@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -112,21 +113,11 @@ func lookIn(t *testing.T, b *browser, id string) (look, *browser) {
 func frameAt(t *testing.T, b *browser, selector string) *browser {
 	t.Helper()
 	src := eval[string](t, b, `document.querySelector(`+jsString(selector)+`).src`)
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		infos, err := chromedp.Targets(b.ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, info := range infos {
-			if info.Type == "iframe" && info.URL == src {
-				ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithTargetID(info.TargetID), chromedp.WithDetachOnCancel())
-				t.Cleanup(cancel)
-				return &browser{ctx: ctx}
-			}
-		}
+	info := waitTarget(t, b, 20*time.Second, func(info *target.Info) bool { return info.Type == "iframe" && info.URL == src })
+	if info == nil {
+		t.Fatalf("no frame target at %s (%s)", src, selector)
 	}
-	t.Fatalf("no frame target at %s (%s)", src, selector)
-	return nil
+	return attach(t, b, info)
 }
 
 // A page set in Georgia, dark text, blue links, on a cream background:
