@@ -2,8 +2,9 @@
 // run, and prints one table: the wasm against go-app's hello world; the
 // server's rate at saturation (wrk) and its tail latency at a constant
 // rate (vegeta) against nginx serving the very same bytes from files, on
-// one pinned core each, and net/http alone serving them (how much of the
-// stack's rate Kiosque reaches); what a partner's page view
+// one pinned core each, and net/http and fasthttp alone serving them (how
+// much of its stack's rate Kiosque reaches, and what the other stack would
+// give); what a partner's page view
 // costs in Chromium with and without the reader's intent; the time to the
 // widget's first card against the same document as a static file; the
 // widget events (insights) a server takes on one core, and whether a
@@ -41,9 +42,10 @@ type options struct {
 	vegeta    string // the open-model load generator
 }
 
-// reference is how the bench runs itself as the net/http reference.
+// reference is how the bench runs itself as a stack reference.
 type reference struct {
-	answers string // the answers to serve, as startNetref lists them
+	answers string // the answers to serve, as startStackRef lists them
+	stack   string
 	addr    string
 }
 
@@ -60,12 +62,13 @@ func main() {
 	flag.StringVar(&o.loadCPU, "load-cpu", "1", "the core wrk and vegeta run on")
 	flag.StringVar(&o.vegeta, "vegeta", "build/cache/bin/vegeta", "vegeta, the open-model load generator (make bench installs it)")
 	var ref reference
-	flag.StringVar(&ref.answers, "serve-answers", "", "serve the answers listed in this file as the net/http reference, and nothing else")
-	flag.StringVar(&ref.addr, "addr", "127.0.0.1:0", "where the net/http reference listens")
+	flag.StringVar(&ref.answers, "serve-answers", "", "serve the answers listed in this file as a stack reference, and nothing else")
+	flag.StringVar(&ref.stack, "stack", string(netHTTP), "the stack the reference serves on: net/http, fasthttp, or fasthttp-adaptor (fasthttp with a net/http handler)")
+	flag.StringVar(&ref.addr, "addr", "127.0.0.1:0", "where the reference listens")
 	flag.Parse()
 	if ref.answers != "" {
-		if err := serveAnswers(ref.answers, ref.addr); err != nil {
-			fmt.Fprintln(os.Stderr, "bench: net/http reference:", err)
+		if err := serveAnswers(ref.answers, stack(ref.stack), ref.addr); err != nil {
+			fmt.Fprintf(os.Stderr, "bench: %s reference: %v\n", ref.stack, err)
 			os.Exit(1)
 		}
 		return
@@ -73,7 +76,7 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, 45*time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, time.Hour)
 	defer cancel()
 	if err := run(ctx, o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)

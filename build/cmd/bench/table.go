@@ -115,9 +115,11 @@ func (t *table) print(w io.Writer) {
 References: the wasm against go-app's hello world built in the same run;
 throughput and p99 against nginx (worker_processes 1) serving the same bytes
 from files, each server alone on one pinned core (Kiosque with GOMAXPROCS=1),
-wrk -t1 -c64 on the other core; "net/http alone" rows put in Kiosque's
-column Kiosque's own front (net/http, its timeouts and limits) serving the
-same bytes and headers from a map, with no site behind it, on the same core:
-the most this stack answers; browser figures in Debian's Chromium with a 4x
+wrk -t1 -c64 on the other core; the "alone" rows put in Kiosque's column
+a stack serving the same bytes and headers from a map, with no site behind
+it, on the same core and with the same limits: "net/http" is Kiosque's own
+front, the most its stack answers; "fasthttp", fasthttp's own handler;
+"fasthttp + adaptor", fasthttp handing each request to a net/http
+handler, as go-app's handler would need; browser figures in Debian's Chromium with a 4x
 CPU throttle, the median of several fresh profiles.`))
 }

@@ -63,8 +63,8 @@ func measureThroughput(ctx context.Context, o options, t *table) error {
 }
 
 // compareWithNginx compares Kiosque, with extra articles beside the
-// sample's, with nginx serving its answers, probe by probe; and the
-// net/http reference, serving the same answers, with nginx.
+// sample's, with nginx serving its answers, probe by probe; and the stack
+// references, serving the same answers, with nginx.
 func compareWithNginx(ctx context.Context, o options, t *table, extra int) error {
 	k, err := startWith(ctx, o, extra)
 	if err != nil {
@@ -80,15 +80,22 @@ func compareWithNginx(ctx context.Context, o options, t *table, extra int) error
 		return err
 	}
 	defer ng.close()
-	ref, err := startNetref(ctx, o, files, bodies)
-	if err != nil {
-		return err
+	var refs []*stackRef
+	for _, s := range stacks {
+		ref, err := startStackRef(ctx, o, s, files, bodies)
+		if err != nil {
+			return err
+		}
+		defer ref.stop()
+		refs = append(refs, ref)
 	}
-	defer ref.stop()
 
 	group := fmt.Sprintf("throughput, %d articles", extra+36)
 	for i, p := range probes {
-		at := servers{kiosque: k.url + p.path, nginx: ng.url + served[i], netref: ref.url + served[i]}
+		at := servers{kiosque: k.url + p.path, nginx: ng.url + served[i]}
+		for _, ref := range refs {
+			at.refs = append(at.refs, refAt{ref.stack, ref.url + served[i]})
+		}
 		if err := compareProbe(ctx, o, t, group, p, at); err != nil {
 			return err
 		}
@@ -97,7 +104,16 @@ func compareWithNginx(ctx context.Context, o options, t *table, extra int) error
 }
 
 // servers are where a probe is asked of each server.
-type servers struct{ kiosque, nginx, netref string }
+type servers struct {
+	kiosque, nginx string
+	refs           []refAt
+}
+
+// refAt is where a probe is asked of a stack reference.
+type refAt struct {
+	stack stack
+	url   string
+}
 
 // answersOf fetches each answer Kiosque (k) gives, with its headers, for
 // the references to serve, and returns the path they serve each probe's
@@ -132,8 +148,8 @@ func answersOf(k *kiosque) ([]nginxFile, map[string][]byte, map[int]string, erro
 }
 
 // compareProbe asks p of Kiosque and of nginx, at saturation and at a
-// constant rate, and of the net/http reference at saturation, and adds
-// the ratios to group.
+// constant rate, and of the stack references at saturation, and adds the
+// ratios to group.
 func compareProbe(ctx context.Context, o options, t *table, group string, p probe, at servers) error {
 	kHeaders, err := headersFor(at.kiosque, p)
 	if err != nil {
@@ -143,15 +159,19 @@ func compareProbe(ctx context.Context, o options, t *table, group string, p prob
 	if err != nil {
 		return err
 	}
-	rHeaders, err := headersFor(at.netref, p)
-	if err != nil {
-		return err
+	refHeaders := make([][]string, len(at.refs))
+	for i, ref := range at.refs {
+		if refHeaders[i], err = headersFor(ref.url, p); err != nil {
+			return err
+		}
 	}
-	// Each round runs Kiosque, nginx and the net/http reference back to
-	// back: the ratios of a round are measured under the same conditions.
-	var kRuns, nRuns, rRuns []wrkResult
-	var rates, refRates, tails, steady []float64
+	// Each round runs Kiosque, nginx and the references back to back: the
+	// ratios of a round are measured under the same conditions.
+	var kRuns, nRuns []wrkResult
+	var rates, tails, steady []float64
 	var kSteady, nSteady []float64
+	refRuns := make([][]wrkResult, len(at.refs))
+	refRates := make([][]float64, len(at.refs))
 	for round := 0; round < o.rounds; round++ {
 		kr, err := runWrk(ctx, o, at.kiosque, kHeaders, round == 0)
 		if err != nil {
@@ -161,13 +181,15 @@ func compareProbe(ctx context.Context, o options, t *table, group string, p prob
 		if err != nil {
 			return fmt.Errorf("nginx %s: %w", p.name, err)
 		}
-		rr, err := runWrk(ctx, o, at.netref, rHeaders, round == 0)
-		if err != nil {
-			return fmt.Errorf("net/http reference %s: %w", p.name, err)
+		for i, ref := range at.refs {
+			rr, err := runWrk(ctx, o, ref.url, refHeaders[i], round == 0)
+			if err != nil {
+				return fmt.Errorf("%s reference %s: %w", ref.stack, p.name, err)
+			}
+			refRuns[i], refRates[i] = append(refRuns[i], rr), append(refRates[i], rr.rps/nr.rps)
 		}
-		kRuns, nRuns, rRuns = append(kRuns, kr), append(nRuns, nr), append(rRuns, rr)
+		kRuns, nRuns = append(kRuns, kr), append(nRuns, nr)
 		rates, tails = append(rates, kr.rps/nr.rps), append(tails, kr.p99ms/nr.p99ms)
-		refRates = append(refRates, rr.rps/nr.rps)
 		kp, err := constantLoadP99(ctx, o, at.kiosque, kHeaders)
 		if err != nil {
 			return fmt.Errorf("kiosque %s: %w", p.name, err)
@@ -179,9 +201,11 @@ func compareProbe(ctx context.Context, o options, t *table, group string, p prob
 		kSteady, nSteady = append(kSteady, kp), append(nSteady, np)
 		steady = append(steady, kp/np)
 	}
-	kr, nr, rr := median(kRuns), median(nRuns), median(rRuns)
+	kr, nr := median(kRuns), median(nRuns)
 	t.compareRatio(group, p.name+" req/s", kr.rps, nr.rps, medianOf(rates), "req/s", throughputBudget, 0)
-	t.compareRatio(group, "net/http alone: "+p.name+" req/s", rr.rps, nr.rps, medianOf(refRates), "req/s", 0, 0)
+	for i, ref := range at.refs {
+		t.compareRatio(group, ref.stack.row()+": "+p.name+" req/s", median(refRuns[i]).rps, nr.rps, medianOf(refRates[i]), "req/s", 0, 0)
+	}
 	t.compareRatio(group, p.name+" p99 saturated", kr.p99ms, nr.p99ms, medianOf(tails), "ms", 0, 0)
 	t.compareRatio(group, fmt.Sprintf("%s p99 at %d/s", p.name, constantRate), medianOf(kSteady), medianOf(nSteady), medianOf(steady), "ms", 0, latencyBudget)
 	return nil
