@@ -33,7 +33,8 @@ type Options struct {
 	// IdleTimeout how long a kept-alive connection waits for the next.
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 	// MaxHeaderBytes is the largest request head taken (its line and
-	// fields): a larger one gets 431.
+	// fields): a larger one gets 431. net/http reads up to 4 KB past it
+	// before it refuses, for the framing.
 	MaxHeaderBytes int
 	// MaxBodyBytes is the largest request body a handler may read: past
 	// it, the read fails and net/http closes the connection after the

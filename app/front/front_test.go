@@ -14,6 +14,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -364,5 +365,47 @@ func TestAConnectionClosedGivesItsSlotBack(t *testing.T) {
 	first.Close()
 	if err := answered(third, waiting, 5*time.Second); err != nil {
 		t.Fatalf("the waiting connection was not answered once another closed: %v", err)
+	}
+}
+
+// A head within MaxHeaderBytes is read; one well past it gets 431 and
+// never reaches the handler. (net/http reads up to 4 KB past the limit
+// before it refuses: the README gives both figures.)
+func TestAHeadPastTheLimitGets431(t *testing.T) {
+	var reached atomic.Int32
+	base, _ := serve(t, handlerOnly(func(w http.ResponseWriter, r *http.Request) {
+		reached.Add(1)
+		io.WriteString(w, "ok")
+	}), time.Second)
+	addr := strings.TrimPrefix(base, "http://")
+	limit := DefaultOptions(nil).MaxHeaderBytes
+	for _, c := range []struct {
+		field  int // bytes of a cookie-like field's value
+		status int
+	}{
+		{limit - 512, http.StatusOK},
+		{limit + 8<<10, http.StatusRequestHeaderFieldsTooLarge},
+	} {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conn.SetDeadline(time.Now().Add(5 * time.Second))
+		head := "GET / HTTP/1.1\r\nHost: x\r\nCookie: " + strings.Repeat("c", c.field) + "\r\n\r\n"
+		if _, err := io.WriteString(conn, head); err != nil {
+			t.Fatal(err)
+		}
+		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("a head of %d bytes: %v", len(head), err)
+		}
+		res.Body.Close()
+		if res.StatusCode != c.status {
+			t.Errorf("a head of %d bytes (limit %d): %s, want %d", len(head), limit, res.Status, c.status)
+		}
+	}
+	if n := reached.Load(); n != 1 {
+		t.Errorf("the handler saw %d requests, want 1 (the head within the limit)", n)
 	}
 }
