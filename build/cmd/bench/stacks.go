@@ -123,7 +123,7 @@ func serveAnswers(list string, s stack, addr string) error {
 		sum := sha256.Sum256(a.Body)
 		tag := `"` + hex.EncodeToString(sum[:10]) + `"`
 		a.Header["Etag"] = []string{tag}
-		byPath[a.Path] = readyAnswer{header: a.Header, body: a.Body, tag: tag}
+		byPath[a.Path] = readyAnswer{header: a.Header, body: a.Body, tag: tag, length: []string{strconv.Itoa(len(a.Body))}}
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -143,7 +143,7 @@ func serveAnswers(list string, s stack, addr string) error {
 	case netHTTP:
 		return front.Serve(ctx, ln, h, front.DefaultOptions(nil))
 	case fastHTTP:
-		return serveFast(ctx, ln, func(c *fasthttp.RequestCtx) {
+		return serveWithFasthttp(ctx, ln, func(c *fasthttp.RequestCtx) {
 			a, ok := byPath[string(c.Path())]
 			if !ok {
 				c.NotFound()
@@ -152,14 +152,14 @@ func serveAnswers(list string, s stack, addr string) error {
 			a.serveFast(c)
 		})
 	case fastHTTPAdaptor:
-		return serveFast(ctx, ln, fasthttpadaptor.NewFastHTTPHandler(h))
+		return serveWithFasthttp(ctx, ln, fasthttpadaptor.NewFastHTTPHandler(h))
 	}
 	return fmt.Errorf("no stack %q: %v", s, stacks)
 }
 
-// serveFast serves h with fasthttp, within the bounds front.DefaultOptions
-// gives net/http, until ctx is done.
-func serveFast(ctx context.Context, ln net.Listener, h fasthttp.RequestHandler) error {
+// serveWithFasthttp serves h with fasthttp, within the bounds that
+// front.DefaultOptions gives net/http, until ctx is done.
+func serveWithFasthttp(ctx context.Context, ln net.Listener, h fasthttp.RequestHandler) error {
 	d := front.DefaultOptions(nil)
 	srv := &fasthttp.Server{
 		Handler:               h,
@@ -180,6 +180,7 @@ type readyAnswer struct {
 	header http.Header
 	body   []byte
 	tag    string
+	length []string // Content-Length, written once
 }
 
 func (a readyAnswer) serve(w http.ResponseWriter, r *http.Request) {
@@ -191,7 +192,7 @@ func (a readyAnswer) serve(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h["Content-Length"] = []string{strconv.Itoa(len(a.body))}
+	h["Content-Length"] = a.length
 	w.Write(a.body)
 }
 
