@@ -13,7 +13,8 @@
 // What it costs, against net/http: a request's context is not cancelled
 // when its client leaves, only past a stop's grace; WriteTimeout starts
 // once the handler has returned, not when the request was read; HTTP/1.1
-// only, no HTTP/2; and a head of exactly MaxHeaderBytes is already refused.
+// only, no HTTP/2; and a head is refused from MaxHeaderBytes + 1 bytes,
+// exactly, where net/http read up to 4 KB more.
 //
 // fasthttp answers pipelined requests in order, one at a time per
 // connection, and writes an answer only as fast as the client reads it: a
@@ -50,11 +51,11 @@ type Options struct {
 	// and starts when the handler returns: unlike net/http's, the
 	// handler's own time is not counted.
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
-	// MaxHeaderBytes is the size of each connection's read buffer, and so
-	// bounds a request's head (its line and fields): a larger one gets
-	// 431. fasthttp needs room past the head's last byte: a head of
-	// exactly MaxHeaderBytes is refused already, one a byte shorter taken.
-	// Each open connection holds this buffer.
+	// MaxHeaderBytes is the size of each connection's read buffer (its
+	// ReadBufferSize), and so bounds a request's head: a head of
+	// MaxHeaderBytes bytes, its line, fields and closing blank line
+	// counted, is taken, and one a byte longer gets 431 (net/http read up
+	// to 4 KB past the limit). Each open connection holds this buffer.
 	MaxHeaderBytes int
 	// MaxBodyBytes is the largest request body taken: a larger one gets
 	// 413 (before it is read, when its Content-Length says so) and the

@@ -368,44 +368,237 @@ func TestAConnectionClosedGivesItsSlotBack(t *testing.T) {
 	}
 }
 
-// A head within MaxHeaderBytes is read; one well past it gets 431 and
-// never reaches the handler. (net/http reads up to 4 KB past the limit
-// before it refuses: the README gives both figures.)
+// A head of MaxHeaderBytes bytes, its blank line counted, reaches the
+// handler; one a byte longer gets 431 problem+json and never does.
 func TestAHeadPastTheLimitGets431(t *testing.T) {
 	var reached atomic.Int32
-	base, _ := serve(t, handlerOnly(func(w http.ResponseWriter, r *http.Request) {
+	o := withHeader(DefaultOptions(nil))
+	base, _ := serveOptions(t, handlerOnly(func(w http.ResponseWriter, r *http.Request) {
 		reached.Add(1)
 		io.WriteString(w, "ok")
-	}), time.Second)
+	}), o)
 	addr := strings.TrimPrefix(base, "http://")
-	limit := DefaultOptions(nil).MaxHeaderBytes
 	for _, c := range []struct {
-		field  int // bytes of a cookie-like field's value
+		size   int // bytes of the whole head
 		status int
 	}{
-		{limit - 512, http.StatusOK},
-		{limit + 8<<10, http.StatusRequestHeaderFieldsTooLarge},
+		{o.MaxHeaderBytes, http.StatusOK},
+		{o.MaxHeaderBytes + 1, http.StatusRequestHeaderFieldsTooLarge},
 	} {
-		conn, err := net.Dial("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		conn.SetDeadline(time.Now().Add(5 * time.Second))
-		head := "GET / HTTP/1.1\r\nHost: x\r\nCookie: " + strings.Repeat("c", c.field) + "\r\n\r\n"
-		if _, err := io.WriteString(conn, head); err != nil {
-			t.Fatal(err)
-		}
-		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
-		if err != nil {
-			t.Fatalf("a head of %d bytes: %v", len(head), err)
-		}
-		res.Body.Close()
+		const start = "GET / HTTP/1.1\r\nHost: x\r\nCookie: "
+		head := start + strings.Repeat("c", c.size-len(start)-len("\r\n\r\n")) + "\r\n\r\n"
+		res, _ := exchange(t, addr, head)
 		if res.StatusCode != c.status {
-			t.Errorf("a head of %d bytes (limit %d): %s, want %d", len(head), limit, res.Status, c.status)
+			t.Errorf("a head of %d bytes (limit %d): %s, want %d", len(head), o.MaxHeaderBytes, res.Status, c.status)
+		}
+		if c.status != http.StatusOK {
+			isFrontProblem(t, res, c.status)
 		}
 	}
 	if n := reached.Load(); n != 1 {
 		t.Errorf("the handler saw %d requests, want 1 (the head within the limit)", n)
+	}
+}
+
+// withHeader gives o a common header, which the front's own answers must
+// carry.
+func withHeader(o Options) Options {
+	o.Header = http.Header{"X-Content-Type-Options": {"nosniff"}, "Access-Control-Allow-Origin": {"*"}}
+	return o
+}
+
+// isFrontProblem checks that res is the front's own problem answer of
+// status, with the common header of withHeader.
+func isFrontProblem(t *testing.T, res *http.Response, status int) {
+	t.Helper()
+	if res.StatusCode != status || res.Header.Get("Content-Type") != "application/problem+json" ||
+		res.Header.Get("Cache-Control") != "no-store" || res.Header.Get("X-Content-Type-Options") != "nosniff" ||
+		res.Header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("got %s %v, want %d problem+json, no-store, with the common header", res.Status, res.Header, status)
+	}
+}
+
+// exchange sends raw bytes on a new connection and reads one answer.
+func exchange(t *testing.T, addr, raw string) (*http.Response, []byte) {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.WriteString(conn, raw); err != nil {
+		t.Fatal(err)
+	}
+	return readAnswer(t, bufio.NewReader(conn), nil)
+}
+
+// readAnswer reads one answer, whole.
+func readAnswer(t *testing.T, r *bufio.Reader, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
+	res, err := http.ReadResponse(r, req)
+	if err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	body, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil {
+		t.Fatalf("the body: %v", err)
+	}
+	return res, body
+}
+
+// drip writes s one byte every pause, until it is written or the
+// connection fails.
+func drip(c net.Conn, s string, pause time.Duration) {
+	for i := range len(s) {
+		if _, err := c.Write([]byte{s[i]}); err != nil {
+			return
+		}
+		time.Sleep(pause)
+	}
+}
+
+// A head must arrive within ReadHeaderTimeout, from the connection's
+// opening or from a kept-alive request's first byte, and a body within
+// ReadTimeout of the end of its head; a kept-alive connection waits
+// IdleTimeout for the next request. Too slow gets 408 problem+json.
+func TestSlowRequestsGet408(t *testing.T) {
+	o := withHeader(DefaultOptions(nil))
+	o.ReadHeaderTimeout, o.ReadTimeout, o.IdleTimeout = 1500*time.Millisecond, 3*time.Second, 500*time.Millisecond
+	base, _ := serveOptions(t, handlerOnly(func(w http.ResponseWriter, r *http.Request) {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			t.Errorf("the body: %v", err)
+		}
+		fmt.Fprintf(w, "%d bytes", len(b))
+	}), o)
+	addr := strings.TrimPrefix(base, "http://")
+	dial := func(t *testing.T) (net.Conn, *bufio.Reader) {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		return c, bufio.NewReader(c)
+	}
+	within := func(t *testing.T, what string, took, want time.Duration) {
+		t.Helper()
+		if took < want-100*time.Millisecond || took > want+500*time.Millisecond {
+			t.Errorf("%s after %s, want %s", what, took, want)
+		}
+	}
+	const head = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n"
+	t.Run("a head dripped a byte a second", func(t *testing.T) {
+		t.Parallel()
+		c, r := dial(t)
+		begun := time.Now()
+		go drip(c, head, time.Second)
+		res, _ := readAnswer(t, r, nil)
+		isFrontProblem(t, res, http.StatusRequestTimeout)
+		within(t, "408", time.Since(begun), o.ReadHeaderTimeout)
+	})
+	t.Run("a body slower than the head's time, within its own", func(t *testing.T) {
+		t.Parallel()
+		c, r := dial(t)
+		io.WriteString(c, head)
+		go drip(c, "0123456789", 200*time.Millisecond) // 2 s
+		res, body := readAnswer(t, r, nil)
+		if res.StatusCode != http.StatusOK || string(body) != "10 bytes" {
+			t.Errorf("got %s %q, want 200 \"10 bytes\"", res.Status, body)
+		}
+	})
+	t.Run("a body past its time", func(t *testing.T) {
+		t.Parallel()
+		c, r := dial(t)
+		io.WriteString(c, head)
+		begun := time.Now()
+		go drip(c, "0123456789", 500*time.Millisecond) // 5 s
+		res, _ := readAnswer(t, r, nil)
+		isFrontProblem(t, res, http.StatusRequestTimeout)
+		within(t, "408", time.Since(begun), o.ReadTimeout)
+	})
+	t.Run("an idle kept-alive connection", func(t *testing.T) {
+		t.Parallel()
+		c, r := dial(t)
+		io.WriteString(c, head+"0123456789")
+		readAnswer(t, r, nil)
+		begun := time.Now()
+		if _, err := r.ReadByte(); err != io.EOF {
+			t.Errorf("an idle connection read %v, want EOF", err)
+		}
+		within(t, "closed", time.Since(begun), o.IdleTimeout)
+	})
+	t.Run("a kept-alive head dripped", func(t *testing.T) {
+		t.Parallel()
+		c, r := dial(t)
+		io.WriteString(c, head+"0123456789")
+		readAnswer(t, r, nil)
+		begun := time.Now()
+		go drip(c, head, 600*time.Millisecond) // past IdleTimeout between bytes, not before the first
+		res, _ := readAnswer(t, r, nil)
+		isFrontProblem(t, res, http.StatusRequestTimeout)
+		within(t, "408", time.Since(begun), o.ReadHeaderTimeout)
+	})
+}
+
+// A body of MaxBodyBytes reaches the handler whole; one larger gets 413
+// problem+json, whether its length is said or chunked, and the handler
+// never runs.
+func TestABodyPastTheLimitGets413(t *testing.T) {
+	o := withHeader(DefaultOptions(nil))
+	o.MaxBodyBytes = 1000
+	var reached atomic.Int32
+	base, _ := serveOptions(t, handlerOnly(func(w http.ResponseWriter, r *http.Request) {
+		reached.Add(1)
+		b, _ := io.ReadAll(r.Body)
+		fmt.Fprintf(w, "%d bytes", len(b))
+	}), o)
+	addr := strings.TrimPrefix(base, "http://")
+	said := func(n int) string {
+		return fmt.Sprintf("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s", n, strings.Repeat("b", n))
+	}
+	chunked := func(n int) string {
+		return fmt.Sprintf("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n0\r\n\r\n", n, strings.Repeat("b", n))
+	}
+	for _, c := range []struct {
+		name string
+		raw  string
+		want int
+	}{
+		{"said, at the limit", said(1000), http.StatusOK},
+		{"chunked, at the limit", chunked(1000), http.StatusOK},
+		{"said, past it", said(1001), http.StatusRequestEntityTooLarge},
+		{"chunked, past it", chunked(1001), http.StatusRequestEntityTooLarge},
+	} {
+		res, body := exchange(t, addr, c.raw)
+		if c.want == http.StatusOK {
+			if res.StatusCode != http.StatusOK || string(body) != "1000 bytes" {
+				t.Errorf("%s: got %s %q, want 200 \"1000 bytes\"", c.name, res.Status, body)
+			}
+			continue
+		}
+		isFrontProblem(t, res, c.want)
+	}
+	if n := reached.Load(); n != 2 {
+		t.Errorf("the handler saw %d requests, want 2 (the bodies within the limit)", n)
+	}
+}
+
+// What is not HTTP gets 400 problem+json.
+func TestUnreadableRequestsGet400(t *testing.T) {
+	base, _ := serveOptions(t, handlerOnly(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("the handler saw %s %s", r.Method, r.URL)
+	}), withHeader(DefaultOptions(nil)))
+	addr := strings.TrimPrefix(base, "http://")
+	for _, raw := range []string{
+		"\x00\x01junk\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost x\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+		"GET /a b HTTP/1.1\r\nHost: x\r\n\r\n",
+	} {
+		res, _ := exchange(t, addr, raw)
+		isFrontProblem(t, res, http.StatusBadRequest)
 	}
 }
