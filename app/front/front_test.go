@@ -3,6 +3,7 @@ package front
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,6 +26,7 @@ import (
 	"github.com/kiosque/kiosque/app/server"
 	"github.com/kiosque/kiosque/app/store/sqlite"
 	"github.com/kiosque/kiosque/app/webtest"
+	"github.com/valyala/fasthttp"
 )
 
 const seedSlug = "hammouchi-examine-a-vienne-les-defis-du-terrorisme"
@@ -600,5 +603,215 @@ func TestUnreadableRequestsGet400(t *testing.T) {
 	} {
 		res, _ := exchange(t, addr, raw)
 		isFrontProblem(t, res, http.StatusBadRequest)
+	}
+}
+
+// fastSite is a FastHandler of two functions.
+type fastSite struct {
+	http.HandlerFunc
+	fast func(ctx *fasthttp.RequestCtx) bool
+}
+
+func (s fastSite) ServeFast(ctx *fasthttp.RequestCtx) bool { return s.fast(ctx) }
+
+// answer is what Answered was told of one request.
+type answer struct {
+	path   string
+	status int
+}
+
+// A FastHandler's ServeFast answer is what the client gets; a request it
+// declines goes to ServeHTTP; a panic on either path gets 500
+// problem+json, and the front serves on. Answered is told of each.
+func TestTheFastPathAndTheHandler(t *testing.T) {
+	body := []byte(strings.Repeat("kept ", 1000))
+	site := fastSite{
+		HandlerFunc: func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/boom-slow" {
+				panic("a handler failed")
+			}
+			w.WriteHeader(http.StatusTeapot)
+			io.WriteString(w, "from ServeHTTP")
+		},
+		fast: func(ctx *fasthttp.RequestCtx) bool {
+			switch string(ctx.Path()) {
+			case "/kept":
+				ctx.Response.Header.Set("Content-Type", "text/plain")
+				ctx.Response.Header.Set("Etag", `"k"`)
+				if string(ctx.Request.Header.Peek("If-None-Match")) == `"k"` {
+					ctx.SetStatusCode(http.StatusNotModified)
+					return true
+				}
+				ctx.Response.SetBodyRaw(body)
+				return true
+			case "/boom-fast":
+				panic("a kept answer failed")
+			}
+			return false
+		},
+	}
+	o := withHeader(DefaultOptions(nil))
+	var mu sync.Mutex
+	var told []answer
+	o.Answered = func(path string, status int, _ time.Duration) {
+		mu.Lock()
+		told = append(told, answer{strings.Clone(path), status})
+		mu.Unlock()
+	}
+	base, _ := serveOptions(t, site, o)
+	for _, c := range []struct {
+		method, path string
+		header       []string
+		status       int
+		body         string
+	}{
+		{http.MethodGet, "/kept", nil, http.StatusOK, string(body)},
+		{http.MethodHead, "/kept", nil, http.StatusOK, ""},
+		{http.MethodGet, "/kept", []string{"If-None-Match", `"k"`}, http.StatusNotModified, ""},
+		{http.MethodGet, "/other", nil, http.StatusTeapot, "from ServeHTTP"},
+		{http.MethodGet, "/boom-fast", nil, http.StatusInternalServerError, ""},
+		{http.MethodGet, "/boom-slow", nil, http.StatusInternalServerError, ""},
+		{http.MethodGet, "/kept", nil, http.StatusOK, string(body)},
+	} {
+		res, got := webtest.Raw(t, c.method, base+c.path, c.header...)
+		if res.StatusCode != c.status {
+			t.Errorf("%s %s: %s, want %d", c.method, c.path, res.Status, c.status)
+		}
+		if c.status == http.StatusInternalServerError {
+			isFrontProblem(t, res, c.status)
+			continue
+		}
+		if string(got) != c.body {
+			t.Errorf("%s %s: a body of %d bytes, want %d", c.method, c.path, len(got), len(c.body))
+		}
+		if c.path == "/kept" && (res.Header.Get("Etag") != `"k"` || res.Header.Get("Date") == "") {
+			t.Errorf("%s %s: %v", c.method, c.path, res.Header)
+		}
+		if c.path == "/kept" && c.status == http.StatusOK && res.Header.Get("Content-Length") != fmt.Sprint(len(body)) {
+			t.Errorf("%s %s: Content-Length %q, want %d", c.method, c.path, res.Header.Get("Content-Length"), len(body))
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := []answer{{"/kept", 200}, {"/kept", 200}, {"/kept", 304}, {"/other", 418}, {"/boom-fast", 500}, {"/boom-slow", 500}, {"/kept", 200}}
+	if fmt.Sprint(told) != fmt.Sprint(want) {
+		t.Errorf("Answered was told %v, want %v", told, want)
+	}
+}
+
+// A stop closes the kept-alive connections that wait for a request at
+// once, not at IdleTimeout.
+func TestShutdownClosesIdleConnections(t *testing.T) {
+	base, stop := serve(t, handlerOnly(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }), 5*time.Second)
+	c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	r := bufio.NewReader(c)
+	io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	readAnswer(t, r, nil)
+	time.Sleep(1100 * time.Millisecond) // fasthttp marks a connection idle by the second
+	begun := time.Now()
+	if err := stop(); err != nil {
+		t.Errorf("stop: %v", err)
+	}
+	if _, err := r.ReadByte(); err != io.EOF {
+		t.Errorf("an idle connection read %v after the stop, want EOF", err)
+	}
+	if took := time.Since(begun); took > time.Second {
+		t.Errorf("an idle connection closed %s after the stop", took)
+	}
+}
+
+// A request still open past the grace sees its context cancelled then,
+// not before, and its connection cut; the stop says the grace ran out.
+func TestShutdownPastTheGraceCancels(t *testing.T) {
+	const grace = 500 * time.Millisecond
+	started := make(chan struct{})
+	cancelled := make(chan time.Time, 1)
+	base, stop := serve(t, handlerOnly(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		select {
+		case <-r.Context().Done():
+			cancelled <- time.Now()
+		case <-time.After(10 * time.Second):
+		}
+	}), grace)
+	answered := make(chan error, 1)
+	go func() {
+		res, err := http.Get(base + "/slow")
+		if err == nil {
+			res.Body.Close()
+		}
+		answered <- err
+	}()
+	<-started
+	begun := time.Now()
+	err := stop()
+	if err == nil || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a stop past the grace returned %v, want the grace's deadline", err)
+	}
+	select {
+	case at := <-cancelled:
+		if took := at.Sub(begun); took < grace-50*time.Millisecond || took > grace+time.Second {
+			t.Errorf("the request's context ended %s after the stop, want at the grace (%s)", took, grace)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the request's context was not cancelled past the grace")
+	}
+	if err := <-answered; err == nil {
+		t.Error("a request past the grace was answered")
+	}
+}
+
+// A client that sends many requests and never reads holds one answer in
+// flight, not all: 8 clients asking 400 answers of 2 MB each grow the
+// heap by far less than 6,400 MB, and another client is answered meanwhile.
+func TestPipelinedRequestsHoldOneAnswer(t *testing.T) {
+	big := make([]byte, 2<<20)
+	site := fastSite{
+		HandlerFunc: func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") },
+		fast: func(ctx *fasthttp.RequestCtx) bool {
+			if string(ctx.Path()) != "/big" {
+				return false
+			}
+			ctx.Response.SetBodyRaw(big)
+			return true
+		},
+	}
+	o := DefaultOptions(nil)
+	o.Grace = 100 * time.Millisecond
+	base, _ := serveOptions(t, site, o)
+	addr := strings.TrimPrefix(base, "http://")
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapInuse
+	}
+	before := heap()
+	requests := strings.Repeat("GET /big HTTP/1.1\r\nHost: x\r\n\r\n", 400)
+	for range 8 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		if _, err := io.WriteString(c, requests); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(time.Second) // the front writes what the clients' buffers take
+	res, body := webtest.Raw(t, http.MethodGet, base+"/other")
+	if res.StatusCode != http.StatusOK || string(body) != "ok" {
+		t.Errorf("another client got %s %q", res.Status, body)
+	}
+	grown := int64(heap()) - int64(before)
+	t.Logf("the heap grew by %.1f MB", float64(grown)/(1<<20))
+	if grown > 64<<20 {
+		t.Errorf("the heap grew by %d MB for 8 clients that do not read", grown>>20)
 	}
 }
