@@ -112,7 +112,8 @@ func ConnLimit() int {
 // FastHandler is a handler that answers some requests on fasthttp's own
 // request, from bytes it has ready (kept answers, static files), with no
 // copy and no goroutine: ServeFast reports false for a request it leaves
-// to ServeHTTP.
+// to ServeHTTP. ctx, as a context, ends for every request at once when a
+// stop begins: ServeFast answers from what it has, without waiting.
 type FastHandler interface {
 	http.Handler
 	ServeFast(ctx *fasthttp.RequestCtx) bool
@@ -146,9 +147,9 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, o Options) erro
 	srv := &fasthttp.Server{
 		Handler:      f.serve,
 		ErrorHandler: f.unreadable,
-		// fasthttp's ReadTimeout runs from a request's first byte to the end
-		// of its body; set to the head's time, it is renewed for the body
-		// once the head is in.
+		// fasthttp's ReadTimeout runs from a connection's opening, or a
+		// kept-alive request's first byte, to the end of the body; set to
+		// the head's time, it is renewed for the body once the head is in.
 		ReadTimeout:                  headTimeout,
 		HeaderReceived:               bodyTime(o.ReadTimeout),
 		WriteTimeout:                 o.WriteTimeout,
