@@ -600,6 +600,9 @@ func TestUnreadableRequestsGet400(t *testing.T) {
 		"GET / HTTP/1.1\r\nHost x\r\n\r\n",
 		"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
 		"GET /a b HTTP/1.1\r\nHost: x\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a b\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: x\"><script>\r\n\r\n",
+		"GET / HTTP/1.1\r\n\r\n",
 	} {
 		res, _ := exchange(t, addr, raw)
 		isFrontProblem(t, res, http.StatusBadRequest)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 	"github.com/valyala/fasthttp/fasthttpadaptor"
+	"golang.org/x/net/http/httpguts"
 )
 
 // front answers the requests fasthttp read.
@@ -53,6 +54,12 @@ func (f *front) serve(ctx *fasthttp.RequestCtx) {
 			f.answered(view(ctx.Path()), ctx.Response.StatusCode(), time.Since(ctx.Time()))
 		}
 	}()
+	if host := view(ctx.Host()); !httpguts.ValidHostHeader(host) || host == "" && ctx.Request.Header.IsHTTP11() {
+		// net/http's rule: the site names its origin after the Host
+		// header (without -public-url), so it must be a host.
+		f.problem(ctx, http.StatusBadRequest, "the request's Host header is missing or malformed")
+		return
+	}
 	if f.fast == nil || !f.fast.ServeFast(ctx) {
 		f.adapted(ctx)
 	}
