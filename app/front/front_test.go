@@ -603,6 +603,7 @@ func TestUnreadableRequestsGet400(t *testing.T) {
 		"GET / HTTP/1.1\r\nHost: a b\r\n\r\n",
 		"GET / HTTP/1.1\r\nHost: x\"><script>\r\n\r\n",
 		"GET / HTTP/1.1\r\n\r\n",
+		"GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n",
 	} {
 		res, _ := exchange(t, addr, raw)
 		isFrontProblem(t, res, http.StatusBadRequest)

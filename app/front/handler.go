@@ -60,9 +60,16 @@ func (f *front) serve(ctx *fasthttp.RequestCtx) {
 		f.problem(ctx, http.StatusBadRequest, "the request's Host header is missing or malformed")
 		return
 	}
-	if f.fast == nil || !f.fast.ServeFast(ctx) {
-		f.adapted(ctx)
+	if f.fast != nil && f.fast.ServeFast(ctx) {
+		return
 	}
+	if _, err := url.ParseRequestURI(view(ctx.RequestURI())); err != nil {
+		// The adaptor would answer 500, and log it: the client's fault
+		// is a 400, as on net/http.
+		f.problem(ctx, http.StatusBadRequest, "the request's target is not a URL")
+		return
+	}
+	f.adapted(ctx)
 }
 
 // unreadable answers a request fasthttp could not read (its default
