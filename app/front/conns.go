@@ -25,7 +25,10 @@ type limited struct {
 	closed   chan struct{}
 	once     sync.Once
 	closeErr error
-	warned   atomic.Int64 // unix seconds of the last warning
+	warned   atomic.Int64 // unix seconds of the last warning of the limit
+	// warnedAccept is the unix second of the last warning of a failed
+	// accept.
+	warnedAccept atomic.Int64
 }
 
 func limit(ln net.Listener, max int, log *slog.Logger) *limited {
@@ -47,12 +50,31 @@ func (l *limited) Accept() (net.Conn, error) {
 			return nil, net.ErrClosed
 		}
 	}
-	conn, err := l.Listener.Accept()
-	if err != nil {
-		<-l.slots
-		return nil, err
+	for wait := 5 * time.Millisecond; ; wait = min(2*wait, time.Second) {
+		conn, err := l.Listener.Accept()
+		if err == nil {
+			return conn, nil
+		}
+		select {
+		case <-l.closed:
+			<-l.slots
+			return nil, net.ErrClosed
+		default:
+		}
+		// Out of descriptors, or another passing failure: fasthttp would
+		// stop serving at any error but a timeout, so the listener waits
+		// and tries again, as net/http does, on its own goroutine only.
+		now := time.Now().Unix()
+		if last := l.warnedAccept.Load(); now-last >= 60 && l.warnedAccept.CompareAndSwap(last, now) {
+			l.log.Warn("accepting a connection failed; trying again (raise the file descriptor limit if it says too many open files)", "err", err)
+		}
+		select {
+		case <-time.After(wait):
+		case <-l.closed:
+			<-l.slots
+			return nil, net.ErrClosed
+		}
 	}
-	return conn, nil
 }
 
 // release frees the slot of a connection fasthttp is done with: closed,

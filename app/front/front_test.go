@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -368,6 +369,63 @@ func TestAConnectionClosedGivesItsSlotBack(t *testing.T) {
 	first.Close()
 	if err := answered(third, waiting, 5*time.Second); err != nil {
 		t.Fatalf("the waiting connection was not answered once another closed: %v", err)
+	}
+}
+
+// failingListener fails its first accepts as a process out of file
+// descriptors does.
+type failingListener struct {
+	net.Listener
+	failures atomic.Int32
+}
+
+func (l *failingListener) Accept() (net.Conn, error) {
+	if l.failures.Add(-1) >= 0 {
+		return nil, &net.OpError{Op: "accept", Net: "tcp", Err: os.NewSyscallError("accept4", syscall.EMFILE)}
+	}
+	return l.Listener.Accept()
+}
+
+// An accept that fails (out of descriptors) is tried again after a wait,
+// and logged: the front serves on, where fasthttp alone would stop
+// serving at any accept error but a timeout.
+func TestAFailedAcceptIsTriedAgain(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	failing := &failingListener{Listener: ln}
+	failing.failures.Store(5)
+	var log webtest.Log
+	o := DefaultOptions(slog.New(slog.NewTextHandler(&log, nil)))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- Serve(ctx, failing, handlerOnly(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }), o)
+	}()
+	stopped := false
+	defer func() {
+		cancel()
+		if !stopped {
+			<-done
+		}
+	}()
+	res, err := (&http.Client{Timeout: 10 * time.Second}).Get("http://" + ln.Addr().String() + "/")
+	if err != nil {
+		select {
+		case served := <-done:
+			stopped = true
+			t.Fatalf("the front stopped serving: %v", served)
+		default:
+		}
+		t.Fatalf("after 5 failed accepts: %v", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("after 5 failed accepts: %s", res.Status)
+	}
+	if n := strings.Count(log.String(), "accepting a connection failed"); n != 1 {
+		t.Errorf("the log says %d times that an accept failed, want once a minute:\n%s", n, log.String())
 	}
 }
 

@@ -198,3 +198,26 @@ func compareAnswers(t *testing.T, c fastCase, fast, mux fastAnswer) {
 		}
 	}
 }
+
+// On the fast path as on the mux, the forwarded headers count from their
+// last line, the one the trusted proxy wrote, and only from it.
+func TestTheFastPathReadsTheProxysLine(t *testing.T) {
+	site := newTestHandler(t, func(c *Config) {
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+	}).(*Server)
+	for peer, want := range map[string]string{"10.1.2.3:4000": "https://proxy.example", "192.0.2.7:4000": "http://widget.example"} {
+		var req fasthttp.Request
+		req.SetRequestURI("/embed")
+		req.Header.SetHost("widget.example")
+		req.Header.Add("X-Forwarded-Host", "client.example")
+		req.Header.Add("X-Forwarded-Host", "forged.example, proxy.example")
+		req.Header.Add("X-Forwarded-Proto", "http")
+		req.Header.Add("X-Forwarded-Proto", "https")
+		var ctx fasthttp.RequestCtx
+		ctx.Init(&req, net.TCPAddrFromAddrPort(netip.MustParseAddrPort(peer)), nil)
+		target, _ := fastTargetOf("/embed")
+		if got := site.site.originOf(fastRequest{&ctx, target}); got != want {
+			t.Errorf("from %s: origin %q, want %q", peer, got, want)
+		}
+	}
+}
