@@ -544,9 +544,11 @@ func TestSlowRequestsGet408(t *testing.T) {
 		c.SetDeadline(time.Now().Add(10 * time.Second))
 		return c, bufio.NewReader(c)
 	}
+	// within tells one limit from another by when a connection is cut:
+	// the slack above leaves a loaded machine its delays.
 	within := func(t *testing.T, what string, took, want time.Duration) {
 		t.Helper()
-		if took < want-100*time.Millisecond || took > want+500*time.Millisecond {
+		if took < want-100*time.Millisecond || took > want+time.Second {
 			t.Errorf("%s after %s, want %s", what, took, want)
 		}
 	}

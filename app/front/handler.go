@@ -2,7 +2,6 @@ package front
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,6 +15,8 @@ import (
 
 	"github.com/valyala/fasthttp"
 	"github.com/valyala/fasthttp/fasthttpadaptor"
+
+	"github.com/kiosque/kiosque/app/problems"
 	"golang.org/x/net/http/httpguts"
 )
 
@@ -103,16 +104,9 @@ func (f *front) problem(ctx *fasthttp.RequestCtx, status int, detail string) {
 		}
 	}
 	rh.Set("Cache-Control", "no-store")
-	rh.SetContentType("application/problem+json")
+	rh.SetContentType(problems.ContentType)
 	ctx.SetStatusCode(status)
-	// The shape of RFC 9457, as the site's own problems.
-	body, _ := json.Marshal(struct {
-		Type   string `json:"type"`
-		Title  string `json:"title"`
-		Status int    `json:"status"`
-		Detail string `json:"detail,omitempty"`
-	}{"about:blank", http.StatusText(status), status, detail})
-	ctx.SetBody(append(body, '\n'))
+	ctx.SetBody(problems.JSON(problems.Details{Status: status, Detail: detail}))
 }
 
 // owned is r with strings of its own, and the front's base context. The

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/params"
+	"github.com/kiosque/kiosque/app/problems"
 )
 
 // Browsers keep an answer a minute; shared caches (a publisher's CDN) five,
@@ -96,14 +97,7 @@ func jsonAnswer(v any, keys surrogateKeys) (answers.Answer, error) {
 }
 
 // Problem is an error answer in the shape of RFC 9457.
-type Problem struct {
-	Type   string `json:"type"`
-	Title  string `json:"title"`
-	Status int    `json:"status"`
-	Detail string `json:"detail,omitempty"`
-	// Param names the query parameter at fault, for 400s.
-	Param string `json:"param,omitempty"`
-}
+type Problem = problems.Details
 
 // statusError is a failure that has an HTTP status of its own: 404 for what
 // does not exist, 501 for what is not implemented.
@@ -141,17 +135,10 @@ func (s *server) logFailure(ctx context.Context, err error, names ...any) {
 }
 
 func problemAnswer(p Problem) answers.Answer {
-	if p.Type == "" {
-		p.Type = "about:blank"
-	}
-	if p.Title == "" {
-		p.Title = http.StatusText(p.Status)
-	}
-	body, _ := json.Marshal(p)
 	h := http.Header{}
-	h.Set("Content-Type", "application/problem+json")
+	h.Set("Content-Type", problems.ContentType)
 	h.Set("Cache-Control", "no-store")
-	return answers.Answer{Status: p.Status, Header: h, Body: append(body, '\n')}
+	return answers.Answer{Status: p.Status, Header: h, Body: problems.JSON(p)}
 }
 
 // problem sends an application/problem+json answer.
