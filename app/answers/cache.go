@@ -58,42 +58,43 @@ func NewCache(maxBytes int64) *Cache {
 	return &Cache{maxBytes: maxBytes, byKey: map[string]*entry{}}
 }
 
-// ServeKept serves the answer kept under key, if one is, and reports
-// whether it did: a caller whose builder costs something to make (a
-// closure over the request) makes it only when nothing is kept.
-func (c *Cache) ServeKept(w http.ResponseWriter, r *http.Request, key string) bool {
+// Kept returns the answer kept under key, or nil if none is: a caller
+// whose builder costs something to make (a closure over the request)
+// makes it only when nothing is kept.
+func (c *Cache) Kept(key string) *Ready {
 	ready, _ := c.lookup(key)
-	if ready == nil {
-		return false
+	if ready != nil {
+		c.hits.Add(1)
 	}
-	c.hits.Add(1)
-	TellOutcome(w, true)
-	ready.ServeHTTP(w, r)
-	return true
+	return ready
+}
+
+// Get returns the answer kept under key, building it first when none is
+// kept, and reports whether it was kept already.
+func (c *Cache) Get(ctx context.Context, key string, build Build) (ready *Ready, kept bool) {
+	ready, generation := c.lookup(key)
+	if ready != nil {
+		c.hits.Add(1)
+		return ready, true
+	}
+	c.misses.Add(1)
+	return c.fill(ctx, key, generation, build), false
+}
+
+// Once returns an answer built for one request alone and never kept: one
+// whose key the client chooses freely (a page past a cursor) would push
+// the others out.
+func (c *Cache) Once(ctx context.Context, build Build) *Ready {
+	c.misses.Add(1)
+	return prepare(build(ctx), &c.compressors)
 }
 
 // Serve answers r with the answer kept under key, building it first when
 // none is kept.
 func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, build Build) {
-	ready, generation := c.lookup(key)
-	if ready == nil {
-		c.misses.Add(1)
-		TellOutcome(w, false)
-		ready = c.fill(r.Context(), key, generation, build)
-	} else {
-		c.hits.Add(1)
-		TellOutcome(w, true)
-	}
+	ready, kept := c.Get(r.Context(), key, build)
+	TellOutcome(w, kept)
 	ready.ServeHTTP(w, r)
-}
-
-// ServeOnce answers r with an answer built for it alone and never kept:
-// one whose key the client chooses freely (a page past a cursor) would
-// push the others out.
-func (c *Cache) ServeOnce(w http.ResponseWriter, r *http.Request, build Build) {
-	c.misses.Add(1)
-	TellOutcome(w, false)
-	prepare(build(r.Context()), &c.compressors).ServeHTTP(w, r)
 }
 
 func (c *Cache) lookup(key string) (*Ready, uint64) {

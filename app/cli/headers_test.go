@@ -80,16 +80,19 @@ func TestEveryAnswerCarriesTheSafetyHeaders(t *testing.T) {
 				}
 			}
 
-			// Requests net/http cannot read get its own answers.
+			// Requests the front cannot read get its own problems, with
+			// the same headers.
 			for what, raw := range map[string]string{
 				"not HTTP":         "HELLO\r\n\r\n",
 				"a head too large": "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", 16<<10) + "\r\n\r\n",
 				"a bad target":     "GET http://[x/ HTTP/1.1\r\nHost: x\r\n\r\n",
+				"a bad host":       "GET / HTTP/1.1\r\nHost: x\"><script>\r\n\r\n",
 			} {
 				res := rawRequest(t, base, raw)
-				if res.StatusCode < 400 || res.StatusCode >= 500 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/plain") {
-					t.Errorf("%s: %d %s, want a 4xx in plain text", what, res.StatusCode, res.Header.Get("Content-Type"))
+				if res.StatusCode < 400 || res.StatusCode >= 500 || res.Header.Get("Content-Type") != "application/problem+json" {
+					t.Errorf("%s: %d %s, want a 4xx problem+json", what, res.StatusCode, res.Header.Get("Content-Type"))
 				}
+				check(what, res)
 			}
 		})
 	}

@@ -266,10 +266,10 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	}
 	opts := front.DefaultOptions(log)
 	opts.MaxConns = c.maxConns
-	site := http.Handler(r.Site())
+	opts.Header = r.Site().CommonHeader()
 	if m != nil {
 		watchReplica(m, r, st)
-		site = m.Measure(site, server.RouteOf)
+		opts.Answered = m.Answered(server.RouteOf)
 		metricsLn, err := listenForMetrics(log, stdout, c.metricsAddr)
 		if err != nil {
 			ln.Close()
@@ -285,7 +285,7 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	}
 	c.announce(log, stdout, ln.Addr())
 
-	err = front.Serve(ctx, ln, site, opts)
+	err = front.Serve(ctx, ln, r.Site(), opts)
 	// The requests are drained: the counts they made go to the store.
 	err = errors.Join(err, r.Close(context.WithoutCancel(ctx)))
 	stopWork()

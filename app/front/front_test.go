@@ -3,6 +3,7 @@ package front
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,9 +13,11 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -24,6 +27,7 @@ import (
 	"github.com/kiosque/kiosque/app/server"
 	"github.com/kiosque/kiosque/app/store/sqlite"
 	"github.com/kiosque/kiosque/app/webtest"
+	"github.com/valyala/fasthttp"
 )
 
 const seedSlug = "hammouchi-examine-a-vienne-les-defis-du-terrorisme"
@@ -368,44 +372,516 @@ func TestAConnectionClosedGivesItsSlotBack(t *testing.T) {
 	}
 }
 
-// A head within MaxHeaderBytes is read; one well past it gets 431 and
-// never reaches the handler. (net/http reads up to 4 KB past the limit
-// before it refuses: the README gives both figures.)
+// failingListener fails its first accepts as a process out of file
+// descriptors does.
+type failingListener struct {
+	net.Listener
+	failures atomic.Int32
+}
+
+func (l *failingListener) Accept() (net.Conn, error) {
+	if l.failures.Add(-1) >= 0 {
+		return nil, &net.OpError{Op: "accept", Net: "tcp", Err: os.NewSyscallError("accept4", syscall.EMFILE)}
+	}
+	return l.Listener.Accept()
+}
+
+// An accept that fails (out of descriptors) is tried again after a wait,
+// and logged: the front serves on, where fasthttp alone would stop
+// serving at any accept error but a timeout.
+func TestAFailedAcceptIsTriedAgain(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	failing := &failingListener{Listener: ln}
+	failing.failures.Store(5)
+	var log webtest.Log
+	o := DefaultOptions(slog.New(slog.NewTextHandler(&log, nil)))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- Serve(ctx, failing, handlerOnly(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }), o)
+	}()
+	stopped := false
+	defer func() {
+		cancel()
+		if !stopped {
+			<-done
+		}
+	}()
+	res, err := (&http.Client{Timeout: 10 * time.Second}).Get("http://" + ln.Addr().String() + "/")
+	if err != nil {
+		select {
+		case served := <-done:
+			stopped = true
+			t.Fatalf("the front stopped serving: %v", served)
+		default:
+		}
+		t.Fatalf("after 5 failed accepts: %v", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("after 5 failed accepts: %s", res.Status)
+	}
+	if n := strings.Count(log.String(), "accepting a connection failed"); n != 1 {
+		t.Errorf("the log says %d times that an accept failed, want once a minute:\n%s", n, log.String())
+	}
+}
+
+// A head of MaxHeaderBytes bytes, its blank line counted, reaches the
+// handler; one a byte longer gets 431 problem+json and never does.
 func TestAHeadPastTheLimitGets431(t *testing.T) {
 	var reached atomic.Int32
-	base, _ := serve(t, handlerOnly(func(w http.ResponseWriter, r *http.Request) {
+	o := withHeader(DefaultOptions(nil))
+	base, _ := serveOptions(t, handlerOnly(func(w http.ResponseWriter, r *http.Request) {
 		reached.Add(1)
 		io.WriteString(w, "ok")
-	}), time.Second)
+	}), o)
 	addr := strings.TrimPrefix(base, "http://")
-	limit := DefaultOptions(nil).MaxHeaderBytes
 	for _, c := range []struct {
-		field  int // bytes of a cookie-like field's value
+		size   int // bytes of the whole head
 		status int
 	}{
-		{limit - 512, http.StatusOK},
-		{limit + 8<<10, http.StatusRequestHeaderFieldsTooLarge},
+		{o.MaxHeaderBytes, http.StatusOK},
+		{o.MaxHeaderBytes + 1, http.StatusRequestHeaderFieldsTooLarge},
 	} {
-		conn, err := net.Dial("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		conn.SetDeadline(time.Now().Add(5 * time.Second))
-		head := "GET / HTTP/1.1\r\nHost: x\r\nCookie: " + strings.Repeat("c", c.field) + "\r\n\r\n"
-		if _, err := io.WriteString(conn, head); err != nil {
-			t.Fatal(err)
-		}
-		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
-		if err != nil {
-			t.Fatalf("a head of %d bytes: %v", len(head), err)
-		}
-		res.Body.Close()
+		const start = "GET / HTTP/1.1\r\nHost: x\r\nCookie: "
+		head := start + strings.Repeat("c", c.size-len(start)-len("\r\n\r\n")) + "\r\n\r\n"
+		res, _ := exchange(t, addr, head)
 		if res.StatusCode != c.status {
-			t.Errorf("a head of %d bytes (limit %d): %s, want %d", len(head), limit, res.Status, c.status)
+			t.Errorf("a head of %d bytes (limit %d): %s, want %d", len(head), o.MaxHeaderBytes, res.Status, c.status)
+		}
+		if c.status != http.StatusOK {
+			isFrontProblem(t, res, c.status)
 		}
 	}
 	if n := reached.Load(); n != 1 {
 		t.Errorf("the handler saw %d requests, want 1 (the head within the limit)", n)
+	}
+}
+
+// withHeader gives o a common header, which the front's own answers must
+// carry.
+func withHeader(o Options) Options {
+	o.Header = http.Header{"X-Content-Type-Options": {"nosniff"}, "Access-Control-Allow-Origin": {"*"}}
+	return o
+}
+
+// isFrontProblem checks that res is the front's own problem answer of
+// status, with the common header of withHeader.
+func isFrontProblem(t *testing.T, res *http.Response, status int) {
+	t.Helper()
+	if res.StatusCode != status || res.Header.Get("Content-Type") != "application/problem+json" ||
+		res.Header.Get("Cache-Control") != "no-store" || res.Header.Get("X-Content-Type-Options") != "nosniff" ||
+		res.Header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("got %s %v, want %d problem+json, no-store, with the common header", res.Status, res.Header, status)
+	}
+}
+
+// exchange sends raw bytes on a new connection and reads one answer.
+func exchange(t *testing.T, addr, raw string) (*http.Response, []byte) {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.WriteString(conn, raw); err != nil {
+		t.Fatal(err)
+	}
+	return readAnswer(t, bufio.NewReader(conn), nil)
+}
+
+// readAnswer reads one answer, whole.
+func readAnswer(t *testing.T, r *bufio.Reader, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
+	res, err := http.ReadResponse(r, req)
+	if err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	body, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil {
+		t.Fatalf("the body: %v", err)
+	}
+	return res, body
+}
+
+// drip writes s one byte every pause, until it is written or the
+// connection fails.
+func drip(c net.Conn, s string, pause time.Duration) {
+	for i := range len(s) {
+		if _, err := c.Write([]byte{s[i]}); err != nil {
+			return
+		}
+		time.Sleep(pause)
+	}
+}
+
+// A head must arrive within ReadHeaderTimeout, from the connection's
+// opening or from a kept-alive request's first byte, and a body within
+// ReadTimeout of the end of its head; a kept-alive connection waits
+// IdleTimeout for the next request. Too slow gets 408 problem+json.
+func TestSlowRequestsGet408(t *testing.T) {
+	o := withHeader(DefaultOptions(nil))
+	o.ReadHeaderTimeout, o.ReadTimeout, o.IdleTimeout = 1500*time.Millisecond, 3*time.Second, 500*time.Millisecond
+	base, _ := serveOptions(t, handlerOnly(func(w http.ResponseWriter, r *http.Request) {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			t.Errorf("the body: %v", err)
+		}
+		fmt.Fprintf(w, "%d bytes", len(b))
+	}), o)
+	addr := strings.TrimPrefix(base, "http://")
+	dial := func(t *testing.T) (net.Conn, *bufio.Reader) {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		return c, bufio.NewReader(c)
+	}
+	// within tells one limit from another by when a connection is cut:
+	// the slack above leaves a loaded machine its delays.
+	within := func(t *testing.T, what string, took, want time.Duration) {
+		t.Helper()
+		if took < want-100*time.Millisecond || took > want+time.Second {
+			t.Errorf("%s after %s, want %s", what, took, want)
+		}
+	}
+	const head = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n"
+	t.Run("a head dripped a byte a second", func(t *testing.T) {
+		t.Parallel()
+		c, r := dial(t)
+		begun := time.Now()
+		go drip(c, head, time.Second)
+		res, _ := readAnswer(t, r, nil)
+		isFrontProblem(t, res, http.StatusRequestTimeout)
+		within(t, "408", time.Since(begun), o.ReadHeaderTimeout)
+	})
+	t.Run("a body slower than the head's time, within its own", func(t *testing.T) {
+		t.Parallel()
+		c, r := dial(t)
+		io.WriteString(c, head)
+		go drip(c, "0123456789", 200*time.Millisecond) // 2 s
+		res, body := readAnswer(t, r, nil)
+		if res.StatusCode != http.StatusOK || string(body) != "10 bytes" {
+			t.Errorf("got %s %q, want 200 \"10 bytes\"", res.Status, body)
+		}
+	})
+	t.Run("a body past its time", func(t *testing.T) {
+		t.Parallel()
+		c, r := dial(t)
+		io.WriteString(c, head)
+		begun := time.Now()
+		go drip(c, "0123456789", 500*time.Millisecond) // 5 s
+		res, _ := readAnswer(t, r, nil)
+		isFrontProblem(t, res, http.StatusRequestTimeout)
+		within(t, "408", time.Since(begun), o.ReadTimeout)
+	})
+	t.Run("an idle kept-alive connection", func(t *testing.T) {
+		t.Parallel()
+		c, r := dial(t)
+		io.WriteString(c, head+"0123456789")
+		readAnswer(t, r, nil)
+		begun := time.Now()
+		if _, err := r.ReadByte(); err != io.EOF {
+			t.Errorf("an idle connection read %v, want EOF", err)
+		}
+		within(t, "closed", time.Since(begun), o.IdleTimeout)
+	})
+	t.Run("a kept-alive head dripped", func(t *testing.T) {
+		t.Parallel()
+		c, r := dial(t)
+		io.WriteString(c, head+"0123456789")
+		readAnswer(t, r, nil)
+		begun := time.Now()
+		go drip(c, head, 600*time.Millisecond) // past IdleTimeout between bytes, not before the first
+		res, _ := readAnswer(t, r, nil)
+		isFrontProblem(t, res, http.StatusRequestTimeout)
+		within(t, "408", time.Since(begun), o.ReadHeaderTimeout)
+	})
+}
+
+// A body of MaxBodyBytes reaches the handler whole; one larger gets 413
+// problem+json, whether its length is said or chunked, and the handler
+// never runs.
+func TestABodyPastTheLimitGets413(t *testing.T) {
+	o := withHeader(DefaultOptions(nil))
+	o.MaxBodyBytes = 1000
+	var reached atomic.Int32
+	base, _ := serveOptions(t, handlerOnly(func(w http.ResponseWriter, r *http.Request) {
+		reached.Add(1)
+		b, _ := io.ReadAll(r.Body)
+		fmt.Fprintf(w, "%d bytes", len(b))
+	}), o)
+	addr := strings.TrimPrefix(base, "http://")
+	said := func(n int) string {
+		return fmt.Sprintf("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s", n, strings.Repeat("b", n))
+	}
+	chunked := func(n int) string {
+		return fmt.Sprintf("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n0\r\n\r\n", n, strings.Repeat("b", n))
+	}
+	for _, c := range []struct {
+		name string
+		raw  string
+		want int
+	}{
+		{"said, at the limit", said(1000), http.StatusOK},
+		{"chunked, at the limit", chunked(1000), http.StatusOK},
+		{"said, past it", said(1001), http.StatusRequestEntityTooLarge},
+		{"chunked, past it", chunked(1001), http.StatusRequestEntityTooLarge},
+	} {
+		res, body := exchange(t, addr, c.raw)
+		if c.want == http.StatusOK {
+			if res.StatusCode != http.StatusOK || string(body) != "1000 bytes" {
+				t.Errorf("%s: got %s %q, want 200 \"1000 bytes\"", c.name, res.Status, body)
+			}
+			continue
+		}
+		isFrontProblem(t, res, c.want)
+	}
+	if n := reached.Load(); n != 2 {
+		t.Errorf("the handler saw %d requests, want 2 (the bodies within the limit)", n)
+	}
+}
+
+// What is not HTTP gets 400 problem+json.
+func TestUnreadableRequestsGet400(t *testing.T) {
+	base, _ := serveOptions(t, handlerOnly(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("the handler saw %s %s", r.Method, r.URL)
+	}), withHeader(DefaultOptions(nil)))
+	addr := strings.TrimPrefix(base, "http://")
+	for _, raw := range []string{
+		"\x00\x01junk\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost x\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+		"GET /a b HTTP/1.1\r\nHost: x\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a b\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: x\"><script>\r\n\r\n",
+		"GET / HTTP/1.1\r\n\r\n",
+		"GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n",
+	} {
+		res, _ := exchange(t, addr, raw)
+		isFrontProblem(t, res, http.StatusBadRequest)
+	}
+}
+
+// fastSite is a FastHandler of two functions.
+type fastSite struct {
+	http.HandlerFunc
+	fast func(ctx *fasthttp.RequestCtx) bool
+}
+
+func (s fastSite) ServeFast(ctx *fasthttp.RequestCtx) bool { return s.fast(ctx) }
+
+// answer is what Answered was told of one request.
+type answer struct {
+	path   string
+	status int
+}
+
+// A FastHandler's ServeFast answer is what the client gets; a request it
+// declines goes to ServeHTTP; a panic on either path gets 500
+// problem+json, and the front serves on. Answered is told of each.
+func TestTheFastPathAndTheHandler(t *testing.T) {
+	body := []byte(strings.Repeat("kept ", 1000))
+	site := fastSite{
+		HandlerFunc: func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/boom-slow" {
+				panic("a handler failed")
+			}
+			w.WriteHeader(http.StatusTeapot)
+			io.WriteString(w, "from ServeHTTP")
+		},
+		fast: func(ctx *fasthttp.RequestCtx) bool {
+			switch string(ctx.Path()) {
+			case "/kept":
+				ctx.Response.Header.Set("Content-Type", "text/plain")
+				ctx.Response.Header.Set("Etag", `"k"`)
+				if string(ctx.Request.Header.Peek("If-None-Match")) == `"k"` {
+					ctx.SetStatusCode(http.StatusNotModified)
+					return true
+				}
+				ctx.Response.SetBodyRaw(body)
+				return true
+			case "/boom-fast":
+				panic("a kept answer failed")
+			}
+			return false
+		},
+	}
+	o := withHeader(DefaultOptions(nil))
+	var mu sync.Mutex
+	var told []answer
+	o.Answered = func(path string, status int, _ time.Duration) {
+		mu.Lock()
+		told = append(told, answer{strings.Clone(path), status})
+		mu.Unlock()
+	}
+	base, _ := serveOptions(t, site, o)
+	for _, c := range []struct {
+		method, path string
+		header       []string
+		status       int
+		body         string
+	}{
+		{http.MethodGet, "/kept", nil, http.StatusOK, string(body)},
+		{http.MethodHead, "/kept", nil, http.StatusOK, ""},
+		{http.MethodGet, "/kept", []string{"If-None-Match", `"k"`}, http.StatusNotModified, ""},
+		{http.MethodGet, "/other", nil, http.StatusTeapot, "from ServeHTTP"},
+		{http.MethodGet, "/boom-fast", nil, http.StatusInternalServerError, ""},
+		{http.MethodGet, "/boom-slow", nil, http.StatusInternalServerError, ""},
+		{http.MethodGet, "/kept", nil, http.StatusOK, string(body)},
+	} {
+		res, got := webtest.Raw(t, c.method, base+c.path, c.header...)
+		if res.StatusCode != c.status {
+			t.Errorf("%s %s: %s, want %d", c.method, c.path, res.Status, c.status)
+		}
+		if c.status == http.StatusInternalServerError {
+			isFrontProblem(t, res, c.status)
+			continue
+		}
+		if string(got) != c.body {
+			t.Errorf("%s %s: a body of %d bytes, want %d", c.method, c.path, len(got), len(c.body))
+		}
+		if c.path == "/kept" && (res.Header.Get("Etag") != `"k"` || res.Header.Get("Date") == "") {
+			t.Errorf("%s %s: %v", c.method, c.path, res.Header)
+		}
+		if c.path == "/kept" && c.status == http.StatusOK && res.Header.Get("Content-Length") != fmt.Sprint(len(body)) {
+			t.Errorf("%s %s: Content-Length %q, want %d", c.method, c.path, res.Header.Get("Content-Length"), len(body))
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := []answer{{"/kept", 200}, {"/kept", 200}, {"/kept", 304}, {"/other", 418}, {"/boom-fast", 500}, {"/boom-slow", 500}, {"/kept", 200}}
+	if fmt.Sprint(told) != fmt.Sprint(want) {
+		t.Errorf("Answered was told %v, want %v", told, want)
+	}
+}
+
+// A stop closes the kept-alive connections that wait for a request at
+// once, not at IdleTimeout.
+func TestShutdownClosesIdleConnections(t *testing.T) {
+	base, stop := serve(t, handlerOnly(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }), 5*time.Second)
+	c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	r := bufio.NewReader(c)
+	io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	readAnswer(t, r, nil)
+	time.Sleep(1100 * time.Millisecond) // fasthttp marks a connection idle by the second
+	begun := time.Now()
+	if err := stop(); err != nil {
+		t.Errorf("stop: %v", err)
+	}
+	if _, err := r.ReadByte(); err != io.EOF {
+		t.Errorf("an idle connection read %v after the stop, want EOF", err)
+	}
+	if took := time.Since(begun); took > time.Second {
+		t.Errorf("an idle connection closed %s after the stop", took)
+	}
+}
+
+// A request still open past the grace sees its context cancelled then,
+// not before, and its connection cut; the stop says the grace ran out.
+func TestShutdownPastTheGraceCancels(t *testing.T) {
+	const grace = 500 * time.Millisecond
+	started := make(chan struct{})
+	cancelled := make(chan time.Time, 1)
+	base, stop := serve(t, handlerOnly(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		select {
+		case <-r.Context().Done():
+			cancelled <- time.Now()
+		case <-time.After(10 * time.Second):
+		}
+	}), grace)
+	answered := make(chan error, 1)
+	go func() {
+		res, err := http.Get(base + "/slow")
+		if err == nil {
+			res.Body.Close()
+		}
+		answered <- err
+	}()
+	<-started
+	begun := time.Now()
+	err := stop()
+	if err == nil || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a stop past the grace returned %v, want the grace's deadline", err)
+	}
+	select {
+	case at := <-cancelled:
+		if took := at.Sub(begun); took < grace-50*time.Millisecond || took > grace+time.Second {
+			t.Errorf("the request's context ended %s after the stop, want at the grace (%s)", took, grace)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the request's context was not cancelled past the grace")
+	}
+	if err := <-answered; err == nil {
+		t.Error("a request past the grace was answered")
+	}
+}
+
+// A client that sends many requests and never reads holds one answer in
+// flight, not all: 8 clients asking 400 answers of 2 MB each grow the
+// heap by far less than 6,400 MB, and another client is answered meanwhile.
+func TestPipelinedRequestsHoldOneAnswer(t *testing.T) {
+	big := make([]byte, 2<<20)
+	site := fastSite{
+		HandlerFunc: func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") },
+		fast: func(ctx *fasthttp.RequestCtx) bool {
+			if string(ctx.Path()) != "/big" {
+				return false
+			}
+			ctx.Response.SetBodyRaw(big)
+			return true
+		},
+	}
+	o := DefaultOptions(nil)
+	o.Grace = 100 * time.Millisecond
+	base, _ := serveOptions(t, site, o)
+	addr := strings.TrimPrefix(base, "http://")
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapInuse
+	}
+	before := heap()
+	requests := strings.Repeat("GET /big HTTP/1.1\r\nHost: x\r\n\r\n", 400)
+	for range 8 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		if _, err := io.WriteString(c, requests); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(time.Second) // the front writes what the clients' buffers take
+	other := &http.Client{Timeout: 5 * time.Second}
+	res, err := other.Get(base + "/other")
+	if err != nil {
+		t.Fatalf("another client: %v", err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || string(body) != "ok" {
+		t.Errorf("another client got %s %q", res.Status, body)
+	}
+	grown := int64(heap()) - int64(before)
+	t.Logf("the heap grew by %.1f MB", float64(grown)/(1<<20))
+	if grown > 64<<20 {
+		t.Errorf("the heap grew by %d MB for 8 clients that do not read", grown>>20)
 	}
 }

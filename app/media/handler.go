@@ -3,7 +3,6 @@ package media
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +18,7 @@ import (
 	"github.com/kiosque/kiosque/app/etag"
 	"github.com/kiosque/kiosque/app/fetch"
 	"github.com/kiosque/kiosque/app/mediakey"
+	"github.com/kiosque/kiosque/app/problems"
 	"github.com/kiosque/kiosque/app/store"
 )
 
@@ -392,16 +392,10 @@ func (h *Handler) fetch(ctx context.Context, key, src string) (image, error) {
 // problem sends an application/problem+json answer (RFC 9457), in the
 // shape the rest of the server uses.
 func problem(w http.ResponseWriter, status int, detail string) {
-	body, _ := json.Marshal(struct {
-		Type   string `json:"type"`
-		Title  string `json:"title"`
-		Status int    `json:"status"`
-		Detail string `json:"detail,omitempty"`
-	}{"about:blank", http.StatusText(status), status, detail})
 	h := w.Header()
-	h.Set("Content-Type", "application/problem+json")
+	h.Set("Content-Type", problems.ContentType)
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	w.Write(append(body, '\n'))
+	w.Write(problems.JSON(problems.Details{Status: status, Detail: detail}))
 }

@@ -56,32 +56,14 @@ func New() *Metrics {
 	return m
 }
 
-// Measure counts every request next answers, under the route routeOf
-// names for its path (a pattern, so that the names stay few).
-func (m *Metrics) Measure(next http.Handler, routeOf func(path string) string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r)
-		m.request(routeOf(r.URL.Path), rec.status, time.Since(start))
-	})
-}
-
-// statusRecorder remembers the status a handler wrote.
-type statusRecorder struct {
-	http.ResponseWriter
-	status      int
-	wroteHeader bool
-}
-
-func (s *statusRecorder) WriteHeader(status int) {
-	if !s.wroteHeader {
-		s.status, s.wroteHeader = status, true
+// Answered returns what counts each request the front answers, under the
+// route routeOf names for its path (a pattern, so that the names stay
+// few): front.Options.Answered.
+func (m *Metrics) Answered(routeOf func(path string) string) func(path string, status int, took time.Duration) {
+	return func(path string, status int, took time.Duration) {
+		m.request(routeOf(path), status, took)
 	}
-	s.ResponseWriter.WriteHeader(status)
 }
-
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // request counts a request answered.
 func (m *Metrics) request(route string, status int, took time.Duration) {

@@ -56,12 +56,50 @@ const (
 	routePage       = "page" // /, /a/{slug}, /embed, /saved, /publish
 )
 
+// A request is what askOf reads of a request, whichever HTTP stack read
+// it: the net/http handler's (netRequest) or the fast path's
+// (fastRequest, fast.go).
+type request interface {
+	// path is the request's path, decoded; rawQuery its query as sent.
+	path() string
+	rawQuery() string
+	// slug is the {slug} segment of the route's path, decoded.
+	slug() string
+	// header is the first line of a header, lastLine its last.
+	header(name string) string
+	lastLine(name string) string
+	// host is the Host header, tls whether the connection is TLS, and
+	// peer the address it comes from.
+	host() string
+	tls() bool
+	peer() netip.Addr
+}
+
+// netRequest is a request as net/http read it.
+type netRequest struct{ r *http.Request }
+
+func (n netRequest) path() string              { return n.r.URL.Path }
+func (n netRequest) rawQuery() string          { return n.r.URL.RawQuery }
+func (n netRequest) slug() string              { return n.r.PathValue("slug") }
+func (n netRequest) header(name string) string { return n.r.Header.Get(name) }
+func (n netRequest) host() string              { return n.r.Host }
+func (n netRequest) tls() bool                 { return n.r.TLS != nil }
+func (n netRequest) peer() netip.Addr          { return peerOf(n.r.RemoteAddr) }
+
+func (n netRequest) lastLine(name string) string {
+	lines := n.r.Header.Values(name)
+	if len(lines) == 0 {
+		return ""
+	}
+	return lines[len(lines)-1]
+}
+
 // askOf works out what r asks of route.
-func (s *server) askOf(r *http.Request, route string) ask {
+func (s *server) askOf(r request, route string) ask {
 	a := ask{route: route}
 	switch route {
 	case routeArticles:
-		a.query = params.Canonical(r.URL.RawQuery, "category", "cursor", "lang", "limit")
+		a.query = params.Canonical(r.rawQuery(), "category", "cursor", "lang", "limit")
 		a.key = "articles?" + a.query
 		if hasParam(a.query, "cursor") {
 			a.key = ""
@@ -69,7 +107,7 @@ func (s *server) askOf(r *http.Request, route string) ask {
 	case routeCategories:
 		a.key = "categories"
 	case routeArticle, routeRelated:
-		a.slug = r.PathValue("slug")
+		a.slug = r.slug()
 		if badSlug(a.slug) {
 			a.slug = ""
 			return a // a 404: nothing to keep
@@ -77,11 +115,11 @@ func (s *server) askOf(r *http.Request, route string) ask {
 		if route == routeArticle {
 			a.key = "article/" + a.slug
 		} else {
-			a.query = params.Canonical(r.URL.RawQuery, "limit")
+			a.query = params.Canonical(r.rawQuery(), "limit")
 			a.key = "related/" + a.slug + "?" + a.query
 		}
 	case routeView:
-		page, ok := viewedPage(r.URL.RawQuery)
+		page, ok := viewedPage(r.rawQuery())
 		if !ok {
 			a.err = &params.Error{Param: "path", Value: page, Reason: "must be a path of this site"}
 			return a
@@ -93,13 +131,13 @@ func (s *server) askOf(r *http.Request, route string) ask {
 		}
 	case routeOEmbed:
 		a.origin = s.originOf(r)
-		a.query = params.Canonical(r.URL.RawQuery, "format", "maxheight", "maxwidth", "url")
+		a.query = params.Canonical(r.rawQuery(), "format", "maxheight", "maxwidth", "url")
 		a.key = "oembed " + a.origin + " " + a.query
 		if !s.keepsOrigin(a.origin) {
 			a.key = ""
 		}
 	case routePage:
-		a.page = params.CanonicalPage(r.URL.Path, r.URL.RawQuery)
+		a.page = params.CanonicalPage(r.path(), r.rawQuery())
 		a.reader = s.readerLang(r, a.page)
 		a.origin = s.originOf(r)
 		// Only an article's page (its canonical link), a widget's (its
@@ -159,11 +197,11 @@ func viewedPage(rawQuery string) (string, bool) {
 // readerLang is the language the reader's browser asks for, when the page
 // speaks it: "" when the page's language comes from elsewhere, so that its
 // answer is kept once, not once per language.
-func (s *server) readerLang(r *http.Request, page string) news.Lang {
+func (s *server) readerLang(r request, page string) news.Lang {
 	if !params.ReaderLangMatters(page) {
 		return ""
 	}
-	return negotiate.Lang(r.Header.Get("Accept-Language"))
+	return negotiate.Lang(r.header("Accept-Language"))
 }
 
 // originOf is the scheme and host readers reach this server at: the
@@ -171,16 +209,16 @@ func (s *server) readerLang(r *http.Request, page string) news.Lang {
 // forwarded headers count only from a trusted proxy: from anyone else they
 // would let a client choose the URLs that oEmbed answers and discovery
 // links name, and those answers are kept and cached publicly.
-func (s *server) originOf(r *http.Request) string {
+func (s *server) originOf(r request) string {
 	if s.PublicURL != "" {
 		return s.PublicURL
 	}
-	scheme, host := "http", r.Host
-	if r.TLS != nil {
+	scheme, host := "http", r.host()
+	if r.tls() {
 		scheme = "https"
 	}
-	forwardedProto, forwardedHost := lastForwarded(r.Header, "X-Forwarded-Proto"), lastForwarded(r.Header, "X-Forwarded-Host")
-	peer := peerOf(r.RemoteAddr)
+	forwardedProto, forwardedHost := lastForwarded(r, "X-Forwarded-Proto"), lastForwarded(r, "X-Forwarded-Host")
+	peer := r.peer()
 	if !s.trusts(peer) {
 		if forwardedProto != "" || forwardedHost != "" {
 			s.ignoredForwarded(peer)
@@ -262,12 +300,8 @@ func (s *server) trusts(peer netip.Addr) bool {
 // lastForwarded is the last value of a forwarded header: the one the
 // trusted proxy nearest this server wrote. A proxy that appends leaves the
 // client's values before its own, on the same line or on lines before.
-func lastForwarded(h http.Header, name string) string {
-	lines := h.Values(name)
-	if len(lines) == 0 {
-		return ""
-	}
-	return lastValue(lines[len(lines)-1])
+func lastForwarded(r request, name string) string {
+	return lastValue(r.lastLine(name))
 }
 
 // lastValue is the last of the comma-separated values of a header line.

@@ -109,7 +109,7 @@ func (s *server) takeEvent(w http.ResponseWriter, r *http.Request) eventAnswer {
 	if why := s.fromOurFrame(r); why != "" {
 		return eventProblem(http.StatusForbidden, why, "")
 	}
-	client := s.clientAddress(peerOf(r.RemoteAddr), lastForwarded(r.Header, "X-Forwarded-For"))
+	client := s.clientAddress(peerOf(r.RemoteAddr), lastForwarded(netRequest{r}, "X-Forwarded-For"))
 	if refusal, refused := s.admitEvent(client); refused {
 		return refusal
 	}
@@ -237,7 +237,7 @@ func (s *server) fromOurFrame(r *http.Request) string {
 		return ""
 	}
 	from, err := url.Parse(origin)
-	ours, _ := url.Parse(s.originOf(r))
+	ours, _ := url.Parse(s.originOf(netRequest{r}))
 	if err != nil || from.Host == "" || ours == nil || hostOf(from) != hostOf(ours) {
 		return "a beacon comes from the widget's frame, not from " + origin
 	}

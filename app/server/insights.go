@@ -119,7 +119,7 @@ func (s *server) insightsPage() http.Handler {
 		if err == nil {
 			v.Theme, err = params.ParseTheme(q.Get("theme"))
 		}
-		v.Lang = firstLang(asked, s.readerLang(r, page))
+		v.Lang = firstLang(asked, s.readerLang(netRequest{r}, page))
 		var rep report.Report
 		if err == nil {
 			rep, err = s.insightsReport(r.Context(), q)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -59,18 +60,40 @@ func (a *accessRecorder) Answered(kept bool) {
 
 func (a *accessRecorder) Unwrap() http.ResponseWriter { return a.ResponseWriter }
 
-// withLog logs each request: at the info level with an access log (every
+// accessLog logs requests: at the info level with an access log (every
 // answer, those kept in memory too), else at the debug level. Without
 // either, nothing is recorded: at thousands of requests a second, a line
 // each would cost more than the answers. Failures are logged where they
 // happen.
-func withLog(log *slog.Logger, accessLog bool, next http.Handler) http.Handler {
-	level := slog.LevelDebug
-	if accessLog {
-		level = slog.LevelInfo
+type accessLog struct {
+	log   *slog.Logger
+	level slog.Level
+}
+
+func newAccessLog(log *slog.Logger, every bool) accessLog {
+	if every {
+		return accessLog{log, slog.LevelInfo}
 	}
+	return accessLog{log, slog.LevelDebug}
+}
+
+func (l accessLog) enabled(ctx context.Context) bool { return l.log.Enabled(ctx, l.level) }
+
+// record logs one request answered; outcome is kept or built.
+func (l accessLog) record(ctx context.Context, method, path string, status int, bytes int64, took time.Duration, outcome string) {
+	l.log.LogAttrs(ctx, l.level, "request",
+		slog.String("method", method),
+		slog.String("path", path),
+		slog.Int("status", status),
+		slog.Int64("bytes", bytes),
+		slog.Duration("took", took),
+		slog.String("answer", outcome))
+}
+
+// withLog logs each request net/http serves, if l is enabled.
+func withLog(l accessLog, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !log.Enabled(r.Context(), level) {
+		if !l.enabled(r.Context()) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -83,13 +106,7 @@ func withLog(log *slog.Logger, accessLog bool, next http.Handler) http.Handler {
 		if rec.outcome == "" {
 			rec.outcome = "built"
 		}
-		log.LogAttrs(r.Context(), level, "request",
-			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
-			slog.Int("status", rec.status),
-			slog.Int64("bytes", rec.bytes),
-			slog.Duration("took", time.Since(start)),
-			slog.String("answer", rec.outcome))
+		l.record(r.Context(), r.Method, r.URL.Path, rec.status, rec.bytes, time.Since(start), rec.outcome)
 	})
 }
 

@@ -56,7 +56,7 @@ func TestOriginBelievesOnlyTrustedProxies(t *testing.T) {
 		if tc.tls {
 			r.TLS = &tls.ConnectionState{}
 		}
-		if got := s.originOf(r); got != tc.want {
+		if got := s.originOf(netRequest{r}); got != tc.want {
 			t.Errorf("originOf(Host %s from %s, X-Forwarded-Host %q) = %q, want %q", tc.host, tc.from, tc.forwarded, got, tc.want)
 		}
 	}
@@ -64,7 +64,7 @@ func TestOriginBelievesOnlyTrustedProxies(t *testing.T) {
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
 	r.Host, r.RemoteAddr = "x", proxy
 	r.Header.Set("X-Forwarded-Host", "widget.example")
-	if got := s.originOf(r); got != s.PublicURL {
+	if got := s.originOf(netRequest{r}); got != s.PublicURL {
 		t.Errorf("with a public URL: %q", got)
 	}
 }

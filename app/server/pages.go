@@ -172,10 +172,10 @@ func (s *server) page(ctx context.Context, ask ask) (answers.Answer, error) {
 
 // notFoundPage answers the site's not-found page, which is never kept.
 func (s *server) notFoundPage(w http.ResponseWriter, r *http.Request) {
-	ask := s.askOf(r, routePage)
+	ask := s.askOf(netRequest{r}, routePage)
 	a, err := s.pageAnswer(r.Context(), ask.page, ask.reader, ask.origin)
 	if err != nil {
-		a = s.problemFor(r.Context(), r, err)
+		a = s.problemFor(r.Context(), err, r.Method, r.URL.Path)
 	}
 	if a.Status == http.StatusOK { // a path that names no page
 		a.Status = http.StatusNotFound

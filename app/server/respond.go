@@ -8,6 +8,7 @@ import (
 
 	"github.com/kiosque/kiosque/app/answers"
 	"github.com/kiosque/kiosque/app/params"
+	"github.com/kiosque/kiosque/app/problems"
 )
 
 // Browsers keep an answer a minute; shared caches (a publisher's CDN) five,
@@ -25,36 +26,43 @@ const cachePurged = "public, max-age=60, s-maxage=86400, stale-while-revalidate=
 // answer instead.
 type build func(ctx context.Context, a ask) (answers.Answer, error)
 
-// kept is the handler of a route whose answers are kept: it works out
-// what each request asks (askOf), and serves the answer kept under the
-// ask's key, which b makes from the same ask when none is kept. A build
-// that fails gets the problem its error names (see problemFor); problems
-// are sent, never kept. Every answer it sends carries the headers every
-// answer of the site carries (see finish): GET and HEAD of these routes
-// skip withHeaders, the readers' hot path.
+// kept is the handler of a route whose answers are kept: it serves the
+// answer of each request's ask (answer). Every answer it sends carries
+// the headers every answer of the site carries (see finish): GET and HEAD
+// of these routes skip withHeaders, the readers' hot path.
 func (s *server) kept(route string, b build) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a := s.askOf(r, route)
-		if a.err != nil {
-			answers.Prepare(s.finish(s.problemFor(r.Context(), r, a.err))).ServeHTTP(w, r)
-			return
-		}
-		if a.key != "" && s.Answers.ServeKept(w, r, a.key) {
-			return
-		}
-		answer := func(ctx context.Context) answers.Answer {
-			built, err := b(ctx, a)
-			if err != nil {
-				return s.finish(s.problemFor(ctx, r, err))
-			}
-			return s.finish(built)
-		}
-		if a.key == "" {
-			s.Answers.ServeOnce(w, r, answer)
-			return
-		}
-		s.Answers.Serve(w, r, a.key, answer)
+		ready, kept := s.answer(r.Context(), s.askOf(netRequest{r}, route), b, r.Method, r.URL.Path)
+		answers.TellOutcome(w, kept)
+		ready.ServeHTTP(w, r)
 	})
+}
+
+// answer is the answer of an ask, and whether it was kept already: the
+// one kept under the ask's key, which b makes from the same ask when none
+// is kept. A build that fails gets the problem its error names (see
+// problemFor); problems are sent, never kept. method and path name the
+// request in the log, if a build fails.
+func (s *server) answer(ctx context.Context, a ask, b build, method, path string) (*answers.Ready, bool) {
+	if a.err != nil {
+		return answers.Prepare(s.finish(s.problemFor(ctx, a.err, method, path))), false
+	}
+	if a.key != "" {
+		if ready := s.Answers.Kept(a.key); ready != nil {
+			return ready, true
+		}
+	}
+	build := func(ctx context.Context) answers.Answer {
+		built, err := b(ctx, a)
+		if err != nil {
+			return s.finish(s.problemFor(ctx, err, method, path))
+		}
+		return s.finish(built)
+	}
+	if a.key == "" {
+		return s.Answers.Once(ctx, build), false
+	}
+	return s.Answers.Get(ctx, a.key, build)
 }
 
 // finish gives an answer the headers every answer of the site carries,
@@ -89,14 +97,7 @@ func jsonAnswer(v any, keys surrogateKeys) (answers.Answer, error) {
 }
 
 // Problem is an error answer in the shape of RFC 9457.
-type Problem struct {
-	Type   string `json:"type"`
-	Title  string `json:"title"`
-	Status int    `json:"status"`
-	Detail string `json:"detail,omitempty"`
-	// Param names the query parameter at fault, for 400s.
-	Param string `json:"param,omitempty"`
-}
+type Problem = problems.Details
 
 // statusError is a failure that has an HTTP status of its own: 404 for what
 // does not exist, 501 for what is not implemented.
@@ -112,7 +113,7 @@ func notFound(detail string) error { return &statusError{http.StatusNotFound, de
 // problemFor is the problem answer of a failed build: a *params.Error is a
 // 400 naming the parameter, a *statusError has its status, and anything
 // else is a 500, logged, whose detail tells the client nothing of it.
-func (s *server) problemFor(ctx context.Context, r *http.Request, err error) answers.Answer {
+func (s *server) problemFor(ctx context.Context, err error, method, path string) answers.Answer {
 	var pe *params.Error
 	var se *statusError
 	switch {
@@ -121,7 +122,7 @@ func (s *server) problemFor(ctx context.Context, r *http.Request, err error) ans
 	case errors.As(err, &se):
 		return problemAnswer(Problem{Status: se.status, Detail: se.detail})
 	}
-	s.logFailure(ctx, err, "method", r.Method, "path", r.URL.Path)
+	s.logFailure(ctx, err, "method", method, "path", path)
 	return problemAnswer(Problem{Status: http.StatusInternalServerError, Detail: "the server could not answer; it has been logged"})
 }
 
@@ -134,17 +135,10 @@ func (s *server) logFailure(ctx context.Context, err error, names ...any) {
 }
 
 func problemAnswer(p Problem) answers.Answer {
-	if p.Type == "" {
-		p.Type = "about:blank"
-	}
-	if p.Title == "" {
-		p.Title = http.StatusText(p.Status)
-	}
-	body, _ := json.Marshal(p)
 	h := http.Header{}
-	h.Set("Content-Type", "application/problem+json")
+	h.Set("Content-Type", problems.ContentType)
 	h.Set("Cache-Control", "no-store")
-	return answers.Answer{Status: p.Status, Header: h, Body: append(body, '\n')}
+	return answers.Answer{Status: p.Status, Header: h, Body: problems.JSON(p)}
 }
 
 // problem sends an application/problem+json answer.

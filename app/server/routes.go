@@ -16,7 +16,10 @@ import (
 // headers only.)
 func (s *server) addRoutes(mux *http.ServeMux) {
 	handle := func(pattern string, h http.Handler) { mux.Handle(pattern, withHeaders(s.common, onlyGet(h))) }
-	kept := func(pattern, route string, b build) { mux.Handle(pattern, s.keptRoute(route, b)) }
+	kept := func(pattern, route string, b build) {
+		s.builds[route] = b
+		mux.Handle(pattern, s.keptRoute(route, b))
+	}
 
 	kept(routeArticles, routeArticles, s.listArticles)
 	kept(routeArticle, routeArticle, s.getArticle)

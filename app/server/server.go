@@ -98,12 +98,16 @@ type server struct {
 	loader string
 	// origins are those whose answers are kept, with no public URL.
 	origins originsKept
+	// builds make the answers of each route whose answers are kept.
+	builds map[string]build
+	access accessLog
 }
 
 // Server is the whole site: the handler of every request. What it is made
 // of (server, with its Config) stays inside the package.
 type Server struct {
 	handler http.Handler
+	site    *server
 }
 
 // ServeHTTP serves a request of the site.
@@ -150,11 +154,12 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{Config: cfg, Assets: assets, pages: pages, common: common, fixed: map[string]*answers.Ready{}, loader: loader}
+	s := &server{Config: cfg, Assets: assets, pages: pages, common: common, fixed: map[string]*answers.Ready{}, loader: loader,
+		builds: map[string]build{}, access: newAccessLog(cfg.Log, cfg.AccessLog)}
 	s.known = articles.New(s.articleStored, articles.Options{})
 	mux := http.NewServeMux()
 	s.addRoutes(mux)
-	return &Server{handler: withRecover(cfg.Log, withLog(cfg.Log, cfg.AccessLog, mux))}, nil
+	return &Server{handler: withRecover(cfg.Log, withLog(s.access, mux)), site: s}, nil
 }
 
 // describe is what the site says it is: the publisher's description, or

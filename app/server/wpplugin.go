@@ -50,7 +50,7 @@ func (s *server) wordpressPlugin() http.Handler {
 		}
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		z, err := zipFor(s.originOf(r))
+		z, err := zipFor(s.originOf(netRequest{r}))
 		if err != nil {
 			problem(w, http.StatusBadRequest, "no plugin for this server's address: "+err.Error())
 			return

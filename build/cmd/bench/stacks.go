@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -16,19 +17,20 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
-	"github.com/valyala/fasthttp/fasthttpadaptor"
 
 	"github.com/kiosque/kiosque/app/front"
 )
 
 // The stack references serve the same bytes and headers as nginx does,
 // from a map, with no site behind them: the most Kiosque could answer on
-// each HTTP stack. Kiosque's rate against the net/http reference is what
-// its own code costs; that reference's rate against nginx, what net/http
-// costs. The fasthttp references say what the other stack would
-// give: fasthttp's own handler, and fasthttp handing each request to a
-// net/http handler through its adaptor, as it would have to for go-app's
-// handler (the wasm, app.js, the manifest), which is net/http's.
+// each HTTP stack. Kiosque's front is fasthttp: the fasthttp references
+// are that front, serving each answer on fasthttp's own request as
+// Kiosque serves its kept answers (fasthttp alone), or handing each to a
+// net/http handler through its adaptor as Kiosque does every other
+// request (fasthttp + adaptor); Kiosque's rate against the first is what
+// its own code costs. The net/http reference is http.Server with the
+// same limits: what the standard library would give, and why the front
+// is not on it.
 
 // A stack is one HTTP server a reference can serve on.
 type stack string
@@ -141,37 +143,48 @@ func serveAnswers(list string, s stack, addr string) error {
 	})
 	switch s {
 	case netHTTP:
-		return front.Serve(ctx, ln, h, front.DefaultOptions(nil))
+		return serveWithNetHTTP(ctx, ln, h)
 	case fastHTTP:
-		return serveWithFasthttp(ctx, ln, func(c *fasthttp.RequestCtx) {
-			a, ok := byPath[string(c.Path())]
-			if !ok {
-				c.NotFound()
-				return
-			}
-			a.serveFast(c)
-		})
+		return front.Serve(ctx, ln, fastAnswers{h, byPath}, front.DefaultOptions(nil))
 	case fastHTTPAdaptor:
-		return serveWithFasthttp(ctx, ln, fasthttpadaptor.NewFastHTTPHandler(h))
+		return front.Serve(ctx, ln, h, front.DefaultOptions(nil))
 	}
 	return fmt.Errorf("no stack %q: %v", s, stacks)
 }
 
-// serveWithFasthttp serves h with fasthttp, within the bounds that
-// front.DefaultOptions gives net/http, until ctx is done.
-func serveWithFasthttp(ctx context.Context, ln net.Listener, h fasthttp.RequestHandler) error {
-	d := front.DefaultOptions(nil)
-	srv := &fasthttp.Server{
-		Handler:               h,
-		ReadTimeout:           d.ReadTimeout,
-		WriteTimeout:          d.WriteTimeout,
-		IdleTimeout:           d.IdleTimeout,
-		ReadBufferSize:        d.MaxHeaderBytes,
-		MaxRequestBodySize:    int(d.MaxBodyBytes),
-		NoDefaultServerHeader: true,
+// fastAnswers serves its answers on fasthttp's own request, as Kiosque
+// serves its kept answers (front.FastHandler).
+type fastAnswers struct {
+	http.Handler
+	byPath map[string]readyAnswer
+}
+
+func (f fastAnswers) ServeFast(c *fasthttp.RequestCtx) bool {
+	a, ok := f.byPath[string(c.Path())]
+	if !ok {
+		return false
 	}
-	context.AfterFunc(ctx, func() { srv.Shutdown() })
-	return srv.Serve(ln)
+	a.serveFast(c)
+	return true
+}
+
+// serveWithNetHTTP serves h with net/http, within the bounds that
+// front.DefaultOptions gives Kiosque's front, until ctx is done.
+func serveWithNetHTTP(ctx context.Context, ln net.Listener, h http.Handler) error {
+	d := front.DefaultOptions(nil)
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: d.ReadHeaderTimeout,
+		ReadTimeout:       d.ReadTimeout,
+		WriteTimeout:      d.WriteTimeout,
+		IdleTimeout:       d.IdleTimeout,
+		MaxHeaderBytes:    d.MaxHeaderBytes,
+	}
+	context.AfterFunc(ctx, func() { srv.Close() })
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }
 
 // readyAnswer is written as Kiosque writes a kept answer: its header

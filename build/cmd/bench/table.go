@@ -117,9 +117,11 @@ throughput and p99 against nginx (worker_processes 1) serving the same bytes
 from files, each server alone on one pinned core (Kiosque with GOMAXPROCS=1),
 wrk -t1 -c64 on the other core; the "alone" rows put in Kiosque's column
 a stack serving the same bytes and headers from a map, with no site behind
-it, on the same core and with the same limits: "net/http" is Kiosque's own
-front, the most its stack answers; "fasthttp", fasthttp's own handler;
-"fasthttp + adaptor", fasthttp handing each request to a net/http
-handler, as go-app's handler would need; browser figures in Debian's Chromium with a 4x
-CPU throttle, the median of several fresh profiles.`))
+it, on the same core and with the same limits: "fasthttp" is Kiosque's own
+front writing each answer on fasthttp's own request, as Kiosque writes its
+kept answers, the most it answers; "fasthttp + adaptor", the same front
+handing each request to a net/http handler, as Kiosque does every other
+request; "net/http", the standard library's server; browser figures in
+Debian's Chromium with a 4x CPU throttle, the median of several fresh
+profiles.`))
 }
