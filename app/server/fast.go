@@ -28,7 +28,7 @@ func (s *Server) ServeFast(ctx *fasthttp.RequestCtx) bool { return s.site.serveF
 // answers (to requests it could not read) carry it too.
 func (s *Server) CommonHeader() http.Header { return s.site.common.Clone() }
 
-func (s *server) serveFast(ctx *fasthttp.RequestCtx) (served bool) {
+func (s *server) serveFast(ctx *fasthttp.RequestCtx) bool {
 	if !ctx.IsGet() && !ctx.IsHead() {
 		return false
 	}
