@@ -158,7 +158,7 @@ func TestCacheBuildsConcurrentMissesOnce(t *testing.T) {
 	for range 20 {
 		wg.Go(func() {
 			rec := httptest.NewRecorder()
-			c.Serve(rec, httptest.NewRequest(http.MethodGet, "/x", nil), "k", build)
+			serveFrom(c, rec, httptest.NewRequest(http.MethodGet, "/x", nil), "k", build)
 			if rec.Code != http.StatusOK || rec.Body.String() != `{"n":1}` {
 				t.Errorf("got %d %q", rec.Code, rec.Body)
 			}
@@ -192,7 +192,7 @@ func TestCacheKeepsNothingBuiltBeforeADrop(t *testing.T) {
 		return jsonAnswer(`"old"`)
 	}
 	rec := httptest.NewRecorder()
-	c.Serve(rec, httptest.NewRequest(http.MethodGet, "/x", nil), "k", slow)
+	serveFrom(c, rec, httptest.NewRequest(http.MethodGet, "/x", nil), "k", slow)
 	if rec.Body.String() != `"old"` {
 		t.Fatalf("the waiting request got %q", rec.Body)
 	}
@@ -200,7 +200,7 @@ func TestCacheKeepsNothingBuiltBeforeADrop(t *testing.T) {
 		t.Fatal("an answer built before a Drop was kept after it")
 	}
 	rec = httptest.NewRecorder()
-	c.Serve(rec, httptest.NewRequest(http.MethodGet, "/x", nil), "k", func(context.Context) Answer {
+	serveFrom(c, rec, httptest.NewRequest(http.MethodGet, "/x", nil), "k", func(context.Context) Answer {
 		return jsonAnswer(`"` + version + `"`)
 	})
 	if rec.Body.String() != `"new"` {
@@ -211,7 +211,7 @@ func TestCacheKeepsNothingBuiltBeforeADrop(t *testing.T) {
 func TestCacheDropForgetsEverything(t *testing.T) {
 	c := NewCache(0)
 	for i := range 10 {
-		c.Serve(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil), fmt.Sprint(i), func(context.Context) Answer {
+		serveFrom(c, httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil), fmt.Sprint(i), func(context.Context) Answer {
 			return jsonAnswer(fmt.Sprint(i))
 		})
 	}
@@ -229,7 +229,7 @@ func TestCacheStaysWithinItsBudgetAndKeepsWhatIsAskedFor(t *testing.T) {
 	size := Prepare(jsonAnswer(body)).Size()
 	c := NewCache(size * 10)
 	get := func(key string) {
-		c.Serve(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil), key, func(context.Context) Answer {
+		serveFrom(c, httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil), key, func(context.Context) Answer {
 			return jsonAnswer(body)
 		})
 	}
@@ -262,7 +262,7 @@ func TestCacheSendsButDoesNotKeepErrors(t *testing.T) {
 	}
 	for range 2 {
 		rec := httptest.NewRecorder()
-		c.Serve(rec, httptest.NewRequest(http.MethodGet, "/", nil), "missing", notFound)
+		serveFrom(c, rec, httptest.NewRequest(http.MethodGet, "/", nil), "missing", notFound)
 		if rec.Code != http.StatusNotFound {
 			t.Errorf("status %d, want 404", rec.Code)
 		}
@@ -278,11 +278,18 @@ func BenchmarkCacheHit(b *testing.B) {
 	req := httptest.NewRequest(http.MethodGet, "/api/v1/articles", nil)
 	req.Header.Set("Accept-Encoding", "gzip, deflate, br, zstd")
 	build := func(context.Context) Answer { return jsonAnswer(body) }
-	c.Serve(discard{}, req, "k", build)
+	serveFrom(c, discard{}, req, "k", build)
 	b.ReportAllocs()
 	for b.Loop() {
-		c.Serve(discard{}, req, "k", build)
+		serveFrom(c, discard{}, req, "k", build)
 	}
+}
+
+// serveFrom answers r as a handler of the cache's answers does.
+func serveFrom(c *Cache, w http.ResponseWriter, r *http.Request, key string, build Build) {
+	ready, kept := c.Get(r.Context(), key, build)
+	TellOutcome(w, kept)
+	ready.ServeHTTP(w, r)
 }
 
 // discard is a ResponseWriter that keeps nothing but a fresh header map,

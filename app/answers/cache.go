@@ -89,14 +89,6 @@ func (c *Cache) Once(ctx context.Context, build Build) *Ready {
 	return prepare(build(ctx), &c.compressors)
 }
 
-// Serve answers r with the answer kept under key, building it first when
-// none is kept.
-func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, build Build) {
-	ready, kept := c.Get(r.Context(), key, build)
-	TellOutcome(w, kept)
-	ready.ServeHTTP(w, r)
-}
-
 func (c *Cache) lookup(key string) (*Ready, uint64) {
 	c.mu.RLock()
 	e, generation := c.byKey[key], c.generation

@@ -192,7 +192,7 @@ func TestListsFollowOtherWriters(t *testing.T) {
 // keepOne puts an answer in the cache.
 func keepOne(t *testing.T, kept *answers.Cache) {
 	t.Helper()
-	kept.Serve(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil), "k", func(context.Context) answers.Answer {
+	kept.Get(context.Background(), "k", func(context.Context) answers.Answer {
 		return answers.Answer{Header: http.Header{"Content-Type": {"text/plain"}}, Body: []byte("kept")}
 	})
 	if s := kept.Stats(); s.Answers != 1 {
