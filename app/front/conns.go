@@ -25,10 +25,21 @@ type limited struct {
 	closed   chan struct{}
 	once     sync.Once
 	closeErr error
-	warned   atomic.Int64 // unix seconds of the last warning of the limit
-	// warnedAccept is the unix second of the last warning of a failed
-	// accept.
-	warnedAccept atomic.Int64
+	// The log says that the limit was reached, or that an accept failed,
+	// once a minute at most.
+	limitWarned, acceptWarned oncePerMinute
+}
+
+// oncePerMinute tells when a warning is due: at most once a minute, from
+// any number of goroutines.
+type oncePerMinute struct {
+	last atomic.Int64 // unix seconds
+}
+
+func (o *oncePerMinute) due() bool {
+	now := time.Now().Unix()
+	last := o.last.Load()
+	return now-last >= 60 && o.last.CompareAndSwap(last, now)
 }
 
 func limit(ln net.Listener, max int, log *slog.Logger) *limited {
@@ -39,8 +50,7 @@ func (l *limited) Accept() (net.Conn, error) {
 	select {
 	case l.slots <- struct{}{}:
 	default:
-		now := time.Now().Unix()
-		if last := l.warned.Load(); now-last >= 60 && l.warned.CompareAndSwap(last, now) {
+		if l.limitWarned.due() {
 			l.log.Warn("connection limit reached: new connections wait until others close; raise -max-conns (and the file descriptor limit) if this is real traffic",
 				"open", len(l.slots), "max_conns", l.max)
 		}
@@ -64,8 +74,7 @@ func (l *limited) Accept() (net.Conn, error) {
 		// Out of descriptors, or another passing failure: fasthttp would
 		// stop serving at any error but a timeout, so the listener waits
 		// and tries again, as net/http does, on its own goroutine only.
-		now := time.Now().Unix()
-		if last := l.warnedAccept.Load(); now-last >= 60 && l.warnedAccept.CompareAndSwap(last, now) {
+		if l.acceptWarned.due() {
 			l.log.Warn("accepting a connection failed; trying again (raise the file descriptor limit if it says too many open files)", "err", err)
 		}
 		select {
