@@ -1,6 +1,7 @@
 package front
 
 import (
+	"errors"
 	"log/slog"
 	"net"
 	"sync"
@@ -65,11 +66,9 @@ func (l *limited) Accept() (net.Conn, error) {
 		if err == nil {
 			return conn, nil
 		}
-		select {
-		case <-l.closed:
+		if errors.Is(err, net.ErrClosed) {
 			<-l.slots
-			return nil, net.ErrClosed
-		default:
+			return nil, err
 		}
 		// Out of descriptors, or another passing failure: fasthttp would
 		// stop serving at any error but a timeout, so the listener waits

@@ -429,6 +429,29 @@ func TestAFailedAcceptIsTriedAgain(t *testing.T) {
 	}
 }
 
+// A listener closed under the front ends it: a closed listener is not a
+// passing failure to try again.
+func TestAListenerClosedUnderTheFrontEndsIt(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- Serve(context.Background(), ln, handlerOnly(func(w http.ResponseWriter, r *http.Request) {}), DefaultOptions(nil))
+	}()
+	time.Sleep(100 * time.Millisecond) // accepting
+	ln.Close()
+	select {
+	case err := <-done:
+		if !errors.Is(err, net.ErrClosed) {
+			t.Errorf("Serve returned %v, want net.ErrClosed", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("the front went on trying to accept on a closed listener")
+	}
+}
+
 // A head of MaxHeaderBytes bytes, its blank line counted, reaches the
 // handler; one a byte longer gets 431 problem+json and never does.
 func TestAHeadPastTheLimitGets431(t *testing.T) {
