@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"slices"
 	"runtime"
 	"strings"
 	"sync"
@@ -426,6 +427,40 @@ func TestAFailedAcceptIsTriedAgain(t *testing.T) {
 	}
 	if n := strings.Count(log.String(), "accepting a connection failed"); n != 1 {
 		t.Errorf("the log says %d times that an accept failed, want once a minute:\n%s", n, log.String())
+	}
+}
+
+// What a net/http handler keeps of its request past its return stays as
+// it was when the connection's next request arrives: the adaptor's
+// strings are fasthttp's buffers, which the next request overwrites.
+func TestAHandlerKeepsWhatItWasGiven(t *testing.T) {
+	type seen struct{ path, query, host, header string }
+	var kept []seen
+	var mu sync.Mutex
+	base, _ := serve(t, handlerOnly(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		kept = append(kept, seen{r.URL.Path, r.URL.RawQuery, r.Host, r.Header.Get("X-Name")})
+		mu.Unlock()
+	}), time.Second)
+	c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	r := bufio.NewReader(c)
+	for _, name := range []string{"first", "other"} {
+		fmt.Fprintf(c, "GET /%s?q=%s HTTP/1.1\r\nHost: %s.example\r\nX-Name: %s\r\n\r\n", name, name, name, name)
+		res, err := http.ReadResponse(r, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := []seen{{"/first", "q=first", "first.example", "first"}, {"/other", "q=other", "other.example", "other"}}
+	if !slices.Equal(kept, want) {
+		t.Errorf("the handler kept %q, want %q", kept, want)
 	}
 }
 

@@ -112,38 +112,13 @@ func (f *front) problem(ctx *fasthttp.RequestCtx, status int, detail string) {
 // owned is r with strings of its own, and the front's base context. The
 // adaptor's request reads fasthttp's buffers, which the connection's next
 // request overwrites, while a net/http handler may keep what it is given
-// (a slug, a key, a log attribute) past its return: one allocation holds
-// them all.
+// (a slug, a key, a log attribute) past its return.
 func owned(r *http.Request, base context.Context) *http.Request {
-	u := *r.URL
-	n := len(r.Method) + len(r.Proto) + len(r.Host) + len(r.RequestURI) +
-		len(u.Scheme) + len(u.Opaque) + len(u.Host) + len(u.Path) + len(u.RawPath) + len(u.RawQuery) + len(u.Fragment) + len(u.RawFragment)
-	values := 0
-	for k, vs := range r.Header {
-		n += len(k)
-		for _, v := range vs {
-			n += len(v)
-		}
-		values += len(vs)
-	}
-	for _, te := range r.TransferEncoding {
-		n += len(te)
-	}
-	buf := make([]byte, 0, n)
-	// keep copies s into buf, which never grows past n: what it kept
-	// before stays where it is.
-	keep := func(s string) string {
-		if s == "" {
-			return ""
-		}
-		start := len(buf)
-		buf = append(buf, s...)
-		return unsafe.String(&buf[start], len(s))
-	}
 	o := r.WithContext(base)
-	o.Method, o.Proto, o.Host, o.RequestURI = keep(r.Method), keep(r.Proto), keep(r.Host), keep(r.RequestURI)
-	u.Scheme, u.Opaque, u.Host, u.Path, u.RawPath = keep(u.Scheme), keep(u.Opaque), keep(u.Host), keep(u.Path), keep(u.RawPath)
-	u.RawQuery, u.Fragment, u.RawFragment = keep(u.RawQuery), keep(u.Fragment), keep(u.RawFragment)
+	o.Method, o.Proto, o.Host, o.RequestURI = strings.Clone(r.Method), strings.Clone(r.Proto), strings.Clone(r.Host), strings.Clone(r.RequestURI)
+	u := *r.URL
+	u.Scheme, u.Opaque, u.Host, u.Path, u.RawPath = strings.Clone(u.Scheme), strings.Clone(u.Opaque), strings.Clone(u.Host), strings.Clone(u.Path), strings.Clone(u.RawPath)
+	u.RawQuery, u.Fragment, u.RawFragment = strings.Clone(u.RawQuery), strings.Clone(u.Fragment), strings.Clone(u.RawFragment)
 	if u.User != nil { // rare: an absolute target with credentials
 		if pw, ok := u.User.Password(); ok {
 			u.User = url.UserPassword(strings.Clone(u.User.Username()), strings.Clone(pw))
@@ -153,21 +128,23 @@ func owned(r *http.Request, base context.Context) *http.Request {
 	}
 	o.URL = &u
 	o.Header = make(http.Header, len(r.Header))
-	all := make([]string, 0, values)
-	for k, vs := range r.Header {
-		start := len(all)
-		for _, v := range vs {
-			all = append(all, keep(v))
-		}
-		o.Header[keep(k)] = all[start:len(all):len(all)]
+	for name, values := range r.Header {
+		o.Header[strings.Clone(name)] = cloneAll(values)
 	}
-	if len(r.TransferEncoding) > 0 {
-		o.TransferEncoding = make([]string, len(r.TransferEncoding))
-		for i, te := range r.TransferEncoding {
-			o.TransferEncoding[i] = keep(te)
-		}
-	}
+	o.TransferEncoding = cloneAll(r.TransferEncoding)
 	return o
+}
+
+// cloneAll is a copy of values, each string copied.
+func cloneAll(values []string) []string {
+	if values == nil {
+		return nil
+	}
+	c := make([]string, len(values))
+	for i, v := range values {
+		c[i] = strings.Clone(v)
+	}
+	return c
 }
 
 // logger sends fasthttp's messages to the site's log.
