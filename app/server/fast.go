@@ -60,19 +60,15 @@ func (s *server) serveFast(ctx *fasthttp.RequestCtx) bool {
 			reply(ctx, ready)
 		}
 		if logged {
-			s.access.record(ctx, string(ctx.Method()), target.path, ctx.Response.StatusCode(), int64(len(ctx.Response.Body())),
+			s.access.record(ctx, methodOf(ctx), target.path, ctx.Response.StatusCode(), int64(len(ctx.Response.Body())),
 				time.Since(start), outcomeOf(kept))
 		}
 	}()
 	if ready == nil {
-		method := http.MethodGet
-		if ctx.IsHead() {
-			method = http.MethodHead
-		}
 		// A build outlives a stop's start, as on net/http: the front cuts
 		// the connection past the grace.
 		ready, kept = s.answer(context.WithoutCancel(ctx), s.askOf(fastRequest{ctx, target}, target.route),
-			s.builds[target.route], method, target.path)
+			s.builds[target.route], methodOf(ctx), target.path)
 	}
 	reply(ctx, ready)
 	return true
@@ -91,10 +87,7 @@ func outcomeOf(kept bool) string {
 // writes Content-Length from the body, and leaves the body out of a 304
 // and of an answer to HEAD.
 func reply(ctx *fasthttp.RequestCtx, ready *answers.Ready) {
-	method := http.MethodGet
-	if ctx.IsHead() {
-		method = http.MethodHead
-	}
+	method := methodOf(ctx)
 	h := &ctx.Request.Header
 	status, header, body := ready.Reply(method, string(h.Peek("Accept-Encoding")), string(h.Peek("If-None-Match")))
 	ctx.SetStatusCode(status)
@@ -116,6 +109,15 @@ func reply(ctx *fasthttp.RequestCtx, ready *answers.Ready) {
 	if body != nil {
 		ctx.Response.SetBodyRaw(body) // ready bytes, never changed
 	}
+}
+
+// methodOf is the method of a request the fast path takes, GET or HEAD,
+// as net/http names it, without a copy of fasthttp's bytes.
+func methodOf(ctx *fasthttp.RequestCtx) string {
+	if ctx.IsHead() {
+		return http.MethodHead
+	}
+	return http.MethodGet
 }
 
 // A fastTarget is a request's target as the mux would route it: a route

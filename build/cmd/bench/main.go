@@ -2,9 +2,9 @@
 // run, and prints one table: the wasm against go-app's hello world; the
 // server's rate at saturation (wrk) and its tail latency at a constant
 // rate (vegeta) against nginx serving the very same bytes from files, on
-// one pinned core each, and net/http and fasthttp alone serving them (how
-// much of its stack's rate Kiosque reaches, and what the other stack would
-// give); what a partner's page view
+// one pinned core each, and Kiosque's fasthttp front and net/http alone
+// serving them (how much of its stack's rate Kiosque reaches, and what
+// net/http would give); what a partner's page view
 // costs in Chromium with and without the reader's intent; the time to the
 // widget's first card against the same document as a static file; the
 // widget events (insights) a server takes on one core, and whether a
